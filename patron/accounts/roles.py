@@ -1,0 +1,73 @@
+"""The four roles and what each may do. Groups are kept in step after every migrate."""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+ADMIN = "Admin"
+MARKETER = "Marketer"
+SERVICE_AGENT = "Service agent"
+ANALYST = "Analyst"
+ROLES = [ADMIN, MARKETER, SERVICE_AGENT, ANALYST]
+
+PATRON_APPS = [
+    "workspace",
+    "accounts",
+    "customers",
+    "sales",
+    "interactions",
+    "organisations",
+    "jobs",
+]
+
+# Codenames per role beyond the read access every role has ("view_*" on Patron's apps).
+ROLE_GRANTS = {
+    MARKETER: [
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.add_consentevent",
+        "customers.add_tag",
+        "interactions.add_interaction",
+        "organisations.add_organisation",
+        "organisations.change_organisation",
+        "organisations.add_organisationcontact",
+        "organisations.change_organisationcontact",
+        "sales.add_order",
+        "sales.add_product",
+        "sales.change_product",
+    ],
+    SERVICE_AGENT: [
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.add_consentevent",
+        "interactions.add_interaction",
+        "organisations.add_organisationcontact",
+        "organisations.change_organisationcontact",
+    ],
+    ANALYST: [],
+}
+
+
+def _perm(dotted):
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_roles(**kwargs):
+    # Permissions of apps after this one in INSTALLED_APPS do not exist yet at this point.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    view_all = Permission.objects.filter(
+        content_type__app_label__in=PATRON_APPS, codename__startswith="view_"
+    )
+    admin, _ = Group.objects.get_or_create(name=ADMIN)
+    admin.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=[*PATRON_APPS, "auth", "axes"])
+    )
+    for role, grants in ROLE_GRANTS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([*view_all, *(_perm(dotted) for dotted in grants)])
+
+
+def is_admin(user):
+    return user.is_active and (user.is_superuser or user.groups.filter(name=ADMIN).exists())

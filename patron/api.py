@@ -1,0 +1,82 @@
+"""The REST API at /api/: django-ninja, OpenAPI 3 at /api/openapi.json, docs at /api/docs.
+
+Endpoints are thin: they call the same services and selectors as the web UI, so the
+two can never disagree on what a role may do or what input is valid.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from patron.accounts.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    openapi_description = "A personal API token: `Authorization: Bearer pat_...`"
+
+    def authenticate(self, request, token):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Patron API",
+    version="1",
+    description="Customers, orders, interactions, organisations and consents.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+def field_errors(error, prefix=("body", "payload")):
+    """A Django ValidationError as ninja-style details, each with the path of its field."""
+    if hasattr(error, "error_dict"):
+        return [
+            {"loc": [*prefix, *path.split(".")], "msg": message, "type": "value_error"}
+            for path, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [{"loc": list(prefix), "msg": message, "type": "value_error"} for message in error.messages]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(request, {"detail": field_errors(exc)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Forbidden")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": _("Send a valid API token: Authorization: Bearer TOKEN.")}, status=401
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)
+
+
+def register_routers():
+    from patron.customers.api import consents_router, customers_router
+    from patron.interactions.api import router as interactions_router
+    from patron.organisations.api import router as organisations_router
+    from patron.sales.api import router as orders_router
+
+    api.add_router("/customers", customers_router)
+    api.add_router("/consents", consents_router)
+    api.add_router("/orders", orders_router)
+    api.add_router("/interactions", interactions_router)
+    api.add_router("/organisations", organisations_router)
+
+
+register_routers()

@@ -1,0 +1,73 @@
+"""The test cast: one named member of staff per role, each from one of Patron's countries.
+
+somchai  Thai shop owner        Admin
+lan      Vietnamese marketer    Marketer
+emre     Turkish service agent  Service agent
+maria    Filipino analyst       Analyst
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from patron.accounts.roles import ADMIN, ANALYST, MARKETER, SERVICE_AGENT
+from patron.accounts.services import profile_update
+
+CAST = {
+    "somchai": (ADMIN, "th", "Asia/Bangkok"),
+    "lan": (MARKETER, "vi", "Asia/Ho_Chi_Minh"),
+    "emre": (SERVICE_AGENT, "tr", "Europe/Istanbul"),
+    "maria": (ANALYST, "fil", "Asia/Manila"),
+}
+
+
+def make_staff(username):
+    role, language, zone = CAST[username]
+    user = get_user_model().objects.create_user(username, password=f"{username}-pass-2024")
+    user.groups.add(Group.objects.get(name=role))
+    profile_update(user=user, language=language, time_zone=zone)
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def staff(db):
+    """staff("lan") -> the Vietnamese marketer, made on first use."""
+    made = {}
+
+    def get(username):
+        if username not in made:
+            made[username] = make_staff(username)
+        return made[username]
+
+    return get
+
+
+@pytest.fixture
+def somchai(staff):
+    return staff("somchai")
+
+
+@pytest.fixture
+def lan(staff):
+    return staff("lan")
+
+
+@pytest.fixture
+def emre(staff):
+    return staff("emre")
+
+
+@pytest.fixture
+def maria(staff):
+    return staff("maria")
+
+
+@pytest.fixture
+def thai_shop(db, settings):
+    """The workspace of a Thai shop: country TH, THB, Asia/Bangkok."""
+    from patron.workspace.models import Workspace
+
+    Workspace.objects.update_or_create(
+        pk=1, defaults={"name": "ร้านสมชาย", "country": "TH", "currency": "THB", "time_zone": "Asia/Bangkok"}
+    )
+    return Workspace.objects.get(pk=1)

@@ -1,0 +1,248 @@
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from patron.accounts.permissions import require_perm
+from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery
+from patron.customers.models import Channel, Consent, ConsentEvent, Customer, Purpose
+from patron.customers.selectors import customer_list, customer_with_identities
+from patron.customers.services import CustomerData, consent_record, customer_create, customer_update
+from patron.pagination import keyset_page
+
+customers_router = Router(tags=["customers"])
+consents_router = Router(tags=["consents"])
+
+
+class ExternalIdSchema(Schema):
+    source: str = Field(max_length=50)
+    value: str = Field(max_length=100)
+
+
+class CustomerOut(Schema):
+    id: int
+    display_name: str
+    given_name: str
+    family_name: str
+    country: str
+    locale: str
+    time_zone: str
+    birthday: date | None
+    gender: str
+    tags: list[str]
+    attributes: dict
+    emails: list[str]
+    phones: list[str] = Field(description="E.164")
+    external_ids: list[ExternalIdSchema]
+    merged_into: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerIn(Schema):
+    display_name: str = Field("", max_length=200)
+    given_name: str = Field("", max_length=100)
+    family_name: str = Field("", max_length=100)
+    country: str = Field("", max_length=2, description="ISO 3166 alpha-2; region of local phone numbers")
+    locale: str = Field("", max_length=10)
+    time_zone: str = Field("", max_length=64)
+    birthday: date | None = None
+    gender: str = Field("", description="female, male, other or empty")
+    tags: list[str] = []
+    attributes: dict = {}
+    emails: list[str] = []
+    phones: list[str] = Field([], description="Local or international form; stored as E.164")
+    external_ids: list[ExternalIdSchema] = []
+
+
+class CustomerPatch(Schema):
+    display_name: str | None = Field(None, max_length=200)
+    given_name: str | None = Field(None, max_length=100)
+    family_name: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, max_length=2)
+    locale: str | None = Field(None, max_length=10)
+    time_zone: str | None = Field(None, max_length=64)
+    birthday: date | None = None
+    gender: str | None = None
+    tags: list[str] | None = None
+    attributes: dict | None = None
+    emails: list[str] | None = None
+    phones: list[str] | None = None
+    external_ids: list[ExternalIdSchema] | None = None
+
+
+class CustomerFilters(ListQuery):
+    q: str | None = Field(None, max_length=200, description="Name, e-mail or phone; ignores case and accents")
+    tag: str | None = None
+    country: str | None = Field(None, max_length=2)
+    consent: str | None = Field(
+        None, description="channel:purpose with consent granted, e.g. email:marketing"
+    )
+
+
+def customer_out(customer):
+    return {
+        "id": customer.pk,
+        "display_name": customer.display_name,
+        "given_name": customer.given_name,
+        "family_name": customer.family_name,
+        "country": customer.country,
+        "locale": customer.locale,
+        "time_zone": customer.time_zone,
+        "birthday": customer.birthday,
+        "gender": customer.gender,
+        "tags": [tag.name for tag in customer.tags.all()],
+        "attributes": customer.attributes,
+        "emails": [email.address for email in customer.emails.all()],
+        "phones": [phone.e164 for phone in customer.phones.all()],
+        "external_ids": [{"source": x.source, "value": x.value} for x in customer.external_ids.all()],
+        "merged_into": customer.merged_into_id,
+        "created_at": customer.created_at,
+        "updated_at": customer.updated_at,
+    }
+
+
+def _data(payload, *, partial):
+    values = payload.dict(exclude_unset=partial)
+    if "external_ids" in values and values["external_ids"] is not None:
+        values["external_ids"] = [(x["source"], x["value"]) for x in values["external_ids"]]
+    return CustomerData(**values)
+
+
+@customers_router.get("", response={200: ListOut[CustomerOut], **READ_ERRORS})
+def list_customers(request, filters: Query[CustomerFilters]):
+    require_perm(request.user, "customers.view_customer")
+    customers = customer_list(
+        q=filters.q, tag=filters.tag, country=filters.country, consent=filters.consent
+    ).prefetch_related("tags", "emails", "phones", "external_ids")
+    page = keyset_page(customers, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [customer_out(c) for c in page.items], "next": page.next}
+
+
+@customers_router.post("", response={201: CustomerOut, **READ_ERRORS})
+def create_customer(request, payload: CustomerIn):
+    customer = customer_create(data=_data(payload, partial=False), by=request.user)
+    return 201, customer_out(customer_with_identities(customer.pk))
+
+
+@customers_router.get("/{int:customer_id}", response={200: CustomerOut, **ONE_ERRORS})
+def get_customer(request, customer_id: int):
+    require_perm(request.user, "customers.view_customer")
+    get_object_or_404(Customer, pk=customer_id)
+    return customer_out(customer_with_identities(customer_id))
+
+
+@customers_router.patch("/{int:customer_id}", response={200: CustomerOut, **ONE_ERRORS})
+def update_customer(request, customer_id: int, payload: CustomerPatch):
+    require_perm(request.user, "customers.change_customer")
+    customer = get_object_or_404(Customer, pk=customer_id)
+    customer_update(customer=customer, data=_data(payload, partial=True), by=request.user)
+    return customer_out(customer_with_identities(customer_id))
+
+
+class ConsentOut(Schema):
+    customer: int
+    channel: str
+    purpose: str
+    granted: bool
+    since: datetime
+    source: str
+
+
+class ConsentEventOut(Schema):
+    id: int
+    customer: int
+    channel: str
+    purpose: str
+    granted: bool
+    occurred_at: datetime
+    source: str
+    note: str
+    recorded_by: str | None
+
+
+class ConsentIn(Schema):
+    customer: int
+    channel: Channel
+    purpose: Purpose
+    granted: bool
+    source: str = Field(min_length=1, max_length=100)
+    occurred_at: datetime | None = None
+    note: str = Field("", max_length=500)
+
+
+class ConsentFilters(ListQuery):
+    customer: int | None = None
+    channel: Channel | None = None
+    purpose: Purpose | None = None
+    granted: bool | None = None
+
+
+def consent_out(consent):
+    return {
+        "customer": consent.customer_id,
+        "channel": consent.channel,
+        "purpose": consent.purpose,
+        "granted": consent.granted,
+        "since": consent.since,
+        "source": consent.source,
+    }
+
+
+def consent_event_out(event):
+    return {
+        "id": event.pk,
+        "customer": event.customer_id,
+        "channel": event.channel,
+        "purpose": event.purpose,
+        "granted": event.granted,
+        "occurred_at": event.occurred_at,
+        "source": event.source,
+        "note": event.note,
+        "recorded_by": event.recorded_by.get_username() if event.recorded_by else None,
+    }
+
+
+def _filter_consents(queryset, filters):
+    for name in ("customer", "channel", "purpose", "granted"):
+        value = getattr(filters, name, None)
+        if value is not None:
+            queryset = queryset.filter(**{f"{name}_id" if name == "customer" else name: value})
+    return queryset
+
+
+@consents_router.get("", response={200: ListOut[ConsentOut], **READ_ERRORS})
+def list_consents(request, filters: Query[ConsentFilters]):
+    """The consent in force for each customer, channel and purpose."""
+    require_perm(request.user, "customers.view_consent")
+    page = keyset_page(
+        _filter_consents(Consent.objects.all(), filters), cursor=filters.cursor, limit=filters.limit
+    )
+    return {"items": [consent_out(c) for c in page.items], "next": page.next}
+
+
+@consents_router.get("/events", response={200: ListOut[ConsentEventOut], **READ_ERRORS})
+def list_consent_events(request, filters: Query[ConsentFilters]):
+    """Every grant and withdrawal as recorded, newest first."""
+    require_perm(request.user, "customers.view_consentevent")
+    events = _filter_consents(ConsentEvent.objects.select_related("recorded_by"), filters)
+    page = keyset_page(events, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [consent_event_out(e) for e in page.items], "next": page.next}
+
+
+@consents_router.post("", response={201: ConsentEventOut, **ONE_ERRORS})
+def record_consent(request, payload: ConsentIn):
+    require_perm(request.user, "customers.add_consentevent")
+    customer = get_object_or_404(Customer, pk=payload.customer)
+    event = consent_record(
+        customer=customer,
+        channel=payload.channel.value,
+        purpose=payload.purpose.value,
+        granted=payload.granted,
+        source=payload.source,
+        occurred_at=payload.occurred_at,
+        note=payload.note,
+        by=request.user,
+    )
+    return 201, consent_event_out(event)

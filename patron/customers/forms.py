@@ -1,0 +1,156 @@
+import json
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patron.customers.models import Channel, Gender, Purpose, Tag
+from patron.customers.services import CustomerData
+from patron.interactions.models import Interaction
+from patron.workspace.regions import TIME_ZONES
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    tag = forms.ModelChoiceField(
+        label=_("Tag"),
+        queryset=Tag.objects.all(),
+        required=False,
+        to_field_name="name",
+        empty_label=_("Any tag"),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    consent = forms.ChoiceField(label=_("Consent"), required=False)
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+        self.fields["consent"].choices = [("", _("Any consent"))] + [
+            (f"{c}:{p}", f"{c_label} · {p_label}")
+            for c, c_label in Channel.choices
+            for p, p_label in Purpose.choices
+        ]
+
+
+class CustomerForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to build it from the given and family names."),
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; the first is the main one."),
+    )
+    phones = forms.CharField(
+        label=_("Phone numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, local or international form; the first is the main one."),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    locale = forms.ChoiceField(label=_("Language"), required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+    birthday = forms.DateField(
+        label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", "—"), *Gender.choices])
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    attributes = forms.CharField(
+        label=_("Attributes (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, countries=(), languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *countries]
+        self.fields["locale"].choices = [("", "—"), *languages]
+        self.fields["time_zone"].choices = [("", "—")] + [(z, z) for z in TIME_ZONES]
+
+    def clean_attributes(self):
+        text = self.cleaned_data["attributes"].strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": exc.msg}) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_('Attributes must be a JSON object, such as {"vip": true}.'))
+        return value
+
+    def to_data(self):
+        data = self.cleaned_data
+        return CustomerData(
+            display_name=data["display_name"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            country=data["country"],
+            locale=data["locale"],
+            time_zone=data["time_zone"],
+            birthday=data["birthday"],
+            gender=data["gender"],
+            attributes=data["attributes"],
+            tags=_lines(data["tags"]),
+            emails=_lines(data["emails"]),
+            phones=[p for p in (data["phones"] or "").splitlines() if p.strip()],
+        )
+
+    @classmethod
+    def initial_for(cls, customer):
+        return {
+            "display_name": customer.display_name,
+            "given_name": customer.given_name,
+            "family_name": customer.family_name,
+            "emails": "\n".join(e.address for e in customer.emails.all()),
+            "phones": "\n".join(p.e164 for p in customer.phones.all()),
+            "country": customer.country,
+            "locale": customer.locale,
+            "time_zone": customer.time_zone,
+            "birthday": customer.birthday,
+            "gender": customer.gender,
+            "tags": ", ".join(t.name for t in customer.tags.all()),
+            "attributes": json.dumps(customer.attributes, ensure_ascii=False) if customer.attributes else "",
+        }
+
+
+class ConsentForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    granted = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Granted")), ("no", _("Withdrawn"))],
+    )
+    source = forms.CharField(label=_("Source"), max_length=100, initial=_("Staff, by hand"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class InteractionForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Interaction.Channel.choices, initial="phone")
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Interaction.Direction.choices, initial="outbound"
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_at = forms.DateTimeField(
+        label=_("When"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)

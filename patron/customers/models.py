@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+
+
+class Purpose(models.TextChoices):
+    MARKETING = "marketing", _("Marketing")
+    SERVICE = "service", _("Service")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Customer(models.Model):
+    display_name = models.CharField(_("display name"), max_length=200)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    locale = models.CharField(_("language"), max_length=10, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers", verbose_name=_("tags"))
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    # Folded names, e-mails and phone digits: what search looks in (see folding.py).
+    search_text = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [models.Index(fields=["country", "id"], name="customer_country_id")]
+
+    def __str__(self):
+        return self.display_name
+
+
+class CustomerEmail(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField(_("e-mail"), max_length=254)
+    normalised = models.CharField(max_length=254, db_index=True, editable=False)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("e-mail address")
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "normalised"], name="customer_email_once"),
+        ]
+
+    def __str__(self):
+        return self.address
+
+
+class CustomerPhone(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    e164 = models.CharField(_("phone"), max_length=20, db_index=True)
+    raw = models.CharField(_("as entered"), max_length=50, blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("phone number")
+        ordering = ["-is_primary", "id"]
+        constraints = [models.UniqueConstraint(fields=["customer", "e164"], name="customer_phone_once")]
+
+    def __str__(self):
+        return self.e164
+
+
+class ExternalId(models.Model):
+    """The customer's id in another system. One id points to one customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="external_ids")
+    source = models.CharField(_("source"), max_length=50)
+    value = models.CharField(_("external id"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external id")
+        constraints = [models.UniqueConstraint(fields=["source", "value"], name="external_id_unique")]
+
+    def __str__(self):
+        return f"{self.source}:{self.value}"
+
+
+class ConsentEvent(models.Model):
+    """One grant or withdrawal of consent; the latest per channel and purpose is in force."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_events")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"))
+    occurred_at = models.DateTimeField(_("when"))
+    source = models.CharField(_("source"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent event")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["customer", "channel", "purpose", "-occurred_at"], name="consent_event_lookup"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.channel}/{self.purpose}: {self.granted}"
+
+
+class Consent(models.Model):
+    """The consent in force for one customer, channel and purpose (kept by the service)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"))
+    since = models.DateTimeField(_("since"))
+    source = models.CharField(_("source"), max_length=100)
+    event = models.ForeignKey(ConsentEvent, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("consent")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "channel", "purpose"], name="consent_one_in_force"),
+        ]
+        indexes = [models.Index(fields=["channel", "purpose", "granted", "customer"], name="consent_filter")]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.channel}/{self.purpose}: {self.granted}"
+
+
+class AuditEvent(models.Model):
+    """Who changed what on a customer or their consents, and when."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        CONSENT = "consent", _("Consent")
+        MERGE = "merge", _("Merged")
+        DELETE = "delete", _("Deleted")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["customer", "-at"], name="audit_customer_at")]
+
+    def __str__(self):
+        return f"{self.at} {self.action} {self.customer_id}"

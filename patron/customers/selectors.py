@@ -1,0 +1,56 @@
+"""Queries on customers that the web UI and the API share."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from patron.customers.folding import search_terms
+from patron.customers.models import Channel, Customer, Purpose
+from patron.customers.phones import looks_like_phone, phone_search_digits
+from patron.workspace.services import get_workspace
+
+
+def parse_consent_filter(value):
+    """ "email:marketing" -> ("email", "marketing"); ValidationError for anything else."""
+    channel, _sep, purpose = (value or "").partition(":")
+    if channel not in Channel.values or purpose not in Purpose.values:
+        raise ValidationError(
+            {"consent": [_("Filter consent as channel:purpose, for example email:marketing.")]}
+        )
+    return channel, purpose
+
+
+def customer_search(queryset, query):
+    """Customers whose names, e-mails or phones hold every word of `query`, in any case or accent."""
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    if looks_like_phone(query):
+        return queryset.filter(search_text__contains=phone_search_digits(query, get_workspace().country))
+    for term in search_terms(query):
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
+
+
+def customer_list(*, q=None, tag=None, country=None, consent=None, include_merged=False):
+    customers = Customer.objects.all()
+    if not include_merged:
+        customers = customers.filter(merged_into__isnull=True)
+    customers = customer_search(customers, q)
+    if tag:
+        customers = customers.filter(tags__name=tag)
+    if country:
+        customers = customers.filter(country=country.upper())
+    if consent:
+        channel, purpose = parse_consent_filter(consent)
+        customers = customers.filter(
+            consents__channel=channel, consents__purpose=purpose, consents__granted=True
+        )
+    return customers
+
+
+def customer_with_identities(pk):
+    return (
+        Customer.objects.prefetch_related("emails", "phones", "external_ids", "tags")
+        .select_related("merged_into")
+        .get(pk=pk)
+    )

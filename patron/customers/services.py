@@ -1,0 +1,375 @@
+"""Business actions on customers. Every write goes through here, from the UI, the API,
+the CLI and jobs alike: permissions are checked and the audit trail written in one place."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patron.accounts.permissions import require_perm
+from patron.customers.folding import fold
+from patron.customers.models import (
+    AuditEvent,
+    Channel,
+    Consent,
+    ConsentEvent,
+    Customer,
+    CustomerEmail,
+    CustomerPhone,
+    ExternalId,
+    Gender,
+    Purpose,
+    Tag,
+)
+from patron.customers.phones import national_digits, normalise_phone
+from patron.workspace.regions import validate_country, validate_time_zone
+from patron.workspace.services import get_workspace
+
+# Where the family name comes first when a display name is built from the parts.
+FAMILY_NAME_FIRST = {"VN", "CN", "JP", "KR", "HU"}
+PROFILE_FIELDS = [
+    "display_name",
+    "given_name",
+    "family_name",
+    "country",
+    "locale",
+    "time_zone",
+    "birthday",
+    "gender",
+    "attributes",
+]
+MAX_LENGTHS = {"display_name": 200, "given_name": 100, "family_name": 100}
+
+
+@dataclass
+class CustomerData:
+    """What a person may say about a customer. `None` on update means "leave as it is"."""
+
+    display_name: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    country: str | None = None
+    locale: str | None = None
+    time_zone: str | None = None
+    birthday: date | None = None
+    gender: str | None = None
+    attributes: dict | None = None
+    tags: list[str] | None = None
+    emails: list[str] | None = None
+    phones: list[str] | None = None
+    external_ids: list[tuple[str, str]] | None = field(default=None)
+
+
+def _clean_profile(data, errors):
+    cleaned = {}
+    for name, limit in MAX_LENGTHS.items():
+        value = getattr(data, name)
+        if value is not None:
+            value = " ".join(str(value).split())
+            if len(value) > limit:
+                errors[name] = [_("At most %(limit)d characters.") % {"limit": limit}]
+            cleaned[name] = value
+    if data.country is not None:
+        try:
+            cleaned["country"] = validate_country(data.country) if data.country.strip() else ""
+        except ValidationError as exc:
+            errors["country"] = exc.messages
+    if data.locale is not None:
+        cleaned["locale"] = data.locale.strip()
+        if len(cleaned["locale"]) > 10:
+            errors["locale"] = [_("Use a language code such as th or vi-VN.")]
+    if data.time_zone is not None:
+        try:
+            cleaned["time_zone"] = validate_time_zone(data.time_zone) if data.time_zone else ""
+        except ValidationError as exc:
+            errors["time_zone"] = exc.messages
+    if data.birthday is not None:
+        if not isinstance(data.birthday, date) or isinstance(data.birthday, datetime):
+            errors["birthday"] = [_("Give the birthday as a date.")]
+        elif data.birthday > timezone.localdate() or data.birthday.year < 1900:
+            errors["birthday"] = [_("A birthday must be a past date after 1900.")]
+        else:
+            cleaned["birthday"] = data.birthday
+    if data.gender is not None:
+        if data.gender and data.gender not in Gender.values:
+            errors["gender"] = [_("Choose female, male, other or leave it empty.")]
+        cleaned["gender"] = data.gender
+    if data.attributes is not None:
+        if not isinstance(data.attributes, dict):
+            errors["attributes"] = [_("Attributes must be a JSON object.")]
+        cleaned["attributes"] = data.attributes
+    return cleaned
+
+
+def _clean_emails(emails, errors):
+    cleaned = []
+    for index, raw in enumerate(emails):
+        address = (raw or "").strip()
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors[f"emails.{index}"] = [_("%(value)s is not an e-mail address.") % {"value": raw}]
+            continue
+        if address.casefold() not in {a.casefold() for a in cleaned}:
+            cleaned.append(address)
+    return cleaned
+
+
+def _clean_phones(phones, region, errors):
+    cleaned = []
+    for index, raw in enumerate(phones):
+        try:
+            e164 = normalise_phone(raw, region)
+        except ValidationError as exc:
+            errors[f"phones.{index}"] = exc.messages
+            continue
+        if e164 not in [p for p, _raw in cleaned]:
+            cleaned.append((e164, raw.strip()))
+    return cleaned
+
+
+def _clean_tags(tags, errors):
+    cleaned = []
+    for index, raw in enumerate(tags):
+        name = " ".join((raw or "").split())
+        if not name or len(name) > 50:
+            errors[f"tags.{index}"] = [_("A tag has 1 to 50 characters.")]
+        elif name not in cleaned:
+            cleaned.append(name)
+    return cleaned
+
+
+def _clean_external_ids(pairs, customer, errors):
+    cleaned = []
+    for index, pair in enumerate(pairs):
+        try:
+            source, value = (str(part).strip() for part in pair)
+        except (TypeError, ValueError):
+            errors[f"external_ids.{index}"] = [_("Give each external id as a source and a value.")]
+            continue
+        if not source or not value or len(source) > 50 or len(value) > 100:
+            errors[f"external_ids.{index}"] = [_("An external id needs a source and a value.")]
+            continue
+        taken = ExternalId.objects.filter(source=source, value=value)
+        if customer is not None:
+            taken = taken.exclude(customer=customer)
+        if taken.exists():
+            errors[f"external_ids.{index}"] = [
+                _("%(source)s id %(value)s already belongs to another customer.")
+                % {"source": source, "value": value}
+            ]
+            continue
+        if (source, value) not in cleaned:
+            cleaned.append((source, value))
+    return cleaned
+
+
+def build_display_name(given_name, family_name, country):
+    parts = [family_name, given_name] if country in FAMILY_NAME_FIRST else [given_name, family_name]
+    return " ".join(part for part in parts if part)
+
+
+def search_text_for(*, names, emails, phones_e164):
+    """What search looks in: folded names, case-folded e-mails, phone digits in E.164 and national form."""
+    parts = [fold(name) for name in names]
+    parts += [email.casefold() for email in emails]
+    for e164 in phones_e164:
+        parts += [e164.lstrip("+"), national_digits(e164)]
+    return " | ".join(part for part in parts if part)
+
+
+def refresh_search_text(customer):
+    customer.search_text = search_text_for(
+        names=[customer.display_name, customer.given_name, customer.family_name],
+        emails=[email.normalised for email in customer.emails.all()],
+        phones_e164=[phone.e164 for phone in customer.phones.all()],
+    )
+    Customer.objects.filter(pk=customer.pk).update(search_text=customer.search_text)
+
+
+def _snapshot(customer):
+    state = {name: getattr(customer, name) for name in PROFILE_FIELDS}
+    state["birthday"] = customer.birthday.isoformat() if customer.birthday else None
+    if customer.pk:
+        state["emails"] = [e.address for e in customer.emails.all()]
+        state["phones"] = [p.e164 for p in customer.phones.all()]
+        state["tags"] = sorted(t.name for t in customer.tags.all())
+        state["external_ids"] = sorted(f"{x.source}:{x.value}" for x in customer.external_ids.all())
+    return state
+
+
+def _diff(before, after):
+    return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+
+
+def _validate(data, customer):
+    errors = {}
+    cleaned = _clean_profile(data, errors)
+    country = cleaned.get("country", customer.country if customer else "") or get_workspace().country
+    emails = _clean_emails(data.emails, errors) if data.emails is not None else None
+    phones = _clean_phones(data.phones, country, errors) if data.phones is not None else None
+    tags = _clean_tags(data.tags, errors) if data.tags is not None else None
+    external_ids = (
+        _clean_external_ids(data.external_ids, customer, errors) if data.external_ids is not None else None
+    )
+    return cleaned, emails, phones, tags, external_ids, errors
+
+
+def _apply(customer, cleaned, emails, phones, tags, external_ids):
+    for name, value in cleaned.items():
+        setattr(customer, name, value)
+    if not customer.display_name:
+        customer.display_name = build_display_name(
+            customer.given_name, customer.family_name, customer.country
+        )
+    customer.save()
+    if emails is not None:
+        customer.emails.all().delete()
+        CustomerEmail.objects.bulk_create(
+            CustomerEmail(customer=customer, address=a, normalised=a.casefold(), is_primary=i == 0)
+            for i, a in enumerate(emails)
+        )
+    if phones is not None:
+        customer.phones.all().delete()
+        CustomerPhone.objects.bulk_create(
+            CustomerPhone(customer=customer, e164=e164, raw=raw, is_primary=i == 0)
+            for i, (e164, raw) in enumerate(phones)
+        )
+    if tags is not None:
+        customer.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+    if external_ids is not None:
+        keep = set(external_ids)
+        for existing in customer.external_ids.all():
+            if (existing.source, existing.value) not in keep:
+                existing.delete()
+        have = {(x.source, x.value) for x in customer.external_ids.all()}
+        ExternalId.objects.bulk_create(
+            ExternalId(customer=customer, source=s, value=v) for s, v in external_ids if (s, v) not in have
+        )
+    refresh_search_text(customer)
+
+
+def customer_create(*, data, by):
+    require_perm(by, "customers.add_customer")
+    cleaned, emails, phones, tags, external_ids, errors = _validate(data, None)
+    names = [cleaned.get("display_name"), cleaned.get("given_name"), cleaned.get("family_name")]
+    if not any(names) and "display_name" not in errors:
+        errors["display_name"] = [_("A customer needs a name: a display name, or given and family names.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        customer = Customer()
+        _apply(customer, cleaned, emails or [], phones or [], tags or [], external_ids or [])
+        AuditEvent.objects.create(
+            customer=customer,
+            actor=by,
+            action=AuditEvent.Action.CREATE,
+            changes=_diff({}, _snapshot(customer)),
+        )
+    return customer
+
+
+def customer_update(*, customer, data, by):
+    require_perm(by, "customers.change_customer")
+    if customer.merged_into_id:
+        raise ValidationError(_("This customer was merged into another one and cannot be changed."))
+    cleaned, emails, phones, tags, external_ids, errors = _validate(data, customer)
+    if "display_name" in cleaned and not cleaned["display_name"]:
+        given = cleaned.get("given_name", customer.given_name)
+        family = cleaned.get("family_name", customer.family_name)
+        if not (given or family):
+            errors["display_name"] = [
+                _("A customer needs a name: a display name, or given and family names.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        before = _snapshot(customer)
+        _apply(customer, cleaned, emails, phones, tags, external_ids)
+        changes = _diff(before, _snapshot(customer))
+        if changes:
+            AuditEvent.objects.create(
+                customer=customer, actor=by, action=AuditEvent.Action.UPDATE, changes=changes
+            )
+    return customer
+
+
+def consent_record(*, customer, channel, purpose, granted, source, by, occurred_at=None, note=""):
+    """Record a grant or withdrawal. The latest by `occurred_at` is the one in force."""
+    require_perm(by, "customers.add_consentevent")
+    errors = {}
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}]
+    if purpose not in Purpose.values:
+        errors["purpose"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Purpose.values)}]
+    if not isinstance(granted, bool):
+        errors["granted"] = [_("Say whether consent is granted (true) or withdrawn (false).")]
+    source = (source or "").strip()
+    if not source or len(source) > 100:
+        errors["source"] = [
+            _("Say where this consent came from (a form, a call, a shop), in 1 to 100 characters.")
+        ]
+    if len(note or "") > 500:
+        errors["note"] = [_("At most %(limit)d characters.") % {"limit": 500}]
+    occurred_at = occurred_at or timezone.now()
+    if timezone.is_naive(occurred_at):
+        errors["occurred_at"] = [_("Give the time with its time zone.")]
+    elif occurred_at > timezone.now() + settings.PATRON_CLOCK_SKEW:
+        errors["occurred_at"] = [_("Consent cannot be recorded for a future time.")]
+    if customer.merged_into_id:
+        errors["customer"] = [_("This customer was merged into another one.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        event = ConsentEvent.objects.create(
+            customer=customer,
+            channel=channel,
+            purpose=purpose,
+            granted=granted,
+            occurred_at=occurred_at,
+            source=source,
+            recorded_by=by,
+            note=note or "",
+        )
+        current = (
+            Consent.objects.select_for_update()
+            .filter(customer=customer, channel=channel, purpose=purpose)
+            .first()
+        )
+        if current is None:
+            Consent.objects.create(
+                customer=customer,
+                channel=channel,
+                purpose=purpose,
+                granted=granted,
+                since=occurred_at,
+                source=source,
+                event=event,
+            )
+        elif occurred_at >= current.since:
+            current.granted, current.since, current.source, current.event = (
+                granted,
+                occurred_at,
+                source,
+                event,
+            )
+            current.save()
+        AuditEvent.objects.create(
+            customer=customer,
+            actor=by,
+            action=AuditEvent.Action.CONSENT,
+            changes={
+                "channel": channel,
+                "purpose": purpose,
+                "granted": granted,
+                "source": source,
+                "occurred_at": occurred_at.isoformat(),
+            },
+        )
+    return event

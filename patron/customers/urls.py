@@ -1,0 +1,13 @@
+from django.urls import path
+
+from patron.customers import views
+
+app_name = "customers"
+urlpatterns = [
+    path("", views.customer_list_view, name="list"),
+    path("new/", views.customer_create_view, name="create"),
+    path("<int:pk>/", views.customer_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit_view, name="edit"),
+    path("<int:pk>/consents/", views.consent_record_view, name="consent"),
+    path("<int:pk>/interactions/new/", views.interaction_log_view, name="log_interaction"),
+]

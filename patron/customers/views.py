@@ -1,0 +1,165 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from patron.accounts.permissions import require_perm
+from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, InteractionForm
+from patron.customers.models import Customer
+from patron.customers.selectors import customer_list, customer_with_identities
+from patron.customers.services import consent_record, customer_create, customer_update
+from patron.interactions.selectors import interaction_list
+from patron.interactions.services import interaction_log
+from patron.pagination import keyset_page
+from patron.sales.selectors import purchase_timeline, purchase_totals
+from patron.web.errors import add_service_errors
+from patron.workspace.regions import country_names
+from patron.workspace.services import get_workspace
+
+PAGE_SIZE = 50
+
+
+def _is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+def _get_customer(pk):
+    try:
+        return customer_with_identities(pk)
+    except Customer.DoesNotExist as exc:
+        raise Http404(_("No such customer.")) from exc
+
+
+@login_required
+def customer_list_view(request):
+    require_perm(request.user, "customers.view_customer")
+    form = CustomerFilterForm(request.GET, countries=country_names(get_language()))
+    page, error = None, None
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if k != "cursor"}
+        filters["tag"] = filters["tag"].name if filters["tag"] else None
+        try:
+            customers = customer_list(**filters).prefetch_related("emails", "phones", "tags")
+            page = keyset_page(customers, cursor=form.cleaned_data["cursor"], limit=PAGE_SIZE)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Some filters are not valid; showing nothing until they are corrected.")
+    context = {"form": form, "page": page, "error": error, "workspace": get_workspace()}
+    template = "customers/_results.html" if _is_htmx(request) else "customers/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def customer_detail_view(request, pk):
+    require_perm(request.user, "customers.view_customer")
+    customer = _get_customer(pk)
+    context = {
+        "customer": customer,
+        "workspace": get_workspace(),
+        "consents": customer.consents.order_by("channel", "purpose"),
+        "consent_history": customer.consent_events.select_related("recorded_by")[:50],
+        "orders": purchase_timeline(customer),
+        "totals": purchase_totals(customer),
+        "interactions": interaction_list(customer=customer).order_by("-occurred_at", "-id")[:50],
+        "audit": customer.audit_events.select_related("actor")[:30],
+        "consent_form": ConsentForm(),
+        "can_change": request.user.has_perm("customers.change_customer"),
+        "can_consent": request.user.has_perm("customers.add_consentevent"),
+        "can_interact": request.user.has_perm("interactions.add_interaction"),
+    }
+    return render(request, "customers/detail.html", context)
+
+
+def _customer_form(request, data=None, initial=None):
+    return CustomerForm(
+        data, initial=initial, countries=country_names(get_language()), languages=settings.LANGUAGES
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_create_view(request):
+    require_perm(request.user, "customers.add_customer")
+    form = _customer_form(request, request.POST or None, initial={"country": get_workspace().country})
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = customer_create(data=form.to_data(), by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Customer %(name)s added.") % {"name": customer.display_name})
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_edit_view(request, pk):
+    require_perm(request.user, "customers.change_customer")
+    customer = _get_customer(pk)
+    form = _customer_form(request, request.POST or None, initial=CustomerForm.initial_for(customer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_update(customer=customer, data=form.to_data(), by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+@login_required
+@require_POST
+def consent_record_view(request, pk):
+    require_perm(request.user, "customers.add_consentevent")
+    customer = _get_customer(pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_record(customer=customer, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("customers:detail", pk=customer.pk)
+    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_log_view(request, pk):
+    """GET: the form, filled with sensible defaults. POST: log it. Two clicks in all."""
+    require_perm(request.user, "interactions.add_interaction")
+    customer = _get_customer(pk)
+    form = InteractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interaction_log(customer=customer, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            interactions = interaction_list(customer=customer).order_by("-occurred_at", "-id")[:50]
+            if _is_htmx(request):
+                return render(
+                    request,
+                    "customers/_interactions.html",
+                    {
+                        "customer": customer,
+                        "interactions": interactions,
+                        "can_interact": True,
+                        "logged": True,
+                    },
+                )
+            messages.success(request, _("Interaction logged."))
+            return redirect("customers:detail", pk=customer.pk)
+    status = 422 if request.method == "POST" else 200
+    template = "customers/_interaction_form.html" if _is_htmx(request) else "customers/interaction_form.html"
+    return render(request, template, {"form": form, "customer": customer}, status=status)

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class InteractionsConfig(AppConfig):
+    name = "patron.interactions"

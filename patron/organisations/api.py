@@ -1,0 +1,136 @@
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from patron.accounts.permissions import require_perm
+from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery
+from patron.organisations.models import Organisation
+from patron.organisations.selectors import organisation_list
+from patron.organisations.services import contact_create, organisation_create, organisation_update
+from patron.pagination import keyset_page
+
+router = Router(tags=["organisations"])
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: Organisation.Kind
+    country: str
+    website: str
+    owner: int | None
+    notes: str
+    contacts: list[ContactOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganisationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Organisation.Kind
+    country: str = Field("", max_length=2)
+    website: str = Field("", max_length=200)
+    owner: int | None = None
+    notes: str = ""
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Organisation.Kind | None = None
+    country: str | None = Field(None, max_length=2)
+    website: str | None = Field(None, max_length=200)
+    owner: int | None = None
+    notes: str | None = None
+
+
+class ContactIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    role: str = Field("", max_length=100)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=50)
+
+
+class OrganisationFilters(ListQuery):
+    q: str | None = Field(None, max_length=200)
+    kind: Organisation.Kind | None = None
+    owner: int | None = None
+
+
+def organisation_out(organisation):
+    return {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": organisation.country,
+        "website": organisation.website,
+        "owner": organisation.owner_id,
+        "notes": organisation.notes,
+        "contacts": [
+            {"id": c.pk, "name": c.name, "role": c.role, "email": c.email, "phone": c.phone}
+            for c in organisation.contacts.all()
+        ],
+        "created_at": organisation.created_at,
+        "updated_at": organisation.updated_at,
+    }
+
+
+def _values(payload, *, partial):
+    values = payload.dict(exclude_unset=partial)
+    if "owner" in values:
+        values["owner_id"] = values.pop("owner")
+    for name in ("kind",):
+        if values.get(name) is not None:
+            values[name] = values[name].value if hasattr(values[name], "value") else values[name]
+    return {k: v for k, v in values.items() if v is not None or k == "owner_id"}
+
+
+@router.get("", response={200: ListOut[OrganisationOut], **READ_ERRORS})
+def list_organisations(request, filters: Query[OrganisationFilters]):
+    require_perm(request.user, "organisations.view_organisation")
+    organisations = organisation_list(q=filters.q, kind=filters.kind, owner=filters.owner)
+    page = keyset_page(organisations.prefetch_related("contacts"), cursor=filters.cursor, limit=filters.limit)
+    return {"items": [organisation_out(o) for o in page.items], "next": page.next}
+
+
+@router.post("", response={201: OrganisationOut, **READ_ERRORS})
+def create_organisation(request, payload: OrganisationIn):
+    organisation = organisation_create(by=request.user, **_values(payload, partial=False))
+    return 201, organisation_out(organisation)
+
+
+@router.get("/{int:organisation_id}", response={200: OrganisationOut, **ONE_ERRORS})
+def get_organisation(request, organisation_id: int):
+    require_perm(request.user, "organisations.view_organisation")
+    return organisation_out(get_object_or_404(Organisation, pk=organisation_id))
+
+
+@router.patch("/{int:organisation_id}", response={200: OrganisationOut, **ONE_ERRORS})
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    require_perm(request.user, "organisations.change_organisation")
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    organisation_update(organisation=organisation, by=request.user, **_values(payload, partial=True))
+    return organisation_out(organisation)
+
+
+@router.post("/{int:organisation_id}/contacts", response={201: ContactOut, **ONE_ERRORS})
+def add_contact(request, organisation_id: int, payload: ContactIn):
+    require_perm(request.user, "organisations.add_organisationcontact")
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    contact = contact_create(organisation=organisation, by=request.user, **payload.dict())
+    return 201, {
+        "id": contact.pk,
+        "name": contact.name,
+        "role": contact.role,
+        "email": contact.email,
+        "phone": contact.phone,
+    }

@@ -1,0 +1,131 @@
+from datetime import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from patron.accounts.permissions import require_perm
+from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery
+from patron.customers.models import Customer
+from patron.pagination import keyset_page
+from patron.sales.models import Order
+from patron.sales.selectors import order_list
+from patron.sales.services import LineData, order_create
+
+router = Router(tags=["orders"])
+
+
+class LineOut(Schema):
+    sku: str
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+
+
+class OrderOut(Schema):
+    id: int
+    customer: int
+    source: str
+    external_id: str
+    placed_at: datetime
+    status: Order.Status
+    channel: Order.SalesChannel
+    currency: str
+    total: Decimal = Field(description="In the order's currency, as a decimal string")
+    total_base: Decimal = Field(description="In the workspace's base currency")
+    lines: list[LineOut]
+
+
+class LineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
+    unit_price: Decimal = Field(ge=0, max_digits=18, decimal_places=4)
+
+
+class OrderIn(Schema):
+    customer: int
+    placed_at: datetime
+    channel: Order.SalesChannel
+    status: Order.Status = Order.Status.COMPLETED
+    currency: str | None = Field(
+        None, min_length=3, max_length=3, description="ISO 4217; default: base currency"
+    )
+    total: Decimal | None = Field(
+        None, ge=0, max_digits=18, decimal_places=4, description="Default: sum of lines"
+    )
+    external_id: str = Field("", max_length=100)
+    source: str = Field("api", min_length=1, max_length=50)
+    lines: list[LineIn] = []
+
+
+class OrderFilters(ListQuery):
+    customer: int | None = None
+    status: Order.Status | None = None
+    channel: Order.SalesChannel | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def order_out(order):
+    return {
+        "id": order.pk,
+        "customer": order.customer_id,
+        "source": order.source,
+        "external_id": order.external_id,
+        "placed_at": order.placed_at,
+        "status": order.status,
+        "channel": order.channel,
+        "currency": order.currency,
+        "total": order.total,
+        "total_base": order.total_base,
+        "lines": [
+            {
+                "sku": line.product.sku,
+                "name": line.product.name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+            }
+            for line in order.lines.all()
+        ],
+    }
+
+
+@router.get("", response={200: ListOut[OrderOut], **READ_ERRORS})
+def list_orders(request, filters: Query[OrderFilters]):
+    require_perm(request.user, "sales.view_order")
+    orders = order_list(
+        status=filters.status, channel=filters.channel, since=filters.since, until=filters.until
+    ).prefetch_related("lines__product")
+    if filters.customer is not None:
+        orders = orders.filter(customer_id=filters.customer)
+    page = keyset_page(orders, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [order_out(o) for o in page.items], "next": page.next}
+
+
+@router.post("", response={201: OrderOut, **ONE_ERRORS})
+def create_order(request, payload: OrderIn):
+    require_perm(request.user, "sales.add_order")
+    customer = get_object_or_404(Customer, pk=payload.customer)
+    order = order_create(
+        customer=customer,
+        placed_at=payload.placed_at,
+        channel=payload.channel.value,
+        status=payload.status.value,
+        currency=payload.currency,
+        total=payload.total,
+        external_id=payload.external_id,
+        source=payload.source,
+        by=request.user,
+        lines=[
+            LineData(sku=line.sku, quantity=line.quantity, unit_price=line.unit_price)
+            for line in payload.lines
+        ],
+    )
+    return 201, order_out(order)
+
+
+@router.get("/{int:order_id}", response={200: OrderOut, **ONE_ERRORS})
+def get_order(request, order_id: int):
+    require_perm(request.user, "sales.view_order")
+    return order_out(get_object_or_404(Order.objects.prefetch_related("lines__product"), pk=order_id))

@@ -1,0 +1,84 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from patron.customers.models import Customer
+from patron.workspace.money import CURRENCY_CHOICES
+
+
+class Product(models.Model):
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("product")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.sku} {self.name}"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        REFUNDED = "refunded", _("Refunded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class SalesChannel(models.TextChoices):
+        STORE = "store", _("Store")
+        WEB = "web", _("Web")
+        APP = "app", _("App")
+        PHONE = "phone", _("Phone")
+        MARKETPLACE = "marketplace", _("Marketplace")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    source = models.CharField(_("source"), max_length=50, default="patron")
+    external_id = models.CharField(_("order number"), max_length=100, blank=True)
+    placed_at = models.DateTimeField(_("placed"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.COMPLETED)
+    channel = models.CharField(_("channel"), max_length=12, choices=SalesChannel.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    total = models.DecimalField(_("total"), max_digits=18, decimal_places=4)
+    # The total in the workspace's base currency at the rate of the order's date.
+    total_base = models.DecimalField(_("total in base currency"), max_digits=18, decimal_places=4)
+    exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="order_external_id_unique",
+            ),
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+        ]
+        indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_placed")]
+
+    def __str__(self):
+        return f"{self.external_id or self.pk} {self.total} {self.currency}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("order line")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="order_line_price_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_id}"
+
+    @property
+    def line_total(self):
+        return self.quantity * self.unit_price

@@ -1,0 +1,158 @@
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patron.accounts.permissions import require_perm
+from patron.sales.models import Order, OrderLine, Product
+from patron.workspace.money import MoneyError, check_currency, has_more_precision_than, quantize
+from patron.workspace.services import get_workspace, to_base_currency
+
+
+@dataclass
+class LineData:
+    sku: str
+    quantity: Decimal | str | int
+    unit_price: Decimal | str
+
+
+def _decimal(value, path, errors, *, minimum, strict):
+    try:
+        if isinstance(value, float):
+            raise InvalidOperation
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        errors[path] = [_("%(value)s is not a number.") % {"value": value}]
+        return None
+    if not number.is_finite() or number < minimum or (strict and number == minimum):
+        errors[path] = [
+            _("Must be more than %(minimum)s.") % {"minimum": minimum}
+            if strict
+            else _("Must not be negative.")
+        ]
+        return None
+    return number
+
+
+def product_upsert(*, sku, name, category="", by):
+    require_perm(by, "sales.add_product")
+    sku, name = (sku or "").strip(), (name or "").strip()
+    errors = {}
+    if not sku or len(sku) > 64:
+        errors["sku"] = [_("A SKU has 1 to 64 characters.")]
+    if not name or len(name) > 200:
+        errors["name"] = [_("A product name has 1 to 200 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    product, _created = Product.objects.update_or_create(
+        sku=sku, defaults={"name": name, "category": (category or "").strip()[:100]}
+    )
+    return product
+
+
+def order_create(
+    *,
+    customer,
+    placed_at,
+    channel,
+    currency=None,
+    total=None,
+    lines=(),
+    by,
+    status=Order.Status.COMPLETED,
+    external_id="",
+    source="patron",
+):
+    """Record an order. An order in a currency other than the base one needs a known
+    exchange rate for its date; amounts finer than the currency's minor unit are refused."""
+    require_perm(by, "sales.add_order")
+    workspace = get_workspace()
+    errors = {}
+    try:
+        currency = check_currency(currency or workspace.currency)
+    except MoneyError as exc:
+        errors["currency"] = [str(exc)]
+        currency = None
+    if status not in Order.Status.values:
+        errors["status"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Order.Status.values)}]
+    if channel not in Order.SalesChannel.values:
+        errors["channel"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(Order.SalesChannel.values)}
+        ]
+    if placed_at is None or timezone.is_naive(placed_at):
+        errors["placed_at"] = [_("Give the time the order was placed, with its time zone.")]
+    elif placed_at > timezone.now() + settings.PATRON_CLOCK_SKEW:
+        errors["placed_at"] = [_("An order cannot be placed in the future.")]
+    external_id, source = (external_id or "").strip(), (source or "").strip()
+    if len(external_id) > 100:
+        errors["external_id"] = [_("At most %(limit)d characters.") % {"limit": 100}]
+    if not source or len(source) > 50:
+        errors["source"] = [_("A source has 1 to 50 characters.")]
+    if customer.merged_into_id:
+        errors["customer"] = [_("This customer was merged into another one.")]
+
+    cleaned_lines = []
+    skus = {line.sku for line in lines}
+    products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
+    for index, line in enumerate(lines):
+        product = products.get(line.sku)
+        if product is None:
+            errors[f"lines.{index}.sku"] = [_("No product with SKU %(sku)s.") % {"sku": line.sku}]
+        quantity = _decimal(line.quantity, f"lines.{index}.quantity", errors, minimum=0, strict=True)
+        price = _decimal(line.unit_price, f"lines.{index}.unit_price", errors, minimum=0, strict=False)
+        if currency and price is not None and has_more_precision_than(price, currency):
+            errors[f"lines.{index}.unit_price"] = [
+                _("%(currency)s has no amounts this small.") % {"currency": currency}
+            ]
+        cleaned_lines.append((product, quantity, price))
+
+    if total is None:
+        if not lines:
+            errors["total"] = [_("Give the order's total, or its lines.")]
+        elif not errors:
+            total = sum(q * p for _prod, q, p in cleaned_lines)
+    else:
+        total = _decimal(total, "total", errors, minimum=0, strict=False)
+        if currency and total is not None and has_more_precision_than(total, currency):
+            errors["total"] = [
+                _("%(currency)s amounts have %(digits)d decimal places at most.")
+                % {"currency": currency, "digits": len(str(quantize(0, currency)).partition(".")[2])}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    total = quantize(total, currency)
+    on_date = timezone.localtime(placed_at, timezone.get_current_timezone()).date()
+    total_base, rate = to_base_currency(amount=total, currency=currency, on_date=on_date, workspace=workspace)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                customer=customer,
+                source=source,
+                external_id=external_id,
+                placed_at=placed_at,
+                status=status,
+                channel=channel,
+                currency=currency,
+                total=total,
+                total_base=total_base,
+                exchange_rate=rate,
+            )
+            OrderLine.objects.bulk_create(
+                OrderLine(order=order, product=p, quantity=q, unit_price=price)
+                for p, q, price in cleaned_lines
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {
+                "external_id": [
+                    _("Order %(id)s from %(source)s is already recorded.")
+                    % {"id": external_id, "source": source}
+                ]
+            }
+        ) from exc
+    return order

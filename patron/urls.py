@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from patron.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("customers/", include("patron.customers.urls")),
+    path("organisations/", include("patron.organisations.urls")),
+    path("account/", include("patron.accounts.urls")),
+    path("workspace/", include("patron.workspace.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,46 @@
+import multiprocessing
+
+from django.core.management.base import BaseCommand, CommandError
+from gunicorn.app.base import BaseApplication
+
+
+class PatronServer(BaseApplication):
+    def __init__(self, options):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from patron.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve Patron with gunicorn (static files through WhiteNoise)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="host:port (default 127.0.0.1:8000)")
+        parser.add_argument(
+            "--workers", type=int, default=min(4, multiprocessing.cpu_count() + 1), help="worker processes"
+        )
+        parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+        parser.add_argument(
+            "--timeout", type=int, default=60, help="seconds before a stuck worker is restarted"
+        )
+
+    def handle(self, *args, **options):
+        if options["workers"] < 1 or options["threads"] < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+        PatronServer(
+            {
+                "bind": options["bind"],
+                "workers": options["workers"],
+                "threads": options["threads"],
+                "timeout": options["timeout"],
+                "accesslog": "-",
+            }
+        ).run()

@@ -1,0 +1,47 @@
+"""Dates, numbers and money formatted for the active language and the viewer's time zone."""
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from patron.customers.phones import display_phone
+from patron.workspace.money import babel_locale, format_money
+
+register = template.Library()
+
+
+def _locale():
+    return babel_locale(get_language())
+
+
+@register.filter
+def money(amount, currency):
+    if amount is None:
+        return "—"
+    return format_money(amount, currency, get_language())
+
+
+@register.filter
+def when(moment):
+    if not moment:
+        return "—"
+    return format_datetime(timezone.localtime(moment), "medium", locale=_locale())
+
+
+@register.filter
+def day(value):
+    if not value:
+        return "—"
+    return format_date(value, "medium", locale=_locale())
+
+
+@register.filter
+def number(value):
+    return format_decimal(value or 0, locale=_locale())
+
+
+@register.filter
+def phone(e164, region=None):
+    return display_phone(e164, region)

@@ -1,0 +1,39 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from patron.workspace.money import CURRENCY_CHOICES
+
+
+class Workspace(models.Model):
+    """The business that runs Patron: one row, created on first use from the environment."""
+
+    name = models.CharField(_("name"), max_length=200, default="Patron")
+    country = models.CharField(_("default country"), max_length=2)
+    currency = models.CharField(_("base currency"), max_length=3, choices=CURRENCY_CHOICES)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workspace")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="workspace_single_row")]
+
+    def __str__(self):
+        return self.name
+
+
+class ExchangeRate(models.Model):
+    """How many units of the base currency one unit of `currency` bought on `date`."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    date = models.DateField(_("date"))
+    rate = models.DecimalField(_("rate to base currency"), max_digits=20, decimal_places=10)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_one_per_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.date}: {self.rate}"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Every check, in order: lint, the suite on SQLite, the suite on a throwaway PostgreSQL 15
+# cluster, then the browser tests in Debian's headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${VENV:-.venv}"
+PG_BIN=/usr/lib/postgresql/15/bin
+work=$(mktemp -d)
+export PATRON_DATA_DIR="$work/data"
+
+cleanup() {
+    if [ -f "$work/pg/postmaster.pid" ]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+apt_install() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "Missing Debian package(s) $*: install them (apt-get install $*) or run as root." >&2
+        exit 1
+    fi
+    if [ -z "${apt_updated:-}" ]; then apt-get update -qq; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+echo "== lint"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+
+echo "== tests on SQLite"
+"$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider
+
+echo "== tests on PostgreSQL 15"
+[ -x "$PG_BIN/initdb" ] || apt_install postgresql
+port=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/pg"
+chown postgres "$work" "$work/pg"
+runuser -u postgres -- "$PG_BIN/initdb" -D "$work/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/log" -w \
+    -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
+DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" \
+    "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider
+
+echo "== browser tests (headless Chromium)"
+[ -x /usr/bin/chromium ] || apt_install chromium
+"$VENV/bin/pytest" -m browser -q -p no:cacheprovider
