@@ -160,6 +160,14 @@ def interaction_log_view(request, pk):
                 )
             messages.success(request, _("Interaction logged."))
             return redirect("customers:detail", pk=customer.pk)
+    if _is_htmx(request):
+        response = render(request, "customers/_interaction_form.html", {"form": form, "customer": customer})
+        if request.method == "POST":
+            # Errors go back into the form's own slot, not over the history list.
+            response["HX-Retarget"] = "#interaction-form"
+            response["HX-Reswap"] = "innerHTML"
+        return response
     status = 422 if request.method == "POST" else 200
-    template = "customers/_interaction_form.html" if _is_htmx(request) else "customers/interaction_form.html"
-    return render(request, template, {"form": form, "customer": customer}, status=status)
+    return render(
+        request, "customers/interaction_form.html", {"form": form, "customer": customer}, status=status
+    )

@@ -1,0 +1,160 @@
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from patron.customers.models import Customer
+from patron.customers.services import consent_record
+from patron.customers.tests.factories import make_customer
+from patron.interactions.models import Interaction
+from patron.sales.services import LineData, order_create, product_upsert
+
+
+@pytest.fixture
+def somsri(somchai, thai_shop):
+    return make_customer(somchai, "somsri")
+
+
+def test_add_customer_form_creates_and_redirects_to_the_customer(client, lan, thai_shop):
+    client.force_login(lan)
+    response = client.post(
+        reverse("customers:create"),
+        {
+            "given_name": "Lan",
+            "family_name": "Trần Thị",
+            "country": "VN",
+            "phones": "0912 345 678",
+            "tags": "vip, new",
+        },
+    )
+    customer = Customer.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "customers:detail", args=[customer.pk]
+    )
+    assert customer.display_name == "Trần Thị Lan"
+    assert [p.e164 for p in customer.phones.all()] == ["+84912345678"]
+
+
+def test_add_customer_form_with_bad_input_shows_errors_and_writes_nothing(client, lan, thai_shop):
+    client.force_login(lan)
+    response = client.post(
+        reverse("customers:create"),
+        {
+            "display_name": "Bad",
+            "phones": "12345",
+            "emails": "not-mail",
+            "attributes": "[1, 2]",
+            "country": "XX",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"attributes", "country"} <= set(errors)
+    assert Customer.objects.count() == 0
+
+
+def test_service_errors_land_on_their_form_fields(client, lan, thai_shop):
+    client.force_login(lan)
+    response = client.post(reverse("customers:create"), {"display_name": "Bad", "phones": "12345"})
+    assert "phones" in response.context["form"].errors
+    assert Customer.objects.count() == 0
+
+
+def test_edit_customer_form_saves_and_audits(client, emre, somsri):
+    client.force_login(emre)
+    response = client.post(
+        reverse("customers:edit", args=[somsri.pk]),
+        {
+            "given_name": "สมศรี",
+            "family_name": "ใจดีมาก",
+            "display_name": "",
+            "country": "TH",
+            "phones": "081 234 5678",
+        },
+    )
+    assert response.status_code == 302
+    somsri.refresh_from_db()
+    assert somsri.display_name == "สมศรี ใจดีมาก"
+    assert somsri.audit_events.filter(action="update", actor=emre).exists()
+
+
+def test_customer_page_shows_the_360_view(client, somchai, somsri):
+    product_upsert(sku="RICE-5", name="ข้าวหอมมะลิ 5 กก.", by=somchai)
+    placed = datetime(2025, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Bangkok"))
+    order_create(
+        customer=somsri, placed_at=placed, channel="store", lines=[LineData("RICE-5", 2, "250")], by=somchai
+    )
+    order_create(
+        customer=somsri, placed_at=placed, channel="web", total="99.50", status="refunded", by=somchai
+    )
+    consent_record(
+        customer=somsri, channel="sms", purpose="marketing", granted=True, source="LINE OA", by=somchai
+    )
+    client.force_login(somchai)
+    response = client.get(reverse("customers:detail", args=[somsri.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["totals"]["spend"] == Decimal("500.00")
+    assert "ข้าวหอมมะลิ 5 กก." in html
+    assert "LINE OA" in html
+    assert "081 234 5678" in html  # a Thai number shown in its local form
+    assert "+66812345678" in html
+
+
+def test_log_interaction_in_two_clicks(client, emre, somsri):
+    """Click one fetches the form with defaults; click two saves it as it is."""
+    client.force_login(emre)
+    url = reverse("customers:log_interaction", args=[somsri.pk])
+    form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
+    defaults = {name: form[name].value() for name in form.fields}
+    defaults["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {k: v or "" for k, v in defaults.items()}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    interaction = Interaction.objects.get(customer=somsri)
+    assert (interaction.channel, interaction.direction, interaction.staff) == ("phone", "outbound", emre)
+
+
+def test_log_interaction_rejects_future_time_and_logs_nothing(client, emre, somsri):
+    client.force_login(emre)
+    url = reverse("customers:log_interaction", args=[somsri.pk])
+    response = client.post(
+        url, {"channel": "phone", "direction": "inbound", "occurred_at": "2999-01-01T10:00"}
+    )
+    assert response.status_code == 422
+    assert "occurred_at" in response.context["form"].errors
+    assert not Interaction.objects.exists()
+
+
+def test_customer_name_is_escaped_in_html(client, somchai, thai_shop):
+    customer = make_customer(somchai, display_name="<script>alert(1)</script>")
+    client.force_login(somchai)
+    for url in [reverse("customers:detail", args=[customer.pk]), reverse("customers:list")]:
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_list_pages_hold_50_in_a_stable_order(client, somchai, thai_shop):
+    from patron.customers.services import CustomerData, customer_create
+
+    for number in range(120):
+        customer_create(data=CustomerData(display_name=f"Customer {number:03}"), by=somchai)
+    client.force_login(somchai)
+    seen, url = [], reverse("customers:list")
+    while url:
+        response = client.get(url)
+        page = response.context["page"]
+        seen += [c.pk for c in page.items]
+        assert len(page.items) <= 50
+        url = f"{reverse('customers:list')}?cursor={page.next}" if page.next else None
+    assert len(seen) == 120 == len(set(seen))
+    assert seen == sorted(seen, reverse=True)
+
+
+def test_bad_cursor_shows_a_message_not_an_error_page(client, somchai, thai_shop):
+    client.force_login(somchai)
+    response = client.get(reverse("customers:list"), {"cursor": "!!nonsense"})
+    assert response.status_code == 200
+    assert response.context["error"]

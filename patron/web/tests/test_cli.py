@@ -1,0 +1,96 @@
+"""The `patron` command as scripts use it: a real process, a fresh data directory."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PATRON = [sys.executable, "-m", "patron.cli"]
+
+
+def run(args, tmp_path, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    environment.update(
+        PATRON_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="patron.settings",
+        PATRON_QUEUE_IMMEDIATE="1",
+        **env,
+    )
+    return subprocess.run([*PATRON, *args], env=environment, capture_output=True, text=True, timeout=120)
+
+
+def test_fresh_data_dir_gets_its_own_secret_key(tmp_path):
+    assert run(["check"], tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+    run(["check"], tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_token_create_prints_the_token_alone_on_its_last_line(tmp_path):
+    assert run(["migrate", "-v", "0"], tmp_path).returncode == 0
+    made = run(
+        ["shell", "-c", "from django.contrib.auth.models import User; User.objects.create(username='lan')"],
+        tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    result = run(["token", "create", "lan"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line.startswith("pat_") and " " not in last_line
+    stored = run(
+        [
+            "shell",
+            "-c",
+            "from patron.accounts.models import ApiToken; print(ApiToken.objects.get().key_hash)",
+        ],
+        tmp_path,
+    )
+    assert last_line not in stored.stdout
+
+
+def test_token_create_for_unknown_user_fails_clearly(tmp_path):
+    run(["migrate", "-v", "0"], tmp_path)
+    result = run(["token", "create", "ghost"], tmp_path)
+    assert result.returncode != 0
+    assert "No user named ghost" in result.stderr
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        SECRET_KEY="x" * 20 + "production-secret-value-with-enough-entropy-0123456789",
+        DEBUG="0",
+        PATRON_HTTPS="1",
+        ALLOWED_HOSTS="crm.example.com",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("country", "currency", "zone"), [("VN", "VND", "Asia/Ho_Chi_Minh"), ("TR", "TRY", "Europe/Istanbul")]
+)
+def test_workspace_defaults_come_from_the_environment_on_first_run(tmp_path, country, currency, zone):
+    run(["migrate", "-v", "0"], tmp_path, PATRON_COUNTRY=country, TIME_ZONE=zone)
+    result = run(
+        [
+            "shell",
+            "-c",
+            "from patron.workspace.services import get_workspace as g; w = g(); "
+            "print(w.country, w.currency, w.time_zone)",
+        ],
+        tmp_path,
+        PATRON_COUNTRY=country,
+        TIME_ZONE=zone,
+    )
+    assert result.stdout.strip().splitlines()[-1] == f"{country} {currency} {zone}"
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
