@@ -204,7 +204,12 @@ def _snapshot(customer):
 
 
 def _diff(before, after):
-    return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+    """{field: [old, new]} for what changed; fields left empty on creation are not listed."""
+    return {
+        key: [before.get(key), after[key]]
+        for key in after
+        if before.get(key) != after[key] and (key in before or after[key] not in (None, "", [], {}))
+    }
 
 
 def _validate(data, customer):

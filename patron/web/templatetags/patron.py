@@ -45,3 +45,22 @@ def number(value):
 @register.filter
 def phone(e164, region=None):
     return display_phone(e164, region)
+
+
+def _show(value):
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+@register.filter
+def audit_lines(changes):
+    """An audit event's changes as (field, old, new) rows; consent events as (field, "", value)."""
+    return [
+        (field, _show(value[0]), _show(value[1]))
+        if isinstance(value, list) and len(value) == 2
+        else (field, "", _show(value))
+        for field, value in changes.items()
+    ]

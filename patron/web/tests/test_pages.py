@@ -70,3 +70,21 @@ def test_recording_consent_needs_the_permission(client, staff, world, username, 
     )
     assert response.status_code == status
     assert world["customer"].consent_events.count() == (1 if status == 302 else 0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/customers/customer/",
+        "/admin/customers/auditevent/",
+        "/admin/sales/order/",
+        "/admin/workspace/exchangerate/add/",
+        "/admin/jobs/failedjob/",
+        "/admin/accounts/apitoken/",
+        "/admin/organisations/organisation/",
+        "/admin/interactions/interaction/",
+    ],
+)
+def test_admin_pages_open_for_an_admin(client, somchai, world, path):
+    client.force_login(somchai)
+    assert client.get(path).status_code == 200

@@ -1,0 +1,111 @@
+"""What a person sees, in a real browser: Debian's Chromium, headless, driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from patron.customers.tests.factories import make_customer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls
+    # (making the cast and customers) are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"{username}-pass-2024")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/customers/")
+
+
+@pytest.fixture
+def shop(staff, thai_shop):
+    somchai = staff("somchai")
+    staff("lan")
+    return {key: make_customer(somchai, key) for key in ["nguyen_van_an", "sukru_isik", "somsri", "juan"]}
+
+
+def test_marketer_finds_a_vietnamese_customer_typed_without_accents(page, live_server, shop):
+    log_in(page, live_server, "lan")
+    page.fill("input[type=search]", "nguyen van")
+    results = page.locator("#results tbody tr")
+    results.first.wait_for()
+    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    assert results.count() == 1
+    page.click("text=Nguyễn Văn An")
+    page.wait_for_url(f"{live_server.url}/customers/{shop['nguyen_van_an'].pk}/")
+    assert page.locator("h1").inner_text() == "Nguyễn Văn An"
+    profile = page.locator("section[aria-labelledby=identities-h]").inner_text()
+    assert "an.nguyen@example.vn" in profile
+    assert "+84 901 234 567" in profile  # a foreign number, shown in international form
+    assert page.locator("section[aria-labelledby=purchases-h]").is_visible()
+    if os.environ.get("PATRON_SCREENSHOT_DIR"):
+        page.screenshot(
+            path=str(Path(os.environ["PATRON_SCREENSHOT_DIR"]) / "customer-page.png"), full_page=True
+        )
+
+
+def test_interaction_is_logged_in_two_clicks(page, live_server, shop):
+    log_in(page, live_server, "lan")
+    page.goto(f"{live_server.url}/customers/{shop['somsri'].pk}/")
+    page.click("text=Log interaction")
+    page.click("text=Save interaction")
+    page.locator("#interactions [role=status]").wait_for()
+    assert "Outbound" in page.locator("#interactions table").inner_text()
+    assert shop["somsri"].interactions.count() == 1
+
+
+def test_script_in_a_customer_name_is_shown_as_text_and_runs_nothing(page, live_server, staff, thai_shop):
+    somchai = staff("somchai")
+    customer = make_customer(somchai, display_name="<script>alert(1)</script>")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, live_server, "somchai")
+    page.fill("input[type=search]", "script")
+    page.locator("#results tbody a").first.wait_for()
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    assert page.locator("h1").inner_text() == "<script>alert(1)</script>"
+    assert page.evaluate("document.querySelectorAll('main script').length") == 0
+    assert dialogs == []
+
+
+def test_thai_interface_renders_with_the_bundled_font(page, live_server, shop):
+    log_in(page, live_server, "lan")
+    page.select_option("#language-switch", "th")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "th"
+    font_ready = page.evaluate("document.fonts.check('16px \"Noto Sans Thai\"', 'ลูกค้า')")
+    assert font_ready
