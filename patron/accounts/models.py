@@ -14,6 +14,7 @@ class UserProfile(models.Model):
 
     class Meta:
         verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
 
     def __str__(self):
         return str(self.user)
@@ -32,6 +33,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -22,8 +22,8 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", gettext_lazy("As the browser asks")), *settings.LANGUAGES]
-        self.fields["time_zone"].choices = [("", gettext_lazy("The workspace's"))] + [
+        self.fields["language"].choices = [("", gettext_lazy("Browser default")), *settings.LANGUAGES]
+        self.fields["time_zone"].choices = [("", gettext_lazy("Same as the workspace"))] + [
             (z, z) for z in TIME_ZONES
         ]
 

@@ -85,7 +85,10 @@ class CustomerForm(forms.Form):
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": exc.msg}) from exc
+            raise forms.ValidationError(
+                _("This is not valid JSON (line %(line)d, column %(column)d).")
+                % {"line": exc.lineno, "column": exc.colno}
+            ) from exc
         if not isinstance(value, dict):
             raise forms.ValidationError(_('Attributes must be a JSON object, such as {"vip": true}.'))
         return value
@@ -133,7 +136,7 @@ class ConsentForm(forms.Form):
         coerce=lambda v: v == "yes",
         choices=[("yes", _("Granted")), ("no", _("Withdrawn"))],
     )
-    source = forms.CharField(label=_("Source"), max_length=100, initial=_("Staff, by hand"))
+    source = forms.CharField(label=_("Source"), max_length=100, initial="staff")
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 

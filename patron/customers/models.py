@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -26,6 +27,7 @@ class Tag(models.Model):
 
     class Meta:
         verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
 
     def __str__(self):
@@ -73,6 +75,7 @@ class CustomerEmail(models.Model):
 
     class Meta:
         verbose_name = _("e-mail address")
+        verbose_name_plural = _("e-mail addresses")
         ordering = ["-is_primary", "id"]
         constraints = [
             models.UniqueConstraint(fields=["customer", "normalised"], name="customer_email_once"),
@@ -90,6 +93,7 @@ class CustomerPhone(models.Model):
 
     class Meta:
         verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
         ordering = ["-is_primary", "id"]
         constraints = [models.UniqueConstraint(fields=["customer", "e164"], name="customer_phone_once")]
 
@@ -102,11 +106,12 @@ class ExternalId(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="external_ids")
     source = models.CharField(_("source"), max_length=50)
-    value = models.CharField(_("external id"), max_length=100)
+    value = models.CharField(_("external ID"), max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("external id")
+        verbose_name = _("external ID")
+        verbose_name_plural = _("external IDs")
         constraints = [models.UniqueConstraint(fields=["source", "value"], name="external_id_unique")]
 
     def __str__(self):
@@ -130,6 +135,7 @@ class ConsentEvent(models.Model):
 
     class Meta:
         verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(
@@ -154,6 +160,7 @@ class Consent(models.Model):
 
     class Meta:
         verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(fields=["customer", "channel", "purpose"], name="consent_one_in_force"),
         ]
@@ -167,11 +174,11 @@ class AuditEvent(models.Model):
     """Who changed what on a customer or their consents, and when."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Changed")
-        CONSENT = "consent", _("Consent")
-        MERGE = "merge", _("Merged")
-        DELETE = "delete", _("Deleted")
+        CREATE = "create", pgettext_lazy("audit action", "Created")
+        UPDATE = "update", pgettext_lazy("audit action", "Changed")
+        CONSENT = "consent", pgettext_lazy("audit action", "Consent changed")
+        MERGE = "merge", pgettext_lazy("audit action", "Merged")
+        DELETE = "delete", pgettext_lazy("audit action", "Deleted")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(
@@ -183,6 +190,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["customer", "-at"], name="audit_customer_at")]
 

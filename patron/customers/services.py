@@ -92,12 +92,12 @@ def _clean_profile(data, errors):
         if not isinstance(data.birthday, date) or isinstance(data.birthday, datetime):
             errors["birthday"] = [_("Give the birthday as a date.")]
         elif data.birthday > timezone.localdate() or data.birthday.year < 1900:
-            errors["birthday"] = [_("A birthday must be a past date after 1900.")]
+            errors["birthday"] = [_("A birthday cannot be in the future or before 1900.")]
         else:
             cleaned["birthday"] = data.birthday
     if data.gender is not None:
         if data.gender and data.gender not in Gender.values:
-            errors["gender"] = [_("Choose female, male, other or leave it empty.")]
+            errors["gender"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Gender.values)}]
         cleaned["gender"] = data.gender
     if data.attributes is not None:
         if not isinstance(data.attributes, dict):
@@ -150,17 +150,17 @@ def _clean_external_ids(pairs, customer, errors):
         try:
             source, value = (str(part).strip() for part in pair)
         except (TypeError, ValueError):
-            errors[f"external_ids.{index}"] = [_("Give each external id as a source and a value.")]
+            errors[f"external_ids.{index}"] = [_("Give each external ID as a source and a value.")]
             continue
         if not source or not value or len(source) > 50 or len(value) > 100:
-            errors[f"external_ids.{index}"] = [_("An external id needs a source and a value.")]
+            errors[f"external_ids.{index}"] = [_("An external ID needs a source and a value.")]
             continue
         taken = ExternalId.objects.filter(source=source, value=value)
         if customer is not None:
             taken = taken.exclude(customer=customer)
         if taken.exists():
             errors[f"external_ids.{index}"] = [
-                _("%(source)s id %(value)s already belongs to another customer.")
+                _("%(source)s ID %(value)s already belongs to another customer.")
                 % {"source": source, "value": value}
             ]
             continue
@@ -264,7 +264,7 @@ def customer_create(*, data, by):
     cleaned, emails, phones, tags, external_ids, errors = _validate(data, None)
     names = [cleaned.get("display_name"), cleaned.get("given_name"), cleaned.get("family_name")]
     if not any(names) and "display_name" not in errors:
-        errors["display_name"] = [_("A customer needs a name: a display name, or given and family names.")]
+        errors["display_name"] = [_("A customer needs a name: a display name, or a given or family name.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -289,7 +289,7 @@ def customer_update(*, customer, data, by):
         family = cleaned.get("family_name", customer.family_name)
         if not (given or family):
             errors["display_name"] = [
-                _("A customer needs a name: a display name, or given and family names.")
+                _("A customer needs a name: a display name, or a given or family name.")
             ]
     if errors:
         raise ValidationError(errors)

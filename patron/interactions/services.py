@@ -37,7 +37,9 @@ def interaction_log(
             _("Choose one of: %(choices)s.") % {"choices": ", ".join(Interaction.Channel.values)}
         ]
     if direction not in Interaction.Direction.values:
-        errors["direction"] = [_("Choose inbound or outbound.")]
+        errors["direction"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(Interaction.Direction.values)}
+        ]
     subject = (subject or "").strip()
     if len(subject) > 200:
         errors["subject"] = [_("At most %(limit)d characters.") % {"limit": 200}]
@@ -45,7 +47,7 @@ def interaction_log(
     if timezone.is_naive(occurred_at):
         errors["occurred_at"] = [_("Give the time with its time zone.")]
     elif occurred_at > timezone.now() + settings.PATRON_CLOCK_SKEW:
-        errors["occurred_at"] = [_("An interaction that has not happened yet is a task, not history.")]
+        errors["occurred_at"] = [_("An interaction cannot be logged for a future time.")]
     if errors:
         raise ValidationError(errors)
     return Interaction.objects.create(

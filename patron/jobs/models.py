@@ -14,6 +14,7 @@ class FailedJob(models.Model):
 
     class Meta:
         verbose_name = _("failed job")
+        verbose_name_plural = _("failed jobs")
         ordering = ["-failed_at"]
 
     def __str__(self):

@@ -50,6 +50,7 @@ class OrganisationContact(models.Model):
 
     class Meta:
         verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["name", "id"]
 
     def __str__(self):

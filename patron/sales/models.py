@@ -12,6 +12,7 @@ class Product(models.Model):
 
     class Meta:
         verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["name"]
 
     def __str__(self):
@@ -69,6 +70,7 @@ class OrderLine(models.Model):
 
     class Meta:
         verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"),
             models.CheckConstraint(

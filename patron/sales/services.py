@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.sales.models import Order, OrderLine, Product
-from patron.workspace.money import MoneyError, check_currency, has_more_precision_than, quantize
+from patron.workspace.money import MoneyError, check_currency, has_more_precision_than, minor_units, quantize
 from patron.workspace.services import get_workspace, to_base_currency
 
 
@@ -30,12 +30,22 @@ def _decimal(value, path, errors, *, minimum, strict):
         return None
     if not number.is_finite() or number < minimum or (strict and number == minimum):
         errors[path] = [
-            _("Must be more than %(minimum)s.") % {"minimum": minimum}
+            _("Must be greater than %(minimum)s.") % {"minimum": minimum}
             if strict
             else _("Must not be negative.")
         ]
         return None
     return number
+
+
+def precision_message(currency):
+    digits = minor_units(currency)
+    if digits == 0:
+        return _("%(currency)s amounts must be whole numbers.") % {"currency": currency}
+    return _("%(currency)s amounts have at most %(digits)d decimal places.") % {
+        "currency": currency,
+        "digits": digits,
+    }
 
 
 def product_upsert(*, sku, name, category="", by):
@@ -105,9 +115,7 @@ def order_create(
         quantity = _decimal(line.quantity, f"lines.{index}.quantity", errors, minimum=0, strict=True)
         price = _decimal(line.unit_price, f"lines.{index}.unit_price", errors, minimum=0, strict=False)
         if currency and price is not None and has_more_precision_than(price, currency):
-            errors[f"lines.{index}.unit_price"] = [
-                _("%(currency)s has no amounts this small.") % {"currency": currency}
-            ]
+            errors[f"lines.{index}.unit_price"] = [precision_message(currency)]
         cleaned_lines.append((product, quantity, price))
 
     if total is None:
@@ -118,10 +126,7 @@ def order_create(
     else:
         total = _decimal(total, "total", errors, minimum=0, strict=False)
         if currency and total is not None and has_more_precision_than(total, currency):
-            errors["total"] = [
-                _("%(currency)s amounts have %(digits)d decimal places at most.")
-                % {"currency": currency, "digits": len(str(quantize(0, currency)).partition(".")[2])}
-            ]
+            errors["total"] = [precision_message(currency)]
     if errors:
         raise ValidationError(errors)
 

@@ -15,6 +15,7 @@ class Workspace(models.Model):
 
     class Meta:
         verbose_name = _("workspace")
+        verbose_name_plural = _("workspaces")
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="workspace_single_row")]
 
     def __str__(self):
@@ -30,6 +31,7 @@ class ExchangeRate(models.Model):
 
     class Meta:
         verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         constraints = [
             models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_one_per_day"),
             models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
