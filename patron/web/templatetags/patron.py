@@ -1,5 +1,6 @@
 """Dates, numbers and money formatted for the active language and the viewer's time zone."""
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from django import template
@@ -59,8 +60,27 @@ def _show(value):
 def audit_lines(changes):
     """An audit event's changes as (field, old, new) rows; consent events as (field, "", value)."""
     return [
-        (field, _show(value[0]), _show(value[1]))
+        (field, "" if value[0] is None else _show(value[0]), _show(value[1]))
         if isinstance(value, list) and len(value) == 2
         else (field, "", _show(value))
         for field, value in changes.items()
     ]
+
+
+@register.filter
+def country_name(code):
+    """ "TH" -> "Thailand" / "ประเทศไทย" in the active language."""
+    if not code:
+        return "—"
+    return Locale.parse(_locale()).territories.get(code, code)
+
+
+@register.filter
+def language_name(code):
+    """ "vi" -> "Vietnamese" / "tiếng Việt" in the active language."""
+    if not code:
+        return "—"
+    try:
+        return Locale.parse(_locale()).languages.get(Locale.parse(code.replace("-", "_")).language, code)
+    except (ValueError, UnknownLocaleError):
+        return code
