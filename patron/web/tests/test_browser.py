@@ -1,7 +1,6 @@
 """What a person sees, in a real browser: Debian's Chromium, headless, driven by Playwright."""
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -72,10 +71,6 @@ def test_marketer_finds_a_vietnamese_customer_typed_without_accents(page, live_s
     assert "an.nguyen@example.vn" in profile
     assert "+84 901 234 567" in profile  # a foreign number, shown in international form
     assert page.locator("section[aria-labelledby=purchases-h]").is_visible()
-    if os.environ.get("PATRON_SCREENSHOT_DIR"):
-        page.screenshot(
-            path=str(Path(os.environ["PATRON_SCREENSHOT_DIR"]) / "customer-page.png"), full_page=True
-        )
 
 
 def test_interaction_is_logged_in_two_clicks(page, live_server, shop):
