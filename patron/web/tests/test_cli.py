@@ -1,5 +1,6 @@
 """The `patron` command as scripts use it: a real process, a fresh data directory."""
 
+import json
 import os
 import subprocess
 import sys
@@ -49,6 +50,20 @@ def test_token_create_prints_the_token_alone_on_its_last_line(tmp_path):
         tmp_path,
     )
     assert last_line not in stored.stdout
+
+
+def test_token_revoke_closes_the_api_to_that_token(tmp_path):
+    run(["migrate", "-v", "0"], tmp_path)
+    run(
+        ["shell", "-c", "from django.contrib.auth.models import User; User.objects.create(username='lan')"],
+        tmp_path,
+    )
+    secret = run(["token", "create", "lan"], tmp_path).stdout.strip().splitlines()[-1]
+    listed = json.loads(run(["token", "list", "lan", "--json"], tmp_path).stdout)
+    assert run(["token", "revoke", str(listed[0]["id"])], tmp_path).returncode == 0
+    check = f"from patron.accounts.services import token_authenticate as t; print(t({secret!r}))"
+    assert run(["shell", "-c", check], tmp_path).stdout.strip().splitlines()[-1] == "None"
+    assert json.loads(run(["token", "list", "lan", "--json"], tmp_path).stdout)[0]["revoked"] is True
 
 
 def test_token_create_for_unknown_user_fails_clearly(tmp_path):
