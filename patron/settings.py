@@ -217,6 +217,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "INFO"}},
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }
 PATRON_CLOCK_SKEW = timedelta(minutes=5)

@@ -17,7 +17,6 @@ def job(function=None, *, retries=None, retry_delay=None):
         task = db_task(
             retries=settings.PATRON_JOB_RETRIES if retries is None else retries,
             retry_delay=settings.PATRON_JOB_RETRY_DELAY if retry_delay is None else retry_delay,
-            name=f"{fn.__module__}.{fn.__name__}",
         )(fn)
         return task
 
