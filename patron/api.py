@@ -27,26 +27,45 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="Patron API",
     version="1",
-    description="Customers, orders, interactions, organisations and consents.",
+    description=(
+        "Customers, orders, interactions, organisations and consents.\n\n"
+        "Send a personal API token with every request: `Authorization: Bearer pat_...`.\n\n"
+        'Lists answer `{"items": [...], "next": cursor}`, latest added first; pass `next` back as '
+        "`cursor` for the following page, until it is null. A query parameter a list does not "
+        "know, or one given twice, is refused rather than ignored.\n\n"
+        'Invalid input is answered 422 with `detail`: a list of `{"loc": path, "msg": text}`, '
+        'where `loc` is the path of the field, such as `["body", "payload", "phones", 0]`. '
+        "Times are RFC 3339 with an offset."
+    ),
     auth=BearerToken(),
     urls_namespace="api",
 )
 
 
 def field_errors(error, prefix=("body", "payload")):
-    """A Django ValidationError as ninja-style details, each with the path of its field."""
+    """A Django ValidationError as ninja-style details, each with the path of its field.
+
+    "phones.0" becomes [*prefix, "phones", 0]: list positions are numbers, as in the
+    errors pydantic reports for the same body.
+    """
     if hasattr(error, "error_dict"):
         return [
-            {"loc": [*prefix, *path.split(".")], "msg": message, "type": "value_error"}
+            {"loc": [*prefix, *_path(path)], "msg": message, "type": "value_error"}
             for path, messages in error.message_dict.items()
             for message in messages
         ]
     return [{"loc": list(prefix), "msg": message, "type": "value_error"} for message in error.messages]
 
 
+def _path(dotted):
+    return [int(part) if part.isdecimal() else part for part in dotted.split(".")]
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    return api.create_response(request, {"detail": field_errors(exc)}, status=422)
+    # Lists take their input from the query string, every other endpoint from its JSON body.
+    prefix = ("query",) if request.method == "GET" else ("body", "payload")
+    return api.create_response(request, {"detail": field_errors(exc, prefix)}, status=422)
 
 
 @api.exception_handler(PermissionDenied)

@@ -1,11 +1,25 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, StrictBool
 
 from patron.accounts.permissions import require_perm
-from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery
+from patron.api_schemas import (
+    CREATE_ERRORS,
+    ONE_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DateTime,
+    Day,
+    Id,
+    In,
+    ListOut,
+    ListQuery,
+    PathId,
+    QueryId,
+    api_enum,
+)
 from patron.customers.models import Channel, Consent, ConsentEvent, Customer, Purpose
 from patron.customers.selectors import customer_list, customer_with_identities
 from patron.customers.services import CustomerData, consent_record, customer_create, customer_update
@@ -14,8 +28,11 @@ from patron.pagination import keyset_page
 customers_router = Router(tags=["customers"])
 consents_router = Router(tags=["consents"])
 
+ConsentChannel = api_enum("ConsentChannel", Channel)
+ConsentPurpose = api_enum("ConsentPurpose", Purpose)
 
-class ExternalIdSchema(Schema):
+
+class ExternalIdSchema(In):
     source: str = Field(max_length=50)
     value: str = Field(max_length=100)
 
@@ -40,14 +57,14 @@ class CustomerOut(Schema):
     updated_at: datetime
 
 
-class CustomerIn(Schema):
+class CustomerIn(In):
     display_name: str = Field("", max_length=200)
     given_name: str = Field("", max_length=100)
     family_name: str = Field("", max_length=100)
     country: str = Field("", max_length=2, description="ISO 3166 alpha-2; region of local phone numbers")
     locale: str = Field("", max_length=10)
     time_zone: str = Field("", max_length=64)
-    birthday: date | None = None
+    birthday: Day | None = None
     gender: str = Field("", description="female, male, other or empty")
     tags: list[str] = []
     attributes: dict = {}
@@ -56,14 +73,14 @@ class CustomerIn(Schema):
     external_ids: list[ExternalIdSchema] = []
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(In):
     display_name: str | None = Field(None, max_length=200)
     given_name: str | None = Field(None, max_length=100)
     family_name: str | None = Field(None, max_length=100)
     country: str | None = Field(None, max_length=2)
     locale: str | None = Field(None, max_length=10)
     time_zone: str | None = Field(None, max_length=64)
-    birthday: date | None = None
+    birthday: Day | None = None
     gender: str | None = None
     tags: list[str] | None = None
     attributes: dict | None = None
@@ -120,21 +137,21 @@ def list_customers(request, filters: Query[CustomerFilters]):
     return {"items": [customer_out(c) for c in page.items], "next": page.next}
 
 
-@customers_router.post("", response={201: CustomerOut, **READ_ERRORS})
+@customers_router.post("", response={201: CustomerOut, **CREATE_ERRORS})
 def create_customer(request, payload: CustomerIn):
     customer = customer_create(data=_data(payload, partial=False), by=request.user)
-    return 201, customer_out(customer_with_identities(customer.pk))
+    return Status(201, customer_out(customer_with_identities(customer.pk)))
 
 
-@customers_router.get("/{int:customer_id}", response={200: CustomerOut, **ONE_ERRORS})
-def get_customer(request, customer_id: int):
+@customers_router.get("/{customer_id}", response={200: CustomerOut, **ONE_ERRORS})
+def get_customer(request, customer_id: PathId):
     require_perm(request.user, "customers.view_customer")
     get_object_or_404(Customer, pk=customer_id)
     return customer_out(customer_with_identities(customer_id))
 
 
-@customers_router.patch("/{int:customer_id}", response={200: CustomerOut, **ONE_ERRORS})
-def update_customer(request, customer_id: int, payload: CustomerPatch):
+@customers_router.patch("/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS})
+def update_customer(request, customer_id: PathId, payload: CustomerPatch):
     require_perm(request.user, "customers.change_customer")
     customer = get_object_or_404(Customer, pk=customer_id)
     customer_update(customer=customer, data=_data(payload, partial=True), by=request.user)
@@ -143,8 +160,8 @@ def update_customer(request, customer_id: int, payload: CustomerPatch):
 
 class ConsentOut(Schema):
     customer: int
-    channel: str
-    purpose: str
+    channel: ConsentChannel
+    purpose: ConsentPurpose
     granted: bool
     since: datetime
     source: str
@@ -153,8 +170,8 @@ class ConsentOut(Schema):
 class ConsentEventOut(Schema):
     id: int
     customer: int
-    channel: str
-    purpose: str
+    channel: ConsentChannel
+    purpose: ConsentPurpose
     granted: bool
     occurred_at: datetime
     source: str
@@ -162,20 +179,20 @@ class ConsentEventOut(Schema):
     recorded_by: str | None
 
 
-class ConsentIn(Schema):
-    customer: int
-    channel: Channel
-    purpose: Purpose
-    granted: bool
+class ConsentIn(In):
+    customer: Id
+    channel: ConsentChannel
+    purpose: ConsentPurpose
+    granted: StrictBool
     source: str = Field(min_length=1, max_length=100)
-    occurred_at: datetime | None = None
+    occurred_at: DateTime | None = Field(None, description="Default: now")
     note: str = Field("", max_length=500)
 
 
 class ConsentFilters(ListQuery):
-    customer: int | None = None
-    channel: Channel | None = None
-    purpose: Purpose | None = None
+    customer: QueryId | None = None
+    channel: ConsentChannel | None = None
+    purpose: ConsentPurpose | None = None
     granted: bool | None = None
 
 
@@ -231,7 +248,7 @@ def list_consent_events(request, filters: Query[ConsentFilters]):
     return {"items": [consent_event_out(e) for e in page.items], "next": page.next}
 
 
-@consents_router.post("", response={201: ConsentEventOut, **ONE_ERRORS})
+@consents_router.post("", response={201: ConsentEventOut, **WRITE_ERRORS})
 def record_consent(request, payload: ConsentIn):
     require_perm(request.user, "customers.add_consentevent")
     customer = get_object_or_404(Customer, pk=payload.customer)
@@ -245,4 +262,4 @@ def record_consent(request, payload: ConsentIn):
         note=payload.note,
         by=request.user,
     )
-    return 201, consent_event_out(event)
+    return Status(201, consent_event_out(event))

@@ -1,11 +1,23 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from patron.accounts.permissions import require_perm
-from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery
+from patron.api_schemas import (
+    ONE_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DateTime,
+    Id,
+    In,
+    ListOut,
+    ListQuery,
+    PathId,
+    QueryId,
+    api_enum,
+)
 from patron.customers.models import Customer
 from patron.interactions.models import Interaction
 from patron.interactions.selectors import interaction_list
@@ -15,37 +27,40 @@ from patron.pagination import keyset_page
 
 router = Router(tags=["interactions"])
 
+InteractionChannel = api_enum("InteractionChannel", Interaction.Channel)
+Direction = api_enum("Direction", Interaction.Direction)
+
 
 class InteractionOut(Schema):
     id: int
     customer: int | None
     organisation: int | None
     contact: int | None
-    channel: Interaction.Channel
-    direction: Interaction.Direction
+    channel: InteractionChannel
+    direction: Direction
     subject: str
     body: str
     occurred_at: datetime
     staff: str | None
 
 
-class InteractionIn(Schema):
-    customer: int | None = None
-    organisation: int | None = None
-    contact: int | None = None
-    channel: Interaction.Channel
-    direction: Interaction.Direction
+class InteractionIn(In):
+    customer: Id | None = None
+    organisation: Id | None = None
+    contact: Id | None = None
+    channel: InteractionChannel
+    direction: Direction
     subject: str = Field("", max_length=200)
     body: str = ""
-    occurred_at: datetime | None = Field(None, description="Default: now")
+    occurred_at: DateTime | None = Field(None, description="Default: now")
 
 
 class InteractionFilters(ListQuery):
-    customer: int | None = None
-    organisation: int | None = None
-    channel: Interaction.Channel | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    customer: QueryId | None = None
+    organisation: QueryId | None = None
+    channel: InteractionChannel | None = None
+    since: DateTime | None = None
+    until: DateTime | None = None
 
 
 def interaction_out(item):
@@ -75,7 +90,7 @@ def list_interactions(request, filters: Query[InteractionFilters]):
     return {"items": [interaction_out(i) for i in page.items], "next": page.next}
 
 
-@router.post("", response={201: InteractionOut, **ONE_ERRORS})
+@router.post("", response={201: InteractionOut, **WRITE_ERRORS})
 def log_interaction(request, payload: InteractionIn):
     require_perm(request.user, "interactions.add_interaction")
     customer = get_object_or_404(Customer, pk=payload.customer) if payload.customer is not None else None
@@ -96,10 +111,10 @@ def log_interaction(request, payload: InteractionIn):
         body=payload.body,
         occurred_at=payload.occurred_at,
     )
-    return 201, interaction_out(item)
+    return Status(201, interaction_out(item))
 
 
-@router.get("/{int:interaction_id}", response={200: InteractionOut, **ONE_ERRORS})
-def get_interaction(request, interaction_id: int):
+@router.get("/{interaction_id}", response={200: InteractionOut, **ONE_ERRORS})
+def get_interaction(request, interaction_id: PathId):
     require_perm(request.user, "interactions.view_interaction")
     return interaction_out(get_object_or_404(Interaction.objects.select_related("staff"), pk=interaction_id))

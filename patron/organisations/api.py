@@ -1,17 +1,32 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from patron.accounts.permissions import require_perm
-from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery
+from patron.api_schemas import (
+    CREATE_ERRORS,
+    ONE_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Id,
+    In,
+    ListOut,
+    ListQuery,
+    PathId,
+    QueryId,
+    api_enum,
+    fields_renamed,
+)
 from patron.organisations.models import Organisation
 from patron.organisations.selectors import organisation_list
 from patron.organisations.services import contact_create, organisation_create, organisation_update
 from patron.pagination import keyset_page
 
 router = Router(tags=["organisations"])
+
+Kind = api_enum("OrganisationKind", Organisation.Kind)
 
 
 class ContactOut(Schema):
@@ -25,7 +40,7 @@ class ContactOut(Schema):
 class OrganisationOut(Schema):
     id: int
     name: str
-    kind: Organisation.Kind
+    kind: Kind
     country: str
     website: str
     owner: int | None
@@ -35,25 +50,25 @@ class OrganisationOut(Schema):
     updated_at: datetime
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(In):
     name: str = Field(min_length=1, max_length=200)
-    kind: Organisation.Kind
+    kind: Kind
     country: str = Field("", max_length=2)
     website: str = Field("", max_length=200)
-    owner: int | None = None
+    owner: Id | None = None
     notes: str = ""
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(In):
     name: str | None = Field(None, min_length=1, max_length=200)
-    kind: Organisation.Kind | None = None
+    kind: Kind | None = None
     country: str | None = Field(None, max_length=2)
     website: str | None = Field(None, max_length=200)
-    owner: int | None = None
+    owner: Id | None = None
     notes: str | None = None
 
 
-class ContactIn(Schema):
+class ContactIn(In):
     name: str = Field(min_length=1, max_length=200)
     role: str = Field("", max_length=100)
     email: str = Field("", max_length=254)
@@ -62,8 +77,18 @@ class ContactIn(Schema):
 
 class OrganisationFilters(ListQuery):
     q: str | None = Field(None, max_length=200)
-    kind: Organisation.Kind | None = None
-    owner: int | None = None
+    kind: Kind | None = None
+    owner: QueryId | None = None
+
+
+def contact_out(contact):
+    return {
+        "id": contact.pk,
+        "name": contact.name,
+        "role": contact.role,
+        "email": contact.email,
+        "phone": contact.phone,
+    }
 
 
 def organisation_out(organisation):
@@ -75,10 +100,7 @@ def organisation_out(organisation):
         "website": organisation.website,
         "owner": organisation.owner_id,
         "notes": organisation.notes,
-        "contacts": [
-            {"id": c.pk, "name": c.name, "role": c.role, "email": c.email, "phone": c.phone}
-            for c in organisation.contacts.all()
-        ],
+        "contacts": [contact_out(contact) for contact in organisation.contacts.all()],
         "created_at": organisation.created_at,
         "updated_at": organisation.updated_at,
     }
@@ -102,35 +124,31 @@ def list_organisations(request, filters: Query[OrganisationFilters]):
     return {"items": [organisation_out(o) for o in page.items], "next": page.next}
 
 
-@router.post("", response={201: OrganisationOut, **READ_ERRORS})
+@router.post("", response={201: OrganisationOut, **CREATE_ERRORS})
 def create_organisation(request, payload: OrganisationIn):
-    organisation = organisation_create(by=request.user, **_values(payload, partial=False))
-    return 201, organisation_out(organisation)
+    with fields_renamed(owner_id="owner"):
+        organisation = organisation_create(by=request.user, **_values(payload, partial=False))
+    return Status(201, organisation_out(organisation))
 
 
-@router.get("/{int:organisation_id}", response={200: OrganisationOut, **ONE_ERRORS})
-def get_organisation(request, organisation_id: int):
+@router.get("/{organisation_id}", response={200: OrganisationOut, **ONE_ERRORS})
+def get_organisation(request, organisation_id: PathId):
     require_perm(request.user, "organisations.view_organisation")
     return organisation_out(get_object_or_404(Organisation, pk=organisation_id))
 
 
-@router.patch("/{int:organisation_id}", response={200: OrganisationOut, **ONE_ERRORS})
-def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+@router.patch("/{organisation_id}", response={200: OrganisationOut, **WRITE_ERRORS})
+def update_organisation(request, organisation_id: PathId, payload: OrganisationPatch):
     require_perm(request.user, "organisations.change_organisation")
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    organisation_update(organisation=organisation, by=request.user, **_values(payload, partial=True))
+    with fields_renamed(owner_id="owner"):
+        organisation_update(organisation=organisation, by=request.user, **_values(payload, partial=True))
     return organisation_out(organisation)
 
 
-@router.post("/{int:organisation_id}/contacts", response={201: ContactOut, **ONE_ERRORS})
-def add_contact(request, organisation_id: int, payload: ContactIn):
+@router.post("/{organisation_id}/contacts", response={201: ContactOut, **WRITE_ERRORS})
+def add_contact(request, organisation_id: PathId, payload: ContactIn):
     require_perm(request.user, "organisations.add_organisationcontact")
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     contact = contact_create(organisation=organisation, by=request.user, **payload.dict())
-    return 201, {
-        "id": contact.pk,
-        "name": contact.name,
-        "role": contact.role,
-        "email": contact.email,
-        "phone": contact.phone,
-    }
+    return Status(201, contact_out(contact))

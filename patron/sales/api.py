@@ -2,11 +2,23 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from patron.accounts.permissions import require_perm
-from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery
+from patron.api_schemas import (
+    ONE_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DateTime,
+    Id,
+    In,
+    ListOut,
+    ListQuery,
+    PathId,
+    QueryId,
+    api_enum,
+)
 from patron.customers.models import Customer
 from patron.pagination import keyset_page
 from patron.sales.models import Order
@@ -14,6 +26,9 @@ from patron.sales.selectors import order_list
 from patron.sales.services import LineData, order_create
 
 router = Router(tags=["orders"])
+
+OrderStatus = api_enum("OrderStatus", Order.Status)
+SalesChannel = api_enum("SalesChannel", Order.SalesChannel)
 
 
 class LineOut(Schema):
@@ -29,25 +44,25 @@ class OrderOut(Schema):
     source: str
     external_id: str
     placed_at: datetime
-    status: Order.Status
-    channel: Order.SalesChannel
+    status: OrderStatus
+    channel: SalesChannel
     currency: str
     total: Decimal = Field(description="In the order's currency, as a decimal string")
     total_base: Decimal = Field(description="In the workspace's base currency")
     lines: list[LineOut]
 
 
-class LineIn(Schema):
+class LineIn(In):
     sku: str = Field(min_length=1, max_length=64)
     quantity: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
     unit_price: Decimal = Field(ge=0, max_digits=18, decimal_places=4)
 
 
-class OrderIn(Schema):
-    customer: int
-    placed_at: datetime
-    channel: Order.SalesChannel
-    status: Order.Status = Order.Status.COMPLETED
+class OrderIn(In):
+    customer: Id
+    placed_at: DateTime
+    channel: SalesChannel
+    status: OrderStatus = OrderStatus.COMPLETED
     currency: str | None = Field(
         None, min_length=3, max_length=3, description="ISO 4217; default: base currency"
     )
@@ -60,11 +75,11 @@ class OrderIn(Schema):
 
 
 class OrderFilters(ListQuery):
-    customer: int | None = None
-    status: Order.Status | None = None
-    channel: Order.SalesChannel | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    customer: QueryId | None = None
+    status: OrderStatus | None = None
+    channel: SalesChannel | None = None
+    since: DateTime | None = None
+    until: DateTime | None = None
 
 
 def order_out(order):
@@ -103,7 +118,7 @@ def list_orders(request, filters: Query[OrderFilters]):
     return {"items": [order_out(o) for o in page.items], "next": page.next}
 
 
-@router.post("", response={201: OrderOut, **ONE_ERRORS})
+@router.post("", response={201: OrderOut, **WRITE_ERRORS})
 def create_order(request, payload: OrderIn):
     require_perm(request.user, "sales.add_order")
     customer = get_object_or_404(Customer, pk=payload.customer)
@@ -122,10 +137,10 @@ def create_order(request, payload: OrderIn):
             for line in payload.lines
         ],
     )
-    return 201, order_out(order)
+    return Status(201, order_out(order))
 
 
-@router.get("/{int:order_id}", response={200: OrderOut, **ONE_ERRORS})
-def get_order(request, order_id: int):
+@router.get("/{order_id}", response={200: OrderOut, **ONE_ERRORS})
+def get_order(request, order_id: PathId):
     require_perm(request.user, "sales.view_order")
     return order_out(get_object_or_404(Order.objects.prefetch_related("lines__product"), pk=order_id))

@@ -12,6 +12,9 @@ from patron.sales.models import Order, OrderLine, Product
 from patron.workspace.money import MoneyError, check_currency, has_more_precision_than, minor_units, quantize
 from patron.workspace.services import get_workspace, to_base_currency
 
+# Order.total and Order.total_base hold 18 digits, 4 of them after the point.
+MAX_TOTAL = Decimal(10) ** 14
+
 
 @dataclass
 class LineData:
@@ -127,12 +130,16 @@ def order_create(
         total = _decimal(total, "total", errors, minimum=0, strict=False)
         if currency and total is not None and has_more_precision_than(total, currency):
             errors["total"] = [precision_message(currency)]
+    if not errors and (total >= MAX_TOTAL or quantize(total, currency) >= MAX_TOTAL):
+        errors["total"] = [_("This total is too large to record.")]
     if errors:
         raise ValidationError(errors)
 
     total = quantize(total, currency)
     on_date = timezone.localtime(placed_at, timezone.get_current_timezone()).date()
     total_base, rate = to_base_currency(amount=total, currency=currency, on_date=on_date, workspace=workspace)
+    if total_base >= MAX_TOTAL:
+        raise ValidationError({"total": [_("This total is too large to record.")]})
     try:
         with transaction.atomic():
             order = Order.objects.create(

@@ -1,0 +1,186 @@
+"""What each role may do through the API: every operation in the OpenAPI document, per role.
+
+The expected table is written out by hand from ROLE_GRANTS in patron/accounts/roles.py, so
+that a change to the grants or to an endpoint's check shows up here as a failure to look at:
+
+    every role       view_* on every Patron app: every GET answers 200
+    Admin            everything
+    Marketer         add/change customer, add consent event, add interaction,
+                     add/change organisation, add contact, add order
+    Service agent    add/change customer, add consent event, add interaction, add contact
+                     (no orders, no organisations)
+    Analyst          nothing beyond reading
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from patron.accounts.services import token_create
+from patron.api import api as ninja_api
+from patron.customers.models import AuditEvent, ConsentEvent, Customer
+from patron.customers.tests.factories import make_customer
+from patron.interactions.models import Interaction
+from patron.interactions.services import interaction_log
+from patron.organisations.models import Organisation, OrganisationContact
+from patron.organisations.services import organisation_create
+from patron.sales.models import Order
+from patron.sales.services import LineData, order_create, product_upsert
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"Admin": "somchai", "Marketer": "lan", "Service agent": "emre", "Analyst": "maria"}
+READ = {"Admin": 200, "Marketer": 200, "Service agent": 200, "Analyst": 200}
+
+EXPECTED = {
+    ("GET", "/api/customers"): READ,
+    ("POST", "/api/customers"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
+    ("GET", "/api/customers/{customer_id}"): READ,
+    ("PATCH", "/api/customers/{customer_id}"): {
+        "Admin": 200,
+        "Marketer": 200,
+        "Service agent": 200,
+        "Analyst": 403,
+    },
+    ("GET", "/api/consents"): READ,
+    ("GET", "/api/consents/events"): READ,
+    ("POST", "/api/consents"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
+    ("GET", "/api/orders"): READ,
+    ("GET", "/api/orders/{order_id}"): READ,
+    ("POST", "/api/orders"): {"Admin": 201, "Marketer": 201, "Service agent": 403, "Analyst": 403},
+    ("GET", "/api/interactions"): READ,
+    ("GET", "/api/interactions/{interaction_id}"): READ,
+    ("POST", "/api/interactions"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
+    ("GET", "/api/organisations"): READ,
+    ("GET", "/api/organisations/{organisation_id}"): READ,
+    ("POST", "/api/organisations"): {"Admin": 201, "Marketer": 201, "Service agent": 403, "Analyst": 403},
+    ("PATCH", "/api/organisations/{organisation_id}"): {
+        "Admin": 200,
+        "Marketer": 200,
+        "Service agent": 403,
+        "Analyst": 403,
+    },
+    ("POST", "/api/organisations/{organisation_id}/contacts"): {
+        "Admin": 201,
+        "Marketer": 201,
+        "Service agent": 201,
+        "Analyst": 403,
+    },
+}
+
+SKU = "TEA-JASMINE"
+WRITTEN = [Customer, AuditEvent, ConsentEvent, Order, Interaction, Organisation, OrganisationContact]
+
+
+def documented_operations():
+    document = ninja_api.get_openapi_schema(path_prefix="/api/")
+    return {(method.upper(), path) for path, operations in document["paths"].items() for method in operations}
+
+
+def bodies(world):
+    """A valid body for every write, so that only the role decides the answer."""
+    return {
+        ("POST", "/api/customers"): {"display_name": "Nong May", "phones": ["089 999 1234"]},
+        ("PATCH", "/api/customers/{customer_id}"): {"tags": ["regular"]},
+        ("POST", "/api/consents"): {
+            "customer": world["customer_id"],
+            "channel": "sms",
+            "purpose": "marketing",
+            "granted": True,
+            "source": "shop counter",
+        },
+        ("POST", "/api/orders"): {
+            "customer": world["customer_id"],
+            "placed_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "channel": "store",
+            "lines": [{"sku": SKU, "quantity": 1, "unit_price": "120"}],
+        },
+        ("POST", "/api/interactions"): {
+            "customer": world["customer_id"],
+            "channel": "phone",
+            "direction": "inbound",
+        },
+        ("POST", "/api/organisations"): {"name": "Chiang Mai Ceramics", "kind": "supplier"},
+        ("PATCH", "/api/organisations/{organisation_id}"): {"notes": "Pays in 30 days"},
+        ("POST", "/api/organisations/{organisation_id}/contacts"): {"name": "Malee"},
+    }
+
+
+@pytest.fixture
+def world(somchai, thai_shop):
+    customer = make_customer(somchai, "somsri")
+    product_upsert(sku=SKU, name="Jasmine tea", by=somchai)
+    order = order_create(
+        customer=customer,
+        placed_at=timezone.now() - timedelta(days=1),
+        channel="store",
+        lines=[LineData(sku=SKU, quantity=1, unit_price="120")],
+        by=somchai,
+    )
+    organisation = organisation_create(by=somchai, name="Bangkok Tea Traders", kind="supplier")
+    interaction = interaction_log(by=somchai, customer=customer, channel="chat", direction="inbound")
+    return {
+        "customer_id": customer.pk,
+        "order_id": order.pk,
+        "organisation_id": organisation.pk,
+        "interaction_id": interaction.pk,
+    }
+
+
+def call(client, staff, world, role, method, path):
+    _token, secret = token_create(user=staff(ROLES[role]), name="tests")
+    url = path.format(**world)
+    body = bodies(world).get((method, path))
+    kwargs = {"content_type": "application/json"} if body is not None else {}
+    return getattr(client, method.lower())(url, body, HTTP_AUTHORIZATION=f"Bearer {secret}", **kwargs)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in WRITTEN}
+
+
+def test_table_covers_every_operation_in_the_openapi_document():
+    assert set(EXPECTED) == documented_operations()
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path"),
+    [(role, method, path) for (method, path) in EXPECTED for role in ROLES],
+    ids=lambda value: value,
+)
+def test_role_gets_the_expected_status(client, staff, world, role, method, path):
+    response = call(client, staff, world, role, method, path)
+    assert response.status_code == EXPECTED[(method, path)][role], response.content
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path"),
+    [
+        (role, method, path)
+        for (method, path), by_role in EXPECTED.items()
+        for role in ROLES
+        if by_role[role] == 403
+    ],
+    ids=lambda value: value,
+)
+def test_refused_write_changes_nothing(client, staff, world, role, method, path):
+    before = counts()
+    patched = {"customer": Customer.objects.get(pk=world["customer_id"]).tags.count()}
+    patched["organisation"] = Organisation.objects.get(pk=world["organisation_id"]).notes
+    response = call(client, staff, world, role, method, path)
+    assert response.status_code == 403
+    assert response.json()["detail"]
+    assert counts() == before
+    assert Customer.objects.get(pk=world["customer_id"]).tags.count() == patched["customer"]
+    assert Organisation.objects.get(pk=world["organisation_id"]).notes == patched["organisation"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    sorted(op for op in documented_operations() if op[0] != "GET"),
+    ids=lambda value: value,
+)
+def test_analyst_is_refused_every_write_in_the_document(client, staff, world, method, path):
+    assert call(client, staff, world, "Analyst", method, path).status_code == 403
