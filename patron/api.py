@@ -5,7 +5,7 @@ two can never disagree on what a role may do or what input is valid.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -83,6 +83,11 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)
+
+
+def unknown_path(request, rest=""):
+    """Anything under /api/ that no endpoint answers: a JSON 404, as API clients expect."""
+    return JsonResponse({"detail": _("There is no API endpoint at this path.")}, status=404)
 
 
 def register_routers():

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from patron.api import api
+from patron.api import api, unknown_path
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("workspace/", include("patron.workspace.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("api/<path:rest>", unknown_path),
 ]

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from patron.customers.folding import fold
 from patron.demo.draw import Choice
 from patron.demo.orders import DAY, HORIZON_DAYS
 from patron.demo.people import People
@@ -27,6 +28,7 @@ def write_partners(*, profile, rng, now, staff_ids):
                 continue
             organisation = Organisation(
                 name=name,
+                search_name=fold(name),
                 kind=kind,
                 country=profile.country,
                 website=f"https://www.{domain}" if domain else "",

@@ -29,6 +29,8 @@ class Organisation(models.Model):
         verbose_name=_("owner"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The folded name (see customers/folding.py), so "sirket" finds "Şirket".
+    search_name = models.CharField(max_length=200, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
+from patron.customers.folding import fold
 from patron.customers.phones import normalise_phone
 from patron.organisations.models import Organisation, OrganisationContact
 from patron.workspace.regions import validate_country
@@ -19,6 +20,7 @@ def _clean_organisation(values, errors):
         cleaned["name"] = " ".join((values["name"] or "").split())
         if not cleaned["name"] or len(cleaned["name"]) > 200:
             errors["name"] = [_("An organisation needs a name of 1 to 200 characters.")]
+        cleaned["search_name"] = fold(cleaned["name"])
     if "kind" in values:
         cleaned["kind"] = values["kind"]
         if values["kind"] not in Organisation.Kind.values:

@@ -98,3 +98,9 @@ def test_openapi_document_requires_bearer_token_on_every_operation(client, thai_
         for method, operation in operations.items():
             assert operation["security"] == [{name: []}], f"{method.upper()} {path}"
             assert "401" in operation["responses"], f"{method.upper()} {path}"
+
+
+def test_unknown_api_path_answers_json_404(client):
+    response = client.get("/api/nope/really")
+    assert response.status_code == 404
+    assert response.json()["detail"]

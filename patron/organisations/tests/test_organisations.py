@@ -77,13 +77,14 @@ def test_contact_and_interaction_from_the_organisation_page(client, lan, thai_sh
 
 def test_organisation_list_filters_by_kind_and_name(client, lan, thai_shop):
     organisation_create(by=lan, name="Đà Nẵng Supply", kind="supplier")
-    organisation_create(by=lan, name="Istanbul Capital", kind="investor")
+    organisation_create(by=lan, name="İstanbul Sermaye Şirketi", kind="investor")
     client.force_login(lan)
     names = [
         o.name for o in client.get(reverse("organisations:list"), {"kind": "supplier"}).context["page"].items
     ]
     assert names == ["Đà Nẵng Supply"]
     names = [
-        o.name for o in client.get(reverse("organisations:list"), {"q": "istanbul"}).context["page"].items
+        o.name
+        for o in client.get(reverse("organisations:list"), {"q": "istanbul sirket"}).context["page"].items
     ]
-    assert names == ["Istanbul Capital"]
+    assert names == ["İstanbul Sermaye Şirketi"]
