@@ -17,7 +17,7 @@ $(VENV)/.test-installed: pyproject.toml
 	touch $@ $(VENV)/.run-installed
 
 messages: $(VENV)/.run-installed
-	$(VENV)/bin/pybabel compile --domain django --directory patron/locale --statistics 2>&1 | tail -n 5
+	$(VENV)/bin/pybabel compile --domain django --directory patron/locale --statistics
 
 run: $(VENV)/.run-installed messages
 	VENV=$(VENV) scripts/run.sh
