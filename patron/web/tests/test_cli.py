@@ -109,3 +109,15 @@ def test_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_firstrun_loads_the_demo_once_and_shows_the_admin_password_once(tmp_path):
+    run(["migrate", "-v", "0"], tmp_path)
+    first = json.loads(
+        run(["firstrun", "--customers", "50", "--json"], tmp_path).stdout.strip().splitlines()[-1]
+    )
+    assert first["demo_loaded"] and first["admin_created"] and len(first["admin_password"]) >= 12
+    again = json.loads(
+        run(["firstrun", "--customers", "50", "--json"], tmp_path).stdout.strip().splitlines()[-1]
+    )
+    assert not again["demo_loaded"] and not again["admin_created"] and "admin_password" not in again

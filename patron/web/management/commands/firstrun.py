@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from patron.accounts.roles import ADMIN
 from patron.customers.models import Customer
+from patron.workspace.services import get_workspace
 
 DEMO_ADMIN = "admin"
 
@@ -23,8 +24,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         summary = {"demo_loaded": False, "admin_created": False, "admin_username": DEMO_ADMIN}
         if not Customer.objects.exists():
-            from patron.workspace.services import get_workspace
-
             country = options["country"] or get_workspace().country
             if country not in {"TH", "VN", "TR", "PH"}:
                 country = "TH"
