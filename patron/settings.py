@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "patron.sales",
     "patron.interactions",
     "patron.organisations",
+    "patron.imports",
     "patron.jobs",
     "patron.web",
     "patron.demo",
