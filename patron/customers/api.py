@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
@@ -22,7 +23,7 @@ from patron.api_schemas import (
 )
 from patron.customers.models import Channel, Consent, ConsentEvent, Customer, Purpose
 from patron.customers.selectors import customer_list, customer_with_identities
-from patron.customers.services import CustomerData, consent_record, customer_create, customer_update
+from patron.customers.services import CustomerData, consent_record, customer_create_or_attach, customer_update
 from patron.pagination import keyset_page
 
 customers_router = Router(tags=["customers"])
@@ -137,10 +138,15 @@ def list_customers(request, filters: Query[CustomerFilters]):
     return {"items": [customer_out(c) for c in page.items], "next": page.next}
 
 
-@customers_router.post("", response={201: CustomerOut, **CREATE_ERRORS})
-def create_customer(request, payload: CustomerIn):
-    customer = customer_create(data=_data(payload, partial=False), by=request.user)
-    return Status(201, customer_out(customer_with_identities(customer.pk)))
+@customers_router.post("", response={201: CustomerOut, 200: CustomerOut, **CREATE_ERRORS})
+def create_customer(request, response: HttpResponse, payload: CustomerIn):
+    """201: a new customer. 200: an existing customer already held one of these external ids,
+    e-mails or phones; the new details were added to that record, and the `Patron-Matched-On`
+    header says which identity matched (external_id, email or phone)."""
+    customer, matched_on = customer_create_or_attach(data=_data(payload, partial=False), by=request.user)
+    if matched_on:
+        response["Patron-Matched-On"] = matched_on
+    return Status(200 if matched_on else 201, customer_out(customer_with_identities(customer.pk)))
 
 
 @customers_router.get("/{customer_id}", response={200: CustomerOut, **ONE_ERRORS})

@@ -71,6 +71,8 @@ class CustomerEmail(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField(_("e-mail"), max_length=254)
     normalised = models.CharField(max_length=254, db_index=True, editable=False)
+    # What identity matching compares (see identity.py): Gmail ignores dots and +tags.
+    match_key = models.CharField(max_length=254, db_index=True, default="", editable=False)
     is_primary = models.BooleanField(_("primary"), default=False)
 
     class Meta:

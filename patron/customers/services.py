@@ -1,6 +1,7 @@
 """Business actions on customers. Every write goes through here, from the UI, the API,
 the CLI and jobs alike: permissions are checked and the audit trail written in one place."""
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.customers.folding import fold
+from patron.customers.identity import email_match_key, find_existing
 from patron.customers.models import (
     AuditEvent,
     Channel,
@@ -236,7 +238,13 @@ def _apply(customer, cleaned, emails, phones, tags, external_ids):
     if emails is not None:
         customer.emails.all().delete()
         CustomerEmail.objects.bulk_create(
-            CustomerEmail(customer=customer, address=a, normalised=a.casefold(), is_primary=i == 0)
+            CustomerEmail(
+                customer=customer,
+                address=a,
+                normalised=a.casefold(),
+                match_key=email_match_key(a),
+                is_primary=i == 0,
+            )
             for i, a in enumerate(emails)
         )
     if phones is not None:
@@ -378,3 +386,40 @@ def consent_record(*, customer, channel, purpose, granted, source, by, occurred_
             },
         )
     return event
+
+
+def customer_create_or_attach(*, data, by):
+    """Create a customer, unless one already holds the same external id, e-mail or phone:
+    then the new details are added to that customer (new identities and tags added, empty
+    profile fields filled, nothing overwritten). Returns (customer, matched_on or None)."""
+    require_perm(by, "customers.add_customer")
+    region = (data.country or "").strip().upper() or get_workspace().country
+    phones = []
+    for raw in data.phones or []:
+        with contextlib.suppress(ValidationError):  # customer_create reports it, with its field path
+            phones.append(normalise_phone(raw, region))
+    existing, matched_on = find_existing(
+        external_ids=[tuple(pair) for pair in data.external_ids or []],
+        emails=data.emails or [],
+        phones_e164=phones,
+    )
+    if existing is None:
+        return customer_create(data=data, by=by), None
+    return customer_update(customer=existing, data=_attach(existing, data), by=by), matched_on
+
+
+def _attach(customer, data):
+    """What `data` adds to `customer`: its own values kept, the new ones appended (the
+    cleaning steps drop repeats), empty profile fields filled."""
+    attached = CustomerData(
+        emails=[e.address for e in customer.emails.all()] + list(data.emails or []),
+        phones=[p.e164 for p in customer.phones.all()] + list(data.phones or []),
+        tags=[t.name for t in customer.tags.all()] + list(data.tags or []),
+        external_ids=[(x.source, x.value) for x in customer.external_ids.all()]
+        + list(data.external_ids or []),
+        attributes={**(data.attributes or {}), **customer.attributes},
+    )
+    for name in PROFILE_FIELDS:
+        if name != "attributes" and not getattr(customer, name) and getattr(data, name):
+            setattr(attached, name, getattr(data, name))
+    return attached

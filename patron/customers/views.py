@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,7 +12,7 @@ from patron.accounts.permissions import require_perm
 from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, InteractionForm
 from patron.customers.models import Customer
 from patron.customers.selectors import customer_list, customer_with_identities
-from patron.customers.services import consent_record, customer_create, customer_update
+from patron.customers.services import consent_record, customer_create_or_attach, customer_update
 from patron.interactions.selectors import interaction_list
 from patron.interactions.services import interaction_log
 from patron.pagination import keyset_page
@@ -22,6 +22,17 @@ from patron.workspace.regions import country_names
 from patron.workspace.services import get_workspace
 
 PAGE_SIZE = 50
+MATCHED_MESSAGES = {
+    "external_id": gettext_lazy(
+        "%(name)s already has this external ID: the new details were added to their record."
+    ),
+    "email": gettext_lazy(
+        "%(name)s already has this e-mail address: the new details were added to their record."
+    ),
+    "phone": gettext_lazy(
+        "%(name)s already has this phone number: the new details were added to their record."
+    ),
+}
 
 
 def _is_htmx(request):
@@ -89,11 +100,14 @@ def customer_create_view(request):
     form = _customer_form(request, request.POST or None, initial={"country": get_workspace().country})
     if request.method == "POST" and form.is_valid():
         try:
-            customer = customer_create(data=form.to_data(), by=request.user)
+            customer, matched_on = customer_create_or_attach(data=form.to_data(), by=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Customer %(name)s added.") % {"name": customer.display_name})
+            if matched_on:
+                messages.info(request, MATCHED_MESSAGES[matched_on] % {"name": customer.display_name})
+            else:
+                messages.success(request, _("Customer %(name)s added.") % {"name": customer.display_name})
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": None})
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from patron.customers.identity import email_match_key
 from patron.customers.models import (
     AuditEvent,
     Consent,
@@ -121,7 +122,13 @@ class ShopPlanner:
         batch.customers.append(customer)
         batch.created_at.append(self._moment(self.book.created[index]))
         batch.emails += [
-            CustomerEmail(customer=customer, address=a, normalised=a.casefold(), is_primary=i == 0)
+            CustomerEmail(
+                customer=customer,
+                address=a,
+                normalised=a.casefold(),
+                match_key=email_match_key(a),
+                is_primary=i == 0,
+            )
             for i, a in enumerate(emails)
         ]
         batch.phones += [

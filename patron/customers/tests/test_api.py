@@ -377,3 +377,22 @@ def test_consent_time_without_offset_is_422(api, people):
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "occurred_at"]
+
+
+def test_post_with_a_known_email_answers_200_and_names_the_match(client, somchai, thai_shop):
+    from patron.accounts.services import token_create
+
+    _token, secret = token_create(user=somchai, name="t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    body = {"display_name": "Juan", "emails": ["juan.delacruz@gmail.com"]}
+    first = client.post("/api/customers", body, content_type="application/json", **headers)
+    again = client.post(
+        "/api/customers",
+        {**body, "emails": ["JuanDelaCruz+promo@gmail.com"]},
+        content_type="application/json",
+        **headers,
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["Patron-Matched-On"] == "email"
+    assert again.json()["id"] == first.json()["id"]
+    assert len(again.json()["emails"]) == 2

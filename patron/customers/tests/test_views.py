@@ -158,3 +158,15 @@ def test_bad_cursor_shows_a_message_not_an_error_page(client, somchai, thai_shop
     response = client.get(reverse("customers:list"), {"cursor": "!!nonsense"})
     assert response.status_code == 200
     assert response.context["error"]
+
+
+def test_adding_a_known_phone_attaches_to_the_existing_customer_and_says_so(client, lan, somsri):
+    client.force_login(lan)
+    response = client.post(
+        reverse("customers:create"),
+        {"display_name": "Somsri J.", "phones": "+66812345678", "tags": "line"},
+        follow=True,
+    )
+    assert Customer.objects.count() == 1
+    assert response.redirect_chain[-1][0] == reverse("customers:detail", args=[somsri.pk])
+    assert [str(m) for m in response.context["messages"]][0].startswith("สมศรี ใจดี")

@@ -1,0 +1,44 @@
+"""Exact identity matching: the same external id, e-mail or phone is the same customer.
+
+E-mail addresses match case-insensitively everywhere. Only where a provider really ignores
+them are dots and "+tags" dropped: Gmail delivers a.n.nguyen+shop@gmail.com to
+annguyen@gmail.com (and googlemail.com is the same service); most other providers treat dots
+as part of the name, so dropping them there would merge different people.
+"""
+
+from django.db.models import Q
+
+from patron.customers.models import CustomerEmail, CustomerPhone, ExternalId
+
+DOTLESS_PROVIDERS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def email_match_key(address):
+    local, _at, domain = address.strip().casefold().rpartition("@")
+    if domain in DOTLESS_PROVIDERS:
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = DOTLESS_PROVIDERS[domain]
+    return f"{local}@{domain}"
+
+
+def find_existing(*, external_ids=(), emails=(), phones_e164=()):
+    """The live customer that holds one of these identities, and what matched, or (None, None).
+
+    External ids are checked first (they come from a system of record), then e-mails, then
+    phones. A match on a merged record leads to the customer it was merged into.
+    """
+    lookups = [
+        ("external_id", ExternalId, Q(*[Q(source=s, value=v) for s, v in external_ids], _connector=Q.OR)),
+        ("email", CustomerEmail, Q(match_key__in=[email_match_key(e) for e in emails])),
+        ("phone", CustomerPhone, Q(e164__in=list(phones_e164))),
+    ]
+    for (reason, model, condition), values in zip(lookups, (external_ids, emails, phones_e164), strict=True):
+        if not values:
+            continue
+        found = model.objects.filter(condition).select_related("customer").order_by("pk").first()
+        if found:
+            customer = found.customer
+            while customer.merged_into_id:
+                customer = customer.merged_into
+            return customer, reason
+    return None, None
