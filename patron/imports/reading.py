@@ -1,0 +1,692 @@
+"""Turn an uploaded sales-history file into a stream of rows.
+
+This is the first layer of ``patron import customers|orders FILE``. It knows
+nothing about customers or orders (and nothing about Django): it only answers
+"what is in this file, cell by cell?" for the messy exports we meet in
+Thailand, Vietnam, Turkey and the Philippines -- point-of-sale systems, web
+shops, marketplaces and hand-kept spreadsheets.
+
+    with open_table(path) as table:
+        print(table.format, table.encoding, table.delimiter, table.header)
+        for row in table.rows():
+            row.number, row.values, row.extra_cells, row.missing_cells
+
+What it does:
+
+* Recognises the format by content, never by file name: an XLSX file is a
+  ZIP archive holding ``xl/workbook.xml``; anything else that decodes as text
+  is read as CSV/TSV. PDFs, images, legacy ``.xls``, other archives and binary
+  files are refused with :class:`FileRefused`, whose message can be shown to
+  the person who uploaded the file as it is.
+* Detects the text encoding (see :func:`detect_encoding`) and the delimiter
+  (see :func:`detect_delimiter`); both can be overridden.
+* Streams rows: a CSV is read line by line and an XLSX sheet through
+  openpyxl's read-only mode, so memory stays flat for multi-gigabyte files.
+  ``Table.rows()`` can be called again to start over.
+
+Every row is a :class:`Row`: ``number`` is the line (CSV) or sheet row (XLSX)
+where the record starts, 1-based, so the header is usually 1 -- this is the
+number to quote in a reject report. ``values`` always has exactly
+``len(table.header)`` strings, NFC-normalised but otherwise untouched (not
+stripped: the value parsers decide what whitespace means). Blank rows are
+skipped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import re
+import unicodedata
+import warnings
+import weakref
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = ["FileRefused", "Row", "Table", "detect_delimiter", "detect_encoding", "open_table"]
+
+SAMPLE_SIZE = 256 * 1024
+"""Bytes read up front to recognise the format, the encoding and the delimiter."""
+
+DELIMITERS = (",", ";", "\t", "|")
+"""Candidate delimiters, in order of preference when two fit equally well."""
+
+_SNIFF_RECORDS = 100
+
+_BOMS = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+_ENCODING_ALIASES = {
+    # Names people copy from Windows or from a POS manual that Python spells differently.
+    "windows-874": "cp874",
+    "windows874": "cp874",
+    "win874": "cp874",
+    "x-windows-874": "cp874",
+}
+
+_SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Excel (.xls) workbook or another old Office file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
+class FileRefused(Exception):
+    """The file cannot be read as a table; ``message`` says why, for the end user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _not_a_table(what: str) -> FileRefused:
+    return FileRefused(
+        f"This is not a CSV or XLSX file: it looks like {what}. "
+        "Open it in a spreadsheet and save it as CSV or XLSX."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record of the table.
+
+    ``number``: 1-based line (CSV) or sheet row (XLSX) where the record starts.
+    ``values``: exactly one string per header column.
+    ``extra_cells``: the record had non-blank cells beyond the last header
+    column; they were dropped (trailing empty cells, as in ``a,b,,``, do not count).
+    ``missing_cells``: the CSV record had fewer cells than the header; the
+    missing ones are ``""``. Never set for XLSX, where a short row only means
+    trailing empty cells.
+    """
+
+    number: int
+    values: list[str]
+    extra_cells: bool = False
+    missing_cells: bool = False
+
+
+# --------------------------------------------------------------------------- public entry point
+
+
+def open_table(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+) -> Table:
+    """Open ``path`` as a table, or raise :class:`FileRefused`.
+
+    ``encoding`` and ``delimiter`` apply to CSV files and override detection;
+    ``sheet`` (a sheet name, or a 0-based index) applies to XLSX files and
+    defaults to the first worksheet. Options that do not apply are ignored.
+    """
+    path = Path(path)
+    sample, complete = _read_sample(path)
+    if not sample:
+        raise FileRefused("The file is empty.")
+    if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        _check_is_xlsx(path)
+        return XlsxTable(path, sheet=sheet)
+    _refuse_known_binary(sample)
+    if encoding is None:
+        encoding = detect_encoding(sample, complete=complete)
+    else:
+        encoding = _checked_encoding(encoding, sample)
+    if delimiter is None:
+        delimiter = detect_delimiter(_decode_sample(sample, encoding, complete=complete), complete=complete)
+    elif len(delimiter) != 1:
+        raise FileRefused(f"The delimiter must be a single character, not {delimiter!r}.")
+    return CsvTable(path, encoding=encoding, delimiter=delimiter)
+
+
+def _read_sample(path: Path) -> tuple[bytes, bool]:
+    """First ``SAMPLE_SIZE`` bytes, and whether that is the whole file."""
+    try:
+        with path.open("rb") as file:
+            sample = file.read(SAMPLE_SIZE)
+            complete = file.read(1) == b""
+    except FileNotFoundError:
+        raise FileRefused(f"There is no file at {path}.") from None
+    except IsADirectoryError:
+        raise FileRefused(f"{path} is a folder, not a file.") from None
+    except PermissionError:
+        raise FileRefused(f"The file {path} cannot be opened: permission denied.") from None
+    return sample, complete
+
+
+# --------------------------------------------------------------------------- format recognition
+
+
+def _check_is_xlsx(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError):
+        raise _not_a_table("a damaged ZIP archive") from None
+    if "xl/workbook.xml" in names:
+        return
+    if "xl/workbook.bin" in names:
+        raise _not_a_table("a binary Excel (.xlsb) workbook")
+    if b"opendocument.spreadsheet" in mimetype:
+        raise _not_a_table("an OpenDocument (.ods) spreadsheet")
+    if "word/document.xml" in names:
+        raise _not_a_table("a Word document")
+    if "ppt/presentation.xml" in names:
+        raise _not_a_table("a PowerPoint presentation")
+    raise _not_a_table("a ZIP archive")
+
+
+def _refuse_known_binary(sample: bytes) -> None:
+    """Refuse files whose first bytes say what they are (PDF, images, .xls, archives, HTML)."""
+    for signature, what in _SIGNATURES:
+        if sample.startswith(signature):
+            raise _not_a_table(what)
+    if sample[8:12] == b"WEBP" and sample.startswith(b"RIFF"):
+        raise _not_a_table("a WebP image")
+    # Some POS systems "export to Excel" by saving an HTML or XML page with an .xls name.
+    head = sample[:1024].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table")):
+        raise _not_a_table("a web page (HTML), as some systems save with an .xls name")
+    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in sample[:4096]:
+        raise _not_a_table("an Excel 2003 XML spreadsheet")
+
+
+def _refuse_binary_text(sample: bytes) -> None:
+    """Text files in a single-byte or UTF-8 encoding have no NULs and few control characters."""
+    if b"\x00" in sample:
+        raise _not_a_table("a binary file")
+    controls = len(re.findall(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]", sample))
+    if controls > len(sample) // 100:
+        raise _not_a_table("a binary file")
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
+    """Return the Python codec name for a text sample, or raise :class:`FileRefused` if it is binary.
+
+    Rules, most reliable first: a BOM; valid UTF-8 (ASCII included) is UTF-8;
+    UTF-16 without a BOM by its NUL pattern; then the legacy Windows code pages
+    of our markets by the bytes their own letters use (:func:`_guess_legacy`).
+    ``complete`` says whether the sample is the whole file (if not, a
+    multi-byte character cut at its end is not an error).
+    """
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    utf16 = _bomless_utf16(sample)
+    if utf16:
+        return utf16
+    _refuse_binary_text(sample)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+    except UnicodeDecodeError:
+        return _guess_legacy(sample)
+    return "utf-8"
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """UTF-16 without a BOM: mostly-ASCII text puts a NUL in every other byte, always the same one."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_nuls = sample[0 : pairs * 2 : 2].count(0) / pairs
+    odd_nuls = sample[1 : pairs * 2 : 2].count(0) / pairs
+    if odd_nuls > 0.2 and even_nuls < 0.01:
+        name = "utf-16-le"
+    elif even_nuls > 0.2 and odd_nuls < 0.01:
+        name = "utf-16-be"
+    else:
+        return None
+    try:
+        codecs.getincrementaldecoder(name)().decode(sample[: pairs * 2], final=False)
+    except UnicodeDecodeError:
+        return None
+    return name
+
+
+_HIGH = re.compile(rb"[\x80-\xff]")
+_HIGH_NEXT_TO_LATIN = re.compile(rb"(?<=[A-Za-z])[\x80-\xff]|[\x80-\xff](?=[A-Za-z])")
+_THAI_BYTES = re.compile(rb"[\xa1-\xfb]")
+_THAI_MARKS = re.compile(rb"[\xd1\xd4-\xda\xe7-\xee]")  # above/below vowels, tone marks
+_THAI_LEADING_VOWELS = re.compile(rb"[\xe0-\xe4]")  # เ แ โ ใ ไ, written before their consonant
+_THAI_MISPLACED = re.compile(
+    rb"(?<![\xa1-\xce\xd1\xd4-\xda\xe7-\xee])[\xd1\xd4-\xda\xe7-\xee]|[\xe0-\xe4](?![\xa1-\xce])"
+)
+# cp1258 writes Vietnamese tones as combining marks after the vowel: grave 0xCC, acute 0xEC,
+# hook 0xD2, tilde 0xDE, dot below 0xF2. 0xDE is also Turkish "Ş" in cp1254, so it only
+# counts after a lowercase vowel, where a Turkish capital would not appear.
+_VIETNAMESE_TONES = re.compile(
+    rb"(?<=[aeiouyAEIOUY\xe2\xea\xf4\xe3\xf5\xfd\xc2\xca\xd4\xc3\xd5\xdd])[\xcc\xec\xd2\xf2]"
+    rb"|(?<=[aeiouy\xe2\xea\xf4\xe3\xf5\xfd])\xde"
+)
+# Turkish-only letters in cp1254: ğ 0xF0, ş 0xFE, ı 0xFD, Ğ 0xD0, İ 0xDD, Ş 0xDE.
+_TURKISH_LETTERS = re.compile(rb"[\xf0\xfe\xfd\xd0\xdd\xde]")
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    try:
+        sample.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _guess_legacy(sample: bytes) -> str:
+    """Pick a legacy code page for text that is not UTF-8.
+
+    All these code pages decode any Latin text without error, so we look for
+    each language's fingerprint instead of trusting a decode:
+
+    * Accented Latin letters sit between ASCII letters; a script of its own
+      (Thai, but also Chinese or Cyrillic) does not. For such text, Thai
+      (cp874) is recognised by its spelling (:func:`_looks_thai`), anything
+      else is left to charset-normalizer.
+    * Vietnamese (cp1258): combining tone marks right after a vowel.
+    * Turkish (cp1254): ğ ş ı Ğ İ Ş, which no other code page here uses for
+      common letters.
+
+    Without a fingerprint, Windows-1252 is the answer if it decodes cleanly
+    (Spanish-origin Filipino names such as "Peña", a stray "José"). Only then
+    is charset-normalizer asked: on a short, mostly ASCII sample with a handful
+    of accented letters its statistics are unreliable, so it is the fallback,
+    not the first rule.
+    """
+    high = len(_HIGH.findall(sample))
+    if len(_HIGH_NEXT_TO_LATIN.findall(sample)) < 0.3 * high:
+        # A script written apart from Latin letters: Thai, or (outside our markets) Chinese, Cyrillic...
+        return "cp874" if _looks_thai(sample, high) else _charset_normalizer_guess(sample)
+    if len(_VIETNAMESE_TONES.findall(sample)) >= max(1, 0.1 * high) and _decodes(sample, "cp1258"):
+        return "cp1258"
+    if len(_TURKISH_LETTERS.findall(sample)) >= max(1, 0.05 * high) and _decodes(sample, "cp1254"):
+        return "cp1254"
+    if _decodes(sample, "cp1252"):
+        return "cp1252"
+    return _charset_normalizer_guess(sample)
+
+
+def _looks_thai(sample: bytes, high: int) -> bool:
+    """Thai in cp874: bytes 0xA1-0xFB, marks placed after consonants, leading vowels before them.
+
+    Chinese or Cyrillic bytes also fall in 0xA1-0xFB and often decode as cp874,
+    but put vowel and tone marks in places Thai spelling never does.
+    """
+    if len(_THAI_BYTES.findall(sample)) < 0.8 * high or not _decodes(sample, "cp874"):
+        return False
+    marks = len(_THAI_MARKS.findall(sample)) + len(_THAI_LEADING_VOWELS.findall(sample))
+    misplaced = len(_THAI_MISPLACED.findall(sample))
+    return misplaced <= 0.05 * marks
+
+
+def _charset_normalizer_guess(sample: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    # We already know the sample has no NULs and is not UTF-8: keep it from "finding" UTF-16/32.
+    wide = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_7"]
+    match = from_bytes(sample, cp_exclusion=wide).best()
+    if match is None:
+        return "cp1252"
+    return codecs.lookup(match.encoding).name
+
+
+def _checked_encoding(name: str, sample: bytes) -> str:
+    """Validate an encoding given by the user; a UTF-8 file's BOM is still skipped."""
+    name = _ENCODING_ALIASES.get(name.strip().lower(), name.strip())
+    try:
+        b"a".decode(name)  # also rejects bytes-to-bytes codecs such as "base64"
+    except LookupError:
+        raise FileRefused(f"Unknown text encoding: {name!r}.") from None
+    canonical = codecs.lookup(name).name
+    if canonical == "utf-8" and sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    return canonical
+
+
+def _decode_sample(sample: bytes, encoding: str, *, complete: bool) -> str:
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=complete)
+    if not complete:
+        # The last line is probably cut short; it would skew the delimiter count.
+        text = text[: max(text.rfind("\n"), 0)]
+    return text
+
+
+# --------------------------------------------------------------------------- delimiter
+
+
+def detect_delimiter(text: str, *, complete: bool = True) -> str:
+    """Return the delimiter among ``DELIMITERS`` that splits ``text`` most consistently.
+
+    Each candidate is tried with the csv module, so delimiters inside quoted
+    fields do not count. The winner gives the same number of columns (more
+    than one) on the largest share of the first records; ties go to more
+    columns, then to the order of ``DELIMITERS``. A file with one column gets ",".
+    """
+    best_key, best = None, ","
+    for preference, candidate in enumerate(DELIMITERS):
+        counts = _column_counts(text, candidate, drop_last=not complete)
+        if not counts:
+            continue
+        by_frequency = Counter(counts).most_common()
+        top = by_frequency[0][1]
+        columns = max(count for count, times in by_frequency if times == top)
+        if columns < 2:
+            continue
+        key = (top / len(counts), columns, -preference)
+        if best_key is None or key > best_key:
+            best_key, best = key, candidate
+    return best
+
+
+def _column_counts(text: str, delimiter: str, *, drop_last: bool) -> list[int]:
+    counts = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    with contextlib.suppress(csv.Error):
+        for record in reader:
+            if not _is_blank(record):
+                counts.append(len(record))
+            if len(counts) > _SNIFF_RECORDS:
+                break
+    if drop_last and len(counts) > 1:
+        counts.pop()
+    return counts
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _is_blank(values: list[str] | tuple) -> bool:
+    return all(value is None or not str(value).strip() for value in values)
+
+
+def _nfc(text: str) -> str:
+    """NFC-normalise; cp1258 decodes Vietnamese tones as combining marks ("ê" + U+0303 for "ễ")."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _unique_header(names: list[str]) -> list[str]:
+    """Strip names, drop trailing blanks, name blank columns "column N", number duplicates "Name (2)".
+
+    Duplicates are found ignoring case, since later layers match column
+    names ignoring case.
+    """
+    names = [name.replace("\ufeff", "").strip() for name in names]
+    while names and not names[-1]:
+        names.pop()
+    seen: set[str] = set()
+    result = []
+    for index, name in enumerate(names, start=1):
+        base = name or f"column {index}"
+        unique, copy = base, 1
+        while unique.casefold() in seen:
+            copy += 1
+            unique = f"{base} ({copy})"
+        seen.add(unique.casefold())
+        result.append(unique)
+    return result
+
+
+def _fit(number: int, values: list[str], width: int, *, short_is_missing: bool) -> Row:
+    """Pad or cut ``values`` to ``width`` cells, recording what was changed."""
+    length = len(values)
+    if length == width:
+        return Row(number, values)
+    if length < width:
+        return Row(number, values + [""] * (width - length), missing_cells=short_is_missing)
+    extra = not _is_blank(values[width:])
+    return Row(number, values[:width], extra_cells=extra)
+
+
+class Table:
+    """A readable table: ``format``, ``encoding``, ``delimiter``, ``header``, ``rows()``.
+
+    ``header_row`` is the number of the row the header was read from (the
+    first non-blank one). Use as a context manager, or call ``close()``.
+    """
+
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    header: list[str]
+    header_row: int
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.closed = False
+        self._iterators: weakref.WeakSet[Iterator[Row]] = weakref.WeakSet()
+
+    def rows(self) -> Iterator[Row]:
+        """Stream the records after the header, as :class:`Row`, starting over on every call."""
+        if self.closed:
+            raise ValueError("The table is closed.")
+        iterator = self._rows()
+        self._iterators.add(iterator)
+        return iterator
+
+    def _rows(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        for iterator in list(self._iterators):
+            iterator.close()
+        self.closed = True
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.path.name!r} {len(self.header)} columns>"
+
+
+class CsvTable(Table):
+    """A delimited text file, read line by line with the csv module."""
+
+    format = "csv"
+
+    def __init__(self, path: Path, *, encoding: str, delimiter: str):
+        super().__init__(path)
+        self.encoding = encoding
+        self.delimiter = delimiter
+        with contextlib.closing(self._records()) as records:
+            first = next(records, None)
+        if first is None:
+            raise FileRefused("The file is empty.")
+        self.header_row, names = first
+        self.header = _unique_header(names)
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        """Non-blank records with the line they start on.
+
+        ``newline=""`` lets the csv module see line breaks inside quoted
+        fields and count physical lines (``\\r``, ``\\n`` or ``\\r\\n``) in
+        ``line_num``; a record starts on the line after the previous one ended.
+        Undecodable bytes past the sample become U+FFFD rather than stopping
+        a long import halfway.
+        """
+        with self.path.open(encoding=self.encoding, errors="replace", newline="") as text:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            ended = 0
+            while True:
+                try:
+                    record = next(reader, None)
+                except csv.Error as error:
+                    raise FileRefused(
+                        f"Line {ended + 1} cannot be read ({error}); "
+                        'a quoted field may be missing its closing quote (").'
+                    ) from None
+                if record is None:
+                    return
+                start, ended = ended + 1, reader.line_num
+                if not _is_blank(record):
+                    yield start, [_nfc(value) for value in record]
+
+    def _rows(self) -> Iterator[Row]:
+        width = len(self.header)
+        with contextlib.closing(self._records()) as records:
+            next(records, None)  # the header
+            for number, values in records:
+                yield _fit(number, values, width, short_is_missing=True)
+
+
+class XlsxTable(Table):
+    """A worksheet of an XLSX workbook, streamed with openpyxl's read-only mode."""
+
+    format = "xlsx"
+
+    def __init__(self, path: Path, *, sheet: str | int | None = None):
+        super().__init__(path)
+        # openpyxl refuses file names without an Excel extension; a file object has none to check.
+        self._file = path.open("rb")
+        try:
+            self._workbook = _load_workbook(self._file)
+        except BaseException:
+            self._file.close()
+            raise
+        try:
+            self._sheet = _pick_sheet(self._workbook, sheet)
+            # Read-only mode trusts the size the writing program recorded, and
+            # some exporters record "A1:A1"; forget it and read every cell.
+            self._sheet.reset_dimensions()
+            with contextlib.closing(self._records()) as records:
+                first = next(records, None)
+        except BaseException:
+            self._close_workbook()
+            raise
+        if first is None:
+            self._close_workbook()
+            raise FileRefused(f'The sheet "{self._sheet.title}" is empty.')
+        self.header_row, names = first
+        self.header = _unique_header(names)
+
+    @property
+    def sheet_name(self) -> str:
+        return self._sheet.title
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        # min_row=1 makes openpyxl yield missing rows as empty ones, so the count is the sheet row.
+        rows = self._sheet.iter_rows(min_row=1, values_only=True)
+        for number, cells in enumerate(rows, start=1):
+            if not _is_blank(cells):
+                yield number, [cell_text(cell) for cell in cells]
+
+    def _rows(self) -> Iterator[Row]:
+        width = len(self.header)
+        with contextlib.closing(self._records()) as records:
+            next(records, None)  # the header
+            for number, values in records:
+                yield _fit(number, values, width, short_is_missing=False)
+
+    def close(self) -> None:
+        super().close()
+        self._close_workbook()
+
+    def _close_workbook(self) -> None:
+        self._workbook.close()
+        self._file.close()
+
+
+def _load_workbook(file: BinaryIO):
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (styles, extensions); we only want values.
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise FileRefused(f"This XLSX file cannot be read; it may be damaged ({error}).") from None
+
+
+def _pick_sheet(workbook, sheet: str | int | None):
+    sheets = workbook.worksheets
+    names = ", ".join(f'"{ws.title}"' for ws in sheets)
+    if not sheets:
+        raise FileRefused("This XLSX file has no worksheets.")
+    if sheet is None:
+        return sheets[0]
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(sheets):
+            return sheets[sheet]
+        raise FileRefused(f"There is no sheet number {sheet}; the sheets are {names}.")
+    for ws in sheets:
+        if ws.title == sheet or ws.title.casefold() == sheet.strip().casefold():
+            return ws
+    raise FileRefused(f'There is no sheet named "{sheet}"; the sheets are {names}.')
+
+
+# --------------------------------------------------------------------------- XLSX cells
+
+
+def cell_text(value: object) -> str:
+    """Render an XLSX cell value as the text a CSV export would hold.
+
+    Dates and datetimes become ISO 8601 ("2024-03-01", "2024-03-01T14:30:00";
+    a datetime at exactly midnight is taken to be a date, since Excel stores
+    both as a number and openpyxl returns a datetime either way). Numbers
+    become plain decimals without exponent or float noise (see
+    :func:`_number_text`). Booleans become "TRUE"/"FALSE", empty cells "".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _nfc(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return _number_text(value)
+    return str(value)
+
+
+def _number_text(value: int | float | Decimal) -> str:
+    """Plain decimal text: 10 -> "10", 1234.5 -> "1234.5", 0.1 + 0.2 -> "0.3", 1e-7 -> "0.0000001".
+
+    Floats are rounded to 15 significant digits, the precision Excel keeps
+    and shows; digits beyond that are binary floating-point noise, not data.
+    """
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        value = Decimal(format(value, ".15g"))
+    if not value.is_finite():
+        return str(value)
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
