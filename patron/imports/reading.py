@@ -17,9 +17,9 @@ What it does:
   ZIP archive holding ``xl/workbook.xml``; anything else that decodes as text
   is read as CSV/TSV. PDFs, images, legacy ``.xls``, other archives and binary
   files are refused with :class:`FileRefused`, whose message can be shown to
-  the person who uploaded the file as it is.
-* Detects the text encoding (see :func:`detect_encoding`) and the delimiter
-  (see :func:`detect_delimiter`); both can be overridden.
+  the person who uploaded the file as it is (see :mod:`patron.imports.formats`).
+* Detects the text encoding (see :mod:`patron.imports.text_encodings`) and the
+  delimiter (see :func:`detect_delimiter`); both can be overridden.
 * Streams rows: a CSV is read line by line and an XLSX sheet through
   openpyxl's read-only mode, so memory stays flat for multi-gigabyte files.
   ``Table.rows()`` can be called again to start over.
@@ -40,17 +40,18 @@ import csv
 import datetime as dt
 import io
 import os
-import re
 import unicodedata
 import warnings
 import weakref
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
+
+from patron.imports.formats import FileRefused, _check_is_xlsx, _refuse_known_binary
+from patron.imports.text_encodings import _checked_encoding, detect_encoding
 
 __all__ = ["FileRefused", "Row", "Table", "detect_delimiter", "detect_encoding", "open_table"]
 
@@ -61,55 +62,6 @@ DELIMITERS = (",", ";", "\t", "|")
 """Candidate delimiters, in order of preference when two fit equally well."""
 
 _SNIFF_RECORDS = 100
-
-_BOMS = (
-    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-_ENCODING_ALIASES = {
-    # Names people copy from Windows or from a POS manual that Python spells differently.
-    "windows-874": "cp874",
-    "windows874": "cp874",
-    "win874": "cp874",
-    "x-windows-874": "cp874",
-}
-
-_SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Excel (.xls) workbook or another old Office file"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"{\\rtf", "an RTF document"),
-)
-
-
-class FileRefused(Exception):
-    """The file cannot be read as a table; ``message`` says why, for the end user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def _not_a_table(what: str) -> FileRefused:
-    return FileRefused(
-        f"This is not a CSV or XLSX file: it looks like {what}. "
-        "Open it in a spreadsheet and save it as CSV or XLSX."
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,194 +133,7 @@ def _read_sample(path: Path) -> tuple[bytes, bool]:
     return sample, complete
 
 
-# --------------------------------------------------------------------------- format recognition
-
-
-def _check_is_xlsx(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError):
-        raise _not_a_table("a damaged ZIP archive") from None
-    if "xl/workbook.xml" in names:
-        return
-    if "xl/workbook.bin" in names:
-        raise _not_a_table("a binary Excel (.xlsb) workbook")
-    if b"opendocument.spreadsheet" in mimetype:
-        raise _not_a_table("an OpenDocument (.ods) spreadsheet")
-    if "word/document.xml" in names:
-        raise _not_a_table("a Word document")
-    if "ppt/presentation.xml" in names:
-        raise _not_a_table("a PowerPoint presentation")
-    raise _not_a_table("a ZIP archive")
-
-
-def _refuse_known_binary(sample: bytes) -> None:
-    """Refuse files whose first bytes say what they are (PDF, images, .xls, archives, HTML)."""
-    for signature, what in _SIGNATURES:
-        if sample.startswith(signature):
-            raise _not_a_table(what)
-    if sample[8:12] == b"WEBP" and sample.startswith(b"RIFF"):
-        raise _not_a_table("a WebP image")
-    # Some POS systems "export to Excel" by saving an HTML or XML page with an .xls name.
-    head = sample[:1024].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<table")):
-        raise _not_a_table("a web page (HTML), as some systems save with an .xls name")
-    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in sample[:4096]:
-        raise _not_a_table("an Excel 2003 XML spreadsheet")
-
-
-def _refuse_binary_text(sample: bytes) -> None:
-    """Text files in a single-byte or UTF-8 encoding have no NULs and few control characters."""
-    if b"\x00" in sample:
-        raise _not_a_table("a binary file")
-    controls = len(re.findall(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]", sample))
-    if controls > len(sample) // 100:
-        raise _not_a_table("a binary file")
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
-    """Return the Python codec name for a text sample, or raise :class:`FileRefused` if it is binary.
-
-    Rules, most reliable first: a BOM; valid UTF-8 (ASCII included) is UTF-8;
-    UTF-16 without a BOM by its NUL pattern; then the legacy Windows code pages
-    of our markets by the bytes their own letters use (:func:`_guess_legacy`).
-    ``complete`` says whether the sample is the whole file (if not, a
-    multi-byte character cut at its end is not an error).
-    """
-    for bom, name in _BOMS:
-        if sample.startswith(bom):
-            return name
-    utf16 = _bomless_utf16(sample)
-    if utf16:
-        return utf16
-    _refuse_binary_text(sample)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
-    except UnicodeDecodeError:
-        return _guess_legacy(sample)
-    return "utf-8"
-
-
-def _bomless_utf16(sample: bytes) -> str | None:
-    """UTF-16 without a BOM: mostly-ASCII text puts a NUL in every other byte, always the same one."""
-    pairs = len(sample) // 2
-    if pairs < 2:
-        return None
-    even_nuls = sample[0 : pairs * 2 : 2].count(0) / pairs
-    odd_nuls = sample[1 : pairs * 2 : 2].count(0) / pairs
-    if odd_nuls > 0.2 and even_nuls < 0.01:
-        name = "utf-16-le"
-    elif even_nuls > 0.2 and odd_nuls < 0.01:
-        name = "utf-16-be"
-    else:
-        return None
-    try:
-        codecs.getincrementaldecoder(name)().decode(sample[: pairs * 2], final=False)
-    except UnicodeDecodeError:
-        return None
-    return name
-
-
-_HIGH = re.compile(rb"[\x80-\xff]")
-_HIGH_NEXT_TO_LATIN = re.compile(rb"(?<=[A-Za-z])[\x80-\xff]|[\x80-\xff](?=[A-Za-z])")
-_THAI_BYTES = re.compile(rb"[\xa1-\xfb]")
-_THAI_MARKS = re.compile(rb"[\xd1\xd4-\xda\xe7-\xee]")  # above/below vowels, tone marks
-_THAI_LEADING_VOWELS = re.compile(rb"[\xe0-\xe4]")  # เ แ โ ใ ไ, written before their consonant
-_THAI_MISPLACED = re.compile(
-    rb"(?<![\xa1-\xce\xd1\xd4-\xda\xe7-\xee])[\xd1\xd4-\xda\xe7-\xee]|[\xe0-\xe4](?![\xa1-\xce])"
-)
-# cp1258 writes Vietnamese tones as combining marks after the vowel: grave 0xCC, acute 0xEC,
-# hook 0xD2, tilde 0xDE, dot below 0xF2. 0xDE is also Turkish "Ş" in cp1254, so it only
-# counts after a lowercase vowel, where a Turkish capital would not appear.
-_VIETNAMESE_TONES = re.compile(
-    rb"(?<=[aeiouyAEIOUY\xe2\xea\xf4\xe3\xf5\xfd\xc2\xca\xd4\xc3\xd5\xdd])[\xcc\xec\xd2\xf2]"
-    rb"|(?<=[aeiouy\xe2\xea\xf4\xe3\xf5\xfd])\xde"
-)
-# Turkish-only letters in cp1254: ğ 0xF0, ş 0xFE, ı 0xFD, Ğ 0xD0, İ 0xDD, Ş 0xDE.
-_TURKISH_LETTERS = re.compile(rb"[\xf0\xfe\xfd\xd0\xdd\xde]")
-
-
-def _decodes(sample: bytes, encoding: str) -> bool:
-    try:
-        sample.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _guess_legacy(sample: bytes) -> str:
-    """Pick a legacy code page for text that is not UTF-8.
-
-    All these code pages decode any Latin text without error, so we look for
-    each language's fingerprint instead of trusting a decode:
-
-    * Accented Latin letters sit between ASCII letters; a script of its own
-      (Thai, but also Chinese or Cyrillic) does not. For such text, Thai
-      (cp874) is recognised by its spelling (:func:`_looks_thai`), anything
-      else is left to charset-normalizer.
-    * Vietnamese (cp1258): combining tone marks right after a vowel.
-    * Turkish (cp1254): ğ ş ı Ğ İ Ş, which no other code page here uses for
-      common letters.
-
-    Without a fingerprint, Windows-1252 is the answer if it decodes cleanly
-    (Spanish-origin Filipino names such as "Peña", a stray "José"). Only then
-    is charset-normalizer asked: on a short, mostly ASCII sample with a handful
-    of accented letters its statistics are unreliable, so it is the fallback,
-    not the first rule.
-    """
-    high = len(_HIGH.findall(sample))
-    if len(_HIGH_NEXT_TO_LATIN.findall(sample)) < 0.3 * high:
-        # A script written apart from Latin letters: Thai, or (outside our markets) Chinese, Cyrillic...
-        return "cp874" if _looks_thai(sample, high) else _charset_normalizer_guess(sample)
-    if len(_VIETNAMESE_TONES.findall(sample)) >= max(1, 0.1 * high) and _decodes(sample, "cp1258"):
-        return "cp1258"
-    if len(_TURKISH_LETTERS.findall(sample)) >= max(1, 0.05 * high) and _decodes(sample, "cp1254"):
-        return "cp1254"
-    if _decodes(sample, "cp1252"):
-        return "cp1252"
-    return _charset_normalizer_guess(sample)
-
-
-def _looks_thai(sample: bytes, high: int) -> bool:
-    """Thai in cp874: bytes 0xA1-0xFB, marks placed after consonants, leading vowels before them.
-
-    Chinese or Cyrillic bytes also fall in 0xA1-0xFB and often decode as cp874,
-    but put vowel and tone marks in places Thai spelling never does.
-    """
-    if len(_THAI_BYTES.findall(sample)) < 0.8 * high or not _decodes(sample, "cp874"):
-        return False
-    marks = len(_THAI_MARKS.findall(sample)) + len(_THAI_LEADING_VOWELS.findall(sample))
-    misplaced = len(_THAI_MISPLACED.findall(sample))
-    return misplaced <= 0.05 * marks
-
-
-def _charset_normalizer_guess(sample: bytes) -> str:
-    from charset_normalizer import from_bytes
-
-    # We already know the sample has no NULs and is not UTF-8: keep it from "finding" UTF-16/32.
-    wide = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_7"]
-    match = from_bytes(sample, cp_exclusion=wide).best()
-    if match is None:
-        return "cp1252"
-    return codecs.lookup(match.encoding).name
-
-
-def _checked_encoding(name: str, sample: bytes) -> str:
-    """Validate an encoding given by the user; a UTF-8 file's BOM is still skipped."""
-    name = _ENCODING_ALIASES.get(name.strip().lower(), name.strip())
-    try:
-        b"a".decode(name)  # also rejects bytes-to-bytes codecs such as "base64"
-    except LookupError:
-        raise FileRefused(f"Unknown text encoding: {name!r}.") from None
-    canonical = codecs.lookup(name).name
-    if canonical == "utf-8" and sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    return canonical
+# --------------------------------------------------------------------------- delimiter
 
 
 def _decode_sample(sample: bytes, encoding: str, *, complete: bool) -> str:
@@ -377,9 +142,6 @@ def _decode_sample(sample: bytes, encoding: str, *, complete: bool) -> str:
         # The last line is probably cut short; it would skew the delimiter count.
         text = text[: max(text.rfind("\n"), 0)]
     return text
-
-
-# --------------------------------------------------------------------------- delimiter
 
 
 def detect_delimiter(text: str, *, complete: bool = True) -> str:

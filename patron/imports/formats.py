@@ -1,0 +1,105 @@
+"""Recognise what an uploaded file is from its first bytes, and refuse what is not a table.
+
+Import files are judged by content, never by name: people rename a PDF to
+``.csv`` or save a web page as ``.xls``. This module holds the checks that
+come before any attempt to read cells:
+
+* :func:`_check_is_xlsx` looks inside a ZIP archive for ``xl/workbook.xml``
+  and names the other ZIP-based formats it meets (.xlsb, .ods, Word,
+  PowerPoint) so the refusal can say what the file really is.
+* :func:`_refuse_known_binary` matches the signatures of PDFs, images, legacy
+  ``.xls`` and other archives, and the HTML or XML pages some point-of-sale
+  systems "export to Excel".
+* :func:`_refuse_binary_text` refuses what is left if it has NULs or many
+  control characters, which no text in a single-byte or UTF-8 encoding has;
+  encoding detection calls it once UTF-16 (whose NULs are legitimate) is ruled out.
+
+Every refusal is a :class:`FileRefused`, whose message can be shown to the
+person who uploaded the file as it is. The reading and encoding modules raise
+it too; it is importable from :mod:`patron.imports.reading` as well.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from pathlib import Path
+
+__all__ = ["FileRefused"]
+
+_SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Excel (.xls) workbook or another old Office file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
+class FileRefused(Exception):
+    """The file cannot be read as a table; ``message`` says why, for the end user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _not_a_table(what: str) -> FileRefused:
+    return FileRefused(
+        f"This is not a CSV or XLSX file: it looks like {what}. "
+        "Open it in a spreadsheet and save it as CSV or XLSX."
+    )
+
+
+def _check_is_xlsx(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError):
+        raise _not_a_table("a damaged ZIP archive") from None
+    if "xl/workbook.xml" in names:
+        return
+    if "xl/workbook.bin" in names:
+        raise _not_a_table("a binary Excel (.xlsb) workbook")
+    if b"opendocument.spreadsheet" in mimetype:
+        raise _not_a_table("an OpenDocument (.ods) spreadsheet")
+    if "word/document.xml" in names:
+        raise _not_a_table("a Word document")
+    if "ppt/presentation.xml" in names:
+        raise _not_a_table("a PowerPoint presentation")
+    raise _not_a_table("a ZIP archive")
+
+
+def _refuse_known_binary(sample: bytes) -> None:
+    """Refuse files whose first bytes say what they are (PDF, images, .xls, archives, HTML)."""
+    for signature, what in _SIGNATURES:
+        if sample.startswith(signature):
+            raise _not_a_table(what)
+    if sample[8:12] == b"WEBP" and sample.startswith(b"RIFF"):
+        raise _not_a_table("a WebP image")
+    # Some POS systems "export to Excel" by saving an HTML or XML page with an .xls name.
+    head = sample[:1024].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table")):
+        raise _not_a_table("a web page (HTML), as some systems save with an .xls name")
+    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in sample[:4096]:
+        raise _not_a_table("an Excel 2003 XML spreadsheet")
+
+
+def _refuse_binary_text(sample: bytes) -> None:
+    """Text files in a single-byte or UTF-8 encoding have no NULs and few control characters."""
+    if b"\x00" in sample:
+        raise _not_a_table("a binary file")
+    controls = len(re.findall(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]", sample))
+    if controls > len(sample) // 100:
+        raise _not_a_table("a binary file")
