@@ -71,3 +71,12 @@ def thai_shop(db, settings):
         pk=1, defaults={"name": "ร้านสมชาย", "country": "TH", "currency": "THB", "time_zone": "Asia/Bangkok"}
     )
     return Workspace.objects.get(pk=1)
+
+
+def with_token(client, user):
+    """The test client, sending `user`'s new API token on every request."""
+    from patron.accounts.services import token_create
+
+    _token, secret = token_create(user=user, name="tests")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from patron.accounts.services import token_create
+from patron.conftest import with_token
 from patron.customers.models import AuditEvent, Customer
 from patron.customers.services import consent_record
 from patron.customers.tests.factories import make_customer
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api(client, somchai, thai_shop):
     """The test client, signed in with an Admin's API token."""
-    _token, secret = token_create(user=somchai, name="tests")
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    return client
+    return with_token(client, somchai)
 
 
 @pytest.fixture
@@ -380,7 +379,6 @@ def test_consent_time_without_offset_is_422(api, people):
 
 
 def test_post_with_a_known_email_answers_200_and_names_the_match(client, somchai, thai_shop):
-    from patron.accounts.services import token_create
 
     _token, secret = token_create(user=somchai, name="t")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}

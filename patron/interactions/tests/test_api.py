@@ -2,7 +2,7 @@
 
 import pytest
 
-from patron.accounts.services import token_create
+from patron.conftest import with_token
 from patron.customers.tests.factories import make_customer
 from patron.interactions.services import interaction_log
 from patron.organisations.services import contact_create, organisation_create
@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api(client, emre, thai_shop):
     """Signed in as Emre, the service agent: logging contacts is his daily work."""
-    _token, secret = token_create(user=emre, name="tests")
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    return client
+    return with_token(client, emre)
 
 
 @pytest.fixture

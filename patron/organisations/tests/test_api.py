@@ -2,7 +2,7 @@
 
 import pytest
 
-from patron.accounts.services import token_create
+from patron.conftest import with_token
 from patron.organisations.models import Organisation
 from patron.organisations.services import organisation_create
 
@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api(client, lan, thai_shop):
     """Signed in as Lan, the marketer, who keeps the list of partners."""
-    _token, secret = token_create(user=lan, name="tests")
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    return client
+    return with_token(client, lan)
 
 
 @pytest.fixture

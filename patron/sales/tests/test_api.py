@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from patron.accounts.services import token_create
+from patron.conftest import with_token
 from patron.customers.tests.factories import make_customer
 from patron.sales.services import LineData, order_create, product_upsert
 from patron.workspace.models import ExchangeRate
@@ -18,9 +18,7 @@ PLACED_AT = "2024-05-01T09:30:00+07:00"
 
 @pytest.fixture
 def api(client, somchai, thai_shop):
-    _token, secret = token_create(user=somchai, name="tests")
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    return client
+    return with_token(client, somchai)
 
 
 @pytest.fixture
