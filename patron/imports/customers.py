@@ -43,7 +43,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from patron.accounts.permissions import require_perm
-from patron.customers.models import Customer, ExternalId
+from patron.customers.identity import find_existing
+from patron.customers.models import Customer
 from patron.customers.phones import normalise_phone
 from patron.customers.services import (
     PROFILE_FIELDS,
@@ -420,15 +421,8 @@ class _Importer:
     def _write(self, data, external_id, stated_country):
         """ "created", "updated" or "unchanged"; raises ValidationError for a bad row."""
         if external_id:
-            known = (
-                ExternalId.objects.filter(source=self.source, value=external_id)
-                .select_related("customer")
-                .first()
-            )
-            if known is not None:
-                customer = known.customer
-                while customer.merged_into_id:
-                    customer = customer.merged_into
+            customer, _matched_on = find_existing(external_ids=[(self.source, external_id)])
+            if customer is not None:
                 update = _update_for(customer, replace(data, country=stated_country), self.workspace_country)
                 if update is None:
                     return "unchanged"
