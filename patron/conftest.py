@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 
 from patron.accounts.roles import ADMIN, ANALYST, MARKETER, SERVICE_AGENT
 from patron.accounts.services import profile_update
+from patron.web.tests.browsing import browser, page  # noqa: F401  (fixtures for every browser test)
 
 CAST = {
     "somchai": (ADMIN, "th", "Asia/Bangkok"),
