@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "patron.interactions",
     "patron.organisations",
     "patron.imports",
+    "patron.duplicates",
     "patron.jobs",
     "patron.web",
     "patron.demo",

@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("patron.customers.urls")),
     path("organisations/", include("patron.organisations.urls")),
+    path("imports/", include("patron.imports.urls")),
+    path("duplicates/", include("patron.duplicates.urls")),
     path("account/", include("patron.accounts.urls")),
     path("workspace/", include("patron.workspace.urls")),
     path("admin/", admin.site.urls),
