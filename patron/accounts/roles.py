@@ -33,6 +33,7 @@ ROLE_GRANTS = {
         "organisations.add_organisationcontact",
         "organisations.change_organisationcontact",
         "sales.add_order",
+        "sales.change_order",
         "sales.add_product",
         "sales.change_product",
     ],

@@ -256,6 +256,10 @@ class Table:
     def _rows(self) -> Iterator[Row]:
         raise NotImplementedError
 
+    def estimated_rows(self) -> int | None:
+        """About how many rows follow the header (for progress bars), or None if unknown."""
+        return None
+
     def close(self) -> None:
         for iterator in list(self._iterators):
             iterator.close()
@@ -320,6 +324,14 @@ class CsvTable(Table):
             for number, values in records:
                 yield _fit(number, values, width, short_is_missing=True)
 
+    def estimated_rows(self) -> int | None:
+        """Line breaks in the first bytes, scaled to the file's size."""
+        size = self.path.stat().st_size
+        with self.path.open("rb") as file:
+            sample = file.read(SAMPLE_SIZE)
+        lines = sample.count(b"\n") + (not sample.endswith(b"\n"))
+        return max(0, round(lines * size / len(sample)) - self.header_row) if sample else None
+
 
 class XlsxTable(Table):
     """A worksheet of an XLSX workbook, streamed with openpyxl's read-only mode."""
@@ -337,6 +349,7 @@ class XlsxTable(Table):
             raise
         try:
             self._sheet = _pick_sheet(self._workbook, sheet)
+            self._recorded_rows = self._sheet.max_row or 0
             # Read-only mode trusts the size the writing program recorded, and
             # some exporters record "A1:A1"; forget it and read every cell.
             self._sheet.reset_dimensions()
@@ -350,6 +363,10 @@ class XlsxTable(Table):
             raise FileRefused(f'The sheet "{self._sheet.title}" is empty.')
         self.header_row, names = first
         self.header = _unique_header(names)
+
+    def estimated_rows(self) -> int | None:
+        """The size the writing program recorded, when it recorded one."""
+        return max(0, self._recorded_rows - self.header_row) if self._recorded_rows > 1 else None
 
     @property
     def sheet_name(self) -> str:

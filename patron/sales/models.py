@@ -24,6 +24,8 @@ class Order(models.Model):
         COMPLETED = "completed", _("Completed")
         REFUNDED = "refunded", _("Refunded")
         CANCELLED = "cancelled", _("Cancelled")
+        # Goods brought back: a document of its own, its total the amount paid back.
+        RETURNED = "returned", _("Return")
 
     class SalesChannel(models.TextChoices):
         STORE = "store", _("Store")
@@ -35,6 +37,9 @@ class Order(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     source = models.CharField(_("source"), max_length=50, default="patron")
     external_id = models.CharField(_("order number"), max_length=100, blank=True)
+    # For orders imported without a number: a hash of customer, time and amount, so that
+    # importing the same export twice does not record them twice.
+    fingerprint = models.CharField(max_length=32, blank=True, default="", editable=False)
     placed_at = models.DateTimeField(_("placed"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.COMPLETED)
     channel = models.CharField(_("channel"), max_length=12, choices=SalesChannel.choices)
@@ -53,6 +58,11 @@ class Order(models.Model):
                 fields=["source", "external_id"],
                 condition=~models.Q(external_id=""),
                 name="order_external_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="order_fingerprint_unique",
             ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
         ]

@@ -272,9 +272,12 @@ def test_command_runs_as_the_first_superuser(thai_shop, tmp_path):
     assert json.loads(out)["created"] == 2
 
 
-def test_command_orders_are_not_built_yet(somchai, tmp_path):
-    with pytest.raises(CommandError, match="Importing orders is not built yet"):
-        command("orders", str(write(tmp_path, THAI)))
+def test_a_bad_birthday_is_told_with_the_rows_other_problems(somchai, thai_shop, tmp_path):
+    text = "id,name,phone,email,birthday\nA1,Somsak,12,nope,31/02/1990\nA2,Malee,,,05/03/1990\n"
+    summary = run(write(tmp_path, text), somchai, date_order="dmy")
+    (reject,) = summary.rejects
+    assert reject.column == "phone"
+    assert all(f"{column}:" in reject.reason for column in ("phone", "email", "birthday"))
 
 
 def test_command_exits_1_on_a_refused_file(somchai, thai_shop, tmp_path):

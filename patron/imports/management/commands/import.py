@@ -5,69 +5,86 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from patron.imports.customers import (
-    AmbiguousDates,
-    FileRefused,
-    ImportRefused,
-    MappingProblem,
-    import_customers,
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
 )
-from patron.imports.values import CALENDARS, ORDERS
+
+from patron.imports.customers import import_customers
+from patron.imports.formats import FileRefused
+from patron.imports.headers import MappingProblem
+from patron.imports.orders import import_orders
+from patron.imports.summary import ImportRefused
+from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
+
+IMPORTERS = {"customers": import_customers, "orders": import_orders}
 
 
 class Command(BaseCommand):
-    help = "Import customers (orders come next) from a CSV or XLSX export."
+    help = "Import customers or orders from a CSV or XLSX export."
 
     def add_arguments(self, parser):
         kinds = parser.add_subparsers(dest="kind", required=True, metavar="{customers,orders}")
-        customers = kinds.add_parser("customers", help="Import customers from FILE.")
-        customers.add_argument("file", metavar="FILE")
-        customers.add_argument(
+        for kind in IMPORTERS:
+            self._add_options(kinds.add_parser(kind, help=f"Import {kind} from FILE."))
+
+    @staticmethod
+    def _add_options(parser):
+        parser.add_argument("file", metavar="FILE")
+        parser.add_argument(
             "--source",
             default="file",
             help="The system the file comes from; its ids and column mapping are kept per source.",
         )
-        customers.add_argument("--country", type=str.upper, help="Country of rows that do not say.")
-        customers.add_argument("--encoding", help="The file's text encoding, when detection is wrong.")
-        customers.add_argument("--date-order", choices=ORDERS, help="How day-month dates are written.")
-        customers.add_argument("--calendar", choices=CALENDARS, help="The calendar of the file's years.")
-        customers.add_argument(
+        parser.add_argument(
+            "--country",
+            type=str.upper,
+            help="The file's country: region of local phone numbers and default currency.",
+        )
+        parser.add_argument("--encoding", help="The file's text encoding, when detection is wrong.")
+        parser.add_argument("--date-order", choices=ORDERS, help="How day-month dates are written.")
+        parser.add_argument("--calendar", choices=CALENDARS, help="The calendar of the file's years.")
+        parser.add_argument(
             "--map",
             action="append",
             default=[],
             metavar="COLUMN=FIELD",
             help="Map a column to a field ('Mã KH=external_id'); 'COLUMN=' keeps it as an attribute.",
         )
-        customers.add_argument("--rejects", help="Where to write rejected rows (default: beside FILE).")
-        customers.add_argument(
+        parser.add_argument("--rejects", help="Where to write rejected rows (default: beside FILE).")
+        parser.add_argument(
             "--as", dest="as_user", metavar="USERNAME", help="Who imports (default: the first superuser)."
         )
-        customers.add_argument("--json", action="store_true", help="Print one JSON object of counts.")
-        orders = kinds.add_parser("orders", help="Import orders from FILE (not built yet).")
-        orders.add_argument("file", metavar="FILE")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object of counts.")
 
     def handle(self, *args, **options):
-        if options["kind"] == "orders":
-            raise CommandError("Importing orders is not built yet.")
+        kind = options["kind"]
         by = self._user(options["as_user"])
         show_progress = not options["json"] and sys.stderr.isatty()
         with Progress(
-            SpinnerColumn(),
             TextColumn("{task.description}"),
-            TimeElapsedColumn(),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[speed]}"),
+            TimeRemainingColumn(),
             console=Console(stderr=True),
             disable=not show_progress,
             transient=True,
         ) as bar:
-            task = bar.add_task("Customers: 0 rows", total=None)
+            task = bar.add_task(kind.capitalize(), total=None, speed="")
 
-            def progress(done):
-                bar.update(task, description=f"Customers: {done:,} rows")
+            def progress(done, estimate):
+                speed = bar.tasks[task].speed
+                rate = f"{speed:,.0f} rows/s" if speed else ""
+                bar.update(task, completed=done, total=estimate, speed=rate)
 
             try:
-                summary = import_customers(
+                summary = IMPORTERS[kind](
                     options["file"],
                     by=by,
                     source=options["source"],
@@ -82,7 +99,7 @@ class Command(BaseCommand):
             except (FileRefused, ImportRefused, MappingProblem, AmbiguousDates) as exc:
                 raise CommandError(f"File refused: {exc}") from exc
             except PermissionDenied as exc:
-                raise CommandError(f"{by.get_username()} may not import customers: {exc}") from exc
+                raise CommandError(f"{by.get_username()} may not import {kind}: {exc}") from exc
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
             return

@@ -1,0 +1,288 @@
+"""Reading one row of an orders file: its order, customer reference, amount and line.
+
+Pure parsing, no database: :class:`OrderRowReader` turns the mapped cells of a row into an
+:class:`OrderRow`, or raises :class:`RowProblems` with every problem of the row, each with
+the field it is about. It is on the hot path of a large import, so it keeps per-currency
+amount readers and avoids work on empty columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from patron.customers.folding import fold
+from patron.imports.attributes import text
+from patron.imports.values import AmountReader, ValueProblem, parse_bool, parse_quantity
+from patron.workspace.money import MoneyError, check_currency, minor_units
+
+STATUSES = {
+    "completed": "completed",
+    "complete": "completed",
+    "paid": "completed",
+    "done": "completed",
+    "delivered": "completed",
+    "สำเร็จ": "completed",
+    "ชำระแล้ว": "completed",
+    "hoan thanh": "completed",
+    "da giao": "completed",
+    "tamamlandi": "completed",
+    "teslim edildi": "completed",
+    "kumpleto": "completed",
+    "refunded": "refunded",
+    "refund": "refunded",
+    "คืนเงิน": "refunded",
+    "hoan tien": "refunded",
+    "iade edildi": "refunded",
+    "ibinalik ang bayad": "refunded",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "ยกเลิก": "cancelled",
+    "da huy": "cancelled",
+    "huy": "cancelled",
+    "iptal": "cancelled",
+    "iptal edildi": "cancelled",
+    "kanselado": "cancelled",
+    "returned": "returned",
+    "return": "returned",
+    "คืนสินค้า": "returned",
+    "tra hang": "returned",
+    "iade": "returned",
+    "ibinalik": "returned",
+}
+CHANNELS = {
+    "store": "store",
+    "shop": "store",
+    "pos": "store",
+    "in store": "store",
+    "offline": "store",
+    "หน้าร้าน": "store",
+    "cua hang": "store",
+    "tai cua hang": "store",
+    "magaza": "store",
+    "tindahan": "store",
+    "web": "web",
+    "website": "web",
+    "online": "web",
+    "e-commerce": "web",
+    "ออนไลน์": "web",
+    "เว็บไซต์": "web",
+    "trang web": "web",
+    "internet": "web",
+    "app": "app",
+    "mobile app": "app",
+    "แอป": "app",
+    "ung dung": "app",
+    "uygulama": "app",
+    "phone": "phone",
+    "telephone": "phone",
+    "โทรศัพท์": "phone",
+    "dien thoai": "phone",
+    "telefon": "phone",
+    "telepono": "phone",
+    "marketplace": "marketplace",
+    "shopee": "marketplace",
+    "lazada": "marketplace",
+    "tiki": "marketplace",
+    "tiktok shop": "marketplace",
+    "trendyol": "marketplace",
+    "hepsiburada": "marketplace",
+    "n11": "marketplace",
+    "zalora": "marketplace",
+    "san tmdt": "marketplace",
+    "pazaryeri": "marketplace",
+}
+DEFAULT_CHANNEL = "store"
+
+
+class RowProblems(Exception):
+    """Every problem found in one row: [(field, reason)]."""
+
+    def __init__(self, problems):
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass(slots=True)
+class OrderRow:
+    number: int
+    order_id: str
+    customer_id: str  # the customer's external id in the file's source, or ""
+    customer_name: str
+    customer_phone: str
+    customer_email: str
+    placed_at: datetime
+    status: str
+    channel: str
+    currency: str
+    amount: Decimal | None  # the row's amount, made positive for a return
+    sku: str
+    product_name: str
+    category: str
+    quantity: Decimal | None
+    unit_price: Decimal | None
+
+    @property
+    def customer_key(self):
+        """How the file names the customer: their id, else their e-mail, else their phone."""
+        if self.customer_id:
+            return f"id:{self.customer_id}"
+        if self.customer_email:
+            return f"email:{self.customer_email.casefold()}"
+        if self.customer_phone:
+            return f"phone:{''.join(ch for ch in self.customer_phone if ch.isdigit())}"
+        return ""
+
+    def fingerprint(self, total):
+        """A stable key for an order without a number: customer as written, time and amount."""
+        moment = self.placed_at.timestamp()
+        key = f"{self.customer_key}|{moment:.0f}|{self.currency}|{total}|{self.status}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _word(value):
+    return fold(text(value)).replace("_", " ")
+
+
+class OrderRowReader:
+    """Reads the mapped cells of one row (``{field: raw text}``) into an :class:`OrderRow`.
+
+    ``currency``: the file's currency (--country's, else the workspace's) for rows that do not
+    name one; ``locale_hint`` settles "1,234" against "1.234" (see AmountReader); ``dates`` is
+    the file's DateReader; ``now`` the latest time an order may have.
+    """
+
+    def __init__(self, *, dates, currency, locale_hint, now):
+        self.dates = dates
+        self.currency = currency
+        self.locale_hint = locale_hint
+        self.now = now
+        self._amounts: dict[str, AmountReader] = {}
+        self._quanta: dict[str, Decimal] = {}
+
+    def _amount_reader(self, currency):
+        reader = self._amounts.get(currency)
+        if reader is None:
+            reader = self._amounts[currency] = AmountReader(currency, self.locale_hint)
+        return reader
+
+    def read(self, number, cells) -> OrderRow:
+        problems = []
+        get = cells.get
+
+        placed_at = None
+        raw = get("placed_at", "")
+        if not raw.strip():
+            problems.append(("placed_at", "the order date is missing"))
+        else:
+            try:
+                placed_at = self.dates.parse_datetime(raw)
+            except ValueProblem as problem:
+                problems.append(("placed_at", problem.message))
+            else:
+                if placed_at > self.now:
+                    problems.append(("placed_at", f"{raw.strip()} is in the future"))
+
+        currency = self.currency
+        raw = get("currency", "").strip()
+        if raw:
+            try:
+                currency = check_currency(raw)
+            except MoneyError:
+                problems.append(("currency", f"unknown currency {raw!r}: use an ISO 4217 code such as THB"))
+                currency = None
+
+        status = "completed"
+        raw = get("status", "")
+        if raw.strip():
+            status = STATUSES.get(_word(raw))
+            if status is None:
+                reason = f"'{text(raw)}' is not a status: use completed, refunded, cancelled or returned"
+                problems.append(("status", reason))
+        is_return = status == "returned"
+        raw = get("is_return", "")
+        if raw.strip():
+            try:
+                if parse_bool(raw):
+                    is_return, status = True, "returned"
+            except ValueProblem as problem:
+                problems.append(("is_return", problem.message))
+
+        channel = DEFAULT_CHANNEL
+        raw = get("channel", "")
+        if raw.strip():
+            channel = CHANNELS.get(_word(raw))
+            if channel is None:
+                reason = f"'{text(raw)}' is not a sales channel: use store, web, app, phone or marketplace"
+                problems.append(("channel", reason))
+
+        amount = self._money(get("total", ""), "total", currency, is_return, problems)
+        unit_price = self._money(get("unit_price", ""), "unit_price", currency, is_return, problems)
+        quantity = None
+        raw = get("quantity", "")
+        if raw.strip():
+            try:
+                quantity = parse_quantity(raw, self.locale_hint)
+            except ValueProblem as problem:
+                problems.append(("quantity", problem.message))
+            else:
+                if quantity < 0 and is_return:
+                    quantity = -quantity
+                elif quantity < 0:
+                    reason = f"negative quantity {text(raw)} on a row not marked as a return"
+                    problems.append(("quantity", reason))
+                if quantity == 0:
+                    problems.append(("quantity", "the quantity is zero"))
+
+        customer_id = text(get("customer_external_id", ""))
+        customer_email = text(get("customer_email", ""))
+        customer_phone = text(get("customer_phone", ""))
+        if not (customer_id or customer_email or customer_phone):
+            reason = "the customer reference (id, e-mail or phone) is missing"
+            problems.append(("customer_external_id", reason))
+        sku = text(get("sku", ""))[:64]
+        product_name = text(get("product_name", ""))
+        if problems:
+            raise RowProblems(problems)
+        return OrderRow(
+            number=number,
+            order_id=text(get("order_id", "")),
+            customer_id=customer_id,
+            customer_name=text(get("customer_name", "")),
+            customer_phone=customer_phone,
+            customer_email=customer_email,
+            placed_at=placed_at,
+            status=status,
+            channel=channel,
+            currency=currency,
+            amount=amount,
+            sku=sku or product_name[:64],
+            product_name=product_name or sku,
+            category=text(get("category", ""))[:100],
+            quantity=quantity,
+            unit_price=unit_price,
+        )
+
+    def _money(self, raw, field_name, currency, is_return, problems):
+        if not raw.strip() or currency is None:
+            return None
+        try:
+            value = self._amount_reader(currency).parse(raw)
+        except ValueProblem as problem:
+            problems.append((field_name, problem.message))
+            return None
+        if value < 0:
+            if not is_return:
+                problems.append((field_name, f"negative amount {text(raw)} on a row not marked as a return"))
+                return None
+            value = -value
+        quantum = self._quanta.get(currency)
+        if quantum is None:
+            quantum = self._quanta[currency] = Decimal(1).scaleb(-minor_units(currency))
+        if value != value.quantize(quantum):
+            places = -quantum.as_tuple().exponent
+            problems.append((field_name, f"{currency} amounts have at most {places} decimal places"))
+            return None
+        return value

@@ -1,0 +1,527 @@
+"""``patron import orders FILE``: years of sales from a point-of-sale, web-shop or marketplace export.
+
+    summary = import_orders(path, by=user, source="pos")
+
+A file holds one row per order, or one row per order line (when it has product, quantity or
+unit-price columns): consecutive rows with the same order number are the lines of one order,
+and each line's amount is its ``total`` cell, else quantity × unit price; the order's total is
+the sum of its lines. A row without an order number is an order of its own.
+
+Each row names its customer by their id in the same source (``customer_external_id``), and/or
+by e-mail, phone and name. A known id is enough; otherwise the customer is found by e-mail or
+phone (exact identity matching) or created, with the row's details.
+
+Idempotent: an order is keyed by (source, order number), or, without a number, by a
+fingerprint of the customer as written, the time, the amount and the status. An order already
+recorded with the same values is counted as unchanged and not written; one whose values
+changed is updated (its lines replaced). Money: the row's currency, else that of --country,
+else the workspace's; converted to the base currency at the rate of the order's day (a row
+in a currency without a known rate for that day is rejected). A negative amount or quantity
+is refused unless the row is a return (status "returned", or an ``is_return`` column saying
+so): a return is recorded as an order with status "returned" and the amount paid back.
+
+Speed: rows are parsed in Python (:mod:`patron.imports.order_rows`) and the new orders of a
+batch written with the database's bulk path (:mod:`patron.imports.order_writing`); only new
+customers and changed orders go through the ORM.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.numbers import get_territory_currencies
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from patron.accounts.permissions import require_perm
+from patron.customers.identity import find_existing
+from patron.customers.models import ExternalId
+from patron.customers.services import CustomerData, customer_create_or_attach
+from patron.imports.batches import run_in_batches
+from patron.imports.mapping import column_of, data_columns, mapping_for, remember
+from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems
+from patron.imports.order_writing import NewOrder, insert_orders
+from patron.imports.reading import Row, open_table
+from patron.imports.rejects import RejectFile, default_rejects_path
+from patron.imports.summary import ImportRefused, ImportSummary
+from patron.imports.values import DateReader
+from patron.sales.models import Order, OrderLine, Product
+from patron.sales.services import MAX_TOTAL
+from patron.workspace.models import ExchangeRate
+from patron.workspace.money import minor_units
+from patron.workspace.regions import validate_country
+from patron.workspace.services import get_workspace
+
+KIND = "orders"
+DETECTION_ROWS = 1000
+"""Rows read up front to tell the date column's order and calendar."""
+LINE_FIELDS = {"sku", "product_name", "quantity", "unit_price"}
+QUERY_CHUNK = 900
+"""Values per IN (...) query: under SQLite's limit on parameters."""
+
+
+def import_orders(
+    path,
+    *,
+    by,
+    source,
+    country=None,
+    encoding=None,
+    date_order=None,
+    calendar=None,
+    overrides=(),
+    rejects_path=None,
+    batch_size=5000,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportSummary:
+    """Import the orders in the file at ``path``; see the module docstring."""
+    require_perm(by, "sales.add_order", "sales.change_order")
+    source = (source or "").strip()
+    if not source or len(source) > 50:
+        raise ImportRefused("Name the source of the file (--source) in 1 to 50 characters.")
+    workspace = get_workspace()
+    country = (country or "").strip().upper()
+    if country:
+        try:
+            validate_country(country)
+        except ValidationError:
+            raise ImportRefused(f"--country {country}: not an ISO 3166 country code such as TH.") from None
+    path = Path(path)
+    with open_table(path, encoding=encoding) as table:
+        columns = data_columns(table.header)
+        mapping = mapping_for(KIND, source, columns, overrides)
+        _check_mapping(mapping)
+        fields = set(mapping.values())
+        if fields & {"customer_name", "customer_email", "customer_phone"}:
+            require_perm(by, "customers.add_customer", "customers.change_customer")
+        if fields & {"sku", "product_name"}:
+            require_perm(by, "sales.add_product")
+        zone = ZoneInfo(workspace.time_zone)
+        summary = ImportSummary()
+        rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(path)
+        rejects = RejectFile(rejects_path, columns, summary)
+        reader = OrderRowReader(
+            dates=_date_reader(table, mapping, date_order, calendar, zone),
+            currency=_file_currency(country) or workspace.currency,
+            locale_hint=str(Locale.parse(f"und_{country or workspace.country}")),
+            now=timezone.now() + settings.PATRON_CLOCK_SKEW,
+        )
+        importer = _OrderImporter(
+            header=table.header,
+            mapping=mapping,
+            reader=reader,
+            source=source,
+            country=country or workspace.country,
+            base_currency=workspace.currency,
+            zone=zone,
+            by=by,
+            rejects=rejects,
+            lines=bool(fields & LINE_FIELDS),
+        )
+        remember(KIND, source, columns, mapping)
+        order_column = column_of(mapping, "order_id")
+        group = None
+        if order_column is not None and importer.lines:
+            index = table.header.index(order_column)
+
+            def group(row):
+                return row.values[index].strip() or row.number
+
+        try:
+            run_in_batches(
+                table,
+                batch_size=batch_size,
+                write=importer.import_batch,
+                summary=summary,
+                rejects=rejects,
+                progress=progress,
+                group=group,
+            )
+        finally:
+            rejects.close()
+    return summary
+
+
+def _check_mapping(mapping):
+    fields = set(mapping.values())
+    if "placed_at" not in fields:
+        raise ImportRefused(
+            "This file has no column for the order's date: map one with --map 'column=placed_at'."
+        )
+    if not fields & {"customer_external_id", "customer_email", "customer_phone"}:
+        raise ImportRefused(
+            "This file has no column naming the customer: map their id, e-mail or phone with "
+            "--map 'column=customer_external_id' (or customer_email, customer_phone)."
+        )
+    if not fields & {"total", "unit_price"}:
+        raise ImportRefused("This file has no amount column: map one with --map 'column=total'.")
+
+
+def _file_currency(country):
+    if not country:
+        return None
+    currencies = get_territory_currencies(country, date.today())
+    return currencies[0] if currencies else None
+
+
+def _date_reader(table, mapping, date_order, calendar, zone):
+    index = table.header.index(column_of(mapping, "placed_at"))
+    rows = table.rows()
+    try:
+        samples = [row.values[index] for row in itertools.islice(rows, DETECTION_ROWS)]
+    finally:
+        rows.close()
+    return DateReader.for_column(samples, order=date_order, calendar=calendar, zone=zone)
+
+
+class _Rejected(Exception):
+    """A whole order (all its rows) is refused: ``field`` and ``reason`` say why."""
+
+    def __init__(self, field_name, reason):
+        super().__init__(reason)
+        self.field_name = field_name
+        self.reason = reason
+
+
+class _OrderImporter:
+    def __init__(self, *, header, mapping, reader, source, country, base_currency, zone, by, rejects, lines):
+        self.header = header
+        self.mapping = mapping
+        self.fields = [(header.index(column), field) for column, field in mapping.items()]
+        self.reader = reader
+        self.source = source
+        self.country = country
+        self.base_currency = base_currency
+        self.zone = zone
+        self.by = by
+        self.rejects = rejects
+        self.summary = rejects.summary
+        self.lines = lines
+        self.first_row_of: dict[str, int] = {}  # order number or fingerprint -> first row
+        self.customers: dict[str, int] = {}  # customer key -> customer id
+        self.products: dict[str, int] = {}  # sku -> product id
+        self.rates: dict[tuple[str, date], Decimal | None] = {}
+        self.quanta: dict[str, Decimal] = {}
+
+    def _quantize(self, amount, currency):
+        """``amount`` rounded to the currency's minor unit (as workspace.money.quantize, cached)."""
+        quantum = self.quanta.get(currency)
+        if quantum is None:
+            quantum = self.quanta[currency] = Decimal(1).scaleb(-minor_units(currency))
+        return amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
+
+    # -- one batch
+
+    def import_batch(self, batch: list[Row]):
+        """Write one batch; the caller holds its transaction. Its rejects are written in row order."""
+        self.pending_rejects = []
+        self._write_batch(batch)
+        for number, values, column, reason in sorted(self.pending_rejects, key=lambda r: r[0]):
+            self.rejects.add(number, values, column, reason)
+
+    def _write_batch(self, batch: list[Row]):
+        self.summary.read += len(batch)
+        by_number = {row.number: row for row in batch}
+        orders = []
+        for group in self._groups(batch):
+            try:
+                orders.append(self._order(group))
+            except _Rejected as rejected:
+                self._reject_rows(group, by_number, rejected.field_name, rejected.reason)
+        orders = self._with_customers(orders, by_number)
+        if self.lines:
+            self._find_products(orders)
+        new, existing = self._split_known(orders)
+        insert_orders([order for order, _rows in new])
+        for _order, rows in new:
+            self.summary.count("created", len(rows))
+        for order, rows, known in existing:
+            self._update(order, rows, known)
+
+    def _groups(self, batch):
+        """The batch's readable rows as orders: lists of OrderRow, one per order."""
+        groups = []
+        for row in batch:
+            cells = {field: row.values[index] for index, field in self.fields}
+            try:
+                order_row = self.reader.read(row.number, cells)
+            except RowProblems as problems:
+                self._reject(row, problems.problems)
+                continue
+            last = groups[-1] if groups else None
+            if not (
+                self.lines
+                and last is not None
+                and order_row.order_id
+                and last[0].order_id == order_row.order_id
+                and last[-1].number == order_row.number - 1
+            ):
+                groups.append([order_row])
+            elif _same_order(last[0], order_row):
+                last.append(order_row)
+            else:
+                reason = (
+                    f"this row is a line of order {order_row.order_id} (row {last[0].number}) "
+                    "but names another customer, date or currency"
+                )
+                self._reject(row, [("order_id", reason)])
+        return groups
+
+    def _order(self, rows: list[OrderRow]):
+        """(NewOrder without customer yet, its rows) for one order, or _Rejected."""
+        first = rows[0]
+        if self.lines:
+            lines, total = self._lines(rows)
+        else:
+            lines = []
+            total = first.amount
+            if total is None:
+                total = (first.quantity or 1) * (first.unit_price or 0)
+        total = self._quantize(total, first.currency)
+        if total >= MAX_TOTAL:
+            raise _Rejected("total", "this total is too large to record")
+        fingerprint = "" if first.order_id else first.fingerprint(total)
+        key = first.order_id or f"fingerprint:{fingerprint}"
+        earlier = self.first_row_of.setdefault(key, first.number)
+        if earlier != first.number:
+            if not first.order_id:
+                reason = (
+                    f"same customer, time and amount as row {earlier}: give each order its own number "
+                    "to import both"
+                )
+            elif self.lines:
+                reason = (
+                    f"order {first.order_id} was already read on row {earlier}: "
+                    "keep the lines of an order together (sort the file by order number)"
+                )
+            else:
+                reason = f"duplicate order number {first.order_id} within the file, first on row {earlier}"
+            raise _Rejected("order_id", reason)
+        rate = self._rate(first.currency, timezone.localtime(first.placed_at, self.zone).date())
+        total_base = self._quantize(total * rate, self.base_currency) if rate != 1 else total
+        if total_base >= MAX_TOTAL:
+            raise _Rejected("total", "this total is too large to record")
+        order = NewOrder(
+            customer_id=0,
+            source=self.source,
+            external_id=first.order_id[:100],
+            fingerprint=fingerprint,
+            placed_at=first.placed_at,
+            status=first.status,
+            channel=first.channel,
+            currency=first.currency,
+            total=total,
+            total_base=total_base,
+            exchange_rate=rate,
+            lines=lines,
+        )
+        return order, rows
+
+    @staticmethod
+    def _lines(rows):
+        """([(sku, quantity, unit price)], total) from the rows of one order."""
+        lines, total = [], Decimal(0)
+        for row in rows:
+            quantity = row.quantity or Decimal(1)
+            if row.amount is not None:
+                amount = row.amount
+                price = row.unit_price
+                if price is None:
+                    price = (amount / quantity).quantize(Decimal("0.0001"))
+            elif row.unit_price is not None:
+                price, amount = row.unit_price, quantity * row.unit_price
+            else:
+                raise _Rejected("total", f"row {row.number} has no amount: fill its total or unit price")
+            total += amount
+            if row.sku:
+                lines.append((row, quantity, price))
+        return lines, total
+
+    def _rate(self, currency, day):
+        if currency == self.base_currency:
+            return Decimal(1)
+        key = (currency, day)
+        if key not in self.rates:
+            rates = ExchangeRate.objects.filter(currency=currency, date=day)
+            self.rates[key] = rates.values_list("rate", flat=True).first()
+        rate = self.rates[key]
+        if rate is None:
+            raise _Rejected(
+                "currency",
+                f"no {currency} exchange rate is known for {day} "
+                f"(the base currency is {self.base_currency}): add the rate first",
+            )
+        return rate
+
+    # -- customers
+
+    def _with_customers(self, orders, by_number):
+        """The orders whose customer is found or created, with customer_id set; the rest rejected."""
+        wanted = {rows[0].customer_id for _order, rows in orders if rows[0].customer_id}
+        self._load_customer_ids(wanted - {key[3:] for key in self.customers if key.startswith("id:")})
+        kept = []
+        for order, rows in orders:
+            first = rows[0]
+            try:
+                order.customer_id = self._customer(first)
+            except _Rejected as rejected:
+                self._reject_rows(rows, by_number, rejected.field_name, rejected.reason)
+                continue
+            kept.append((order, rows))
+        return kept
+
+    def _load_customer_ids(self, values):
+        values = sorted(values)
+        for start in range(0, len(values), QUERY_CHUNK):
+            chunk = values[start : start + QUERY_CHUNK]
+            found = ExternalId.objects.filter(source=self.source, value__in=chunk).values_list(
+                "value", "customer_id", "customer__merged_into_id"
+            )
+            for value, customer_id, merged_into in found:
+                if merged_into is not None:
+                    survivor, _matched_on = find_existing(external_ids=[(self.source, value)])
+                    customer_id = survivor.pk
+                self.customers[f"id:{value}"] = customer_id
+
+    def _customer(self, row: OrderRow):
+        key = row.customer_key
+        customer_id = self.customers.get(key)
+        if customer_id is not None:
+            return customer_id
+        if row.customer_id and not (row.customer_name or row.customer_email or row.customer_phone):
+            raise _Rejected(
+                "customer_external_id",
+                f"no customer with id {row.customer_id} from {self.source}: import the customers first, "
+                "or add their name, e-mail or phone columns",
+            )
+        data = CustomerData(
+            display_name=row.customer_name or None,
+            emails=[row.customer_email] if row.customer_email else None,
+            phones=[row.customer_phone] if row.customer_phone else None,
+            external_ids=[(self.source, row.customer_id)] if row.customer_id else None,
+            country=self.country,
+        )
+        if not data.display_name:
+            data.display_name = row.customer_email or row.customer_phone or row.customer_id
+        try:
+            with transaction.atomic():
+                customer, matched_on = customer_create_or_attach(data=data, by=self.by)
+        except ValidationError as error:
+            about_email = any(path.startswith("emails") for path in getattr(error, "error_dict", {}))
+            field_name = "customer_email" if about_email else "customer_phone"
+            raise _Rejected(field_name, "; ".join(error.messages)) from None
+        if matched_on is None:
+            self.summary.customers_created += 1
+        else:
+            self.summary.customers_matched += 1
+        self.customers[key] = customer.pk
+        return customer.pk
+
+    # -- products
+
+    def _find_products(self, orders):
+        wanted = {}
+        for order, _rows in orders:
+            for row, _quantity, _price in order.lines:
+                if row.sku not in self.products:
+                    wanted.setdefault(row.sku, row)
+        if wanted:
+            skus = sorted(wanted)
+            for start in range(0, len(skus), QUERY_CHUNK):
+                chunk = skus[start : start + QUERY_CHUNK]
+                self.products.update(Product.objects.filter(sku__in=chunk).values_list("sku", "id"))
+            missing = [sku for sku in skus if sku not in self.products]
+            Product.objects.bulk_create(
+                Product(sku=sku, name=wanted[sku].product_name[:200], category=wanted[sku].category)
+                for sku in missing
+            )
+            for start in range(0, len(missing), QUERY_CHUNK):
+                chunk = missing[start : start + QUERY_CHUNK]
+                self.products.update(Product.objects.filter(sku__in=chunk).values_list("sku", "id"))
+        for order, _rows in orders:
+            order.lines = [(self.products[row.sku], quantity, price) for row, quantity, price in order.lines]
+
+    # -- known orders
+
+    def _split_known(self, orders):
+        """(new [(order, rows)], known [(order, rows, (id, values, lines))])."""
+        numbers = [order.external_id for order, _rows in orders if order.external_id]
+        prints = [order.fingerprint for order, _rows in orders if order.fingerprint]
+        known = {}
+        for field_name, keys in (("external_id", numbers), ("fingerprint", prints)):
+            for start in range(0, len(keys), QUERY_CHUNK):
+                chunk = keys[start : start + QUERY_CHUNK]
+                found = Order.objects.filter(source=self.source, **{f"{field_name}__in": chunk})
+                for values in found.values_list(field_name, "id", *_COMPARED):
+                    known[values[0]] = (values[1], values[2:])
+        if not known:
+            return orders, []
+        new, existing = [], []
+        for order, rows in orders:
+            match = known.get(order.external_id or order.fingerprint)
+            if match is None:
+                new.append((order, rows))
+            else:
+                existing.append((order, rows, match))
+        return new, existing
+
+    def _update(self, order: NewOrder, rows, known):
+        order_id, values = known
+        lines = sorted(order.lines)
+        same = _compared(order) == values
+        if self.lines:
+            have = OrderLine.objects.filter(order_id=order_id)
+            have = sorted(have.values_list("product_id", "quantity", "unit_price"))
+            same = same and have == lines
+        if same:
+            self.summary.count("unchanged", len(rows))
+            return
+        Order.objects.filter(pk=order_id).update(**dict(zip(_COMPARED, _compared(order), strict=True)))
+        if self.lines:
+            OrderLine.objects.filter(order_id=order_id).delete()
+            OrderLine.objects.bulk_create(
+                OrderLine(order_id=order_id, product_id=p, quantity=q, unit_price=u) for p, q, u in lines
+            )
+        self.summary.count("updated", len(rows))
+
+    # -- rejects
+
+    def _column_for(self, field_name):
+        return column_of(self.mapping, field_name) or ""
+
+    def _reject(self, row: Row, problems):
+        order = {column: index for index, column in enumerate(self.header)}
+        problems = sorted(problems, key=lambda p: order.get(self._column_for(p[0]), len(order)))
+        columns = [self._column_for(field_name) for field_name, _reason in problems]
+        reason = "; ".join(
+            f"{column}: {reason}" if column else reason
+            for column, (_field, reason) in zip(columns, problems, strict=True)
+        )
+        self.pending_rejects.append((row.number, row.values, columns[0], reason))
+
+    def _reject_rows(self, rows, by_number, field_name, reason):
+        for order_row in rows:
+            self._reject(by_number[order_row.number], [(field_name, reason)])
+
+
+def _same_order(first: OrderRow, line: OrderRow):
+    return (first.customer_key, first.placed_at, first.currency) == (
+        line.customer_key,
+        line.placed_at,
+        line.currency,
+    )
+
+
+_COMPARED = ("customer_id", "placed_at", "status", "channel", "currency", "total", "total_base")
+
+
+def _compared(order: NewOrder):
+    return tuple(getattr(order, name) for name in _COMPARED)

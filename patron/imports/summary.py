@@ -1,0 +1,52 @@
+"""What an import reports: counts in rows of the file, and the first rejects."""
+
+from dataclasses import dataclass, field
+
+KEPT_REJECTS = 1000
+"""Rejects kept in memory on the summary; the reject file has them all."""
+
+
+class ImportRefused(Exception):
+    """The whole file was refused before anything was written; the message says why."""
+
+    @property
+    def message(self):
+        return self.args[0] if self.args else ""
+
+
+@dataclass(frozen=True)
+class Reject:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    """Every row read is counted once: created + updated + unchanged + rejected == read."""
+
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    customers_created: int = 0
+    customers_matched: int = 0
+    reject_file: str | None = None
+    rejects: list[Reject] = field(default_factory=list, repr=False)
+
+    def as_dict(self):
+        return {
+            "read": self.read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "customers_created": self.customers_created,
+            "customers_matched": self.customers_matched,
+            "reject_file": self.reject_file,
+        }
+
+    def count(self, outcome, rows=1):
+        """Add ``rows`` to "created", "updated" or "unchanged"."""
+        setattr(self, outcome, getattr(self, outcome) + rows)
