@@ -146,6 +146,42 @@ def _word(value):
     return fold(text(value)).replace("_", " ")
 
 
+def _clean(value):
+    """``text(value)``, sooner for the usual cell that has no runs of white space inside."""
+    if not value:
+        return ""
+    stripped = value.strip()
+    if "  " in stripped or "\t" in stripped or "\n" in stripped or "\xa0" in stripped:
+        return text(stripped)
+    return stripped
+
+
+def status_of(raw):
+    return STATUSES.get(_word(raw))
+
+
+def channel_of(raw):
+    return CHANNELS.get(_word(raw))
+
+
+def _currency(raw):
+    try:
+        return check_currency(raw)
+    except MoneyError:
+        return None
+
+
+def _known(cache, raw, read):
+    """``read(raw)``, remembered: a file repeats its few currencies, statuses and channels."""
+    try:
+        return cache[raw]
+    except KeyError:
+        if len(cache) > 1000:
+            cache.clear()
+        value = cache[raw] = read(raw)
+        return value
+
+
 class OrderRowReader:
     """Reads the mapped cells of one row (``{field: raw text}``) into an :class:`OrderRow`.
 
@@ -161,6 +197,10 @@ class OrderRowReader:
         self.now = now
         self._amounts: dict[str, AmountReader] = {}
         self._quanta: dict[str, Decimal] = {}
+        # Cells a file repeats on every row, read once: {raw text: value or None}.
+        self._currencies: dict[str, str | None] = {}
+        self._statuses: dict[str, str | None] = {}
+        self._channels: dict[str, str | None] = {}
 
     def _amount_reader(self, currency):
         reader = self._amounts.get(currency)
@@ -186,24 +226,23 @@ class OrderRowReader:
                     problems.append(("placed_at", f"{raw.strip()} is in the future"))
 
         currency = self.currency
-        raw = get("currency", "").strip()
-        if raw:
-            try:
-                currency = check_currency(raw)
-            except MoneyError:
-                problems.append(("currency", f"unknown currency {raw!r}: use an ISO 4217 code such as THB"))
-                currency = None
+        raw = get("currency", "")
+        if raw and raw.strip():
+            currency = _known(self._currencies, raw, _currency)
+            if currency is None:
+                reason = f"unknown currency {raw.strip()!r}: use an ISO 4217 code such as THB"
+                problems.append(("currency", reason))
 
         status = "completed"
         raw = get("status", "")
-        if raw.strip():
-            status = STATUSES.get(_word(raw))
+        if raw and raw.strip():
+            status = _known(self._statuses, raw, status_of)
             if status is None:
                 reason = f"'{text(raw)}' is not a status: use completed, refunded, cancelled or returned"
                 problems.append(("status", reason))
         is_return = status == "returned"
         raw = get("is_return", "")
-        if raw.strip():
+        if raw and raw.strip():
             try:
                 if parse_bool(raw):
                     is_return, status = True, "returned"
@@ -212,8 +251,8 @@ class OrderRowReader:
 
         channel = DEFAULT_CHANNEL
         raw = get("channel", "")
-        if raw.strip():
-            channel = CHANNELS.get(_word(raw))
+        if raw and raw.strip():
+            channel = _known(self._channels, raw, channel_of)
             if channel is None:
                 reason = f"'{text(raw)}' is not a sales channel: use store, web, app, phone or marketplace"
                 problems.append(("channel", reason))
@@ -222,7 +261,7 @@ class OrderRowReader:
         unit_price = self._money(get("unit_price", ""), "unit_price", currency, is_return, problems)
         quantity = None
         raw = get("quantity", "")
-        if raw.strip():
+        if raw and raw.strip():
             try:
                 quantity = parse_quantity(raw, self.locale_hint)
             except ValueProblem as problem:
@@ -236,21 +275,21 @@ class OrderRowReader:
                 if quantity == 0:
                     problems.append(("quantity", "the quantity is zero"))
 
-        customer_id = text(get("customer_external_id", ""))
-        customer_email = text(get("customer_email", ""))
-        customer_phone = text(get("customer_phone", ""))
+        customer_id = _clean(get("customer_external_id", ""))
+        customer_email = _clean(get("customer_email", ""))
+        customer_phone = _clean(get("customer_phone", ""))
         if not (customer_id or customer_email or customer_phone):
             reason = "the customer reference (id, e-mail or phone) is missing"
             problems.append(("customer_external_id", reason))
-        sku = text(get("sku", ""))[:64]
-        product_name = text(get("product_name", ""))
+        sku = _clean(get("sku", ""))[:64]
+        product_name = _clean(get("product_name", ""))
         if problems:
             raise RowProblems(problems)
         return OrderRow(
             number=number,
-            order_id=text(get("order_id", "")),
+            order_id=_clean(get("order_id", "")),
             customer_id=customer_id,
-            customer_name=text(get("customer_name", "")),
+            customer_name=_clean(get("customer_name", "")),
             customer_phone=customer_phone,
             customer_email=customer_email,
             placed_at=placed_at,
@@ -260,13 +299,13 @@ class OrderRowReader:
             amount=amount,
             sku=sku or product_name[:64],
             product_name=product_name or sku,
-            category=text(get("category", ""))[:100],
+            category=_clean(get("category", ""))[:100],
             quantity=quantity,
             unit_price=unit_price,
         )
 
     def _money(self, raw, field_name, currency, is_return, problems):
-        if not raw.strip() or currency is None:
+        if not raw or currency is None or not raw.strip():
             return None
         try:
             value = self._amount_reader(currency).parse(raw)

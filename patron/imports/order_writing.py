@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import polars as pl
 from django.db import connection
 
 from patron.sales.models import Order, OrderLine
@@ -30,6 +31,7 @@ ORDER_COLUMNS = (
     "exchange_rate",
     "created_at",
 )
+PLAIN_COLUMNS = ORDER_COLUMNS[1:]  # no lines to link: the database numbers the orders
 LINE_COLUMNS = ("order_id", "product_id", "quantity", "unit_price")
 
 
@@ -59,36 +61,71 @@ def insert_orders(orders: list[NewOrder]):
     if not orders:
         return
     ids = _new_ids(len(orders))
-    now = datetime.now(UTC)
-    order_rows = [
-        (
-            order_id,
-            o.customer_id,
-            o.source,
-            o.external_id,
-            o.fingerprint,
-            o.placed_at,
-            o.status,
-            o.channel,
-            o.currency,
-            o.total,
-            o.total_base,
-            o.exchange_rate,
-            now,
-        )
-        for order_id, o in zip(ids, orders, strict=True)
-    ]
-    line_rows = [
-        (order_id, product_id, quantity, price)
-        for order_id, o in zip(ids, orders, strict=True)
-        for product_id, quantity, price in o.lines
-    ]
     if connection.vendor == "postgresql":
+        now = datetime.now(UTC)
+        order_rows = [
+            (i, o.customer_id, o.source, o.external_id, o.fingerprint, o.placed_at, o.status, o.channel)
+            + (o.currency, o.total, o.total_base, o.exchange_rate, now)
+            for i, o in zip(ids, orders, strict=True)
+        ]
+        line_rows = [(i, *line) for i, o in zip(ids, orders, strict=True) for line in o.lines]
         _copy(Order, ORDER_COLUMNS, order_rows)
         _copy(OrderLine, LINE_COLUMNS, line_rows)
+        return
+    # SQLite: values as Django stores them there, naive UTC date-times and decimals as text.
+    now = _sqlite_time(datetime.now(UTC))
+    order_rows = [
+        (i, o.customer_id, o.source, o.external_id, o.fingerprint, _sqlite_time(o.placed_at), o.status)
+        + (o.channel, o.currency, str(o.total), str(o.total_base), str(o.exchange_rate), now)
+        for i, o in zip(ids, orders, strict=True)
+    ]
+    line_rows = [
+        (i, product, str(quantity), str(price))
+        for i, o in zip(ids, orders, strict=True)
+        for product, quantity, price in o.lines
+    ]
+    _executemany(Order, ORDER_COLUMNS, order_rows)
+    _executemany(OrderLine, LINE_COLUMNS, line_rows)
+
+
+def _sqlite_time(moment):
+    """ "2024-03-05 07:20:00" in UTC, as Django writes an aware date-time into SQLite."""
+    return moment.astimezone(UTC).isoformat(" ")[:-6]
+
+
+def insert_plain_orders(frame: pl.DataFrame, *, source: str, currency: str):
+    """Insert the plain orders of :mod:`patron.imports.order_columns` (base currency, no lines).
+
+    ``frame`` has ``customer_id``, ``order_id``, ``placed_at`` (aware UTC), ``status``,
+    ``channel`` and ``total`` (digits as written, which both databases store exactly).
+    """
+    if not frame.height:
+        return
+    now = datetime.now(UTC)
+    postgres = connection.vendor == "postgresql"
+    moment = "%Y-%m-%d %H:%M:%S%.f+00" if postgres else "%Y-%m-%d %H:%M:%S"
+    rows = frame.select(
+        "customer_id",
+        source=pl.lit(source),
+        external_id="order_id",
+        fingerprint=pl.lit(""),
+        placed_at=pl.col("placed_at").dt.strftime(moment),
+        status="status",
+        channel="channel",
+        currency=pl.lit(currency),
+        total="total",
+        total_base="total",
+        exchange_rate=pl.lit("1"),
+        created_at=pl.lit(now.isoformat(" ") if postgres else _sqlite_time(now)),
+    )
+    if postgres:
+        table = connection.ops.quote_name(Order._meta.db_table)
+        sql = f"COPY {table} ({_columns(Order, PLAIN_COLUMNS)}) FROM STDIN (FORMAT csv)"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            # Quoted, so that an empty text is '' and never NULL.
+            copy.write(rows.write_csv(include_header=False, quote_style="always"))
     else:
-        _executemany(Order, ORDER_COLUMNS, [_sqlite_row(row) for row in order_rows])
-        _executemany(OrderLine, LINE_COLUMNS, [_sqlite_row(row) for row in line_rows])
+        _executemany(Order, PLAIN_COLUMNS, rows.rows())
 
 
 def _new_ids(count):
@@ -112,18 +149,6 @@ def _copy(model, names, rows):
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
-
-
-def _sqlite_row(row):
-    """Values as Django stores them in SQLite: naive UTC date-times, decimals as text."""
-    return tuple(
-        value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        if isinstance(value, datetime)
-        else str(value)
-        if isinstance(value, Decimal)
-        else value
-        for value in row
-    )
 
 
 def _executemany(model, names, rows):

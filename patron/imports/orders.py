@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import polars as pl
 from babel import Locale
 from babel.numbers import get_territory_currencies
 from django.conf import settings
@@ -47,8 +48,9 @@ from patron.customers.models import ExternalId
 from patron.customers.services import CustomerData, customer_create_or_attach
 from patron.imports.batches import run_in_batches
 from patron.imports.mapping import column_of, data_columns, mapping_for, remember
+from patron.imports.order_columns import PlainOrderReader, PlainOrders
 from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems
-from patron.imports.order_writing import NewOrder, insert_orders
+from patron.imports.order_writing import NewOrder, insert_orders, insert_plain_orders
 from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path
 from patron.imports.summary import ImportRefused, ImportSummary
@@ -139,6 +141,7 @@ def import_orders(
             run_in_batches(
                 table,
                 batch_size=batch_size,
+                prepare=importer.prepare_batch,
                 write=importer.import_batch,
                 summary=summary,
                 rejects=rejects,
@@ -210,6 +213,16 @@ class _OrderImporter:
         self.products: dict[str, int] = {}  # sku -> product id
         self.rates: dict[tuple[str, date], Decimal | None] = {}
         self.quanta: dict[str, Decimal] = {}
+        self.source_had_orders = Order.objects.filter(source=source).exists()
+        self.plain = PlainOrderReader.for_file(
+            index={field: index for index, field in self.fields},
+            lines=lines,
+            calendar=reader.dates.calendar,
+            currency=reader.currency,
+            base_currency=base_currency,
+            zone=zone,
+            now=reader.now,
+        )
 
     def _quantize(self, amount, currency):
         """``amount`` rounded to the currency's minor unit (as workspace.money.quantize, cached)."""
@@ -220,14 +233,22 @@ class _OrderImporter:
 
     # -- one batch
 
-    def import_batch(self, batch: list[Row]):
-        """Write one batch; the caller holds its transaction. Its rejects are written in row order."""
+    def prepare_batch(self, batch: list[Row]):
+        """(batch, its plain rows or None): the part of a batch's work that needs no database."""
+        return batch, self.plain.split(batch) if self.plain is not None else None
+
+    def import_batch(self, prepared):
+        """Write one prepared batch; the caller holds its transaction. Rejects go in row order."""
+        batch, plain = prepared
         self.pending_rejects = []
-        self._write_batch(batch)
+        if plain is not None:
+            batch = self._write_plain(batch, plain)
+        self._write_rows(batch)
         for number, values, column, reason in sorted(self.pending_rejects, key=lambda r: r[0]):
             self.rejects.add(number, values, column, reason)
 
-    def _write_batch(self, batch: list[Row]):
+    def _write_rows(self, batch: list[Row]):
+        """The row-by-row path: every row the plain path did not take."""
         self.summary.read += len(batch)
         by_number = {row.number: row for row in batch}
         orders = []
@@ -245,6 +266,71 @@ class _OrderImporter:
             self.summary.count("created", len(rows))
         for order, rows, known in existing:
             self._update(order, rows, known)
+
+    def _write_plain(self, batch: list[Row], plain: PlainOrders):
+        """Write a batch's plain rows column-wise (:mod:`.order_columns`); return the others.
+
+        A plain row goes back to the others when its customer id is unknown, its order number
+        was already read, or its order is recorded with other values: the row-by-row path
+        creates the customer, tells the duplicate or updates the order. A plain row whose
+        order is recorded with the same values is counted as unchanged here.
+        """
+        frame = plain.frame
+        if not frame.height:
+            return batch
+        wanted = frame["customer"].unique().to_list()
+        self._load_customer_ids([value for value in wanted if f"id:{value}" not in self.customers])
+        ids = {value: self.customers.get(f"id:{value}") for value in wanted}
+        first_row_of = self.first_row_of
+        numbers = frame["number"].to_list()
+        first = [
+            first_row_of.setdefault(key, n) == n
+            for key, n in zip(frame["order_id"].to_list(), numbers, strict=True)
+        ]
+        frame = frame.with_columns(
+            customer_id=pl.col("customer").replace_strict(ids, default=None, return_dtype=pl.Int64),
+            first=pl.Series(first, dtype=pl.Boolean),
+        ).filter(pl.col("first") & pl.col("customer_id").is_not_null())
+        recorded = self._recorded("external_id", frame["order_id"].to_list())
+        unchanged = self._unchanged(frame, recorded) if recorded else set()
+        new = frame.filter(~pl.col("order_id").is_in(list(recorded)))
+        insert_plain_orders(new, source=self.source, currency=self.base_currency)
+        self.summary.read += new.height + len(unchanged)
+        self.summary.count("created", new.height)
+        self.summary.count("unchanged", len(unchanged))
+        done = set(new["number"].to_list()) | unchanged
+        return [row for row in batch if row.number not in done]
+
+    def _unchanged(self, frame, recorded):
+        """Row numbers of the plain rows whose order is recorded with the very same values."""
+        same = set()
+        columns = ["number", "order_id", "customer_id", "placed_at", "status", "channel", "total"]
+        known = frame.filter(pl.col("order_id").is_in(list(recorded))).select(columns)
+        for number, order_id, customer_id, placed_at, status, channel, total in known.iter_rows():
+            amount = Decimal(total)
+            values = (customer_id, placed_at, status, channel, self.base_currency, amount, amount)
+            if values == recorded[order_id][1]:
+                same.add(number)
+        return same
+
+    def _recorded(self, field_name, keys):
+        """{key: (order id, its _COMPARED values)} for this source's orders with those keys.
+
+        Nothing to look up when the source had no orders when the import began: the only
+        orders it can have now are this run's, and a key read twice in a run is rejected.
+        """
+        recorded = {}
+        if not self.source_had_orders:
+            return recorded
+        for start in range(0, len(keys), QUERY_CHUNK):
+            chunk = keys[start : start + QUERY_CHUNK]
+            # The exclude repeats the unique index's condition, without which SQLite and
+            # PostgreSQL cannot use that partial index and scan the whole table.
+            found = Order.objects.filter(source=self.source, **{f"{field_name}__in": chunk})
+            found = found.exclude(**{field_name: ""})
+            for values in found.values_list(field_name, "id", *_COMPARED):
+                recorded[values[0]] = (values[1], values[2:])
+        return recorded
 
     def _groups(self, batch):
         """The batch's readable rows as orders: lists of OrderRow, one per order."""
@@ -305,8 +391,11 @@ class _OrderImporter:
             else:
                 reason = f"duplicate order number {first.order_id} within the file, first on row {earlier}"
             raise _Rejected("order_id", reason)
-        rate = self._rate(first.currency, timezone.localtime(first.placed_at, self.zone).date())
-        total_base = self._quantize(total * rate, self.base_currency) if rate != 1 else total
+        if first.currency == self.base_currency:
+            rate, total_base = Decimal(1), total
+        else:
+            rate = self._rate(first.currency, timezone.localtime(first.placed_at, self.zone).date())
+            total_base = self._quantize(total * rate, self.base_currency)
         if total_base >= MAX_TOTAL:
             raise _Rejected("total", "this total is too large to record")
         order = NewOrder(
@@ -346,8 +435,6 @@ class _OrderImporter:
         return lines, total
 
     def _rate(self, currency, day):
-        if currency == self.base_currency:
-            return Decimal(1)
         key = (currency, day)
         if key not in self.rates:
             rates = ExchangeRate.objects.filter(currency=currency, date=day)
@@ -365,8 +452,9 @@ class _OrderImporter:
 
     def _with_customers(self, orders, by_number):
         """The orders whose customer is found or created, with customer_id set; the rest rejected."""
+        known = self.customers
         wanted = {rows[0].customer_id for _order, rows in orders if rows[0].customer_id}
-        self._load_customer_ids(wanted - {key[3:] for key in self.customers if key.startswith("id:")})
+        self._load_customer_ids([value for value in wanted if f"id:{value}" not in known])
         kept = []
         for order, rows in orders:
             first = rows[0]
@@ -452,21 +540,18 @@ class _OrderImporter:
     # -- known orders
 
     def _split_known(self, orders):
-        """(new [(order, rows)], known [(order, rows, (id, values, lines))])."""
-        numbers = [order.external_id for order, _rows in orders if order.external_id]
-        prints = [order.fingerprint for order, _rows in orders if order.fingerprint]
-        known = {}
-        for field_name, keys in (("external_id", numbers), ("fingerprint", prints)):
-            for start in range(0, len(keys), QUERY_CHUNK):
-                chunk = keys[start : start + QUERY_CHUNK]
-                found = Order.objects.filter(source=self.source, **{f"{field_name}__in": chunk})
-                for values in found.values_list(field_name, "id", *_COMPARED):
-                    known[values[0]] = (values[1], values[2:])
-        if not known:
+        """(new [(order, rows)], recorded [(order, rows, (id, values))])."""
+        recorded = self._recorded(
+            "external_id", [order.external_id for order, _ in orders if order.external_id]
+        )
+        recorded |= self._recorded(
+            "fingerprint", [order.fingerprint for order, _ in orders if order.fingerprint]
+        )
+        if not recorded:
             return orders, []
         new, existing = [], []
         for order, rows in orders:
-            match = known.get(order.external_id or order.fingerprint)
+            match = recorded.get(order.external_id or order.fingerprint)
             if match is None:
                 new.append((order, rows))
             else:

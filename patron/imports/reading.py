@@ -314,8 +314,10 @@ class CsvTable(Table):
                 if record is None:
                     return
                 start, ended = ended + 1, reader.line_num
-                if not _is_blank(record):
-                    yield start, [_nfc(value) for value in record]
+                joined = "".join(record)  # one look at the whole record, at C speed
+                if not joined.strip():
+                    continue
+                yield start, record if joined.isascii() else [_nfc(value) for value in record]
 
     def _rows(self) -> Iterator[Row]:
         width = len(self.header)

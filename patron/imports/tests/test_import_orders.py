@@ -355,3 +355,56 @@ def test_xlsx_orders(somchai, known, tmp_path):
 def test_a_service_agent_may_not_import_orders(emre, known, tmp_path):
     with pytest.raises(PermissionDenied):
         run(write(tmp_path, PER_ORDER), emre)
+
+
+# --------------------------------------------------------------------------- the plain (columnar) path
+
+
+MIXED = (
+    "order_id,customer_id,date,total,channel,status,currency\n"
+    "P1,C1,2024-03-05 14:20:11,1250.00,store,,\n"  # plain
+    "P2,C1,2024-03-05,99.5,Shopee,Completed,THB\n"  # plain
+    "P3,C2,2024-10-27 01:30,10,web,refunded,\n"  # an hour London lives twice: the first one
+    "P4,C2,2024-03-31 01:30,10,web,,\n"  # an hour London skips: row by row
+    "P5,C2,05/03/2024 14:20,7,store,,\n"  # not ISO: row by row
+    "P6,C2,2024-03-05T14:20,1.234,store,,\n"  # three decimals in baht: rejected row by row
+    "P7,C2,2024-03-05 14:20,12,Lazada,cancelled,\n"
+    "P8, C2 ,2024-03-06 10:00,12,store,,\n"  # spaces around the id: row by row
+)
+
+
+def _orders(source):
+    fields = ("customer_id", "placed_at", "status", "channel", "currency", "total", "total_base")
+    return {o.external_id: tuple(getattr(o, f) for f in fields) for o in Order.objects.filter(source=source)}
+
+
+def test_plain_rows_land_exactly_as_row_by_row(somchai, known, tmp_path, monkeypatch):
+    from patron.imports import orders as importer
+    from patron.workspace.models import Workspace
+
+    Workspace.objects.filter(pk=1).update(time_zone="Europe/London")
+    ExternalId.objects.create(customer=known["C1"], source="row", value="C1")
+    ExternalId.objects.create(customer=known["C2"], source="row", value="C2")
+    path = write(tmp_path, MIXED)
+    fast = run(path, somchai, date_order="dmy")
+    monkeypatch.setattr(importer.PlainOrderReader, "for_file", classmethod(lambda cls, **kw: None))
+    slow = run(path, somchai, source="row", date_order="dmy")
+    assert fast.as_dict() | {"reject_file": None} == slow.as_dict() | {"reject_file": None}
+    assert _orders("pos") == _orders("row")
+    assert len(_orders("pos")) == 7
+    assert [(r.row, r.column) for r in fast.rejects] == [(7, "total")]
+    assert _orders("pos")["P3"][1] == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)  # 01:30 BST
+
+
+def test_a_batch_mixing_plain_new_recorded_and_changed_rows(somchai, known, tmp_path):
+    run(write(tmp_path, PER_ORDER), somchai)
+    later = (
+        "order_id,customer_id,date,total,channel\n"
+        "S1,C1,2024-03-05 14:20,1250.00,store\n"  # recorded, same: unchanged
+        "S2,C2,2024-04-01 09:00,99.50,web\n"  # recorded, now another customer: updated
+        "S9,C1,2024-06-01 09:00,5,web\n"  # new
+        "S9,C1,2024-06-01 09:00,5,web\n"  # read twice: rejected
+    )
+    summary = run(write(tmp_path, later, "later.csv"), somchai)
+    assert (summary.unchanged, summary.updated, summary.created, summary.rejected) == (1, 1, 1, 1)
+    assert Order.objects.get(external_id="S2").customer == known["C2"]
