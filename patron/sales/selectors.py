@@ -28,9 +28,7 @@ def purchase_totals(customer):
         orders=Count("id"),
         completed=Count("id", filter=Q(status=Order.Status.COMPLETED)),
         spend=Sum("total_base", filter=Q(status=Order.Status.COMPLETED)),
-        refunded=Sum(
-            "total_base", filter=Q(status__in=[Order.Status.REFUNDED, Order.Status.RETURNED])
-        ),
+        refunded=Sum("total_base", filter=Q(status__in=[Order.Status.REFUNDED, Order.Status.RETURNED])),
         first=Min("placed_at"),
         last=Max("placed_at"),
     )
