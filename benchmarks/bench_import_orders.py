@@ -91,14 +91,15 @@ def child(args):
     result = {"database": connection.vendor}
 
     started = time.perf_counter()
-    summary = import_orders(args.file, by=user, source="pos")
+    sizing = {"batch_size": args.batch_size} if args.batch_size else {}
+    summary = import_orders(args.file, by=user, source="pos", **sizing)
     seconds = time.perf_counter() - started
     result["import"] = {"seconds": seconds, "rows_per_s": summary.read / seconds, **summary.as_dict()}
     result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
     if args.again:
         started = time.perf_counter()
-        again = import_orders(args.file, by=user, source="pos")
+        again = import_orders(args.file, by=user, source="pos", **sizing)
         seconds = time.perf_counter() - started
         result["again"] = {"seconds": seconds, "rows_per_s": again.read / seconds, **again.as_dict()}
 
@@ -145,6 +146,8 @@ def run_child(args, database, data_dir, url=None):
     ]
     if not args.again:
         command.append("--no-again")
+    if args.batch_size:
+        command += ["--batch-size", str(args.batch_size)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"{database} run failed:\n{done.stderr[-3000:]}")
@@ -182,6 +185,7 @@ def main():
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--no-again", dest="again", action="store_false", help="Skip the second import.")
+    parser.add_argument("--batch-size", type=int, help="Rows per transaction (default: the importer's).")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

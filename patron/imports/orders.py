@@ -46,7 +46,7 @@ from patron.accounts.permissions import require_perm
 from patron.customers.identity import find_existing
 from patron.customers.models import ExternalId
 from patron.customers.services import CustomerData, customer_create_or_attach
-from patron.imports.batches import run_in_batches
+from patron.imports.batches import bulk_writes, run_in_batches
 from patron.imports.mapping import column_of, data_columns, mapping_for, remember
 from patron.imports.order_columns import PlainOrderReader, PlainOrders
 from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems
@@ -66,8 +66,10 @@ KIND = "orders"
 DETECTION_ROWS = 1000
 """Rows read up front to tell the date column's order and calendar."""
 LINE_FIELDS = {"sku", "product_name", "quantity", "unit_price"}
-QUERY_CHUNK = 900
-"""Values per IN (...) query: under SQLite's limit on parameters."""
+PRELOAD_LIMIT = 1_000_000
+"""At most this many customer ids of a source are read up front (about 100 MB)."""
+QUERY_CHUNK = 10_000
+"""Values per IN (...) query: under the limit on parameters of SQLite (250,000 since 3.32)."""
 
 
 def import_orders(
@@ -81,7 +83,7 @@ def import_orders(
     calendar=None,
     overrides=(),
     rejects_path=None,
-    batch_size=5000,
+    batch_size=20_000,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportSummary:
     """Import the orders in the file at ``path``; see the module docstring."""
@@ -129,6 +131,7 @@ def import_orders(
             lines=bool(fields & LINE_FIELDS),
         )
         remember(KIND, source, columns, mapping)
+        importer.preload_customers()
         order_column = column_of(mapping, "order_id")
         group = None
         if order_column is not None and importer.lines:
@@ -138,16 +141,17 @@ def import_orders(
                 return row.values[index].strip() or row.number
 
         try:
-            run_in_batches(
-                table,
-                batch_size=batch_size,
-                prepare=importer.prepare_batch,
-                write=importer.import_batch,
-                summary=summary,
-                rejects=rejects,
-                progress=progress,
-                group=group,
-            )
+            with bulk_writes():
+                run_in_batches(
+                    table,
+                    batch_size=batch_size,
+                    prepare=importer.prepare_batch,
+                    write=importer.import_batch,
+                    summary=summary,
+                    rejects=rejects,
+                    progress=progress,
+                    group=group,
+                )
         finally:
             rejects.close()
     return summary
@@ -234,8 +238,30 @@ class _OrderImporter:
     # -- one batch
 
     def prepare_batch(self, batch: list[Row]):
-        """(batch, its plain rows or None): the part of a batch's work that needs no database."""
-        return batch, self.plain.split(batch) if self.plain is not None else None
+        """(batch, its plain rows or None): the part of a batch's work that needs no database.
+
+        The plain rows get their customer from the ids already known (see preload_customers);
+        the others are looked up when the batch is written.
+        """
+        if self.plain is None:
+            return batch, None
+        plain = self.plain.split(batch)
+        customers = plain.frame["customer"].to_list()
+        known = {value: self.customers.get(f"id:{value}") for value in set(customers)}
+        plain.frame = plain.frame.with_columns(
+            customer_id=pl.Series([known[value] for value in customers], dtype=pl.Int64)
+        )
+        return batch, plain
+
+    def preload_customers(self, limit=PRELOAD_LIMIT):
+        """Read every customer id of the source at once, when there are at most ``limit``.
+
+        One query instead of one per batch, and the batches can then find their customers
+        ahead, without the database (prepare_batch).
+        """
+        ids = ExternalId.objects.filter(source=self.source)
+        if ids.count() <= limit:
+            self._remember_customer_ids(ids.values_list("value", "customer_id", "customer__merged_into_id"))
 
     def import_batch(self, prepared):
         """Write one prepared batch; the caller holds its transaction. Rejects go in row order."""
@@ -278,26 +304,32 @@ class _OrderImporter:
         frame = plain.frame
         if not frame.height:
             return batch
-        wanted = frame["customer"].unique().to_list()
-        self._load_customer_ids([value for value in wanted if f"id:{value}" not in self.customers])
-        ids = {value: self.customers.get(f"id:{value}") for value in wanted}
+        missing = frame.filter(pl.col("customer_id").is_null())["customer"].unique().to_list()
+        if missing:
+            self._load_customer_ids(missing)
+            ids = {value: self.customers.get(f"id:{value}") for value in missing}
+            found = pl.col("customer").replace_strict(ids, default=None, return_dtype=pl.Int64)
+            frame = frame.with_columns(customer_id=pl.coalesce("customer_id", found))
         first_row_of = self.first_row_of
         numbers = frame["number"].to_list()
         first = [
             first_row_of.setdefault(key, n) == n
             for key, n in zip(frame["order_id"].to_list(), numbers, strict=True)
         ]
-        frame = frame.with_columns(
-            customer_id=pl.col("customer").replace_strict(ids, default=None, return_dtype=pl.Int64),
-            first=pl.Series(first, dtype=pl.Boolean),
-        ).filter(pl.col("first") & pl.col("customer_id").is_not_null())
+        frame = frame.with_columns(first=pl.Series(first, dtype=pl.Boolean)).filter(
+            pl.col("first") & pl.col("customer_id").is_not_null()
+        )
         recorded = self._recorded("external_id", frame["order_id"].to_list())
         unchanged = self._unchanged(frame, recorded) if recorded else set()
-        new = frame.filter(~pl.col("order_id").is_in(list(recorded)))
+        new = frame.filter(~pl.col("order_id").is_in(list(recorded))) if recorded else frame
+        # In the order of the customer index: each batch then touches its pages in one sweep.
+        new = new.sort("customer_id", "placed_at")
         insert_plain_orders(new, source=self.source, currency=self.base_currency)
         self.summary.read += new.height + len(unchanged)
         self.summary.count("created", new.height)
         self.summary.count("unchanged", len(unchanged))
+        if new.height + len(unchanged) == len(numbers):
+            return plain.rest
         done = set(new["number"].to_list()) | unchanged
         return [row for row in batch if row.number not in done]
 
@@ -470,14 +502,16 @@ class _OrderImporter:
         values = sorted(values)
         for start in range(0, len(values), QUERY_CHUNK):
             chunk = values[start : start + QUERY_CHUNK]
-            found = ExternalId.objects.filter(source=self.source, value__in=chunk).values_list(
-                "value", "customer_id", "customer__merged_into_id"
-            )
-            for value, customer_id, merged_into in found:
-                if merged_into is not None:
-                    survivor, _matched_on = find_existing(external_ids=[(self.source, value)])
-                    customer_id = survivor.pk
-                self.customers[f"id:{value}"] = customer_id
+            found = ExternalId.objects.filter(source=self.source, value__in=chunk)
+            self._remember_customer_ids(found.values_list("value", "customer_id", "customer__merged_into_id"))
+
+    def _remember_customer_ids(self, found):
+        """Cache (id, customer, merged into) rows; a merged customer's orders go to the survivor."""
+        for value, customer_id, merged_into in found.iterator(chunk_size=10_000):
+            if merged_into is not None:
+                survivor, _matched_on = find_existing(external_ids=[(self.source, value)])
+                customer_id = survivor.pk
+            self.customers[f"id:{value}"] = customer_id
 
     def _customer(self, row: OrderRow):
         key = row.customer_key
