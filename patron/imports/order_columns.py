@@ -34,6 +34,7 @@ class PlainOrders:
 
     frame: pl.DataFrame
     rest: list  # the other rows, for the row-by-row reader
+    rows: object = None  # the frame made ready for the database, when it can be made ahead
 
 
 class PlainOrderReader:

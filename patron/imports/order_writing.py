@@ -93,14 +93,15 @@ def _sqlite_time(moment):
     return moment.astimezone(UTC).isoformat(" ")[:-6]
 
 
-def insert_plain_orders(frame: pl.DataFrame, *, source: str, currency: str):
-    """Insert the plain orders of :mod:`patron.imports.order_columns` (base currency, no lines).
+def plain_order_rows(frame: pl.DataFrame, *, source: str, currency: str):
+    """The plain orders of :mod:`patron.imports.order_columns` as the database takes them in bulk.
 
     ``frame`` has ``customer_id``, ``order_id``, ``placed_at`` (aware UTC), ``status``,
-    ``channel`` and ``total`` (digits as written, which both databases store exactly).
+    ``channel`` and ``total`` (digits as written, which both databases store exactly); the
+    orders are in the base currency and have no lines. For PostgreSQL the result is the
+    text of a CSV ``COPY``, for SQLite the rows of an ``executemany``. It needs no database
+    connection, so it can be made ahead (see :mod:`patron.imports.batches`).
     """
-    if not frame.height:
-        return
     now = datetime.now(UTC)
     postgres = connection.vendor == "postgresql"
     moment = "%Y-%m-%d %H:%M:%S%.f+00" if postgres else "%Y-%m-%d %H:%M:%S"
@@ -119,13 +120,22 @@ def insert_plain_orders(frame: pl.DataFrame, *, source: str, currency: str):
         created_at=pl.lit(now.isoformat(" ") if postgres else _sqlite_time(now)),
     )
     if postgres:
+        # Quoted, so that an empty text is '' and never NULL.
+        return rows.write_csv(include_header=False, quote_style="always")
+    return rows.rows()
+
+
+def insert_plain_orders(rows):
+    """Insert what :func:`plain_order_rows` made; call inside a transaction."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Order._meta.db_table)
         sql = f"COPY {table} ({_columns(Order, PLAIN_COLUMNS)}) FROM STDIN (FORMAT csv)"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            # Quoted, so that an empty text is '' and never NULL.
-            copy.write(rows.write_csv(include_header=False, quote_style="always"))
+            copy.write(rows)
     else:
-        _executemany(Order, PLAIN_COLUMNS, rows.rows())
+        _executemany(Order, PLAIN_COLUMNS, rows)
 
 
 def _new_ids(count):

@@ -50,7 +50,7 @@ from patron.imports.batches import bulk_writes, run_in_batches
 from patron.imports.mapping import column_of, data_columns, mapping_for, remember
 from patron.imports.order_columns import PlainOrderReader, PlainOrders
 from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems
-from patron.imports.order_writing import NewOrder, insert_orders, insert_plain_orders
+from patron.imports.order_writing import NewOrder, insert_orders, insert_plain_orders, plain_order_rows
 from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path
 from patron.imports.summary import ImportRefused, ImportSummary
@@ -250,7 +250,9 @@ class _OrderImporter:
         known = {value: self.customers.get(f"id:{value}") for value in set(customers)}
         plain.frame = plain.frame.with_columns(
             customer_id=pl.Series([known[value] for value in customers], dtype=pl.Int64)
-        )
+        ).sort("customer_id", "placed_at")  # the order of the customer index: one sweep of its pages
+        if None not in known.values():
+            plain.rows = plain_order_rows(plain.frame, source=self.source, currency=self.base_currency)
         return batch, plain
 
     def preload_customers(self, limit=PRELOAD_LIMIT):
@@ -304,6 +306,7 @@ class _OrderImporter:
         frame = plain.frame
         if not frame.height:
             return batch
+        ready = plain.rows is not None
         missing = frame.filter(pl.col("customer_id").is_null())["customer"].unique().to_list()
         if missing:
             self._load_customer_ids(missing)
@@ -316,15 +319,17 @@ class _OrderImporter:
             first_row_of.setdefault(key, n) == n
             for key, n in zip(frame["order_id"].to_list(), numbers, strict=True)
         ]
-        frame = frame.with_columns(first=pl.Series(first, dtype=pl.Boolean)).filter(
-            pl.col("first") & pl.col("customer_id").is_not_null()
-        )
+        if not all(first):
+            ready = False
+            frame = frame.filter(pl.Series(first, dtype=pl.Boolean))
         recorded = self._recorded("external_id", frame["order_id"].to_list())
         unchanged = self._unchanged(frame, recorded) if recorded else set()
         new = frame.filter(~pl.col("order_id").is_in(list(recorded))) if recorded else frame
-        # In the order of the customer index: each batch then touches its pages in one sweep.
-        new = new.sort("customer_id", "placed_at")
-        insert_plain_orders(new, source=self.source, currency=self.base_currency)
+        if ready and not recorded:
+            insert_plain_orders(plain.rows)  # made ahead, in prepare_batch
+        else:
+            new = new.filter(pl.col("customer_id").is_not_null())
+            insert_plain_orders(plain_order_rows(new, source=self.source, currency=self.base_currency))
         self.summary.read += new.height + len(unchanged)
         self.summary.count("created", new.height)
         self.summary.count("unchanged", len(unchanged))
