@@ -51,6 +51,7 @@ from patron.imports.headers import MappingProblem
 from patron.imports.mapping import column_of, data_columns, mapping_for, remember
 from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path
+from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, ImportSummary, Reject
 from patron.imports.values import AmbiguousDates, DateReader, ValueProblem
 from patron.workspace.services import get_workspace
@@ -227,10 +228,17 @@ class _Importer:
         self.by = by
         self.rejects = rejects
         self.summary = rejects.summary
-        self.first_row_of: dict[str, int] = {}
+        self.seen = SeenKeys()  # external ids read, with their first row
+        self.first_rows: dict[int, int] = {}  # row number -> first row of its external id, this batch
 
     def import_batch(self, batch: list[Row]):
         """Write one batch; the caller holds its transaction, each row has its own savepoint."""
+        self.first_rows = {}
+        if self.id_column:
+            index = self.header.index(self.id_column)
+            read = [(text(row.values[index]), row.number) for row in batch if text(row.values[index])]
+            firsts = self.seen.first_rows([key for key, _n in read], [n for _key, n in read])
+            self.first_rows = {n: first for (_key, n), first in zip(read, firsts, strict=True)}
         for row in batch:
             self._import_row(row)
 
@@ -261,7 +269,7 @@ class _Importer:
         """
         problems = []
         if external_id:
-            first = self.first_row_of.setdefault(external_id, number)
+            first = self.first_rows[number]
             if first != number:
                 reason = f"duplicate external id {external_id} within the file, first on row {first}"
                 problems.append(("external_id", reason))

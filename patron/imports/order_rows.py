@@ -146,7 +146,7 @@ def _word(value):
     return fold(text(value)).replace("_", " ")
 
 
-def _clean(value):
+def clean_cell(value):
     """``text(value)``, sooner for the usual cell that has no runs of white space inside."""
     if not value:
         return ""
@@ -275,21 +275,21 @@ class OrderRowReader:
                 if quantity == 0:
                     problems.append(("quantity", "the quantity is zero"))
 
-        customer_id = _clean(get("customer_external_id", ""))
-        customer_email = _clean(get("customer_email", ""))
-        customer_phone = _clean(get("customer_phone", ""))
+        customer_id = clean_cell(get("customer_external_id", ""))
+        customer_email = clean_cell(get("customer_email", ""))
+        customer_phone = clean_cell(get("customer_phone", ""))
         if not (customer_id or customer_email or customer_phone):
             reason = "the customer reference (id, e-mail or phone) is missing"
             problems.append(("customer_external_id", reason))
-        sku = _clean(get("sku", ""))[:64]
-        product_name = _clean(get("product_name", ""))
+        sku = clean_cell(get("sku", ""))[:64]
+        product_name = clean_cell(get("product_name", ""))
         if problems:
             raise RowProblems(problems)
         return OrderRow(
             number=number,
-            order_id=_clean(get("order_id", "")),
+            order_id=clean_cell(get("order_id", "")),
             customer_id=customer_id,
-            customer_name=_clean(get("customer_name", "")),
+            customer_name=clean_cell(get("customer_name", "")),
             customer_phone=customer_phone,
             customer_email=customer_email,
             placed_at=placed_at,
@@ -299,7 +299,7 @@ class OrderRowReader:
             amount=amount,
             sku=sku or product_name[:64],
             product_name=product_name or sku,
-            category=_clean(get("category", ""))[:100],
+            category=clean_cell(get("category", ""))[:100],
             quantity=quantity,
             unit_price=unit_price,
         )

@@ -49,10 +49,11 @@ from patron.customers.services import CustomerData, customer_create_or_attach
 from patron.imports.batches import bulk_writes, run_in_batches
 from patron.imports.mapping import column_of, data_columns, mapping_for, remember
 from patron.imports.order_columns import PlainOrderReader, PlainOrders
-from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems
+from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems, clean_cell
 from patron.imports.order_writing import NewOrder, insert_orders, insert_plain_orders, plain_order_rows
 from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path
+from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, ImportSummary
 from patron.imports.values import DateReader
 from patron.sales.models import Order, OrderLine, Product
@@ -212,7 +213,10 @@ class _OrderImporter:
         self.rejects = rejects
         self.summary = rejects.summary
         self.lines = lines
-        self.first_row_of: dict[str, int] = {}  # order number or fingerprint -> first row
+        self.seen = SeenKeys()  # order numbers and fingerprints read, with their first row
+        self.order_index = (
+            header.index(column_of(mapping, "order_id")) if "order_id" in mapping.values() else None
+        )
         self.customers: dict[str, int] = {}  # customer key -> customer id
         self.products: dict[str, int] = {}  # sku -> product id
         self.rates: dict[tuple[str, date], Decimal | None] = {}
@@ -285,6 +289,7 @@ class _OrderImporter:
                 orders.append(self._order(group))
             except _Rejected as rejected:
                 self._reject_rows(group, by_number, rejected.field_name, rejected.reason)
+        orders = self._first_readings(orders, by_number)
         orders = self._with_customers(orders, by_number)
         if self.lines:
             self._find_products(orders)
@@ -313,11 +318,19 @@ class _OrderImporter:
             ids = {value: self.customers.get(f"id:{value}") for value in missing}
             found = pl.col("customer").replace_strict(ids, default=None, return_dtype=pl.Int64)
             frame = frame.with_columns(customer_id=pl.coalesce("customer_id", found))
-        first_row_of = self.first_row_of
         numbers = frame["number"].to_list()
+        order_ids = frame["order_id"].to_list()
+        if plain.rest:
+            # A number the batch also has on a row going row by row goes that way too, so
+            # that the earlier of the two is the one told first.
+            slow = {clean_cell(row.values[self.order_index]) for row in plain.rest}
+            numbers = [n for n, key in zip(numbers, order_ids, strict=True) if key not in slow]
+            if len(numbers) < frame.height:
+                ready = False
+                frame = frame.filter(~pl.col("order_id").is_in(list(slow)))
+                order_ids = frame["order_id"].to_list()
         first = [
-            first_row_of.setdefault(key, n) == n
-            for key, n in zip(frame["order_id"].to_list(), numbers, strict=True)
+            earlier == n for earlier, n in zip(self.seen.first_rows(order_ids, numbers), numbers, strict=True)
         ]
         if not all(first):
             ready = False
@@ -412,22 +425,6 @@ class _OrderImporter:
         if total >= MAX_TOTAL:
             raise _Rejected("total", "this total is too large to record")
         fingerprint = "" if first.order_id else first.fingerprint(total)
-        key = first.order_id or f"fingerprint:{fingerprint}"
-        earlier = self.first_row_of.setdefault(key, first.number)
-        if earlier != first.number:
-            if not first.order_id:
-                reason = (
-                    f"same customer, time and amount as row {earlier}: give each order its own number "
-                    "to import both"
-                )
-            elif self.lines:
-                reason = (
-                    f"order {first.order_id} was already read on row {earlier}: "
-                    "keep the lines of an order together (sort the file by order number)"
-                )
-            else:
-                reason = f"duplicate order number {first.order_id} within the file, first on row {earlier}"
-            raise _Rejected("order_id", reason)
         if first.currency == self.base_currency:
             rate, total_base = Decimal(1), total
         else:
@@ -450,6 +447,33 @@ class _OrderImporter:
             lines=lines,
         )
         return order, rows
+
+    def _first_readings(self, orders, by_number):
+        """The orders whose number (or fingerprint) this file has not given before; the rest rejected."""
+        keys = [rows[0].order_id or f"fingerprint:{order.fingerprint}" for order, rows in orders]
+        numbers = [rows[0].number for _order, rows in orders]
+        kept = []
+        for (order, rows), number, earlier in zip(
+            orders, numbers, self.seen.first_rows(keys, numbers), strict=True
+        ):
+            if earlier == number:
+                kept.append((order, rows))
+                continue
+            order_id = rows[0].order_id
+            if not order_id:
+                reason = (
+                    f"same customer, time and amount as row {earlier}: give each order its own number "
+                    "to import both"
+                )
+            elif self.lines:
+                reason = (
+                    f"order {order_id} was already read on row {earlier}: "
+                    "keep the lines of an order together (sort the file by order number)"
+                )
+            else:
+                reason = f"duplicate order number {order_id} within the file, first on row {earlier}"
+            self._reject_rows(rows, by_number, "order_id", reason)
+        return kept
 
     @staticmethod
     def _lines(rows):

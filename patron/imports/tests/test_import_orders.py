@@ -408,3 +408,12 @@ def test_a_batch_mixing_plain_new_recorded_and_changed_rows(somchai, known, tmp_
     summary = run(write(tmp_path, later, "later.csv"), somchai)
     assert (summary.unchanged, summary.updated, summary.created, summary.rejected) == (1, 1, 1, 1)
     assert Order.objects.get(external_id="S2").customer == known["C2"]
+
+
+def test_a_number_repeated_batches_later_is_rejected_with_its_first_row(somchai, known, tmp_path):
+    text = PER_ORDER + "S9,C2,2024-04-03 10:00,5,store\nS1,C2,2024-04-04 10:00,5,store\n"
+    summary = run(write(tmp_path, text), somchai, batch_size=2)
+    (reject,) = summary.rejects
+    assert (reject.row, reject.column) == (6, "order_id")
+    assert "duplicate order number S1 within the file, first on row 2" in reject.reason
+    assert Order.objects.get(external_id="S1").customer == known["C1"]
