@@ -208,6 +208,9 @@ else:
 PATRON_JOB_RETRIES = envint("PATRON_JOB_RETRIES", 3)
 PATRON_JOB_RETRY_DELAY = envint("PATRON_JOB_RETRY_DELAY", 0 if TESTING else 60)
 
+# Files uploaded on the import page; larger ones go through `patron import` on the server.
+PATRON_IMPORT_MAX_BYTES = envint("PATRON_IMPORT_MAX_MB", 200) * 2**20
+
 # First-run defaults for the workspace; an Admin edits them afterwards.
 PATRON_COUNTRY = os.environ.get("PATRON_COUNTRY", "TH")
 PATRON_CURRENCY = os.environ.get("PATRON_CURRENCY", "")

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,3 +23,63 @@ class SourceMapping(models.Model):
 
     def __str__(self):
         return f"{self.source} ({self.kind})"
+
+
+class ImportRun(models.Model):
+    """One file imported from the web page: uploaded, previewed, then run as a background job."""
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers")
+        ORDERS = "orders", _("Orders")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Importing")
+        FINISHED = "finished", _("Finished")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=50)
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500, editable=False)
+    options = models.JSONField(default=dict, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_estimated = models.PositiveIntegerField(null=True)
+    summary = models.JSONField(default=dict, editable=False)
+    message = models.TextField(blank=True)
+    reject_path = models.CharField(max_length=500, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.file_name}"
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def speed(self):
+        """{"rate": rows a second, "left": minutes left or None} once rows are being read."""
+        if not self.started_at or not self.rows_done:
+            return None
+        seconds = (timezone.now() - self.started_at).total_seconds()
+        if seconds <= 0:
+            return None
+        rate = self.rows_done / seconds
+        left = None
+        if self.rows_estimated and self.rows_estimated > self.rows_done:
+            left = max(1, round((self.rows_estimated - self.rows_done) / rate / 60))
+        return {"rate": round(rate), "left": left}

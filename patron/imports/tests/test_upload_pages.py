@@ -1,0 +1,176 @@
+"""The import page: upload, preview with the detected mapping, run as a job, summary and rejects."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from patron.customers.models import Customer, ExternalId
+from patron.imports.models import ImportRun, SourceMapping
+from patron.sales.models import Order
+
+CUSTOMERS = (
+    "รหัสลูกค้า,ชื่อ,เบอร์โทร,อีเมล,สาขา\n"
+    "C001,สมศรี ใจดี,081 234 5678,somsri@example.co.th,สยาม\n"
+    "C002,สมชาย รักดี,12,somchai@example.co.th,บางนา\n"
+    "C003,มาลี ศรีสุข,089-765-4321,,สยาม\n"
+)
+
+
+def upload(client, text, *, kind="customers", name="customers.csv", **fields):
+    data = {"kind": kind, "source": "pos", "country": "", "encoding": "", "date_order": "", "calendar": ""}
+    data.update(fields)
+    data["file"] = SimpleUploadedFile(name, text.encode("utf-8") if isinstance(text, str) else text)
+    return client.post(reverse("imports:list"), data)
+
+
+def start(client, run, mapping=None, **fields):
+    page = client.get(reverse("imports:run", args=[run.pk]))
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    for index, column in enumerate(form.columns):
+        if mapping and column in mapping:
+            data[f"map-{index}"] = mapping[column]
+    data.update(fields)
+    return client.post(reverse("imports:start", args=[run.pk]), data)
+
+
+@pytest.fixture
+def signed_in(client, staff, thai_shop):
+    def sign_in(name):
+        client.force_login(staff(name))
+        return client
+
+    return sign_in
+
+
+def test_upload_shows_the_first_rows_and_the_detected_mapping_and_writes_nothing(signed_in):
+    client = signed_in("lan")
+    response = upload(client, CUSTOMERS)
+    run = ImportRun.objects.get()
+    assert response.url == reverse("imports:run", args=[run.pk])
+    page = client.get(response.url)
+    preview = page.context["preview"]
+    assert preview["columns"] == ["รหัสลูกค้า", "ชื่อ", "เบอร์โทร", "อีเมล", "สาขา"]
+    assert preview["mapping"] == {
+        "รหัสลูกค้า": "external_id",
+        "ชื่อ": "display_name",
+        "เบอร์โทร": "phone",
+        "อีเมล": "email",
+    }
+    assert preview["rows"][0][1] == "สมศรี ใจดี"
+    assert "สมศรี ใจดี" in page.content.decode()
+    assert Customer.objects.count() == 0
+
+
+def test_import_runs_as_a_job_and_reports_its_summary_and_rejects(signed_in):
+    client = signed_in("lan")
+    upload(client, CUSTOMERS)
+    run = ImportRun.objects.get()
+    start(client, run)
+    run.refresh_from_db()
+    assert run.status == "finished"
+    assert (run.summary["read"], run.summary["created"], run.summary["rejected"]) == (3, 2, 1)
+    assert run.summary["rejects"][0][:2] == [3, "เบอร์โทร"]
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert 'id="download-rejects"' in page
+    download = client.get(reverse("imports:rejects", args=[run.pk]))
+    assert download["Content-Disposition"].startswith('attachment; filename="customers.rejects.csv"')
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["รหัสลูกค้า", "ชื่อ", "เบอร์โทร", "อีเมล", "สาขา", "row", "reason"]
+    assert rows[1][:2] == ["C002", "สมชาย รักดี"] and rows[1][5] == "3"
+
+
+def test_a_column_mapped_on_the_page_is_used_and_remembered(signed_in):
+    client = signed_in("lan")
+    upload(client, CUSTOMERS)
+    start(client, ImportRun.objects.get(), mapping={"สาขา": "tags", "เบอร์โทร": ""})
+    somsri = ExternalId.objects.get(value="C001").customer
+    assert [t.name for t in somsri.tags.all()] == ["สยาม"]
+    assert somsri.phones.count() == 0
+    assert somsri.attributes["เบอร์โทร"] == "081 234 5678"
+    assert SourceMapping.objects.get(source="pos", kind="customers").mapping["สาขา"] == "tags"
+
+
+def test_ambiguous_dates_are_told_on_the_preview_and_settled_there(signed_in, known_pos_customers):
+    client = signed_in("somchai")
+    text = "order_id,customer_id,date,total\nS1,C1,05/03/2024,10\nS2,C1,06/04/2024,12\n"
+    upload(client, text, kind="orders", name="orders.csv")
+    run = ImportRun.objects.get()
+    page = client.get(reverse("imports:run", args=[run.pk]))
+    assert (
+        "--date-order" in page.context["preview"]["dates"] or "date order" in page.context["preview"]["dates"]
+    )
+    start(client, run, date_order="dmy")
+    run.refresh_from_db()
+    assert run.status == "finished"
+    assert Order.objects.get(external_id="S2").placed_at.month == 4
+
+
+def test_a_file_that_is_not_a_table_is_refused_on_the_preview(signed_in):
+    client = signed_in("lan")
+    upload(client, b"%PDF-1.4\n" + bytes(range(256)) * 4, name="scan.pdf")
+    run = ImportRun.objects.get()
+    page = client.get(reverse("imports:run", args=[run.pk]))
+    assert "PDF" in page.context["preview"]["refused"]
+    response = client.post(reverse("imports:discard", args=[run.pk]))
+    assert response.url == reverse("imports:list")
+    assert not ImportRun.objects.exists()
+
+
+def test_an_import_refused_when_it_runs_says_why(signed_in):
+    client = signed_in("lan")
+    upload(client, "name,phone\nSomsri,0812345678\n")
+    run = ImportRun.objects.get()
+    start(client, run, mapping={"name": ""})  # no column for the name or id any more
+    run.refresh_from_db()
+    assert run.status == "refused"
+    assert "name or id" in run.message
+    assert Customer.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(signed_in, settings):
+    settings.PATRON_IMPORT_MAX_BYTES = 100
+    client = signed_in("lan")
+    response = upload(client, CUSTOMERS)
+    assert response.status_code == 200
+    assert "larger than" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_service_agent_imports_customers_but_not_orders(signed_in):
+    client = signed_in("emre")
+    page = client.get(reverse("imports:list"))
+    assert [value for value, _label in page.context["form"].fields["kind"].choices] == ["customers"]
+    response = upload(client, CUSTOMERS, kind="orders")
+    assert response.status_code == 200
+    assert not ImportRun.objects.exists()
+
+
+def test_an_analyst_may_not_import(signed_in):
+    client = signed_in("maria")
+    assert client.get(reverse("imports:list")).status_code == 403
+
+
+def test_another_role_cannot_see_an_orders_import(signed_in, staff):
+    client = signed_in("somchai")
+    upload(client, "order_id,customer_id,date,total\nS1,C1,2024-03-05,10\n", kind="orders", name="o.csv")
+    run = ImportRun.objects.get()
+    client.force_login(staff("emre"))
+    assert client.get(reverse("imports:run", args=[run.pk])).status_code == 403
+
+
+@pytest.fixture
+def known_pos_customers(somchai):
+    from patron.customers.services import CustomerData, customer_create
+
+    customer_create(data=CustomerData(display_name="Somsri", external_ids=[("pos", "C1")]), by=somchai)
+
+
+def test_every_field_has_a_translatable_label():
+    from patron.imports.forms import FIELD_LABELS
+    from patron.imports.headers import FIELDS
+
+    assert {field for fields in FIELDS.values() for field in fields} <= set(FIELD_LABELS)
