@@ -50,7 +50,7 @@ from patron.imports.formats import FileRefused
 from patron.imports.headers import MappingProblem
 from patron.imports.mapping import column_of, data_columns, mapping_for, remember
 from patron.imports.reading import Row, open_table
-from patron.imports.rejects import RejectFile, default_rejects_path
+from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, ImportSummary, Reject
 from patron.imports.values import AmbiguousDates, DateReader, ValueProblem
@@ -367,15 +367,9 @@ class _Importer:
         return column or ""
 
     def _reject(self, row: Row, problems):
-        """Reject a row; ``problems`` is [(field, reason)], told in column order."""
-        order = {column: index for index, column in enumerate(self.columns)}
-        problems = sorted(problems, key=lambda p: order.get(self._column_for(p[0]), len(order)))
-        columns = [self._column_for(field_name) for field_name, _reason in problems]
-        reason = "; ".join(
-            f"{column}: {reason}" if column else reason
-            for column, (_field, reason) in zip(columns, problems, strict=True)
-        )
-        self.rejects.add(row.number, row.values, columns[0], reason)
+        """Reject a row; ``problems`` is [(field, reason)]."""
+        column, reason = told(problems, self._column_for, self.columns)
+        self.rejects.add(row.number, row.values, column, reason)
 
 
 def _update_for(customer: Customer, data: CustomerData, default_region) -> CustomerData | None:

@@ -52,7 +52,7 @@ from patron.imports.order_columns import PlainOrderReader, PlainOrders
 from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems, clean_cell
 from patron.imports.order_writing import NewOrder, insert_orders, insert_plain_orders, plain_order_rows
 from patron.imports.reading import Row, open_table
-from patron.imports.rejects import RejectFile, default_rejects_path
+from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, ImportSummary
 from patron.imports.values import DateReader
@@ -646,14 +646,8 @@ class _OrderImporter:
         return column_of(self.mapping, field_name) or ""
 
     def _reject(self, row: Row, problems):
-        order = {column: index for index, column in enumerate(self.header)}
-        problems = sorted(problems, key=lambda p: order.get(self._column_for(p[0]), len(order)))
-        columns = [self._column_for(field_name) for field_name, _reason in problems]
-        reason = "; ".join(
-            f"{column}: {reason}" if column else reason
-            for column, (_field, reason) in zip(columns, problems, strict=True)
-        )
-        self.pending_rejects.append((row.number, row.values, columns[0], reason))
+        column, reason = told(problems, self._column_for, self.header)
+        self.pending_rejects.append((row.number, row.values, column, reason))
 
     def _reject_rows(self, rows, by_number, field_name, reason):
         for order_row in rows:

@@ -14,6 +14,19 @@ from patron.imports.summary import KEPT_REJECTS, ImportSummary, Reject
 REJECT_COLUMNS = ["row", "reason"]
 
 
+def told(problems, column_for, columns):
+    """(first column, reason) for a row's [(field, reason)] problems, told in the file's column order.
+
+    ``column_for(field)`` names the file's column a field was read from ("" for none).
+    """
+    order = {column: index for index, column in enumerate(columns)}
+    problems = sorted(problems, key=lambda p: order.get(column_for(p[0]), len(order)))
+    named = [column_for(field_name) for field_name, _reason in problems]
+    parts = zip(named, problems, strict=True)
+    reason = "; ".join(f"{column}: {text}" if column else text for column, (_field, text) in parts)
+    return named[0], reason
+
+
 def default_rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
