@@ -14,6 +14,18 @@ from patron.accounts.roles import ADMIN, ANALYST, MARKETER, SERVICE_AGENT
 from patron.accounts.services import profile_update
 from patron.web.tests.browsing import browser, page  # noqa: F401  (fixtures for every browser test)
 
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Each test starts in the default language: a request of an earlier test (a staff member's
+    own language, activated by the middleware) must not leak into it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 CAST = {
     "somchai": (ADMIN, "th", "Asia/Bangkok"),
     "lan": (MARKETER, "vi", "Asia/Ho_Chi_Minh"),

@@ -33,6 +33,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.customers.identity import find_existing
@@ -136,7 +137,7 @@ def import_customers(
     require_perm(by, "customers.add_customer", "customers.change_customer")
     source = (source or "").strip()
     if not source or len(source) > 50:
-        raise ImportRefused("Name the source of the file (--source) in 1 to 50 characters.")
+        raise ImportRefused(_("Name the source of the file (--source) in 1 to 50 characters."))
     path = Path(path)
     with open_table(path, encoding=encoding) as table:
         columns = data_columns(table.header)
@@ -175,8 +176,10 @@ def _check_mapping(mapping):
     fields = set(mapping.values())
     if not fields & {*NAME_FIELDS, "external_id"}:
         raise ImportRefused(
-            "This file has no column for the customer's name or id: map one with "
-            "--map 'column=display_name' (or given_name, family_name, external_id)."
+            _(
+                "This file has no column for the customer's name or id: map one with "
+                "--map 'column=display_name' (or given_name, family_name, external_id)."
+            )
         )
 
 
@@ -207,7 +210,8 @@ def _gender(value):
         return None
     gender = GENDERS.get(value.casefold())
     if gender is None:
-        raise ValueProblem(f"'{value}' is not a gender: use male, female or other (or ชาย, nữ, kadın...)")
+        message = _("'%(value)s' is not a gender: use male, female or other (or ชาย, nữ, kadın...)")
+        raise ValueProblem(message % {"value": value})
     return gender
 
 
@@ -271,7 +275,8 @@ class _Importer:
         if external_id:
             first = self.first_rows[number]
             if first != number:
-                reason = f"duplicate external id {external_id} within the file, first on row {first}"
+                reason = _("duplicate external id %(id)s within the file, first on row %(row)d")
+                reason %= {"id": external_id, "row": first}
                 problems.append(("external_id", reason))
         values = {}
         for column, field_name in self.mapping.items():
@@ -308,7 +313,9 @@ class _Importer:
             try:
                 validate_email(address)
             except ValidationError:
-                problems.append(("email", f"'{address}' is not a valid e-mail address"))
+                problems.append(
+                    ("email", _("'%(value)s' is not a valid e-mail address") % {"value": address})
+                )
         for raw in values.get("phone") or ():
             try:
                 normalise_phone(raw, region)
@@ -340,6 +347,15 @@ class _Importer:
                     return "unchanged"
                 customer_update(customer=customer, data=update, by=self.by)
                 return "updated"
+        else:
+            # A row known only by e-mail or phone, which a second import of the file meets
+            # again: unchanged when it would add nothing to the customer who holds them.
+            region = data.country or self.workspace_country
+            phones = [_phone_key(raw, region) for raw in data.phones or []]
+            customer, _matched_on = find_existing(emails=data.emails or [], phones_e164=phones)
+            if customer is not None and _update_for(customer, data, self.workspace_country) is None:
+                self.summary.customers_matched += 1
+                return "unchanged"
         _customer, matched_on = customer_create_or_attach(data=data, by=self.by)
         if matched_on is None:
             return "created"

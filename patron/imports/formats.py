@@ -26,23 +26,26 @@ import re
 import zipfile
 from pathlib import Path
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 __all__ = ["FileRefused"]
 
 _SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Excel (.xls) workbook or another old Office file"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"{\\rtf", "an RTF document"),
+    (b"%PDF", _("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", _("a PNG image")),
+    (b"\xff\xd8\xff", _("a JPEG image")),
+    (b"GIF87a", _("a GIF image")),
+    (b"GIF89a", _("a GIF image")),
+    (b"II*\x00", _("a TIFF image")),
+    (b"MM\x00*", _("a TIFF image")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _("a legacy Excel (.xls) workbook or another old Office file")),
+    (b"\x1f\x8b", _("a gzip archive")),
+    (b"Rar!\x1a\x07", _("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", _("a 7-Zip archive")),
+    (b"BZh", _("a bzip2 archive")),
+    (b"\xfd7zXZ\x00", _("an xz archive")),
+    (b"{\\rtf", _("an RTF document")),
 )
 
 
@@ -54,11 +57,12 @@ class FileRefused(Exception):
         self.message = message
 
 
-def _not_a_table(what: str) -> FileRefused:
-    return FileRefused(
-        f"This is not a CSV or XLSX file: it looks like {what}. "
+def _not_a_table(what) -> FileRefused:
+    message = gettext(
+        "This is not a CSV or XLSX file: it looks like %(what)s. "
         "Open it in a spreadsheet and save it as CSV or XLSX."
     )
+    return FileRefused(message % {"what": what})
 
 
 def _check_is_xlsx(path: Path) -> None:
@@ -67,18 +71,18 @@ def _check_is_xlsx(path: Path) -> None:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError):
-        raise _not_a_table("a damaged ZIP archive") from None
+        raise _not_a_table(_("a damaged ZIP archive")) from None
     if "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
-        raise _not_a_table("a binary Excel (.xlsb) workbook")
+        raise _not_a_table(_("a binary Excel (.xlsb) workbook"))
     if b"opendocument.spreadsheet" in mimetype:
-        raise _not_a_table("an OpenDocument (.ods) spreadsheet")
+        raise _not_a_table(_("an OpenDocument (.ods) spreadsheet"))
     if "word/document.xml" in names:
-        raise _not_a_table("a Word document")
+        raise _not_a_table(_("a Word document"))
     if "ppt/presentation.xml" in names:
-        raise _not_a_table("a PowerPoint presentation")
-    raise _not_a_table("a ZIP archive")
+        raise _not_a_table(_("a PowerPoint presentation"))
+    raise _not_a_table(_("a ZIP archive"))
 
 
 def _refuse_known_binary(sample: bytes) -> None:
@@ -87,19 +91,19 @@ def _refuse_known_binary(sample: bytes) -> None:
         if sample.startswith(signature):
             raise _not_a_table(what)
     if sample[8:12] == b"WEBP" and sample.startswith(b"RIFF"):
-        raise _not_a_table("a WebP image")
+        raise _not_a_table(_("a WebP image"))
     # Some POS systems "export to Excel" by saving an HTML or XML page with an .xls name.
     head = sample[:1024].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table")):
-        raise _not_a_table("a web page (HTML), as some systems save with an .xls name")
+        raise _not_a_table(_("a web page (HTML), as some systems save with an .xls name"))
     if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in sample[:4096]:
-        raise _not_a_table("an Excel 2003 XML spreadsheet")
+        raise _not_a_table(_("an Excel 2003 XML spreadsheet"))
 
 
 def _refuse_binary_text(sample: bytes) -> None:
     """Text files in a single-byte or UTF-8 encoding have no NULs and few control characters."""
     if b"\x00" in sample:
-        raise _not_a_table("a binary file")
+        raise _not_a_table(_("a binary file"))
     controls = len(re.findall(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]", sample))
     if controls > len(sample) // 100:
-        raise _not_a_table("a binary file")
+        raise _not_a_table(_("a binary file"))

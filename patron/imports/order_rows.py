@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from patron.customers.folding import fold
 from patron.imports.attributes import text
 from patron.imports.values import AmountReader, ValueProblem, parse_bool, parse_quantity
@@ -215,7 +217,7 @@ class OrderRowReader:
         placed_at = None
         raw = get("placed_at", "")
         if not raw.strip():
-            problems.append(("placed_at", "the order date is missing"))
+            problems.append(("placed_at", _("the order date is missing")))
         else:
             try:
                 placed_at = self.dates.parse_datetime(raw)
@@ -223,14 +225,16 @@ class OrderRowReader:
                 problems.append(("placed_at", problem.message))
             else:
                 if placed_at > self.now:
-                    problems.append(("placed_at", f"{raw.strip()} is in the future"))
+                    problems.append(("placed_at", _("%(value)s is in the future") % {"value": raw.strip()}))
 
         currency = self.currency
         raw = get("currency", "")
         if raw and raw.strip():
             currency = _known(self._currencies, raw, _currency)
             if currency is None:
-                reason = f"unknown currency {raw.strip()!r}: use an ISO 4217 code such as THB"
+                reason = _("unknown currency '%(value)s': use an ISO 4217 code such as THB") % {
+                    "value": raw.strip()
+                }
                 problems.append(("currency", reason))
 
         status = "completed"
@@ -238,7 +242,8 @@ class OrderRowReader:
         if raw and raw.strip():
             status = _known(self._statuses, raw, status_of)
             if status is None:
-                reason = f"'{text(raw)}' is not a status: use completed, refunded, cancelled or returned"
+                reason = _("'%(value)s' is not a status: use completed, refunded, cancelled or returned")
+                reason %= {"value": text(raw)}
                 problems.append(("status", reason))
         is_return = status == "returned"
         raw = get("is_return", "")
@@ -254,7 +259,9 @@ class OrderRowReader:
         if raw and raw.strip():
             channel = _known(self._channels, raw, channel_of)
             if channel is None:
-                reason = f"'{text(raw)}' is not a sales channel: use store, web, app, phone or marketplace"
+                reason = _(
+                    "'%(value)s' is not a sales channel: use store, web, app, phone or marketplace"
+                ) % {"value": text(raw)}
                 problems.append(("channel", reason))
 
         amount = self._money(get("total", ""), "total", currency, is_return, problems)
@@ -270,16 +277,18 @@ class OrderRowReader:
                 if quantity < 0 and is_return:
                     quantity = -quantity
                 elif quantity < 0:
-                    reason = f"negative quantity {text(raw)} on a row not marked as a return"
+                    reason = _("negative quantity %(value)s on a row not marked as a return") % {
+                        "value": text(raw)
+                    }
                     problems.append(("quantity", reason))
                 if quantity == 0:
-                    problems.append(("quantity", "the quantity is zero"))
+                    problems.append(("quantity", _("the quantity is zero")))
 
         customer_id = clean_cell(get("customer_external_id", ""))
         customer_email = clean_cell(get("customer_email", ""))
         customer_phone = clean_cell(get("customer_phone", ""))
         if not (customer_id or customer_email or customer_phone):
-            reason = "the customer reference (id, e-mail or phone) is missing"
+            reason = _("the customer reference (id, e-mail or phone) is missing")
             problems.append(("customer_external_id", reason))
         sku = clean_cell(get("sku", ""))[:64]
         product_name = clean_cell(get("product_name", ""))
@@ -314,7 +323,8 @@ class OrderRowReader:
             return None
         if value < 0:
             if not is_return:
-                problems.append((field_name, f"negative amount {text(raw)} on a row not marked as a return"))
+                reason = _("negative amount %(value)s on a row not marked as a return") % {"value": text(raw)}
+                problems.append((field_name, reason))
                 return None
             value = -value
         quantum = self._quanta.get(currency)
@@ -322,6 +332,7 @@ class OrderRowReader:
             quantum = self._quanta[currency] = Decimal(1).scaleb(-minor_units(currency))
         if value != value.quantize(quantum):
             places = -quantum.as_tuple().exponent
-            problems.append((field_name, f"{currency} amounts have at most {places} decimal places"))
+            reason = _("%(currency)s amounts have at most %(places)d decimal places")
+            problems.append((field_name, reason % {"currency": currency, "places": places}))
             return None
         return value

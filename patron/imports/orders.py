@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.customers.identity import find_existing
@@ -91,14 +92,15 @@ def import_orders(
     require_perm(by, "sales.add_order", "sales.change_order")
     source = (source or "").strip()
     if not source or len(source) > 50:
-        raise ImportRefused("Name the source of the file (--source) in 1 to 50 characters.")
+        raise ImportRefused(_("Name the source of the file (--source) in 1 to 50 characters."))
     workspace = get_workspace()
     country = (country or "").strip().upper()
     if country:
         try:
             validate_country(country)
         except ValidationError:
-            raise ImportRefused(f"--country {country}: not an ISO 3166 country code such as TH.") from None
+            message = _("--country %(country)s: not an ISO 3166 country code such as TH.")
+            raise ImportRefused(message % {"country": country}) from None
     path = Path(path)
     with open_table(path, encoding=encoding) as table:
         columns = data_columns(table.header)
@@ -162,15 +164,17 @@ def _check_mapping(mapping):
     fields = set(mapping.values())
     if "placed_at" not in fields:
         raise ImportRefused(
-            "This file has no column for the order's date: map one with --map 'column=placed_at'."
+            _("This file has no column for the order's date: map one with --map 'column=placed_at'.")
         )
     if not fields & {"customer_external_id", "customer_email", "customer_phone"}:
         raise ImportRefused(
-            "This file has no column naming the customer: map their id, e-mail or phone with "
-            "--map 'column=customer_external_id' (or customer_email, customer_phone)."
+            _(
+                "This file has no column naming the customer: map their id, e-mail or phone with "
+                "--map 'column=customer_external_id' (or customer_email, customer_phone)."
+            )
         )
     if not fields & {"total", "unit_price"}:
-        raise ImportRefused("This file has no amount column: map one with --map 'column=total'.")
+        raise ImportRefused(_("This file has no amount column: map one with --map 'column=total'."))
 
 
 def _file_currency(country):
@@ -404,10 +408,10 @@ class _OrderImporter:
             elif _same_order(last[0], order_row):
                 last.append(order_row)
             else:
-                reason = (
-                    f"this row is a line of order {order_row.order_id} (row {last[0].number}) "
+                reason = _(
+                    "this row is a line of order %(order)s (row %(row)d) "
                     "but names another customer, date or currency"
-                )
+                ) % {"order": order_row.order_id, "row": last[0].number}
                 self._reject(row, [("order_id", reason)])
         return groups
 
@@ -423,7 +427,7 @@ class _OrderImporter:
                 total = (first.quantity or 1) * (first.unit_price or 0)
         total = self._quantize(total, first.currency)
         if total >= MAX_TOTAL:
-            raise _Rejected("total", "this total is too large to record")
+            raise _Rejected("total", _("this total is too large to record"))
         fingerprint = "" if first.order_id else first.fingerprint(total)
         if first.currency == self.base_currency:
             rate, total_base = Decimal(1), total
@@ -431,7 +435,7 @@ class _OrderImporter:
             rate = self._rate(first.currency, timezone.localtime(first.placed_at, self.zone).date())
             total_base = self._quantize(total * rate, self.base_currency)
         if total_base >= MAX_TOTAL:
-            raise _Rejected("total", "this total is too large to record")
+            raise _Rejected("total", _("this total is too large to record"))
         order = NewOrder(
             customer_id=0,
             source=self.source,
@@ -461,17 +465,18 @@ class _OrderImporter:
                 continue
             order_id = rows[0].order_id
             if not order_id:
-                reason = (
-                    f"same customer, time and amount as row {earlier}: give each order its own number "
+                reason = _(
+                    "same customer, time and amount as row %(row)d: give each order its own number "
                     "to import both"
                 )
             elif self.lines:
-                reason = (
-                    f"order {order_id} was already read on row {earlier}: "
+                reason = _(
+                    "order %(order)s was already read on row %(row)d: "
                     "keep the lines of an order together (sort the file by order number)"
                 )
             else:
-                reason = f"duplicate order number {order_id} within the file, first on row {earlier}"
+                reason = _("duplicate order number %(order)s within the file, first on row %(row)d")
+            reason %= {"order": order_id, "row": earlier}
             self._reject_rows(rows, by_number, "order_id", reason)
         return kept
 
@@ -489,7 +494,8 @@ class _OrderImporter:
             elif row.unit_price is not None:
                 price, amount = row.unit_price, quantity * row.unit_price
             else:
-                raise _Rejected("total", f"row {row.number} has no amount: fill its total or unit price")
+                reason = _("row %(row)d has no amount: fill its total or unit price") % {"row": row.number}
+                raise _Rejected("total", reason)
             total += amount
             if row.sku:
                 lines.append((row, quantity, price))
@@ -502,11 +508,12 @@ class _OrderImporter:
             self.rates[key] = rates.values_list("rate", flat=True).first()
         rate = self.rates[key]
         if rate is None:
-            raise _Rejected(
-                "currency",
-                f"no {currency} exchange rate is known for {day} "
-                f"(the base currency is {self.base_currency}): add the rate first",
+            reason = _(
+                "no %(currency)s exchange rate is known for %(day)s "
+                "(the base currency is %(base)s): add the rate first"
             )
+            reason %= {"currency": currency, "day": day, "base": self.base_currency}
+            raise _Rejected("currency", reason)
         return rate
 
     # -- customers
@@ -548,11 +555,11 @@ class _OrderImporter:
         if customer_id is not None:
             return customer_id
         if row.customer_id and not (row.customer_name or row.customer_email or row.customer_phone):
-            raise _Rejected(
-                "customer_external_id",
-                f"no customer with id {row.customer_id} from {self.source}: import the customers first, "
-                "or add their name, e-mail or phone columns",
+            reason = _(
+                "no customer with id %(id)s from %(source)s: import the customers first, "
+                "or add their name, e-mail or phone columns"
             )
+            raise _Rejected("customer_external_id", reason % {"id": row.customer_id, "source": self.source})
         data = CustomerData(
             display_name=row.customer_name or None,
             emails=[row.customer_email] if row.customer_email else None,

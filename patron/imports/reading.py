@@ -1,7 +1,7 @@
 """Turn an uploaded sales-history file into a stream of rows.
 
 This is the first layer of ``patron import customers|orders FILE``. It knows
-nothing about customers or orders (and nothing about Django): it only answers
+nothing about customers or orders (and of Django only its translated messages): it only answers
 "what is in this file, cell by cell?" for the messy exports we meet in
 Thailand, Vietnam, Turkey and the Philippines -- point-of-sale systems, web
 shops, marketplaces and hand-kept spreadsheets.
@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
+
+from django.utils.translation import gettext as _
 
 from patron.imports.formats import FileRefused, _check_is_xlsx, _refuse_known_binary
 from patron.imports.text_encodings import _checked_encoding, detect_encoding
@@ -102,7 +104,7 @@ def open_table(
     path = Path(path)
     sample, complete = _read_sample(path)
     if not sample:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(_("The file is empty."))
     if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         _check_is_xlsx(path)
         return XlsxTable(path, sheet=sheet)
@@ -114,7 +116,9 @@ def open_table(
     if delimiter is None:
         delimiter = detect_delimiter(_decode_sample(sample, encoding, complete=complete), complete=complete)
     elif len(delimiter) != 1:
-        raise FileRefused(f"The delimiter must be a single character, not {delimiter!r}.")
+        raise FileRefused(
+            _("The delimiter must be a single character, not '%(value)s'.") % {"value": delimiter}
+        )
     return CsvTable(path, encoding=encoding, delimiter=delimiter)
 
 
@@ -125,11 +129,13 @@ def _read_sample(path: Path) -> tuple[bytes, bool]:
             sample = file.read(SAMPLE_SIZE)
             complete = file.read(1) == b""
     except FileNotFoundError:
-        raise FileRefused(f"There is no file at {path}.") from None
+        raise FileRefused(_("There is no file at %(path)s.") % {"path": path}) from None
     except IsADirectoryError:
-        raise FileRefused(f"{path} is a folder, not a file.") from None
+        raise FileRefused(_("%(path)s is a folder, not a file.") % {"path": path}) from None
     except PermissionError:
-        raise FileRefused(f"The file {path} cannot be opened: permission denied.") from None
+        raise FileRefused(
+            _("The file %(path)s cannot be opened: permission denied.") % {"path": path}
+        ) from None
     return sample, complete
 
 
@@ -287,7 +293,7 @@ class CsvTable(Table):
         with contextlib.closing(self._records()) as records:
             first = next(records, None)
         if first is None:
-            raise FileRefused("The file is empty.")
+            raise FileRefused(_("The file is empty."))
         self.header_row, names = first
         self.header = _unique_header(names)
 
@@ -307,10 +313,11 @@ class CsvTable(Table):
                 try:
                     record = next(reader, None)
                 except csv.Error as error:
-                    raise FileRefused(
-                        f"Line {ended + 1} cannot be read ({error}); "
+                    message = _(
+                        "Line %(line)d cannot be read (%(error)s); "
                         'a quoted field may be missing its closing quote (").'
-                    ) from None
+                    )
+                    raise FileRefused(message % {"line": ended + 1, "error": error}) from None
                 if record is None:
                     return
                 start, ended = ended + 1, reader.line_num
@@ -362,7 +369,7 @@ class XlsxTable(Table):
             raise
         if first is None:
             self._close_workbook()
-            raise FileRefused(f'The sheet "{self._sheet.title}" is empty.')
+            raise FileRefused(_('The sheet "%(sheet)s" is empty.') % {"sheet": self._sheet.title})
         self.header_row, names = first
         self.header = _unique_header(names)
 
@@ -406,24 +413,27 @@ def _load_workbook(file: BinaryIO):
             warnings.simplefilter("ignore", UserWarning)
             return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise FileRefused(f"This XLSX file cannot be read; it may be damaged ({error}).") from None
+        message = _("This XLSX file cannot be read; it may be damaged (%(error)s).")
+        raise FileRefused(message % {"error": error}) from None
 
 
 def _pick_sheet(workbook, sheet: str | int | None):
     sheets = workbook.worksheets
     names = ", ".join(f'"{ws.title}"' for ws in sheets)
     if not sheets:
-        raise FileRefused("This XLSX file has no worksheets.")
+        raise FileRefused(_("This XLSX file has no worksheets."))
     if sheet is None:
         return sheets[0]
     if isinstance(sheet, int):
         if 0 <= sheet < len(sheets):
             return sheets[sheet]
-        raise FileRefused(f"There is no sheet number {sheet}; the sheets are {names}.")
+        message = _("There is no sheet number %(sheet)s; the sheets are %(names)s.")
+        raise FileRefused(message % {"sheet": sheet, "names": names})
     for ws in sheets:
         if ws.title == sheet or ws.title.casefold() == sheet.strip().casefold():
             return ws
-    raise FileRefused(f'There is no sheet named "{sheet}"; the sheets are {names}.')
+    message = _('There is no sheet named "%(sheet)s"; the sheets are %(names)s.')
+    raise FileRefused(message % {"sheet": sheet, "names": names})
 
 
 # --------------------------------------------------------------------------- XLSX cells

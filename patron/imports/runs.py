@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
@@ -81,7 +81,8 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
         for chunk in upload.chunks():
             out.write(chunk)
     options = {"country": (country or "").upper(), "encoding": encoding, "date_order": date_order}
-    options["calendar"] = calendar
+    # The reasons of rejected rows are written in the language of the person who uploads.
+    options |= {"calendar": calendar, "language": translation.get_language()}
     return ImportRun.objects.create(
         kind=kind, source=source, file_name=name, stored_path=str(path), options=options, created_by=by
     )
@@ -183,18 +184,19 @@ def run_execute(run_id):
 
     rejects = Path(run.stored_path).with_name("rejects.csv")
     try:
-        summary = IMPORTERS[run.kind](
-            run.stored_path,
-            by=run.created_by,
-            source=run.source,
-            country=options.get("country") or None,
-            encoding=options.get("encoding") or None,
-            date_order=options.get("date_order") or None,
-            calendar=options.get("calendar") or None,
-            overrides=options.get("overrides", ()),
-            rejects_path=rejects,
-            progress=progress,
-        )
+        with translation.override(options.get("language")):
+            summary = IMPORTERS[run.kind](
+                run.stored_path,
+                by=run.created_by,
+                source=run.source,
+                country=options.get("country") or None,
+                encoding=options.get("encoding") or None,
+                date_order=options.get("date_order") or None,
+                calendar=options.get("calendar") or None,
+                overrides=options.get("overrides", ()),
+                rejects_path=rejects,
+                progress=progress,
+            )
     except (*REFUSALS, PermissionDenied) as refusal:
         _end(run, ImportRun.Status.REFUSED, message=_message(refusal))
         return

@@ -1,8 +1,9 @@
 """Turning the cells of a messy sales export into typed values.
 
-Pure Python (no Django): dates and times, money amounts, quantities, integers and yes/no.
-Every reader raises `ValueProblem` with a message that names the value, so the importer
-can write a reject row with the column and the reason.
+Dates and times, money amounts, quantities, integers and yes/no; Django only for the
+translation of messages. Every reader raises `ValueProblem` with a message that names the
+value, in the active language, so the importer can write a reject row with the column and
+the reason.
 """
 
 import re
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patron.workspace.money import CURRENCY_CODES, check_currency, minor_units
 
@@ -38,8 +41,24 @@ class AmbiguousDates(ValueError):
         return self.args[0]
 
 
-def _quoted(text):
-    return f"'{text}'"
+def _problem(message, raw, **values):
+    """A ValueProblem naming the cell's value: ``message`` has %(value)s and the ``values``."""
+    return ValueProblem(message % {"value": raw, **values})
+
+
+# What a reader expected, for "'x' is not ..." and "An empty cell is not ..." messages.
+_NOT = {
+    "amount": gettext_lazy("'%(value)s' is not an amount of money"),
+    "quantity": gettext_lazy("'%(value)s' is not a quantity"),
+}
+_EMPTY = {
+    "amount": gettext_lazy("An empty cell is not an amount of money"),
+    "quantity": gettext_lazy("An empty cell is not a quantity"),
+}
+
+
+def _not(what, raw):
+    return _problem(str(_NOT[what]), raw)
 
 
 # --------------------------------------------------------------------------- dates
@@ -107,7 +126,11 @@ class DateReader:
                 example = next((s.strip() for s in samples if _ambiguous_example(s)), None)
                 if example is not None:
                     raise AmbiguousDates(
-                        f"This file's dates are ambiguous (e.g. {example}): give --date-order dmy or mdy.",
+                        _(
+                            "This file's dates could be day-first or month-first (e.g. %(example)s): "
+                            "choose the date order (--date-order dmy or mdy)."
+                        )
+                        % {"example": example},
                         example=example,
                     )
         if calendar is None:
@@ -139,8 +162,11 @@ class DateReader:
                 month_first = month_first or sample.strip()
         if day_first and month_first:
             raise AmbiguousDates(
-                f"This file's dates mix day-first ({day_first}) and month-first ({month_first}) "
-                "values: give --date-order dmy or mdy.",
+                _(
+                    "This file's dates mix day-first (%(day_first)s) and month-first (%(month_first)s) "
+                    "values: choose the date order (--date-order dmy or mdy)."
+                )
+                % {"day_first": day_first, "month_first": month_first},
                 example=day_first,
             )
         if day_first:
@@ -191,34 +217,34 @@ class DateReader:
         raw = (text or "").strip()
         match = _parts(raw)
         if not match:
-            raise ValueProblem(f"{_quoted(raw)} is not a date")
+            raise _problem(_("'%(value)s' is not a date"), raw)
         year, month, day = self._ymd(raw, match)
         if self.calendar == "buddhist":
             if year <= BUDDHIST_THRESHOLD:
-                raise ValueProblem(
-                    f"{_quoted(raw)} is not a Buddhist-era date: this file's years are like 2567"
+                raise _problem(
+                    _("'%(value)s' is not a Buddhist-era date: this file's years are like 2567"), raw
                 )
             year -= BUDDHIST_OFFSET
         try:
             day_value = date(year, month, day)
         except ValueError:
-            raise ValueProblem(f"{_quoted(raw)} is not a date") from None
+            raise _problem(_("'%(value)s' is not a date"), raw) from None
         return day_value, self._clock(raw, match), self._offset(raw, match)
 
     def _ymd(self, raw, match):
         first, second, third = match["first"], match["second_part"], match["third"]
         if len(first) == 4:
             if len(second) > 2 or len(third) > 2:
-                raise ValueProblem(f"{_quoted(raw)} is not a date")
+                raise _problem(_("'%(value)s' is not a date"), raw)
             return int(first), int(second), int(third)
         if len(first) > 2 or len(second) > 2:
-            raise ValueProblem(f"{_quoted(raw)} is not a date")
+            raise _problem(_("'%(value)s' is not a date"), raw)
         if len(third) in (1, 2):
-            raise ValueProblem(
-                f"{_quoted(raw)} has a two-digit year, which is ambiguous: use four-digit years"
+            raise _problem(
+                _("'%(value)s' has a two-digit year, which is ambiguous: use four-digit years"), raw
             )
         if len(third) != 4:
-            raise ValueProblem(f"{_quoted(raw)} is not a date")
+            raise _problem(_("'%(value)s' is not a date"), raw)
         a, b, year = int(first), int(second), int(third)
         order = self.order if self.order in ("dmy", "mdy") else None
         if order is None:
@@ -227,10 +253,14 @@ class DateReader:
             elif b > 12 and a <= 12:
                 order = "mdy"
             elif a > 12 and b > 12:
-                raise ValueProblem(f"{_quoted(raw)} is not a date")
+                raise _problem(_("'%(value)s' is not a date"), raw)
             else:
-                raise ValueProblem(
-                    f"{_quoted(raw)} is ambiguous (day-first or month-first?): give --date-order dmy or mdy"
+                raise _problem(
+                    _(
+                        "'%(value)s' could be day-first or month-first: "
+                        "choose the date order (--date-order dmy or mdy)"
+                    ),
+                    raw,
                 )
         return (year, b, a) if order == "dmy" else (year, a, b)
 
@@ -244,12 +274,17 @@ class DateReader:
         meridiem = (match["meridiem"] or "").lower().replace(".", "").replace(" ", "")
         if meridiem:
             if not 1 <= hour <= 12:
-                raise ValueProblem(f"{_quoted(raw)} is not a time: {hour} {meridiem.upper()} is not an hour")
+                raise _problem(
+                    _("'%(value)s' is not a time: %(hour)s %(meridiem)s is not an hour"),
+                    raw,
+                    hour=hour,
+                    meridiem=meridiem.upper(),
+                )
             hour = hour % 12 + (12 if meridiem == "pm" else 0)
         try:
             return time(hour, minute, second, micro)
         except ValueError:
-            raise ValueProblem(f"{_quoted(raw)} is not a valid time") from None
+            raise _problem(_("'%(value)s' is not a valid time"), raw) from None
 
     @staticmethod
     def _offset(raw, match):
@@ -262,7 +297,7 @@ class DateReader:
         digits = written[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
         if hours > 23 or minutes > 59:
-            raise ValueProblem(f"{_quoted(raw)} has an impossible UTC offset {written}")
+            raise _problem(_("'%(value)s' has an impossible UTC offset %(offset)s"), raw, offset=written)
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
@@ -347,7 +382,7 @@ def _digits(raw, body, decimal_hint, group_hint, three_digits_are_decimals, what
       minor units ("1,234" THB = 1234, "1.234" VND = 1234).
     Thousands groups must be three digits; otherwise the value is refused.
     """
-    problem = ValueProblem(f"{_quoted(raw)} is not {what}")
+    problem = _not(what, raw)
     has_space = " " in body
     marks = [c for c in body if c in ".,"]
     kinds = set(marks)
@@ -387,7 +422,7 @@ def _digits(raw, body, decimal_hint, group_hint, three_digits_are_decimals, what
 
 def _sign_and_markers(raw, pre, post, what):
     """(negative?, [marker tokens]) from the text around the number, or ValueProblem."""
-    problem = ValueProblem(f"{_quoted(raw)} is not {what}")
+    problem = _not(what, raw)
     pre_tokens, post_tokens = _TOKENS.findall(pre), _TOKENS.findall(post)
     pre_signs = [t for t in pre_tokens if t in _SIGNS]
     post_signs = [t for t in post_tokens if t in _SIGNS]
@@ -405,10 +440,10 @@ def _sign_and_markers(raw, pre, post, what):
 def _split(raw, what):
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", raw)).strip()
     if not text:
-        raise ValueProblem(f"An empty cell is not {what}")
+        raise ValueProblem(str(_EMPTY[what]))
     match = _AMOUNT.match(text)
     if not match:
-        raise ValueProblem(f"{_quoted(raw)} is not {what}")
+        raise _not(what, raw)
     return match["pre"], match["number"], match["post"]
 
 
@@ -433,15 +468,20 @@ class AmountReader:
         if plain:  # "1234", "-12.50", "12,5": one reading whatever the locale (see _digits)
             sign, whole, fraction = plain.groups()
             return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
-        what = "an amount of money"
+        what = "amount"
         pre, number, post = _split(raw, what)
         negative, markers = _sign_and_markers(raw, pre, post, what)
         for token in markers:
             found = _marker_currency(token, self.currency)
             if found is None:
-                raise ValueProblem(f"{_quoted(raw)} is not {what}")
+                raise _not(what, raw)
             if found != self.currency:
-                raise ValueProblem(f"{_quoted(raw)} is in {found} but this file is in {self.currency}")
+                raise _problem(
+                    _("'%(value)s' is in %(found)s but this file is in %(currency)s"),
+                    raw,
+                    found=found,
+                    currency=self.currency,
+                )
         plain = _digits(raw, number, self._decimal_hint, self._group_hint, self.minor_units >= 3, what)
         return _decimal(plain, negative)
 
@@ -456,7 +496,7 @@ def _decimal(plain, negative):
     try:
         value = Decimal(plain)
     except InvalidOperation:  # pragma: no cover - _digits only lets digits through
-        raise ValueProblem(f"{_quoted(plain)} is not a number") from None
+        raise _problem(_("'%(value)s' is not a number"), plain) from None
     return -value if negative else value
 
 
@@ -466,11 +506,11 @@ def parse_quantity(text, locale_hint=None):
     Whether a negative or zero quantity is acceptable is the caller's decision.
     """
     raw = (text or "").strip()
-    what = "a quantity"
+    what = "quantity"
     pre, number, post = _split(raw, what)
     negative, markers = _sign_and_markers(raw, pre, post, what)
     if markers:
-        raise ValueProblem(f"{_quoted(raw)} is not {what}")
+        raise _not(what, raw)
     decimal_hint, group_hint = _locale_symbols(locale_hint)
     return _decimal(_digits(raw, number, decimal_hint, group_hint, False, what), negative)
 
@@ -481,9 +521,9 @@ def parse_integer(text, locale_hint=None):
     try:
         value = parse_quantity(raw, locale_hint=locale_hint)
     except ValueProblem:
-        raise ValueProblem(f"{_quoted(raw)} is not a whole number") from None
+        raise _problem(_("'%(value)s' is not a whole number"), raw) from None
     if value != value.to_integral_value():
-        raise ValueProblem(f"{_quoted(raw)} is not a whole number")
+        raise _problem(_("'%(value)s' is not a whole number"), raw)
     return int(value)
 
 
@@ -520,4 +560,4 @@ def parse_bool(text):
         return True
     if word in _FALSE:
         return False
-    raise ValueProblem(f"{_quoted(raw)} is not yes or no")
+    raise _problem(_("'%(value)s' is not yes or no"), raw)

@@ -293,3 +293,13 @@ def call_command_from_cli(*argv):
 
     command_object = load_command_class("patron.imports", argv[0])
     command_object.run_from_argv(["patron", *argv])
+
+
+def test_a_file_without_ids_imported_again_is_unchanged(somchai, thai_shop, tmp_path):
+    path = write(tmp_path, "name,phone,email\nSomsak,081 234 5678,somsak@gmail.com\nMalee,089 111 2222,\n")
+    assert run(path, somchai).created == 2
+    again = run(path, somchai)
+    assert (again.created, again.updated, again.unchanged, again.customers_matched) == (0, 0, 2, 2)
+    changed = write(tmp_path, "name,phone,email\nSomsak,081 234 5678,somsak.k@example.co.th\n", "more.csv")
+    assert run(changed, somchai).updated == 1
+    assert Customer.objects.count() == 2

@@ -127,7 +127,7 @@ def test_an_import_refused_when_it_runs_says_why(signed_in):
     start(client, run, mapping={"name": ""})  # no column for the name or id any more
     run.refresh_from_db()
     assert run.status == "refused"
-    assert "name or id" in run.message
+    assert "--map 'column=display_name'" in run.message
     assert Customer.objects.count() == 0
 
 
@@ -175,3 +175,12 @@ def test_every_field_has_a_translatable_label():
     from patron.imports.headers import FIELDS
 
     assert {field for fields in FIELDS.values() for field in fields} <= set(FIELD_LABELS)
+
+
+def test_reasons_are_written_in_the_language_of_whoever_uploads(signed_in):
+    client = signed_in("lan")  # uses Patron in Vietnamese
+    upload(client, "Mã KH,Họ tên,Ngày sinh\nV1,An,31/02/1990\nV2,Bình,05/03/1990\n", date_order="dmy")
+    run = ImportRun.objects.get()
+    start(client, run)
+    run.refresh_from_db()
+    assert run.summary["rejects"][0][2] == "Ngày sinh: '31/02/1990' không phải ngày tháng"

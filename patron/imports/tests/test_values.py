@@ -112,7 +112,7 @@ def test_unambiguous_month_first_is_read_without_an_order():
 
 
 def test_ambiguous_value_without_an_order_is_refused():
-    with pytest.raises(ValueProblem, match=r"'03/04/2024' is ambiguous.*--date-order"):
+    with pytest.raises(ValueProblem, match=r"'03/04/2024' could be day-first or month-first.*--date-order"):
         DateReader(zone=BANGKOK).parse_date("03/04/2024")
 
 
@@ -174,7 +174,8 @@ def test_for_column_refuses_an_ambiguous_column_with_the_cli_hint():
     with pytest.raises(AmbiguousDates) as caught:
         DateReader.for_column(["03/04/2024", "05/06/2024"], zone=BANGKOK)
     assert str(caught.value) == (
-        "This file's dates are ambiguous (e.g. 03/04/2024): give --date-order dmy or mdy."
+        "This file's dates could be day-first or month-first (e.g. 03/04/2024): "
+        "choose the date order (--date-order dmy or mdy)."
     )
 
 

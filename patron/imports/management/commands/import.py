@@ -63,7 +63,7 @@ class Command(BaseCommand):
             "--batch-size",
             type=int,
             metavar="ROWS",
-            help="Rows written per transaction (default: 500 customers, 5,000 orders).",
+            help="Rows written per transaction (default: 500 customers, 20,000 orders).",
         )
         parser.add_argument("--json", action="store_true", help="Print one JSON object of counts.")
 

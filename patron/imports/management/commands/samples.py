@@ -1,18 +1,22 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from patron.imports.samples import write_samples
+from patron.imports.samples import SAMPLES_DIR, write_samples
 
 
 class Command(BaseCommand):
-    help = "Write the sample import files (and their README) into a folder."
+    help = "Write the sample import files, and their README, made by patron/imports/samples.py."
 
     def add_arguments(self, parser):
-        default = Path(settings.BASE_DIR).parent / "samples"
-        parser.add_argument("--out", type=Path, default=default, help="Default: samples/ in the project.")
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=SAMPLES_DIR,
+            metavar="DIR",
+            help="The folder to write them into (default: the samples/ folder of the repository).",
+        )
 
     def handle(self, *args, **options):
-        for path in write_samples(options["out"]):
-            self.stdout.write(str(path))
+        written = write_samples(options["out"])
+        self.stdout.write(f"Wrote {len(written)} files into {options['out']}.")
