@@ -40,6 +40,10 @@ DATE_FIELDS = {"customers": "birthday", "orders": "placed_at"}
 PREVIEW_ROWS = 10
 KEPT_REJECTS = 100
 PROGRESS_EVERY = 0.5  # seconds between saves of a running import's progress
+# The upload and its reject file side by side, under fixed names: kept under its own name, a
+# file called rejects.csv would be overwritten by its reject file while it is being read.
+UPLOAD_NAME = "upload"
+REJECTS_NAME = "rejects.csv"
 REFUSALS = (FileRefused, ImportRefused, MappingProblem, AmbiguousDates)
 
 
@@ -76,7 +80,7 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
     folder = Path(settings.DATA_DIR) / "imports" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     name = Path(upload.name or "upload").name[-200:]
-    path = folder / name
+    path = folder / UPLOAD_NAME
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
@@ -147,19 +151,22 @@ def _date_problem(table, run, mapping):
 def run_start(*, run, by, mapping, date_order="", calendar=""):
     """Queue the import with the columns mapped as the user chose: {column: field or ""}."""
     require_perm(by, *PERMISSIONS[run.kind])
-    if run.status != ImportRun.Status.UPLOADED:
-        raise ValidationError(_("This import has already been started."))
     known = set(FIELDS[run.kind])
     if any(field and field not in known for field in mapping.values()):
         raise ValidationError(_("Choose each column's field from the list."))
-    run.options = {
+    options = {
         **run.options,
         "overrides": [f"{column}={field}" for column, field in mapping.items()],
         "date_order": date_order if date_order in ORDERS else run.options.get("date_order", ""),
         "calendar": calendar if calendar in CALENDARS else run.options.get("calendar", ""),
     }
-    run.status = ImportRun.Status.QUEUED
-    run.save(update_fields=["options", "status"])
+    # A conditional update, so that a double click or two tabs queue the file once.
+    queued = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.UPLOADED).update(
+        options=options, status=ImportRun.Status.QUEUED
+    )
+    if not queued:
+        raise ValidationError(_("This import has already been started."))
+    run.options, run.status = options, ImportRun.Status.QUEUED
     from patron.imports.jobs import import_run  # the job module imports this one
 
     import_run(run.pk)
@@ -168,11 +175,12 @@ def run_start(*, run, by, mapping, date_order="", calendar=""):
 
 def run_execute(run_id):
     """Run a queued import (the job's body): progress, then the summary, a refusal or a failure."""
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
+        status=ImportRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return  # no longer queued: another worker took it
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
-    if run.status != ImportRun.Status.QUEUED:
-        return
-    run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
     options = run.options
     saved = [0.0]
 
@@ -182,7 +190,7 @@ def run_execute(run_id):
             saved[0] = now
             ImportRun.objects.filter(pk=run.pk).update(rows_done=done, rows_estimated=estimate)
 
-    rejects = Path(run.stored_path).with_name("rejects.csv")
+    rejects = Path(run.stored_path).with_name(REJECTS_NAME)
     try:
         with translation.override(options.get("language")):
             summary = IMPORTERS[run.kind](

@@ -128,4 +128,4 @@ def import_rejects_view(request, pk):
     name = f"{Path(run.file_name).stem}.rejects.csv"
     return FileResponse(
         open(run.reject_path, "rb"), as_attachment=True, filename=name, content_type="text/csv"
-    )  # noqa: SIM115
+    )

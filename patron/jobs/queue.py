@@ -1,5 +1,6 @@
-"""The job queue: huey, set up once. Every job is a plain function first; `job` only
-schedules it, with retries, and a job that fails its last retry is kept as a FailedJob."""
+"""The job queue: huey, set up once. `job` makes a function a huey task, with retries:
+calling it queues it (in tests, PATRON_QUEUE_IMMEDIATE runs it at once), `.call_local(...)`
+runs it here, and a job that fails its last retry is kept as a FailedJob."""
 
 import traceback
 
@@ -11,7 +12,7 @@ from patron.jobs.models import FailedJob
 
 
 def job(function=None, *, retries=None, retry_delay=None):
-    """Make `function` a background job: `function(...)` runs now, `function.delay(...)` queues it."""
+    """Make `function` a background job: `function(...)` queues it, `function.call_local(...)` runs it now."""
 
     def wrap(fn):
         task = db_task(

@@ -17,7 +17,10 @@ CUSTOMERS = (
 )
 
 
-def test_upload_preview_import_and_download_the_rejects(page, live_server, staff, thai_shop, tmp_path):
+def test_upload_preview_import_and_download_the_rejects(
+    page, live_server, staff, thai_shop, tmp_path, settings
+):
+    settings.DATA_DIR = tmp_path / "data"  # the live server runs in this process
     staff("lan")
     export = tmp_path / "khach-hang.csv"
     export.write_text(CUSTOMERS, encoding="utf-8")

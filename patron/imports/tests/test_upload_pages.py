@@ -2,10 +2,13 @@
 
 import csv
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from patron.customers.models import Customer, ExternalId
 from patron.imports.models import ImportRun, SourceMapping
@@ -35,6 +38,13 @@ def start(client, run, mapping=None, **fields):
             data[f"map-{index}"] = mapping[column]
     data.update(fields)
     return client.post(reverse("imports:start", args=[run.pk]), data)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    """Uploads go to the data directory: a temporary one, not the developer's var/."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
 
 
 @pytest.fixture
@@ -92,6 +102,65 @@ def test_a_column_mapped_on_the_page_is_used_and_remembered(signed_in):
     assert somsri.phones.count() == 0
     assert somsri.attributes["เบอร์โทร"] == "081 234 5678"
     assert SourceMapping.objects.get(source="pos", kind="customers").mapping["สาขา"] == "tags"
+
+
+def test_an_upload_is_kept_as_it_was_beside_its_reject_file(signed_in, data_dir):
+    client = signed_in("lan")
+    upload(client, CUSTOMERS, name="rejects.csv")  # a reject file, fixed and imported again
+    run = ImportRun.objects.get()
+    start(client, run)
+    run.refresh_from_db()
+    assert run.file_name == "rejects.csv"
+    assert Path(run.stored_path).parent.parent == data_dir / "imports"
+    assert Path(run.stored_path).read_text(encoding="utf-8") == CUSTOMERS
+    assert Path(run.reject_path) != Path(run.stored_path)
+
+
+def test_the_next_file_of_a_source_is_previewed_with_the_mapping_chosen_last_time(signed_in):
+    client = signed_in("lan")
+    upload(client, CUSTOMERS)
+    start(client, ImportRun.objects.get(), mapping={"สาขา": "tags"})
+    upload(client, CUSTOMERS.replace("C00", "D00"))
+    upload(client, CUSTOMERS, source="line-shop")
+    same_source, other_source = ImportRun.objects.filter(status="uploaded").order_by("pk")
+    form = client.get(reverse("imports:run", args=[same_source.pk])).context["form"]
+    assert form.columns[4] == "สาขา" and form["map-4"].value() == "tags"
+    form = client.get(reverse("imports:run", args=[other_source.pk])).context["form"]
+    assert form["map-4"].value() == ""
+
+
+def test_an_import_is_started_once(signed_in):
+    client = signed_in("lan")
+    upload(client, CUSTOMERS)
+    run = ImportRun.objects.get()
+    start(client, run)
+    run.refresh_from_db()
+    response = client.post(reverse("imports:start", args=[run.pk]), follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert ImportRun.objects.get().finished_at == run.finished_at
+    assert Customer.objects.count() == 2
+
+
+def test_the_progress_of_a_running_import_is_polled_until_it_ends(signed_in, staff):
+    client = signed_in("lan")
+    run = ImportRun.objects.create(
+        kind="customers",
+        source="pos",
+        file_name="big.csv",
+        stored_path="/nowhere/upload",
+        status="running",
+        rows_done=500,
+        rows_estimated=2000,
+        started_at=timezone.now() - timedelta(seconds=10),
+        created_by=staff("lan"),
+    )
+    progress = client.get(reverse("imports:progress", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in progress
+    assert 'max="2000" value="500"' in progress
+    assert run.speed == {"rate": 50, "left": 1}  # shown as rows a second and minutes left
+    ImportRun.objects.filter(pk=run.pk).update(status="finished", summary={"read": 2000, "created": 2000})
+    finished = client.get(reverse("imports:progress", args=[run.pk])).content.decode()
+    assert "hx-trigger" not in finished and 'id="summary"' in finished
 
 
 def test_ambiguous_dates_are_told_on_the_preview_and_settled_there(signed_in, known_pos_customers):
@@ -153,6 +222,14 @@ def test_a_service_agent_imports_customers_but_not_orders(signed_in):
 def test_an_analyst_may_not_import(signed_in):
     client = signed_in("maria")
     assert client.get(reverse("imports:list")).status_code == 403
+
+
+def test_the_reject_file_is_not_given_to_whoever_may_not_import(signed_in, staff):
+    client = signed_in("lan")
+    upload(client, CUSTOMERS)
+    start(client, ImportRun.objects.get())
+    client.force_login(staff("maria"))
+    assert client.get(reverse("imports:rejects", args=[ImportRun.objects.get().pk])).status_code == 403
 
 
 def test_another_role_cannot_see_an_orders_import(signed_in, staff):
