@@ -92,6 +92,7 @@ def unknown_path(request, rest=""):
 
 def register_routers():
     from patron.customers.api import consents_router, customers_router
+    from patron.duplicates.api import duplicates_router, merges_router
     from patron.interactions.api import router as interactions_router
     from patron.organisations.api import router as organisations_router
     from patron.sales.api import router as orders_router
@@ -101,6 +102,8 @@ def register_routers():
     api.add_router("/orders", orders_router)
     api.add_router("/interactions", interactions_router)
     api.add_router("/organisations", organisations_router)
+    api.add_router("/duplicates", duplicates_router)
+    api.add_router("/merges", merges_router)
 
 
 register_routers()

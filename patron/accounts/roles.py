@@ -18,6 +18,7 @@ PATRON_APPS = [
     "interactions",
     "organisations",
     "jobs",
+    "duplicates",
 ]
 
 # Codenames per role beyond the read access every role has ("view_*" on Patron's apps).
@@ -27,6 +28,7 @@ ROLE_GRANTS = {
         "customers.change_customer",
         "customers.add_consentevent",
         "customers.add_tag",
+        "duplicates.merge_customers",
         "interactions.add_interaction",
         "organisations.add_organisation",
         "organisations.change_organisation",

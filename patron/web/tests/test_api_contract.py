@@ -26,6 +26,8 @@ from patron.api import api
 from patron.api_schemas import MAX_ID
 from patron.customers.services import consent_record
 from patron.customers.tests.factories import make_customer
+from patron.duplicates.merging import customer_merge
+from patron.duplicates.tests.factories import make_pair
 from patron.interactions.services import interaction_log
 from patron.organisations.services import contact_create, organisation_create
 from patron.sales.services import LineData, order_create, product_upsert
@@ -101,6 +103,9 @@ class World:
         consent_record(
             customer=customers[0], channel="email", purpose="marketing", granted=True, source="shop", by=admin
         )
+        names = ("Juan Cruz", "Juan dela Cruz", "J. Cruz")
+        twins = [make_customer(admin, display_name=name) for name in names]
+        merge = customer_merge(survivor=twins[0], merged=twins[2], by=admin)
         self.ids = {
             "customer": [c.pk for c in customers],
             "order": [o.pk for o in orders],
@@ -108,6 +113,9 @@ class World:
             "contact": [contact.pk],
             "interaction": [i.pk for i in interactions],
             "owner": [admin.pk],
+            "pair": [make_pair(customers[0], twins[1]).pk, make_pair(twins[0], twins[1]).pk],
+            "merge": [merge.pk],
+            "survivor": [customers[0].pk, twins[0].pk, twins[1].pk],
         }
 
     def aim(self, case):
@@ -124,7 +132,7 @@ class World:
                 if name in case.query:
                     case.query[name] = self._existing(name, case.query[name])
         if isinstance(case.body, dict):
-            for name in ("customer", "organisation", "contact", "owner"):
+            for name in ("customer", "organisation", "contact", "owner", "survivor"):
                 if name in case.body:
                     case.body[name] = self._existing(name, case.body[name])
             # An order is only taken for a known product, in a currency with a rate, in the past.

@@ -6,7 +6,7 @@ that a change to the grants or to an endpoint's check shows up here as a failure
     every role       view_* on every Patron app: every GET answers 200
     Admin            everything
     Marketer         add/change customer, add consent event, add interaction,
-                     add/change organisation, add contact, add order
+                     add/change organisation, add contact, add order, merge duplicates
     Service agent    add/change customer, add consent event, add interaction, add contact
                      (no orders, no organisations)
     Analyst          nothing beyond reading
@@ -21,6 +21,8 @@ from patron.accounts.services import token_create
 from patron.api import api as ninja_api
 from patron.customers.models import AuditEvent, ConsentEvent, Customer
 from patron.customers.tests.factories import make_customer
+from patron.duplicates.merging import customer_merge
+from patron.duplicates.tests.factories import make_pair
 from patron.interactions.models import Interaction
 from patron.interactions.services import interaction_log
 from patron.organisations.models import Organisation, OrganisationContact
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = {"Admin": "somchai", "Marketer": "lan", "Service agent": "emre", "Analyst": "maria"}
 READ = {"Admin": 200, "Marketer": 200, "Service agent": 200, "Analyst": 200}
+MERGERS = {"Admin": 200, "Marketer": 200, "Service agent": 403, "Analyst": 403}
 
 EXPECTED = {
     ("GET", "/api/customers"): READ,
@@ -67,6 +70,11 @@ EXPECTED = {
         "Service agent": 201,
         "Analyst": 403,
     },
+    ("GET", "/api/duplicates"): READ,
+    ("POST", "/api/duplicates/{pair_id}/merge"): MERGERS | {"Admin": 201, "Marketer": 201},
+    ("POST", "/api/duplicates/{pair_id}/dismiss"): MERGERS,
+    ("GET", "/api/merges"): READ,
+    ("POST", "/api/merges/{merge_id}/undo"): MERGERS,
 }
 
 SKU = "TEA-JASMINE"
@@ -104,6 +112,7 @@ def bodies(world):
         ("POST", "/api/organisations"): {"name": "Chiang Mai Ceramics", "kind": "supplier"},
         ("PATCH", "/api/organisations/{organisation_id}"): {"notes": "Pays in 30 days"},
         ("POST", "/api/organisations/{organisation_id}/contacts"): {"name": "Malee"},
+        ("POST", "/api/duplicates/{pair_id}/merge"): {"survivor": world["survivor_id"]},
     }
 
 
@@ -120,7 +129,12 @@ def world(somchai, thai_shop):
     )
     organisation = organisation_create(by=somchai, name="Bangkok Tea Traders", kind="supplier")
     interaction = interaction_log(by=somchai, customer=customer, channel="chat", direction="inbound")
+    juan, juan_again = make_customer(somchai, "juan"), make_customer(somchai, display_name="Juan Cruz")
+    merge = customer_merge(survivor=juan, merged=make_customer(somchai, display_name="J. Cruz"), by=somchai)
     return {
+        "pair_id": make_pair(juan, juan_again).pk,
+        "survivor_id": juan.pk,
+        "merge_id": merge.pk,
         "customer_id": customer.pk,
         "order_id": order.pk,
         "organisation_id": organisation.pk,

@@ -1,7 +1,6 @@
 import json
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
@@ -14,6 +13,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from patron.accounts.commands import acting_user
 from patron.imports.customers import import_customers
 from patron.imports.formats import FileRefused
 from patron.imports.headers import MappingProblem
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         kind = options["kind"]
         if options["batch_size"] is not None and options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
-        by = self._user(options["as_user"])
+        by = acting_user(options["as_user"], doing="import")
         show_progress = not options["json"] and sys.stderr.isatty()
         with Progress(
             TextColumn("{task.description}"),
@@ -120,15 +120,3 @@ class Command(BaseCommand):
         )
         if summary.reject_file:
             self.stdout.write(f"Rejected rows, with the reason, are in {summary.reject_file}")
-
-    def _user(self, username):
-        users = get_user_model().objects.filter(is_active=True)
-        if username:
-            user = users.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"There is no active user {username!r}.")
-            return user
-        user = users.filter(is_superuser=True).order_by("pk").first()
-        if user is None:
-            raise CommandError("There is no active superuser to import as: give --as USERNAME.")
-        return user
