@@ -24,7 +24,6 @@ Columns that map to no field are kept as typed custom attributes
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -49,12 +48,19 @@ from patron.imports.attributes import attributes_of, text
 from patron.imports.batches import run_in_batches
 from patron.imports.formats import FileRefused
 from patron.imports.headers import MappingProblem
-from patron.imports.mapping import column_of, data_columns, mapping_for, remember
+from patron.imports.mapping import (
+    checked_source,
+    column_of,
+    data_columns,
+    date_reader_for,
+    mapping_for,
+    remember,
+)
 from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, ImportSummary, Reject
-from patron.imports.values import AmbiguousDates, DateReader, ValueProblem
+from patron.imports.values import AmbiguousDates, ValueProblem
 from patron.workspace.services import get_workspace
 
 __all__ = [
@@ -68,8 +74,6 @@ __all__ = [
 ]
 
 KIND = "customers"
-DETECTION_ROWS = 1000
-"""Rows read up front to tell the birthday column's date order and calendar."""
 NAME_FIELDS = ("display_name", "given_name", "family_name")
 
 _SEPARATORS = re.compile(r"[;,]")
@@ -135,9 +139,7 @@ def import_customers(
     ``progress(rows read, estimated rows in the file)`` is called after each batch.
     """
     require_perm(by, "customers.add_customer", "customers.change_customer")
-    source = (source or "").strip()
-    if not source or len(source) > 50:
-        raise ImportRefused(_("Name the source of the file (--source) in 1 to 50 characters."))
+    source = checked_source(source)
     path = Path(path)
     with open_table(path, encoding=encoding) as table:
         columns = data_columns(table.header)
@@ -150,7 +152,7 @@ def import_customers(
             header=table.header,
             columns=columns,
             mapping=mapping,
-            dates=_date_reader(table, mapping, date_order, calendar),
+            dates=date_reader_for(table, mapping, "birthday", order=date_order, calendar=calendar),
             source=source,
             country=(country or "").strip().upper() or None,
             workspace_country=get_workspace().country,
@@ -181,20 +183,6 @@ def _check_mapping(mapping):
                 "--map 'column=display_name' (or given_name, family_name, external_id)."
             )
         )
-
-
-def _date_reader(table, mapping, date_order, calendar):
-    """The file's date reader, fitted on the first rows of the birthday column, if any."""
-    column = column_of(mapping, "birthday")
-    if column is None:
-        return DateReader(order=date_order, calendar=calendar)
-    index = table.header.index(column)
-    rows = table.rows()
-    try:
-        samples = [row.values[index] for row in itertools.islice(rows, DETECTION_ROWS)]
-    finally:
-        rows.close()
-    return DateReader.for_column(samples, order=date_order, calendar=calendar)
 
 
 # --------------------------------------------------------------------------- cells

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from patron.customers.folding import fold
 from patron.imports.attributes import text
 from patron.imports.values import AmountReader, ValueProblem, parse_bool, parse_quantity
-from patron.workspace.money import MoneyError, check_currency, minor_units
+from patron.workspace.money import MoneyError, check_currency, quantum
 
 STATUSES = {
     "completed": "completed",
@@ -198,7 +198,6 @@ class OrderRowReader:
         self.locale_hint = locale_hint
         self.now = now
         self._amounts: dict[str, AmountReader] = {}
-        self._quanta: dict[str, Decimal] = {}
         # Cells a file repeats on every row, read once: {raw text: value or None}.
         self._currencies: dict[str, str | None] = {}
         self._statuses: dict[str, str | None] = {}
@@ -327,11 +326,9 @@ class OrderRowReader:
                 problems.append((field_name, reason))
                 return None
             value = -value
-        quantum = self._quanta.get(currency)
-        if quantum is None:
-            quantum = self._quanta[currency] = Decimal(1).scaleb(-minor_units(currency))
-        if value != value.quantize(quantum):
-            places = -quantum.as_tuple().exponent
+        step = quantum(currency)
+        if value != value.quantize(step):
+            places = -step.as_tuple().exponent
             reason = _("%(currency)s amounts have at most %(places)d decimal places")
             problems.append((field_name, reason % {"currency": currency, "places": places}))
             return None

@@ -27,7 +27,6 @@ customers and changed orders go through the ORM.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -48,7 +47,14 @@ from patron.customers.identity import find_existing
 from patron.customers.models import ExternalId
 from patron.customers.services import CustomerData, customer_create_or_attach
 from patron.imports.batches import bulk_writes, run_in_batches
-from patron.imports.mapping import column_of, data_columns, mapping_for, remember
+from patron.imports.mapping import (
+    checked_source,
+    column_of,
+    data_columns,
+    date_reader_for,
+    mapping_for,
+    remember,
+)
 from patron.imports.order_columns import PlainOrderReader, PlainOrders
 from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems, clean_cell
 from patron.imports.order_writing import NewOrder, insert_orders, insert_plain_orders, plain_order_rows
@@ -56,17 +62,14 @@ from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, ImportSummary
-from patron.imports.values import DateReader
 from patron.sales.models import Order, OrderLine, Product
 from patron.sales.services import MAX_TOTAL
 from patron.workspace.models import ExchangeRate
-from patron.workspace.money import minor_units
+from patron.workspace.money import quantum
 from patron.workspace.regions import validate_country
 from patron.workspace.services import get_workspace
 
 KIND = "orders"
-DETECTION_ROWS = 1000
-"""Rows read up front to tell the date column's order and calendar."""
 LINE_FIELDS = {"sku", "product_name", "quantity", "unit_price"}
 PRELOAD_LIMIT = 1_000_000
 """At most this many customer ids of a source are read up front (about 100 MB)."""
@@ -90,9 +93,7 @@ def import_orders(
 ) -> ImportSummary:
     """Import the orders in the file at ``path``; see the module docstring."""
     require_perm(by, "sales.add_order", "sales.change_order")
-    source = (source or "").strip()
-    if not source or len(source) > 50:
-        raise ImportRefused(_("Name the source of the file (--source) in 1 to 50 characters."))
+    source = checked_source(source)
     workspace = get_workspace()
     country = (country or "").strip().upper()
     if country:
@@ -116,7 +117,9 @@ def import_orders(
         rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(path)
         rejects = RejectFile(rejects_path, columns, summary)
         reader = OrderRowReader(
-            dates=_date_reader(table, mapping, date_order, calendar, zone),
+            dates=date_reader_for(
+                table, mapping, "placed_at", order=date_order, calendar=calendar, zone=zone
+            ),
             currency=_file_currency(country) or workspace.currency,
             locale_hint=str(Locale.parse(f"und_{country or workspace.country}")),
             now=timezone.now() + settings.PATRON_CLOCK_SKEW,
@@ -184,16 +187,6 @@ def _file_currency(country):
     return currencies[0] if currencies else None
 
 
-def _date_reader(table, mapping, date_order, calendar, zone):
-    index = table.header.index(column_of(mapping, "placed_at"))
-    rows = table.rows()
-    try:
-        samples = [row.values[index] for row in itertools.islice(rows, DETECTION_ROWS)]
-    finally:
-        rows.close()
-    return DateReader.for_column(samples, order=date_order, calendar=calendar, zone=zone)
-
-
 class _Rejected(Exception):
     """A whole order (all its rows) is refused: ``field`` and ``reason`` say why."""
 
@@ -224,7 +217,6 @@ class _OrderImporter:
         self.customers: dict[str, int] = {}  # customer key -> customer id
         self.products: dict[str, int] = {}  # sku -> product id
         self.rates: dict[tuple[str, date], Decimal | None] = {}
-        self.quanta: dict[str, Decimal] = {}
         self.source_had_orders = Order.objects.filter(source=source).exists()
         self.plain = PlainOrderReader.for_file(
             index={field: index for index, field in self.fields},
@@ -235,13 +227,6 @@ class _OrderImporter:
             zone=zone,
             now=reader.now,
         )
-
-    def _quantize(self, amount, currency):
-        """``amount`` rounded to the currency's minor unit (as workspace.money.quantize, cached)."""
-        quantum = self.quanta.get(currency)
-        if quantum is None:
-            quantum = self.quanta[currency] = Decimal(1).scaleb(-minor_units(currency))
-        return amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
 
     # -- one batch
 
@@ -425,7 +410,7 @@ class _OrderImporter:
             total = first.amount
             if total is None:
                 total = (first.quantity or 1) * (first.unit_price or 0)
-        total = self._quantize(total, first.currency)
+        total = total.quantize(quantum(first.currency), rounding=ROUND_HALF_EVEN)
         if total >= MAX_TOTAL:
             raise _Rejected("total", _("this total is too large to record"))
         fingerprint = "" if first.order_id else first.fingerprint(total)
@@ -433,7 +418,7 @@ class _OrderImporter:
             rate, total_base = Decimal(1), total
         else:
             rate = self._rate(first.currency, timezone.localtime(first.placed_at, self.zone).date())
-            total_base = self._quantize(total * rate, self.base_currency)
+            total_base = (total * rate).quantize(quantum(self.base_currency), rounding=ROUND_HALF_EVEN)
         if total_base >= MAX_TOTAL:
             raise _Rejected("total", _("this total is too large to record"))
         order = NewOrder(

@@ -24,12 +24,12 @@ from patron.accounts.permissions import require_perm
 from patron.imports.customers import import_customers
 from patron.imports.formats import FileRefused
 from patron.imports.headers import FIELDS, MappingProblem
-from patron.imports.mapping import column_of, data_columns, mapping_for
+from patron.imports.mapping import data_columns, date_reader_for, mapping_for
 from patron.imports.models import ImportRun
 from patron.imports.orders import import_orders
 from patron.imports.reading import open_table
 from patron.imports.summary import ImportRefused
-from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates, DateReader
+from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
 
 IMPORTERS = {"customers": import_customers, "orders": import_orders}
 PERMISSIONS = {
@@ -134,14 +134,15 @@ def run_preview(*, run, by):
 
 
 def _date_problem(table, run, mapping):
-    column = column_of(mapping, DATE_FIELDS[run.kind])
-    if column is None:
-        return ""
-    index = table.header.index(column)
-    samples = [row.values[index] for row in itertools.islice(table.rows(), 1000)]
+    """The message of a date column that needs its order told, or ""."""
+    options = run.options
     try:
-        DateReader.for_column(
-            samples, order=run.options.get("date_order") or None, calendar=run.options.get("calendar") or None
+        date_reader_for(
+            table,
+            mapping,
+            DATE_FIELDS[run.kind],
+            order=options.get("date_order") or None,
+            calendar=options.get("calendar") or None,
         )
     except AmbiguousDates as problem:
         return problem.message

@@ -1,5 +1,6 @@
 """Money: Decimal amounts with an ISO 4217 currency, rounded to the currency's minor units."""
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -21,9 +22,16 @@ def check_currency(code):
     return normalised
 
 
+@functools.cache
 def minor_units(currency):
     """Digits after the decimal point for a currency (VND 0, THB 2, KWD 3)."""
     return get_currency_precision(check_currency(currency))
+
+
+@functools.cache
+def quantum(currency):
+    """The currency's smallest unit as a Decimal exponent: 0.01 for THB, 1 for VND."""
+    return Decimal(1).scaleb(-minor_units(currency))
 
 
 def quantize(amount, currency):
@@ -36,7 +44,7 @@ def quantize(amount, currency):
         raise MoneyError(f"{amount!r} is not an amount of money.") from exc
     if not value.is_finite():
         raise MoneyError(f"{amount!r} is not an amount of money.")
-    return value.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_EVEN)
+    return value.quantize(quantum(currency), rounding=ROUND_HALF_EVEN)
 
 
 def has_more_precision_than(amount, currency):

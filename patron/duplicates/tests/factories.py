@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from patron.customers.models import Consent
-from patron.customers.services import CustomerData, consent_record, customer_create
+from patron.customers.services import PROFILE_FIELDS, CustomerData, consent_record, customer_create
 from patron.duplicates.models import DuplicatePair
 from patron.interactions.services import interaction_log
 from patron.sales.services import order_create
@@ -46,20 +46,7 @@ def state(customer):
     customer.refresh_from_db()
     return {
         "profile": {
-            name: getattr(customer, name)
-            for name in [
-                "display_name",
-                "given_name",
-                "family_name",
-                "country",
-                "locale",
-                "time_zone",
-                "birthday",
-                "gender",
-                "attributes",
-                "merged_into_id",
-                "search_text",
-            ]
+            name: getattr(customer, name) for name in [*PROFILE_FIELDS, "merged_into_id", "search_text"]
         },
         "orders": sorted(customer.orders.values_list("pk", flat=True)),
         "interactions": sorted(customer.interactions.values_list("pk", flat=True)),

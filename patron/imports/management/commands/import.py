@@ -14,14 +14,8 @@ from rich.progress import (
 )
 
 from patron.accounts.commands import acting_user
-from patron.imports.customers import import_customers
-from patron.imports.formats import FileRefused
-from patron.imports.headers import MappingProblem
-from patron.imports.orders import import_orders
-from patron.imports.summary import ImportRefused
-from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
-
-IMPORTERS = {"customers": import_customers, "orders": import_orders}
+from patron.imports.runs import IMPORTERS, REFUSALS
+from patron.imports.values import CALENDARS, ORDERS
 
 
 class Command(BaseCommand):
@@ -106,7 +100,7 @@ class Command(BaseCommand):
                     progress=progress,
                     **sizing,
                 )
-            except (FileRefused, ImportRefused, MappingProblem, AmbiguousDates) as exc:
+            except REFUSALS as exc:
                 raise CommandError(f"File refused: {exc}") from exc
             except PermissionDenied as exc:
                 raise CommandError(f"{by.get_username()} may not import {kind}: {exc}") from exc
