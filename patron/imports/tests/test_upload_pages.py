@@ -261,3 +261,21 @@ def test_reasons_are_written_in_the_language_of_whoever_uploads(signed_in):
     start(client, run)
     run.refresh_from_db()
     assert run.summary["rejects"][0][2] == "Ngày sinh: '31/02/1990' không phải ngày tháng"
+
+
+def test_a_field_not_in_the_list_starts_nothing(signed_in):
+    client = signed_in("lan")
+    upload(client, CUSTOMERS)
+    run = ImportRun.objects.get()
+    start(client, run, **{"map-4": "password"})
+    run.refresh_from_db()
+    assert run.status == "uploaded"
+    assert Customer.objects.count() == 0
+
+
+def test_an_upload_without_a_source_is_refused_with_the_form(signed_in):
+    client = signed_in("lan")
+    response = upload(client, CUSTOMERS, source="   ")
+    assert response.status_code == 200
+    assert response.context["form"].errors["source"]
+    assert not ImportRun.objects.exists()
