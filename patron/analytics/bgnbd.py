@@ -1,0 +1,82 @@
+"""BG/NBD: Fader, Hardie & Lee (2005), "Counting your customers the easy way".
+
+While active, a customer buys at Poisson rate lambda ~ Gamma(r, alpha); after each purchase
+they drop out with probability p ~ Beta(a, b).
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+from scipy.special import digamma, expit, gammaln, hyp2f1
+
+from patron.analytics.purchases import PurchaseModel
+
+
+class BetaGeo(PurchaseModel):
+    names = ("r", "alpha", "a", "b")
+    start = (1.0, 1.0, 1.0, 1.0)
+
+    @staticmethod
+    def _terms(h):
+        """Log-likelihood and gradient over distinct histories, weighted by their counts."""
+        x, t_x, T, c = h.x, h.t_x, h.T, h.count
+        repeat = x > 0
+        n = c.sum()
+
+        def parts(p):
+            r, alpha, a, b = p
+            log_at = np.log(alpha + T)
+            log_ar = np.log(alpha + t_x)
+            a3 = -(r + x) * log_at
+            with np.errstate(divide="ignore", invalid="ignore"):
+                a4 = np.where(repeat, np.log(a) - np.log(b + x - 1) - (r + x) * log_ar, -np.inf)
+            last = np.logaddexp(a3, a4)
+            return r, alpha, a, b, log_at, log_ar, a3, a4, last
+
+        def loglik(p):
+            r, alpha, a, b, *_, last = parts(p)
+            a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+            a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+            return float(c @ (a1 + a2 + last))
+
+        def gradient(p):
+            r, alpha, a, b, log_at, log_ar, a3, a4, last = parts(p)
+            w3 = np.exp(a3 - last)
+            w4 = np.where(repeat, np.exp(a4 - last), 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                inv_bx = np.where(repeat, 1.0 / (b + x - 1), 0.0)
+            d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_at - w4 * log_ar
+            d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + t_x)
+            d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
+            d_b = digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x) - w4 * inv_bx
+            return np.array([c @ d_r, c @ d_alpha, c @ d_a, c @ d_b])
+
+        return SimpleNamespace(loglik=loglik, gradient=gradient, customers=n)
+
+    @staticmethod
+    def _p_alive(p, h):
+        r, alpha, a, b = p
+        x, t_x, T = h.x, h.t_x, h.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_odds = np.log(a) - np.log(b + x - 1) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+        return np.where(x > 0, expit(-log_odds), 1.0)
+
+    @classmethod
+    def _expected(cls, p, t, h):
+        r, alpha, a, b = p
+        x, T = h.x, h.T
+        t = np.asarray(t, dtype=np.float64)
+        z = t / (alpha + T + t)
+        head = (a + b + x - 1) / (a - 1)
+        tail = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * hyp2f1(
+            r + x, b + x, a + b + x - 1, z
+        )
+        alive = cls._p_alive(p, h)
+        # E[X(t) | x, t_x, T] = head * tail / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))
+        return head * tail * alive
+
+    @staticmethod
+    def _population(p, t):
+        r, alpha, a, b = p
+        z = t / (alpha + t)
+        return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))

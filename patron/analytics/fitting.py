@@ -1,0 +1,181 @@
+"""Maximum-likelihood fitting shared by the models: optimiser, standard errors, distinct histories.
+
+Each model fits on the distinct (x, t_x, T) histories with their counts, so the cost of a
+likelihood evaluation grows with the number of distinct histories, not of customers. The
+optimiser works on the logarithms of the (positive) parameters; standard errors come from
+the inverse of the observed information (the Hessian of the negative log-likelihood at the
+optimum, by central differences of the gradient).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy import optimize
+
+from patron.analytics.frames import BadInput
+
+LOG_BOUNDS = (np.log(1e-9), np.log(1e9))
+
+
+class NotIdentified(ValueError):
+    """The data cannot identify the model's parameters; the message says why."""
+
+
+@dataclass(frozen=True)
+class Histories:
+    """Distinct (x, t_x, T) rows, how many customers share each, and each customer's row."""
+
+    x: np.ndarray
+    t_x: np.ndarray
+    T: np.ndarray
+    count: np.ndarray
+    index: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, x, t_x, T, *, with_index=False) -> "Histories":
+        frame = pl.DataFrame(
+            {
+                "x": np.asarray(x, dtype=np.float64),
+                "t_x": np.asarray(t_x, dtype=np.float64),
+                "T": np.asarray(T, dtype=np.float64),
+            }
+        )
+        _check_histories(frame)
+        if not with_index:
+            distinct = frame.group_by("x", "t_x", "T").len()
+            return cls(*(distinct[c].to_numpy() for c in ("x", "t_x", "T")), distinct["len"].to_numpy(), None)
+        keyed = frame.with_columns(id=pl.struct("x", "t_x", "T").rank("dense").cast(pl.Int64) - 1)
+        distinct = keyed.group_by("id").agg(pl.col("x", "t_x", "T").first(), pl.len()).sort("id")
+        return cls(
+            *(distinct[c].to_numpy() for c in ("x", "t_x", "T")),
+            distinct["len"].to_numpy(),
+            keyed["id"].to_numpy(),
+        )
+
+    @property
+    def customers(self) -> int:
+        return int(self.count.sum())
+
+
+def _check_histories(frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        raise BadInput("There are no customers to fit or score.")
+    bad = frame.select(
+        nan=pl.any_horizontal(pl.all().is_nan()).sum(),
+        negative=pl.any_horizontal(pl.all() < 0).sum(),
+        fraction=(pl.col("x") != pl.col("x").floor()).sum(),
+        late=(pl.col("t_x") > pl.col("T")).sum(),
+        zero_recency=((pl.col("x") > 0) & (pl.col("t_x") <= 0)).sum(),
+    ).row(0, named=True)
+    told = {
+        "nan": "are missing",
+        "negative": "are negative",
+        "fraction": "have a frequency x that is not a whole number",
+        "late": "have a recency t_x after their age T",
+        "zero_recency": "have repeat purchases but a recency of 0",
+    }
+    problems = [f"{bad[k]:,} customers {what}" for k, what in told.items() if bad[k]]
+    if problems:
+        raise BadInput("Bad summary: " + "; ".join(problems) + ".")
+
+
+def require_identified(h: Histories) -> None:
+    """Refuse data from which a purchase model cannot be told: the reasons a marketer would see."""
+    if not (h.x > 0).any():
+        raise NotIdentified("No customer has bought twice: a purchase model needs repeat buyers.")
+    if np.ptp(h.T) == 0 and np.max(h.T) <= 1:
+        raise NotIdentified("All the data lies within one period: observe customers over several periods.")
+
+
+@dataclass(frozen=True)
+class Fit:
+    params: dict
+    standard_errors: dict
+    covariance: np.ndarray
+    loglik: float
+    converged: bool
+    iterations: int
+
+
+def maximise(negloglik, gradient, start, names) -> Fit:
+    """Minimise `negloglik(params)` over positive params; `gradient` may be None (numeric)."""
+
+    def f(theta):
+        with np.errstate(all="ignore"):
+            value = negloglik(np.exp(theta))
+        return value if np.isfinite(value) else 1e300
+
+    jac = None
+    if gradient is not None:
+
+        def jac(theta):
+            p = np.exp(theta)
+            with np.errstate(all="ignore"):
+                g = gradient(p) * p
+            return np.where(np.isfinite(g), g, 0.0)
+
+    theta0 = np.log(np.asarray(start, dtype=np.float64))
+    result = optimize.minimize(
+        f,
+        theta0,
+        jac=jac,
+        method="L-BFGS-B",
+        bounds=[LOG_BOUNDS] * len(theta0),
+        options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 5000},
+    )
+    if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun) or result.fun >= 1e300:
+        raise NotIdentified("The likelihood could not be maximised: the data do not identify the model.")
+    params = np.exp(result.x)
+    hessian = _hessian(negloglik, gradient, params)
+    try:
+        covariance = np.linalg.inv(hessian)
+    except np.linalg.LinAlgError:
+        raise NotIdentified(
+            "The parameters are not identified: the likelihood is flat in some direction."
+        ) from None
+    variances = np.diag(covariance)
+    if np.any(variances <= 0) or np.any(params > 1e8) or np.any(params < 1e-8):
+        raise NotIdentified(
+            "The fit ran off to a boundary ("
+            + ", ".join(f"{n}={v:.3g}" for n, v in zip(names, params, strict=True))
+            + "): the data do not identify the model."
+        )
+    return Fit(
+        params=dict(zip(names, params.tolist(), strict=True)),
+        standard_errors=dict(zip(names, np.sqrt(variances).tolist(), strict=True)),
+        covariance=covariance,
+        loglik=-float(result.fun),
+        converged=bool(result.success),
+        iterations=int(result.nit),
+    )
+
+
+def _hessian(negloglik, gradient, params):
+    """Hessian at `params` by central differences (of the gradient when there is one)."""
+    n = len(params)
+    steps = 1e-5 * np.maximum(np.abs(params), 1e-3)
+    hessian = np.empty((n, n))
+    if gradient is not None:
+        for i in range(n):
+            e = np.zeros(n)
+            e[i] = steps[i]
+            hessian[i] = (gradient(params + e) - gradient(params - e)) / (2 * steps[i])
+        return (hessian + hessian.T) / 2
+    steps = 1e-4 * np.maximum(np.abs(params), 1e-3)
+    f0 = negloglik(params)
+    for i in range(n):
+        for j in range(i, n):
+            ei, ej = np.zeros(n), np.zeros(n)
+            ei[i], ej[j] = steps[i], steps[j]
+            if i == j:
+                value = (negloglik(params + ei) - 2 * f0 + negloglik(params - ei)) / steps[i] ** 2
+            else:
+                value = (
+                    negloglik(params + ei + ej)
+                    - negloglik(params + ei - ej)
+                    - negloglik(params - ei + ej)
+                    + negloglik(params - ei - ej)
+                ) / (4 * steps[i] * steps[j])
+            hessian[i, j] = hessian[j, i] = value
+    return hessian

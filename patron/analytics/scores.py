@@ -1,0 +1,38 @@
+"""Every score of every customer in one table: what `patron analytics score` and `patron score` write."""
+
+import numpy as np
+import polars as pl
+
+from patron.analytics.rfm import SEGMENT_MAP, rfm
+from patron.analytics.value import clv, deciles, periods_a_month
+
+
+def score(
+    summary: pl.DataFrame,
+    purchases,
+    spend=None,
+    *,
+    period="week",
+    horizon=12,
+    discount=0.01,
+    purchases_within=None,
+    segment_map=SEGMENT_MAP,
+) -> pl.DataFrame:
+    """The summary with p_alive, expected_purchases (in `purchases_within` periods, by default the
+    horizon), expected_spend, clv (over `horizon` months, discounted monthly at `discount`),
+    value_decile (1 = most valuable tenth; by CLV, or by expected purchases without a spend
+    model), and the RFM scores and segment."""
+    within = purchases_within if purchases_within is not None else horizon * periods_a_month(period)
+    columns = {
+        "p_alive": purchases.p_alive(summary),
+        "expected_purchases": purchases.expected_purchases(within, summary),
+    }
+    if spend is not None:
+        columns["expected_spend"] = np.where(
+            summary["x"].to_numpy() > 0,
+            spend.expected_spend(summary),
+            spend.expected_spend(x=np.zeros(1), mean_spend=np.zeros(1))[0],
+        )
+        columns["clv"] = clv(purchases, spend, summary, horizon=horizon, discount=discount, period=period)
+    columns["value_decile"] = deciles(columns.get("clv", columns["expected_purchases"]))
+    return pl.concat([summary, pl.DataFrame(columns), rfm(summary, segment_map)], how="horizontal")

@@ -1,0 +1,131 @@
+"""The models' arithmetic, their limits, and what they refuse."""
+
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+
+from patron.analytics import BadInput, BetaGeo, GammaGamma, NotIdentified, ParetoNBD, SpendCorrelationWarning
+from patron.analytics.series import log_hyp2f1_a_a1
+from patron.analytics.tests.cdnow import cdnow_summary
+
+BG = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PN = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.667}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "z"),
+    [(1.5, 1.6, 0.1), (30, 2, 0.9), (500, 400, 0.7), (2000.5, 1.6, 0.99), (5000, 4000, 0.95), (3, 2, 0.0)],
+)
+def test_the_hypergeometric_series_matches_arbitrary_precision(a, b, z):
+    mpmath.mp.dps = 40
+    expected = float(mpmath.log(mpmath.hyp2f1(a, b, a + 1, z)))
+    assert float(log_hyp2f1_a_a1(a, b, z)) == pytest.approx(expected, rel=1e-13, abs=1e-15)
+
+
+def test_pareto_nbd_stays_finite_for_heavy_buyers():
+    """Hundreds of purchases over a long history: scipy's hyp2f1 gives nan here."""
+    model = ParetoNBD(PN)
+    x, t_x, T = (
+        np.array([0, 5, 300, 2000, 2000]),
+        np.array([0, 10, 99, 1000, 400]),
+        np.array([50, 100, 100, 1000, 1000]),
+    )
+    alive = model.p_alive(x=x, t_x=t_x, T=T)
+    assert np.all((alive >= 0) & (alive <= 1))
+    assert alive[3] == pytest.approx(1.0)  # bought at the very end
+    assert alive[4] < 1e-100  # a buyer of 2,000 who stopped 600 periods ago
+    assert np.isfinite(model.loglik(x=x, t_x=t_x, T=T))
+    assert np.all(np.isfinite(model.expected_purchases(10, x=x, t_x=t_x, T=T)))
+
+
+@pytest.mark.parametrize("model", [BetaGeo(BG), ParetoNBD(PN)])
+def test_predictions_behave(model):
+    x, t_x, T = np.array([0, 2, 2, 10]), np.array([0, 30, 5, 38]), np.array([38, 38, 38, 38])
+    alive = model.p_alive(x=x, t_x=t_x, T=T)
+    assert alive[1] > alive[2]  # the same purchases, the more recent ones more likely alive
+    assert np.all(model.expected_purchases(0, x=x, t_x=t_x, T=T) == 0)
+    soon, later = (
+        model.expected_purchases(10, x=x, t_x=t_x, T=T),
+        model.expected_purchases(52, x=x, t_x=t_x, T=T),
+    )
+    assert np.all(later > soon) and soon[3] > soon[1] > soon[2]
+    population = model.expected_population(np.array([0.0, 1, 10, 100]))
+    assert population[0] == 0 and np.all(np.diff(population) > 0)
+
+
+def test_expected_spend_shrinks_towards_the_population_mean():
+    model = GammaGamma({"p": 6.25, "q": 3.74, "gamma": 15.44})
+    population = 6.25 * 15.44 / (3.74 - 1)
+    spend = model.expected_spend(x=np.array([1, 20, 1]), mean_spend=np.array([100.0, 100.0, 5.0]))
+    assert population < spend[1] < 100 and population < spend[0] < spend[1]
+    assert 5 < spend[2] < population
+
+
+def test_fits_report_standard_errors_and_intervals():
+    model = BetaGeo().fit(cdnow_summary())
+    low, high = model.confidence_intervals(0.99)["r"]
+    assert low < model.params_["r"] < high
+    assert high - low == pytest.approx(2 * 2.5758 * model.standard_errors_["r"], rel=1e-4)
+    assert model.covariance_.shape == (4, 4)
+
+
+@pytest.mark.parametrize("model", [BetaGeo, ParetoNBD])
+def test_purchase_models_refuse_data_without_repeat_buyers(model):
+    with pytest.raises(NotIdentified, match="No customer has bought twice"):
+        model().fit(x=[0, 0, 0], t_x=[0, 0, 0], T=[10, 20, 30])
+
+
+@pytest.mark.parametrize("model", [BetaGeo, ParetoNBD])
+def test_purchase_models_refuse_a_single_period(model):
+    with pytest.raises(NotIdentified, match="within one period"):
+        model().fit(x=[1, 0, 2], t_x=[0.5, 0, 1], T=[1, 1, 1])
+
+
+def test_gamma_gamma_refuses_what_cannot_identify_it():
+    with pytest.raises(NotIdentified, match="No customer has bought twice"):
+        GammaGamma().fit(x=[0, 0], mean_spend=[0.0, 0.0])
+    with pytest.raises(NotIdentified, match="zero spend"):
+        GammaGamma().fit(x=[1, 2, 0], mean_spend=[0.0, 0.0, 0.0])
+    with pytest.raises(NotIdentified, match="spends the same"):
+        GammaGamma().fit(x=[1, 2, 3], mean_spend=[10.0, 10.0, 10.0])
+    with pytest.raises(BadInput, match="2 repeat buyers have a negative mean spend"):
+        GammaGamma().fit(x=[1, 2, 3], mean_spend=[-1.0, -2.0, 10.0])
+
+
+def test_gamma_gamma_warns_when_spend_follows_frequency():
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 20, 2000)
+    spend = 10 * x * rng.gamma(5, 1 / 5, 2000)
+    with pytest.warns(SpendCorrelationWarning, match=r"correlated \(r = 0\.\d\d\)"):
+        GammaGamma().fit(x=x, mean_spend=spend)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        GammaGamma().fit(cdnow_summary())  # CDNOW: r = 0.11, no warning
+
+
+@pytest.mark.parametrize(
+    ("x", "t_x", "T", "message"),
+    [
+        ([1, 2], [5, 50], [40, 40], "1 customers have a recency t_x after their age T"),
+        ([1, -1], [5, 0], [40, 40], "1 customers are negative"),
+        ([1.5, 1], [5, 5], [40, 40], "not a whole number"),
+        ([2, 1], [0, 5], [40, 40], "repeat purchases but a recency of 0"),
+        ([np.nan, 1], [5, 5], [40, 40], "are missing"),
+        ([1, 2], [5], [40, 40], "the same length"),
+        ([], [], [], "no customers"),
+    ],
+)
+def test_bad_summaries_are_refused(x, t_x, T, message):
+    with pytest.raises(BadInput, match=message):
+        BetaGeo().fit(x=x, t_x=t_x, T=T)
+
+
+def test_predicting_needs_parameters_and_one_horizon():
+    with pytest.raises(BadInput, match="Fit the BetaGeo model first"):
+        BetaGeo().p_alive(x=[1], t_x=[1], T=[2])
+    with pytest.raises(BadInput, match="one number of periods"):
+        BetaGeo(BG).expected_purchases([1, 2], x=[1], t_x=[1], T=[2])
+    with pytest.raises(BadInput, match="columns x, t_x and T"):
+        BetaGeo().fit({"x": [1]})

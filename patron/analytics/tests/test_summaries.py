@@ -1,0 +1,182 @@
+"""Summaries from transaction tables: occasions, periods, returns, windows, inputs, refusals."""
+
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+from patron.analytics import BadInput, summarise
+
+# Ann buys on Mon 1 Jan 2024 (twice), Wed 3 Jan, Mon 15 Jan and Thu 1 Feb; returns 5 of the 15 Jan
+# purchase the same day. Bo buys once and returns it all the same day. Cy gets a free sample
+# (amount 0) and then buys.
+ROWS = [
+    ("ann", datetime(2024, 1, 1, 9), 10.0),
+    ("ann", datetime(2024, 1, 1, 17), 30.0),
+    ("ann", datetime(2024, 1, 3, 12), 20.0),
+    ("ann", datetime(2024, 1, 15, 10), 25.0),
+    ("ann", datetime(2024, 1, 15, 16), -5.0),
+    ("ann", datetime(2024, 2, 1, 8), 60.0),
+    ("bo", datetime(2024, 1, 10, 10), 40.0),
+    ("bo", datetime(2024, 1, 10, 11), -40.0),
+    ("cy", datetime(2024, 1, 8, 10), 0.0),
+    ("cy", datetime(2024, 1, 22, 10), 15.0),
+]
+
+
+@pytest.fixture
+def orders():
+    return pl.DataFrame(ROWS, schema=["customer", "time", "amount"], orient="row")
+
+
+def by_customer(summary):
+    return {row["customer"]: row for row in summary.iter_rows(named=True)}
+
+
+def test_days_count_one_occasion_a_day_and_net_the_returns(orders):
+    rows = by_customer(summarise(orders, period="day", observation_end=date(2024, 2, 29)))
+    ann = rows["ann"]
+    assert (ann["x"], ann["t_x"], ann["T"], ann["purchases"]) == (3, 31.0, 59.0, 4)
+    assert ann["total_spend"] == pytest.approx(140.0)
+    assert ann["mean_spend"] == pytest.approx((20 + 20 + 60) / 3)
+    assert (ann["first"], ann["last"]) == (datetime(2024, 1, 1, 9), datetime(2024, 2, 1, 8))
+    assert "bo" not in rows  # returned in full: never a purchase
+    cy = rows["cy"]
+    assert (cy["x"], cy["t_x"], cy["mean_spend"]) == (1, 14.0, 15.0)  # the free sample was the first purchase
+
+
+def test_excluded_returns_count_purchases_at_their_gross_amount(orders):
+    rows = by_customer(summarise(orders, period="day", returns="exclude", observation_end=date(2024, 2, 29)))
+    assert rows["ann"]["total_spend"] == pytest.approx(145.0)
+    assert (rows["bo"]["x"], rows["bo"]["total_spend"]) == (0, 40.0)
+
+
+def test_weeks_start_on_monday_and_count_whole_weeks(orders):
+    rows = by_customer(summarise(orders, period="week", observation_end=date(2024, 2, 29)))
+    # weeks of 1 Jan (two days), 15 Jan, 29 Jan (Thu 1 Feb); the end is in the week of 26 Feb
+    assert (rows["ann"]["x"], rows["ann"]["t_x"], rows["ann"]["T"]) == (2, 4.0, 8.0)
+    assert rows["ann"]["mean_spend"] == pytest.approx(40.0)
+
+
+def test_days_measured_in_weeks_keep_fractions(orders):
+    rows = by_customer(summarise(orders, period="week", grain="day", observation_end=date(2024, 2, 29)))
+    assert rows["ann"]["x"] == 3
+    assert rows["ann"]["t_x"] == pytest.approx(31 / 7)
+    assert rows["ann"]["T"] == pytest.approx(59 / 7)
+
+
+def test_months_count_calendar_months(orders):
+    rows = by_customer(summarise(orders, period="month", observation_end=date(2024, 3, 31)))
+    assert (rows["ann"]["x"], rows["ann"]["t_x"], rows["ann"]["T"]) == (1, 1.0, 2.0)
+    assert rows["cy"]["x"] == 0
+
+
+def test_exact_grain_counts_every_moment(orders):
+    rows = by_customer(
+        summarise(orders, period="day", grain="exact", observation_end=datetime(2024, 2, 1, 8))
+    )
+    assert rows["ann"]["x"] == 4  # 1 Jan 9:00, 17:00, 3 Jan, 15 Jan (net 20), 1 Feb: five occasions
+    assert rows["ann"]["T"] == pytest.approx(
+        (datetime(2024, 2, 1, 8) - datetime(2024, 1, 1, 9)).total_seconds() / 86400
+    )
+    assert rows["ann"]["t_x"] == rows["ann"]["T"]
+
+
+def test_the_observation_end_cuts_later_purchases_and_defaults_to_the_last(orders):
+    cut = by_customer(summarise(orders, period="day", observation_end="2024-01-15"))
+    assert (cut["ann"]["x"], cut["ann"]["T"]) == (2, 14.0)
+    assert "bo" not in cut
+    latest = by_customer(summarise(orders, period="day"))
+    assert latest["ann"]["T"] == 31.0
+
+
+def test_calibration_and_holdout(orders):
+    rows = by_customer(
+        summarise(orders, period="day", calibration_end="2024-01-10", observation_end="2024-02-29")
+    )
+    ann = rows["ann"]
+    assert (ann["x"], ann["T"], ann["x_holdout"], ann["duration_holdout"]) == (1, 9.0, 2, 50.0)
+    assert ann["spend_holdout"] == pytest.approx(40.0)
+    assert rows["cy"]["x_holdout"] == 1
+    assert set(rows) == {"ann", "cy"}  # only customers who bought in calibration
+
+
+def test_zoned_times_are_counted_in_the_given_zone():
+    frame = pl.DataFrame(
+        {
+            "customer": ["a", "a"],
+            "time": [datetime(2024, 1, 1, 10, tzinfo=UTC), datetime(2024, 1, 1, 20, tzinfo=UTC)],
+            "amount": [1.0, 2.0],
+        }
+    )
+    assert summarise(frame, period="day")["x"][0] == 0
+    assert summarise(frame, period="day", tz="Asia/Bangkok")["x"][0] == 1  # 20:00 UTC is the 2nd in Bangkok
+
+
+def test_every_kind_of_input_gives_the_same_summary(orders, tmp_path):
+    expected = summarise(orders, period="day")
+    parquet, csv = tmp_path / "orders.parquet", tmp_path / "orders.csv"
+    orders.write_parquet(parquet)
+    orders.with_columns(pl.col("time").dt.strftime("%Y-%m-%dT%H:%M:%S")).write_csv(csv)
+    for source in (orders.lazy(), orders.to_pandas(), orders.to_arrow(), parquet, str(csv)):
+        assert summarise(source, period="day").equals(expected), type(source)
+    assert isinstance(orders.to_arrow(), pa.Table) and isinstance(orders.to_pandas(), pd.DataFrame)
+
+
+def test_csv_dates_may_be_yyyymmdd(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("id,day,total\n7,20240101,10\n7,20240108,5\n")
+    summary = summarise(path, customer="id", time="day", amount="total", period="week")
+    assert summary.row(0, named=True)["id"] == 7
+    assert (summary["x"][0], summary["t_x"][0]) == (1, 1.0)
+
+
+def test_without_amounts_every_occasion_is_a_purchase(orders):
+    summary = summarise(orders, amount=None, period="day")
+    assert set(summary["customer"]) == {"ann", "bo", "cy"}
+    assert summary.filter(pl.col("customer") == "ann")["x"][0] == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"customer": "client"}, "No column 'client'"),
+        ({"period": "year"}, "Period 'year'"),
+        ({"period": "week", "grain": "month"}, "A month grain does not divide a week"),
+        ({"returns": "keep"}, "returns='keep'"),
+        ({"observation_end": "31/01/2024"}, "is not an ISO date"),
+        (
+            {"calibration_end": "2024-03-01", "observation_end": "2024-02-01"},
+            "is not before the observation end",
+        ),
+        ({"engine": "pandas"}, "Engine 'pandas'"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_reason(orders, change, message):
+    with pytest.raises(BadInput, match=message):
+        summarise(orders, **change)
+
+
+def test_bad_rows_are_refused_with_a_count(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("customer,time,amount\na,2024-01-01,10\n,2024-01-02,5\nb,yesterday,3\nc,2024-01-03,\n")
+    with pytest.raises(BadInput) as refused:
+        summarise(path)
+    assert (
+        str(refused.value)
+        == "1 rows without a customer; 1 rows whose time is not a date; 1 rows without an amount."
+    )
+
+
+def test_no_rows_and_unreadable_files_are_refused(tmp_path, orders):
+    with pytest.raises(BadInput, match="no transactions"):
+        summarise(orders.clear())
+    (tmp_path / "orders.xlsx").write_bytes(b"PK")
+    with pytest.raises(BadInput, match="give a Parquet or CSV file"):
+        summarise(tmp_path / "orders.xlsx")
+    with pytest.raises(BadInput, match="No file"):
+        summarise(tmp_path / "missing.csv")
+    with pytest.raises(BadInput, match="Cannot read transactions from a list"):
+        summarise([1, 2])

@@ -1,0 +1,85 @@
+"""Customer lifetime value and value deciles.
+
+CLV discounts each month's expected purchases times the expected spend per purchase:
+CLV = sum over months i = 1..horizon of spend * (E[X(i m)] - E[X((i-1) m)]) / (1 + d)^i,
+where m is the number of periods in a month and d the monthly discount rate, as in
+`lifetimes`' customer_lifetime_value.
+"""
+
+import numpy as np
+
+from patron.analytics.fitting import Histories
+from patron.analytics.frames import BadInput
+from patron.analytics.periods import DAYS
+from patron.analytics.purchases import history_arrays
+from patron.analytics.rfm import ntiles
+
+
+def periods_a_month(period: str) -> float:
+    if period not in DAYS:
+        raise BadInput(f"Period {period!r}: use one of {', '.join(DAYS)}.")
+    return DAYS["month"] / DAYS[period]
+
+
+def discounted_purchases(
+    model,
+    data=None,
+    *,
+    horizon=12,
+    discount=0.01,
+    period="week",
+    periods_per_month=None,
+    x=None,
+    t_x=None,
+    T=None,
+) -> np.ndarray:
+    """Sum over the horizon's months of each customer's expected purchases, discounted."""
+    if horizon < 1 or int(horizon) != horizon:
+        raise BadInput(f"The horizon must be a whole number of months, at least 1, not {horizon}.")
+    if not 0 <= discount < 1:
+        raise BadInput(f"The monthly discount rate must be at least 0 and below 1, not {discount}.")
+    step = periods_per_month or periods_a_month(period)
+    h = Histories.of(*history_arrays(data, x, t_x, T), with_index=True)
+    params = model._params()
+    total = np.zeros(len(h.x))
+    before = np.zeros(len(h.x))
+    for month in range(1, int(horizon) + 1):
+        upto = model._expected(params, month * step, h)
+        total += (upto - before) / (1 + discount) ** month
+        before = upto
+    return total[h.index]
+
+
+def clv(
+    model,
+    spend_model,
+    data=None,
+    *,
+    horizon=12,
+    discount=0.01,
+    period="week",
+    periods_per_month=None,
+    x=None,
+    t_x=None,
+    T=None,
+    mean_spend=None,
+) -> np.ndarray:
+    """Each customer's discounted value over `horizon` months, in the currency of the spend."""
+    spend = spend_model.expected_spend(data, x=x, mean_spend=mean_spend)
+    purchases = discounted_purchases(
+        model,
+        data,
+        horizon=horizon,
+        discount=discount,
+        period=period,
+        periods_per_month=periods_per_month,
+        x=x,
+        t_x=t_x,
+        T=T,
+    )
+    return spend * purchases
+
+
+def deciles(values) -> np.ndarray:
+    """Value decile of each customer: 1 is the most valuable tenth, 10 the least; ties share a decile."""
+    return ntiles(values, 10, ascending=False)
