@@ -96,6 +96,7 @@ def register_routers():
     from patron.interactions.api import router as interactions_router
     from patron.organisations.api import router as organisations_router
     from patron.sales.api import router as orders_router
+    from patron.scoring.api import runs_router, scores_router, segments_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/consents", consents_router)
@@ -104,6 +105,9 @@ def register_routers():
     api.add_router("/organisations", organisations_router)
     api.add_router("/duplicates", duplicates_router)
     api.add_router("/merges", merges_router)
+    api.add_router("/scores", scores_router)
+    api.add_router("/segments", segments_router)
+    api.add_router("/scoring-runs", runs_router)
 
 
 register_routers()

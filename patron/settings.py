@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "patron.organisations",
     "patron.imports",
     "patron.duplicates",
+    "patron.scoring",
     "patron.jobs",
     "patron.web",
     "patron.demo",
@@ -206,6 +207,9 @@ if _queue_url.startswith("redis"):
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "queue.sqlite3")})
 PATRON_JOB_RETRIES = envint("PATRON_JOB_RETRIES", 3)
+# Customer value: the monthly discount rate of lifetime value, and the hour (UTC) of the nightly scoring.
+PATRON_CLV_DISCOUNT = float(os.environ.get("PATRON_CLV_DISCOUNT", "0.01"))
+PATRON_SCORING_HOUR = envint("PATRON_SCORING_HOUR", 2)
 PATRON_JOB_RETRY_DELAY = envint("PATRON_JOB_RETRY_DELAY", 0 if TESTING else 60)
 
 # Files uploaded on the import page; larger ones go through `patron import` on the server.

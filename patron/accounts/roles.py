@@ -19,6 +19,7 @@ PATRON_APPS = [
     "organisations",
     "jobs",
     "duplicates",
+    "scoring",
 ]
 
 # Codenames per role beyond the read access every role has ("view_*" on Patron's apps).
@@ -31,6 +32,7 @@ ROLE_GRANTS = {
         "duplicates.merge_customers",
         "interactions.add_interaction",
         "organisations.add_organisation",
+        "scoring.run_scoring",
         "organisations.change_organisation",
         "organisations.add_organisationcontact",
         "organisations.change_organisationcontact",
@@ -47,7 +49,7 @@ ROLE_GRANTS = {
         "organisations.add_organisationcontact",
         "organisations.change_organisationcontact",
     ],
-    ANALYST: [],
+    ANALYST: ["scoring.run_scoring"],
 }
 
 

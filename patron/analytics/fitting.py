@@ -16,6 +16,9 @@ from scipy import optimize
 from patron.analytics.frames import BadInput
 
 LOG_BOUNDS = (np.log(1e-9), np.log(1e9))
+# A parameter beyond this (or below its inverse) has run off towards a limit the data cannot
+# tell from it (BG/NBD: a and b growing together when dropout is the same for everyone).
+BOUNDARY = 1e5
 
 
 class NotIdentified(ValueError):
@@ -135,7 +138,7 @@ def maximise(negloglik, gradient, start, names) -> Fit:
             "The parameters are not identified: the likelihood is flat in some direction."
         ) from None
     variances = np.diag(covariance)
-    if np.any(variances <= 0) or np.any(params > 1e8) or np.any(params < 1e-8):
+    if np.any(variances <= 0) or np.any(params > BOUNDARY) or np.any(params < 1 / BOUNDARY):
         raise NotIdentified(
             "The fit ran off to a boundary ("
             + ", ".join(f"{n}={v:.3g}" for n, v in zip(names, params, strict=True))

@@ -30,6 +30,7 @@ from patron.imports.orders import import_orders
 from patron.imports.reading import open_table
 from patron.imports.summary import ImportRefused
 from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
+from patron.scoring.jobs import score_after_import
 
 IMPORTERS = {"customers": import_customers, "orders": import_orders}
 PERMISSIONS = {
@@ -220,6 +221,7 @@ def run_execute(run_id):
     run.rows_done = summary.read
     run.rows_estimated = summary.read
     _end(run, ImportRun.Status.FINISHED)
+    score_after_import(summary)
 
 
 def _end(run, status, message=""):

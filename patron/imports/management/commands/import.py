@@ -16,6 +16,7 @@ from rich.progress import (
 from patron.accounts.commands import acting_user
 from patron.imports.runs import IMPORTERS, REFUSALS
 from patron.imports.values import CALENDARS, ORDERS
+from patron.scoring.jobs import score_after_import
 
 
 class Command(BaseCommand):
@@ -104,6 +105,7 @@ class Command(BaseCommand):
                 raise CommandError(f"File refused: {exc}") from exc
             except PermissionDenied as exc:
                 raise CommandError(f"{by.get_username()} may not import {kind}: {exc}") from exc
+        score_after_import(summary)
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
             return

@@ -1,0 +1,126 @@
+"""/api/scores, /api/segments and /api/scoring-runs: customer value as the pages show it."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from patron.accounts.permissions import require_perm
+from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery, PathId, api_enum
+from patron.pagination import keyset_page
+from patron.scoring.models import CustomerScore, ScoringRun, Segment
+from patron.scoring.selectors import scores_filtered, segment_sizes
+
+scores_router = Router(tags=["scores"])
+segments_router = Router(tags=["scores"])
+runs_router = Router(tags=["scores"])
+
+SegmentName = api_enum("SegmentName", Segment)
+VIEW = "scoring.view_customerscore"
+
+
+class ScoreOut(Schema):
+    customer: int
+    segment: SegmentName
+    rfm: str = Field(description="Recency, frequency and monetary scores 1-5, as three digits: 545")
+    recency_score: int
+    frequency_score: int
+    monetary_score: int
+    purchases: int
+    repeat_purchases: int
+    first_purchase: datetime
+    last_purchase: datetime
+    total_spend: Decimal = Field(description="In the workspace's base currency")
+    p_alive: float | None = Field(
+        description="Probability the customer is still active (BG/NBD); null if not fitted"
+    )
+    churn_risk: float | None = Field(description="1 - p_alive")
+    expected_purchases_90d: float | None
+    expected_spend: Decimal | None = Field(description="Expected spend per purchase (Gamma-Gamma)")
+    clv: Decimal | None = Field(description="Discounted value over the next 12 months, base currency")
+    value_decile: int | None = Field(description="1 is the most valuable tenth of customers, 10 the least")
+    scored_at: datetime
+
+
+class ScoreQuery(ListQuery):
+    segment: SegmentName | None = None
+    min_clv: Decimal | None = Field(None, ge=0)
+    min_churn_risk: float | None = Field(None, ge=0, le=1)
+    max_churn_risk: float | None = Field(None, ge=0, le=1)
+
+
+class SegmentOut(Schema):
+    segment: SegmentName
+    label: str
+    customers: int
+    revenue: Decimal
+    revenue_share: float
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    customers: int
+    orders: int
+    currency: str
+    fitted: dict = Field(description="The fitted models: parameters, standard errors, log-likelihood")
+    note: str
+    seconds: float
+
+
+def score_out(score):
+    return {
+        "customer": score.customer_id,
+        "rfm": score.rfm,
+        "scored_at": score.run.finished_at or score.run.started_at,
+        **{f: getattr(score, f) for f in ScoreOut.model_fields if f not in ("customer", "rfm", "scored_at")},
+    }
+
+
+@scores_router.get("", response={200: ListOut[ScoreOut], **READ_ERRORS})
+def list_scores(request, filters: Query[ScoreQuery]):
+    """Scores of the last run, by customer id descending; filter by segment, CLV and churn risk."""
+    require_perm(request.user, VIEW)
+    scores = scores_filtered(
+        segment=filters.segment,
+        min_clv=filters.min_clv,
+        min_churn_risk=filters.min_churn_risk,
+        max_churn_risk=filters.max_churn_risk,
+    ).select_related("run")
+    page = keyset_page(scores, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [score_out(s) for s in page.items], "next": page.next}
+
+
+@scores_router.get("/{customer_id}", response={200: ScoreOut, **ONE_ERRORS})
+def get_score(request, customer_id: PathId):
+    require_perm(request.user, VIEW)
+    return score_out(get_object_or_404(CustomerScore.objects.select_related("run"), pk=customer_id))
+
+
+@segments_router.get("", response={200: list[SegmentOut], **READ_ERRORS})
+def list_segments(request):
+    """Every segment with customers: its size, revenue and share of all revenue."""
+    require_perm(request.user, VIEW)
+    return segment_sizes()
+
+
+@runs_router.get("", response={200: ListOut[RunOut], **READ_ERRORS})
+def list_runs(request, filters: Query[ListQuery]):
+    """Scoring runs, latest first, with the models they fitted."""
+    require_perm(request.user, "scoring.view_scoringrun")
+    page = keyset_page(ScoringRun.objects.all(), cursor=filters.cursor, limit=filters.limit)
+    return {"items": list(page.items), "next": page.next}
+
+
+@runs_router.post("", response={202: None, **READ_ERRORS})
+def start_run(request):
+    """Queue a scoring of every customer now."""
+    from patron.scoring.jobs import score_customers
+
+    require_perm(request.user, "scoring.run_scoring")
+    score_customers()
+    return Status(202, None)

@@ -1,0 +1,92 @@
+"""Scores of every customer from the last scoring run, and the runs with their fitted models."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from patron.customers.models import Customer
+
+
+class Segment(models.TextChoices):
+    CHAMPIONS = "champions", _("Champions")
+    LOYAL = "loyal", _("Loyal")
+    POTENTIAL_LOYALIST = "potential_loyalist", _("Potential loyalist")
+    NEW = "new", _("New")
+    PROMISING = "promising", _("Promising")
+    NEED_ATTENTION = "need_attention", _("Need attention")
+    ABOUT_TO_SLEEP = "about_to_sleep", _("About to sleep")
+    AT_RISK = "at_risk", _("At risk")
+    CANT_LOSE = "cant_lose", _("Can't lose")
+    HIBERNATING = "hibernating", _("Hibernating")
+    LOST = "lost", _("Lost")
+
+
+class ScoringRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
+    customers = models.PositiveIntegerField(_("customers scored"), default=0)
+    orders = models.PositiveIntegerField(_("orders read"), default=0)
+    currency = models.CharField(_("currency"), max_length=3)
+    # The models as fitted: {"purchases": {"model", "params", "standard_errors", "loglik"}, "spend": {...}}.
+    # Empty when the data could not identify them (then `note` says why and only RFM is scored).
+    fitted = models.JSONField(_("fitted models"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+    seconds = models.FloatField(_("seconds"), default=0)
+
+    class Meta:
+        verbose_name = _("scoring run")
+        verbose_name_plural = _("scoring runs")
+        ordering = ["-started_at"]
+        permissions = [("run_scoring", _("Can score customers"))]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class CustomerScore(models.Model):
+    """One row per customer who has bought, replaced by every run. Times are in weeks."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="score"
+    )
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="scores")
+    purchases = models.PositiveIntegerField(_("purchases"))
+    repeat_purchases = models.PositiveIntegerField(_("repeat purchases"))
+    first_purchase = models.DateTimeField(_("first purchase"))
+    last_purchase = models.DateTimeField(_("last purchase"))
+    weeks_observed = models.FloatField()
+    total_spend = models.DecimalField(_("total spend"), max_digits=18, decimal_places=4)
+    recency_score = models.PositiveSmallIntegerField(_("recency score"))
+    frequency_score = models.PositiveSmallIntegerField(_("frequency score"))
+    monetary_score = models.PositiveSmallIntegerField(_("monetary score"))
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices)
+    # Null when the run could not fit the models.
+    p_alive = models.FloatField(_("probability still active"), null=True)
+    churn_risk = models.FloatField(_("churn risk"), null=True)
+    expected_purchases_90d = models.FloatField(_("expected purchases in 90 days"), null=True)
+    expected_spend = models.DecimalField(
+        _("expected spend per purchase"), max_digits=18, decimal_places=4, null=True
+    )
+    clv = models.DecimalField(_("lifetime value (12 months)"), max_digits=18, decimal_places=4, null=True)
+    value_decile = models.PositiveSmallIntegerField(_("value decile"), null=True)
+
+    class Meta:
+        verbose_name = _("customer score")
+        verbose_name_plural = _("customer scores")
+        indexes = [
+            models.Index(fields=["segment", "-clv"], name="score_segment_clv"),
+            models.Index(fields=["-clv"], name="score_clv"),
+            models.Index(fields=["-churn_risk"], name="score_churn"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.segment} {self.rfm}"
+
+    @property
+    def rfm(self):
+        return f"{self.recency_score}{self.frequency_score}{self.monetary_score}"

@@ -1,0 +1,141 @@
+"""Scoring every customer: read the orders, summarise, fit, predict, store (`patron score`, the
+nightly job and the job after each import all call `customers_score`)."""
+
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.conf import settings
+from django.utils import timezone
+
+from patron import analytics
+from patron.accounts.permissions import require_perm
+from patron.scoring.models import CustomerScore, ScoringRun
+from patron.scoring.reading import orders_frame
+from patron.scoring.writing import scores_replace
+from patron.workspace.services import get_workspace
+
+PERIOD = "week"
+HORIZON_MONTHS = 12
+PURCHASE_WEEKS = 90 / 7
+STAGES = ("read", "summarise", "fit", "predict", "write")
+
+
+def customers_score(*, by=None, progress=None) -> ScoringRun:
+    """Score every customer who has bought. `by` is the user who asked (None: the scheduler).
+
+    `progress(stage)` is called as each of STAGES starts. When the data cannot identify the
+    models (too few repeat buyers, too short a history), RFM is still scored and the run's
+    note says why P(alive) and CLV are missing.
+    """
+    if by is not None:
+        require_perm(by, "scoring.run_scoring")
+    workspace = get_workspace()
+    started = time.perf_counter()
+    run = ScoringRun.objects.create(started_at=timezone.now(), currency=workspace.currency)
+    step = progress or (lambda stage: None)
+    try:
+        step("read")
+        orders = orders_frame()
+        run.orders = orders.height
+        if orders.height == 0:
+            CustomerScore.objects.all().delete()
+            return _finish(run, started, pl.DataFrame(), note="There are no orders to score.")
+        step("summarise")
+        zone = workspace.time_zone
+        today = datetime.now(ZoneInfo(zone)).date()
+        summary = analytics.summarise(orders, period=PERIOD, grain="day", tz=zone, observation_end=today)
+        step("fit")
+        purchases, spend, note = _fitted(summary, run)
+        step("predict")
+        scores = _scores(summary, purchases, spend, zone)
+        step("write")
+        scores_replace(scores.with_columns(run_id=pl.lit(run.pk)))
+        return _finish(run, started, scores, note=note)
+    except Exception as error:
+        run.status, run.note = ScoringRun.Status.FAILED, f"{type(error).__name__}: {error}"
+        run.finished_at, run.seconds = timezone.now(), time.perf_counter() - started
+        run.save()
+        raise
+
+
+def _fitted(summary, run):
+    """The purchase and spend models, or None each with the reason in the note."""
+    notes = []
+    purchases = spend = None
+    try:
+        purchases = analytics.BetaGeo().fit(summary)
+        run.fitted["purchases"] = _described("bgnbd", purchases)
+    except analytics.NotIdentified as error:
+        notes.append(str(error))
+    if purchases is not None:
+        try:
+            spend = analytics.GammaGamma().fit(summary)
+            run.fitted["spend"] = _described("gammagamma", spend)
+        except analytics.NotIdentified as error:
+            notes.append(str(error))
+    return purchases, spend, " ".join(notes)
+
+
+def _described(name, model):
+    return {
+        "model": name,
+        "params": model.params_,
+        "standard_errors": model.standard_errors_,
+        "loglik": model.loglik_,
+        "customers": model.customers_,
+    }
+
+
+def _scores(summary, purchases, spend, zone):
+    if purchases is not None:
+        table = analytics.score(
+            summary,
+            purchases,
+            spend,
+            period=PERIOD,
+            horizon=HORIZON_MONTHS,
+            discount=settings.PATRON_CLV_DISCOUNT,
+            purchases_within=PURCHASE_WEEKS,
+        )
+    else:
+        table = pl.concat([summary, analytics.rfm(summary)], how="horizontal")
+    missing = [
+        c
+        for c in ("p_alive", "expected_purchases", "expected_spend", "clv", "value_decile")
+        if c not in table.columns
+    ]
+    table = table.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
+    local = [
+        pl.col(c)
+        .dt.replace_time_zone(zone, ambiguous="earliest")
+        .dt.convert_time_zone("UTC")
+        .alias(f"{c}_purchase")
+        for c in ("first", "last")
+    ]
+    return table.select(
+        pl.col("customer").alias("customer_id"),
+        "purchases",
+        pl.col("x").alias("repeat_purchases"),
+        *local,
+        pl.col("T").alias("weeks_observed"),
+        "total_spend",
+        "recency_score",
+        "frequency_score",
+        "monetary_score",
+        "segment",
+        "p_alive",
+        (1 - pl.col("p_alive")).alias("churn_risk"),
+        pl.col("expected_purchases").alias("expected_purchases_90d"),
+        "expected_spend",
+        "clv",
+        "value_decile",
+    )
+
+
+def _finish(run, started, scores, *, note):
+    run.status, run.note, run.customers = ScoringRun.Status.DONE, note, scores.height
+    run.finished_at, run.seconds = timezone.now(), time.perf_counter() - started
+    run.save()
+    return run

@@ -1,0 +1,114 @@
+"""Scoring every customer from the database: what is stored, who may, and what is refused."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+
+from patron.conftest import with_token
+from patron.customers.tests.factories import make_customer
+from patron.demo.generator import generate_shop
+from patron.sales.models import Order
+from patron.sales.services import order_create
+from patron.scoring.models import CustomerScore, ScoringRun, Segment
+from patron.scoring.services import customers_score
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(somchai, thai_shop):
+    generate_shop("TH", 1000, seed=5)
+
+
+def buy(customer, by, when, total, status=Order.Status.COMPLETED):
+    return order_create(
+        customer=customer, placed_at=when, channel="store", total=Decimal(total), by=by, status=status
+    )
+
+
+def test_every_buyer_gets_every_score(shop, maria):
+    run = customers_score(by=maria)
+    buyers = Order.objects.filter(status=Order.Status.COMPLETED).values("customer").distinct().count()
+    assert run.status == ScoringRun.Status.DONE and run.note == ""
+    assert run.customers == CustomerScore.objects.count() == buyers
+    assert set(run.fitted) == {"purchases", "spend"}
+    assert run.fitted["purchases"]["model"] == "bgnbd" and run.fitted["purchases"]["loglik"] < 0
+    assert set(run.fitted["purchases"]["standard_errors"]) == {"r", "alpha", "a", "b"}
+    for score in CustomerScore.objects.all():
+        assert 0 <= score.p_alive <= 1 and score.churn_risk == pytest.approx(1 - score.p_alive)
+        assert score.clv >= 0 and 1 <= score.value_decile <= 10
+        assert score.segment in Segment.values
+        assert score.first_purchase <= score.last_purchase
+        assert score.purchases == score.repeat_purchases + 1
+    top = CustomerScore.objects.order_by("-clv").first()
+    assert top.value_decile == 1
+
+
+def test_returns_net_and_cancellations_do_not_count(somchai, maria, thai_shop):
+    ann, bo = make_customer(somchai, "nguyen_van_an"), make_customer(somchai, "juan")
+    start = datetime(2025, 1, 6, 3, tzinfo=UTC)  # 10:00 in Bangkok
+    for week in range(0, 40, 4):
+        buy(ann, somchai, start + timedelta(weeks=week), "100.00")
+    buy(ann, somchai, start + timedelta(weeks=8, hours=2), "30.00", Order.Status.RETURNED)  # same day
+    buy(ann, somchai, start + timedelta(weeks=9), "500.00", Order.Status.CANCELLED)
+    buy(bo, somchai, start, "80.00")
+    buy(bo, somchai, start + timedelta(weeks=2), "60.00")
+    customers_score(by=maria)
+    scored = CustomerScore.objects.get(customer=ann)
+    assert (scored.purchases, scored.repeat_purchases) == (10, 9)
+    assert scored.total_spend == Decimal("970.0000")
+    assert scored.first_purchase == start and scored.last_purchase == start + timedelta(weeks=36)
+
+
+def test_a_shop_without_repeat_buyers_gets_rfm_and_a_reason(somchai, maria, thai_shop):
+    for key in ("nguyen_van_an", "juan", "somsri"):
+        buy(make_customer(somchai, key), somchai, datetime(2025, 3, 1, tzinfo=UTC), "50.00")
+    run = customers_score(by=maria)
+    assert run.status == ScoringRun.Status.DONE and "No customer has bought twice" in run.note
+    assert run.fitted == {}
+    scores = list(CustomerScore.objects.all())
+    assert len(scores) == 3 and all(s.p_alive is None and s.clv is None for s in scores)
+    assert {s.segment for s in scores} <= set(Segment.values)
+
+
+def test_a_new_run_replaces_the_scores(shop, maria):
+    first = customers_score(by=maria)
+    second = customers_score(by=maria)
+    assert CustomerScore.objects.count() == second.customers == first.customers
+    assert set(CustomerScore.objects.values_list("run", flat=True)) == {second.pk}
+
+
+def test_only_who_may_score_can(shop, emre, maria):
+    with pytest.raises(PermissionDenied):
+        customers_score(by=emre)
+    assert not CustomerScore.objects.exists()
+
+
+def test_patron_score_reports_json(shop, maria, capsys):
+    call_command("score", "--json", "--as", "maria")
+    report = json.loads(capsys.readouterr().out)
+    assert report["customers"] == CustomerScore.objects.count() > 0
+    assert set(report["models"]["purchases"]["params"]) == {"r", "alpha", "a", "b"}
+
+
+def test_the_api_lists_scores_and_segments_for_an_analyst(client, shop, maria, emre):
+    customers_score(by=maria)
+    api = with_token(client, maria)
+    page = api.get("/api/scores", {"segment": "champions", "limit": 200}).json()
+    assert page["items"] and all(item["segment"] == "champions" for item in page["items"])
+    one = page["items"][0]
+    assert api.get(f"/api/scores/{one['customer']}").json()["rfm"] == one["rfm"]
+    risky = api.get("/api/scores", {"min_churn_risk": "0.5", "limit": 200}).json()["items"]
+    assert all(item["churn_risk"] >= 0.5 for item in risky)
+    segments = api.get("/api/segments").json()
+    assert sum(s["customers"] for s in segments) == CustomerScore.objects.count()
+    assert sum(s["revenue_share"] for s in segments) == pytest.approx(1.0)
+    runs = api.get("/api/scoring-runs").json()["items"]
+    assert runs[0]["fitted"]["spend"]["model"] == "gammagamma"
+    assert api.get("/api/scores", {"segment": "best"}).status_code == 422
+    assert api.post("/api/scoring-runs").status_code == 202
+    assert with_token(client, emre).post("/api/scoring-runs").status_code == 403  # the client is emre's now
