@@ -49,7 +49,7 @@ ROLE_GRANTS = {
         "organisations.add_organisationcontact",
         "organisations.change_organisationcontact",
     ],
-    ANALYST: ["scoring.run_scoring"],
+    ANALYST: [],
 }
 
 

@@ -29,12 +29,14 @@ from patron.organisations.models import Organisation, OrganisationContact
 from patron.organisations.services import organisation_create
 from patron.sales.models import Order
 from patron.sales.services import LineData, order_create, product_upsert
+from patron.scoring.services import customers_score
 
 pytestmark = pytest.mark.django_db
 
 ROLES = {"Admin": "somchai", "Marketer": "lan", "Service agent": "emre", "Analyst": "maria"}
 READ = {"Admin": 200, "Marketer": 200, "Service agent": 200, "Analyst": 200}
 MERGERS = {"Admin": 200, "Marketer": 200, "Service agent": 403, "Analyst": 403}
+SCORERS = {"Admin": 202, "Marketer": 202, "Service agent": 403, "Analyst": 403}
 
 EXPECTED = {
     ("GET", "/api/customers"): READ,
@@ -75,6 +77,11 @@ EXPECTED = {
     ("POST", "/api/duplicates/{pair_id}/dismiss"): MERGERS,
     ("GET", "/api/merges"): READ,
     ("POST", "/api/merges/{merge_id}/undo"): MERGERS,
+    ("GET", "/api/scores"): READ,
+    ("GET", "/api/scores/{customer_id}"): READ,
+    ("GET", "/api/segments"): READ,
+    ("GET", "/api/scoring-runs"): READ,
+    ("POST", "/api/scoring-runs"): SCORERS,
 }
 
 SKU = "TEA-JASMINE"
@@ -131,6 +138,7 @@ def world(somchai, thai_shop):
     interaction = interaction_log(by=somchai, customer=customer, channel="chat", direction="inbound")
     juan, juan_again = make_customer(somchai, "juan"), make_customer(somchai, display_name="Juan Cruz")
     merge = customer_merge(survivor=juan, merged=make_customer(somchai, display_name="J. Cruz"), by=somchai)
+    customers_score(by=somchai)
     return {
         "pair_id": make_pair(juan, juan_again).pk,
         "survivor_id": juan.pk,
