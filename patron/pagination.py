@@ -4,8 +4,10 @@ million rows, unlike OFFSET. Used by the web lists and the API alike."""
 import base64
 import binascii
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 
@@ -55,3 +57,36 @@ def keyset_page(queryset, *, cursor=None, limit=50):
         next=encode_cursor("<", items[-1].pk) if items and more_after else None,
         previous=encode_cursor(">", items[0].pk) if items and more_before else None,
     )
+
+
+def ranked_page(queryset, *, field, cursor=None, limit=50):
+    """One page of `queryset` by `field` descending, then primary key descending; rows where
+    `field` is null are left out. Forward only: the cursor carries the last row's value."""
+    queryset = queryset.filter(**{f"{field}__isnull": False})
+    if cursor:
+        value, pk = _decode_ranked(cursor)
+        queryset = queryset.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+    rows = list(queryset.order_by(f"-{field}", "-pk")[: limit + 1])
+    items = rows[:limit]
+    last = items[-1] if items else None
+    following = None
+    if len(rows) > limit:
+        value = last
+        for part in field.split("__"):
+            value = getattr(value, part)
+        following = base64.urlsafe_b64encode(f"{value}|{last.pk}".encode()).decode().rstrip("=")
+    return Page(items=items, next=following, previous=None)
+
+
+def _decode_ranked(cursor):
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, pk = text.rsplit("|", 1)
+        value, pk = Decimal(value), int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError, InvalidOperation) as exc:
+        raise ValidationError(
+            {"cursor": [_("This cursor is not valid: use the one a list gave you.")]}
+        ) from exc
+    if not value.is_finite() or pk < 0:
+        raise ValidationError({"cursor": [_("This cursor is not valid: use the one a list gave you.")]})
+    return value, pk

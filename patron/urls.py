@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisations/", include("patron.organisations.urls")),
     path("imports/", include("patron.imports.urls")),
     path("duplicates/", include("patron.duplicates.urls")),
+    path("value/", include("patron.scoring.urls")),
     path("account/", include("patron.accounts.urls")),
     path("workspace/", include("patron.workspace.urls")),
     path("admin/", admin.site.urls),

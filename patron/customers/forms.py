@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from patron.customers.models import Channel, Gender, Purpose, Tag
 from patron.customers.services import CustomerData
 from patron.interactions.models import Interaction
+from patron.scoring.models import Segment
 from patron.workspace.regions import TIME_ZONES
 
 
@@ -25,6 +26,31 @@ class CustomerFilterForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
     consent = forms.ChoiceField(label=_("Consent"), required=False)
+    segment = forms.ChoiceField(
+        label=_("Segment"), required=False, choices=[("", _("Any segment")), *Segment.choices]
+    )
+    churn = forms.ChoiceField(
+        label=_("Churn risk"),
+        required=False,
+        choices=[
+            ("", _("Any churn risk")),
+            ("high", _("High churn risk (at least 70%)")),
+            ("medium", _("Medium churn risk (30–70%)")),
+            ("low", _("Low churn risk (under 30%)")),
+        ],
+    )
+    min_clv = forms.DecimalField(
+        label=_("Lifetime value at least"), required=False, min_value=0, max_digits=18, decimal_places=4
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("Newest first")),
+            ("clv", _("Highest lifetime value first")),
+            ("churn", _("Highest churn risk first")),
+        ],
+    )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, countries=(), **kwargs):

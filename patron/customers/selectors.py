@@ -31,7 +31,22 @@ def customer_search(queryset, query):
     return queryset
 
 
-def customer_list(*, q=None, tag=None, country=None, consent=None, include_merged=False):
+CHURN_BANDS = {"high": (0.7, None), "medium": (0.3, 0.7), "low": (None, 0.3)}
+
+
+def customer_list(
+    *,
+    q=None,
+    tag=None,
+    country=None,
+    consent=None,
+    segment=None,
+    churn=None,
+    min_clv=None,
+    include_merged=False,
+):
+    """Customers matching every filter given. `segment` is a scoring segment, `churn` one of
+    CHURN_BANDS (churn risk = 1 - P(alive), from the last scoring), `min_clv` a lower bound."""
     customers = Customer.objects.all()
     if not include_merged:
         customers = customers.filter(merged_into__isnull=True)
@@ -48,6 +63,16 @@ def customer_list(*, q=None, tag=None, country=None, consent=None, include_merge
         customers = customers.filter(
             consents__channel=channel, consents__purpose=purpose, consents__granted=True
         )
+    if segment:
+        customers = customers.filter(score__segment=segment)
+    if churn:
+        low, high = CHURN_BANDS[churn]
+        if low is not None:
+            customers = customers.filter(score__churn_risk__gte=low)
+        if high is not None:
+            customers = customers.filter(score__churn_risk__lt=high)
+    if min_clv is not None:
+        customers = customers.filter(score__clv__gte=min_clv)
     return customers
 
 

@@ -35,6 +35,8 @@ class ScoringRun(models.Model):
     # The models as fitted: {"purchases": {"model", "params", "standard_errors", "loglik"}, "spend": {...}}.
     # Empty when the data could not identify them (then `note` says why and only RFM is scored).
     fitted = models.JSONField(_("fitted models"), default=dict)
+    # The model checks (see checks.py): tracking curve and calibration against holdout.
+    checks = models.JSONField(_("model checks"), default=dict)
     note = models.TextField(_("note"), blank=True)
     seconds = models.FloatField(_("seconds"), default=0)
 

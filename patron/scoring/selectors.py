@@ -1,6 +1,8 @@
 """Reads of scores shared by the pages, the API and the customer page."""
 
-from django.db.models import Count, Sum
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
 
 from patron.scoring.models import CustomerScore, ScoringRun, Segment
 
@@ -38,3 +40,60 @@ def segment_sizes():
         for row in rows
     ]
     return sorted(out, key=lambda row: row["revenue"], reverse=True)
+
+
+def rfm_grid():
+    """Rows of the R x F heatmap, best recency first: each cell's customers and revenue."""
+    cells = {
+        (row["recency_score"], row["frequency_score"]): row
+        for row in CustomerScore.objects.values("recency_score", "frequency_score").annotate(
+            customers=Count("pk"), revenue=Sum("total_spend")
+        )
+    }
+    most = max((cell["customers"] for cell in cells.values()), default=0) or 1
+    return [
+        {
+            "recency": r,
+            "cells": [
+                {
+                    "frequency": f,
+                    "customers": cells.get((r, f), {}).get("customers", 0),
+                    "revenue": cells.get((r, f), {}).get("revenue") or 0,
+                    "shade": round(cells.get((r, f), {}).get("customers", 0) / most, 2),
+                }
+                for f in range(1, 6)
+            ],
+        }
+        for r in range(5, 0, -1)
+    ]
+
+
+def clv_bands():
+    """Customers and total CLV per band of lifetime value: under 1, 1 to 10, 10 to 100, ..."""
+    bounds = [Decimal(10) ** k for k in range(0, 10)]
+    scored = CustomerScore.objects.exclude(clv=None)
+    aggregates = {}
+    lower = Decimal(0)
+    for i, upper in enumerate([*bounds, None]):
+        band = Q(clv__gte=lower) & (Q(clv__lt=upper) if upper is not None else Q())
+        aggregates[f"n{i}"] = Count("pk", filter=band)
+        aggregates[f"v{i}"] = Sum("clv", filter=band)
+        lower = upper
+    totals = scored.aggregate(**aggregates)
+    rows, lower = [], Decimal(0)
+    for i, upper in enumerate([*bounds, None]):
+        if totals[f"n{i}"]:
+            rows.append(
+                {"lower": lower, "upper": upper, "customers": totals[f"n{i}"], "clv": totals[f"v{i}"]}
+            )
+        lower = upper
+    return rows
+
+
+def valuable_at_risk(limit=25):
+    """Customers among the biggest spenders (monetary score 4 or 5) most likely to have left."""
+    return (
+        CustomerScore.objects.filter(monetary_score__gte=4, churn_risk__isnull=False)
+        .select_related("customer")
+        .order_by("-churn_risk", "-total_spend")[:limit]
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from patron import analytics
 from patron.accounts.permissions import require_perm
+from patron.scoring.checks import model_checks
 from patron.scoring.models import CustomerScore, ScoringRun
 from patron.scoring.reading import orders_frame
 from patron.scoring.writing import scores_replace
@@ -19,7 +20,7 @@ from patron.workspace.services import get_workspace
 PERIOD = "week"
 HORIZON_MONTHS = 12
 PURCHASE_WEEKS = 90 / 7
-STAGES = ("read", "summarise", "fit", "predict", "write")
+STAGES = ("read", "summarise", "fit", "predict", "write", "check")
 
 
 def customers_score(*, by=None, progress=None) -> ScoringRun:
@@ -52,6 +53,8 @@ def customers_score(*, by=None, progress=None) -> ScoringRun:
         scores = _scores(summary, purchases, spend, zone)
         step("write")
         scores_replace(scores.with_columns(run_id=pl.lit(run.pk)))
+        step("check")
+        run.checks = model_checks(orders, zone=zone, today=today)
         return _finish(run, started, scores, note=note)
     except Exception as error:
         run.status, run.note = ScoringRun.Status.FAILED, f"{type(error).__name__}: {error}"

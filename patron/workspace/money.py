@@ -1,9 +1,11 @@
 """Money: Decimal amounts with an ISO 4217 currency, rounded to the currency's minor units."""
 
+import copy
 import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 CURRENCY_CODES = sorted(code for code in list_currencies() if len(code) == 3 and code.isalpha())
@@ -69,9 +71,17 @@ class Money:
         return self.format()
 
 
-def format_money(amount, currency, locale="en"):
-    """The amount as a person of `locale` writes it: ฿1,234.50, 1.234.567 ₫, ₺1.234,50."""
-    return format_currency(Decimal(amount), currency, locale=babel_locale(locale), currency_digits=True)
+def format_money(amount, currency, locale="en", *, whole=False):
+    """The amount as a person of `locale` writes it: ฿1,234.50, 1.234.567 ₫, ₺1.234,50;
+    rounded to whole units with `whole` (an estimate: ฿4,200)."""
+    if not whole:
+        return format_currency(Decimal(amount), currency, locale=babel_locale(locale), currency_digits=True)
+    language = Locale.parse(babel_locale(locale))
+    pattern = copy.copy(language.currency_formats["standard"])
+    pattern.frac_prec = (0, 0)
+    return pattern.apply(
+        Decimal(amount).quantize(Decimal(1)), language, currency=currency, currency_digits=False
+    )
 
 
 def babel_locale(language_code):

@@ -2,7 +2,7 @@
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -41,6 +41,14 @@ def day(value):
 @register.filter
 def number(value):
     return format_decimal(value or 0, locale=_locale())
+
+
+@register.filter
+def percent(share):
+    """0.23 -> "23%" in the active language's way."""
+    if share is None:
+        return "—"
+    return format_percent(share, locale=_locale())
 
 
 @register.filter
@@ -84,3 +92,9 @@ def language_name(code):
         return Locale.parse(_locale()).languages.get(Locale.parse(code.replace("-", "_")).language, code)
     except (ValueError, UnknownLocaleError):
         return code
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template, None when missing."""
+    return (mapping or {}).get(key)

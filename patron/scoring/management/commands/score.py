@@ -15,6 +15,7 @@ LABELS = {
     "fit": "Fitting the models",
     "predict": "Predicting",
     "write": "Storing scores",
+    "check": "Checking the model against the holdout",
 }
 
 

@@ -1,0 +1,58 @@
+"""The value page in a real browser, as the Filipino analyst and the Vietnamese marketer use it."""
+
+import pytest
+
+from patron.demo.generator import generate_shop
+from patron.scoring.models import CustomerScore
+from patron.scoring.services import customers_score
+from patron.web.tests.browsing import log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def scored(staff, thai_shop):
+    staff("maria")
+    staff("lan")
+    generate_shop("TH", 1000, seed=5)
+    return customers_score(by=staff("somchai"))
+
+
+def test_analyst_reads_the_grid_segments_and_the_model_checks(page, live_server, scored, tmp_path):
+    log_in(page, live_server, "maria")
+    page.click("#nav-value")
+    page.wait_for_url(f"{live_server.url}/value/")
+    cells = page.locator("#rfm-grid td")
+    assert cells.count() == 25
+    assert sum(int(c.get_attribute("data-customers")) for c in cells.all()) == CustomerScore.objects.count()
+    page.wait_for_function("document.getElementById('clv-chart').dataset.drawn === 'true'")
+    assert page.locator("#score-now").count() == 0  # analysts read
+    segments = page.locator("#segments tbody tr")
+    assert segments.count() == CustomerScore.objects.values("segment").distinct().count()
+    first_at_risk = page.locator("#at-risk tbody a").first
+    name = first_at_risk.inner_text()
+    first_at_risk.click()
+    page.wait_for_selector("#value-h")
+    assert page.locator("h1").inner_text() == name
+    assert "likely still active" in page.locator(".reasons").inner_text()
+
+    page.goto(f"{live_server.url}/value/checks/")
+    page.wait_for_function("document.getElementById('tracking-chart').dataset.drawn === 'true'")
+    page.wait_for_function("document.getElementById('holdout-chart').dataset.drawn === 'true'")
+    assert page.locator("#params-purchases tbody tr").count() == 4
+    assert page.locator("#holdout tbody tr").count() == 8
+    page.screenshot(path=str(tmp_path / "checks.png"), full_page=True)
+
+
+def test_marketer_lists_champions_by_value_and_starts_a_scoring(page, live_server, scored):
+    log_in(page, live_server, "lan")
+    page.goto(f"{live_server.url}/value/")
+    page.click("#segments a:has-text('Champions')")
+    page.wait_for_url(f"{live_server.url}/customers/?segment=champions&sort=clv")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == min(50, CustomerScore.objects.filter(segment="champions").count())
+    assert page.locator("#results tbody tr td:has-text('Champions')").count() == rows.count()
+    page.goto(f"{live_server.url}/value/")
+    page.click("#score-now")
+    page.wait_for_url(f"{live_server.url}/value/")
+    assert "Scoring started" in page.locator(".messages").inner_text()
