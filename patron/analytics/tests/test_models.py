@@ -129,3 +129,21 @@ def test_predicting_needs_parameters_and_one_horizon():
         BetaGeo(BG).expected_purchases([1, 2], x=[1], t_x=[1], T=[2])
     with pytest.raises(BadInput, match="columns x, t_x and T"):
         BetaGeo().fit({"x": [1]})
+
+
+def test_bgnbd_refuses_a_dropout_that_is_the_same_for_everyone():
+    """With one dropout probability for all, a and b grow without bound (the likelihood keeps rising
+    towards the fixed-p limit): the fit says so rather than returning a = 1e8."""
+    rng = np.random.default_rng(0)
+    n, p = 5000, 0.15
+    rate, T = rng.gamma(1.0, 1 / 5.0, n), rng.uniform(50, 100, n)
+    x, t_x = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        t = rng.exponential(1 / rate[i])
+        while t <= T[i]:
+            x[i], t_x[i] = x[i] + 1, t
+            if rng.random() < p:
+                break
+            t += rng.exponential(1 / rate[i])
+    with pytest.raises(NotIdentified, match="ran off to a boundary"):
+        BetaGeo().fit(x=x, t_x=t_x, T=T)

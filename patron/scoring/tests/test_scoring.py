@@ -114,3 +114,29 @@ def test_the_api_lists_scores_and_segments_for_an_analyst(client, shop, lan, mar
     assert api.get("/api/scores", {"segment": "best"}).status_code == 422
     assert api.post("/api/scoring-runs").status_code == 403  # analysts read
     assert with_token(client, lan).post("/api/scoring-runs").status_code == 202  # the client is lan's now
+
+
+def test_an_import_that_adds_orders_scores_the_customers(somchai, thai_shop, tmp_path):
+    path = tmp_path / "orders.csv"
+    rows = ["order,customer_id,name,date,total"]
+    for i in range(60):
+        for k in range(1 + i % 4):
+            rows.append(
+                f"O{i}-{k},C{i},Customer {i},2025-{1 + (i + 3 * k) % 12:02d}-{1 + k * 7:02d},{100 + i * k}.00"
+            )
+    path.write_text("\n".join(rows) + "\n")
+    call_command("import", "orders", str(path), "--source", "shop", "--as", "somchai", "--json")
+    run = ScoringRun.objects.get()
+    assert run.status == ScoringRun.Status.DONE and run.orders == len(rows) - 1
+    assert CustomerScore.objects.count() == 60
+    call_command("import", "orders", str(path), "--source", "shop", "--as", "somchai", "--json")
+    assert ScoringRun.objects.count() == 1  # nothing new: no new scoring
+
+
+def test_scoring_runs_every_night_at_the_set_hour(settings):
+    from patron.scoring.jobs import score_customers_nightly
+
+    task = score_customers_nightly.task_class()
+    assert task.validate_datetime(datetime(2026, 11, 24, settings.PATRON_SCORING_HOUR, 0))
+    assert not task.validate_datetime(datetime(2026, 11, 24, settings.PATRON_SCORING_HOUR, 1))
+    assert not task.validate_datetime(datetime(2026, 11, 24, (settings.PATRON_SCORING_HOUR + 1) % 24, 0))

@@ -117,6 +117,7 @@ def test_firstrun_loads_the_demo_once_and_shows_the_admin_password_once(tmp_path
         run(["firstrun", "--customers", "50", "--json"], tmp_path).stdout.strip().splitlines()[-1]
     )
     assert first["demo_loaded"] and first["admin_created"] and len(first["admin_password"]) >= 12
+    assert first["customers_scored"] > 0
     again = json.loads(
         run(["firstrun", "--customers", "50", "--json"], tmp_path).stdout.strip().splitlines()[-1]
     )

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from patron.accounts.roles import ADMIN
 from patron.customers.models import Customer
+from patron.scoring.services import customers_score
 from patron.workspace.services import get_workspace
 
 DEMO_ADMIN = "admin"
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 country = "TH"
             call_command("demo", country=country, customers=options["customers"], seed=1, verbosity=0)
             summary["demo_loaded"] = True
+            summary["customers_scored"] = customers_score().customers
         users = get_user_model()
         if not users.objects.filter(username=DEMO_ADMIN).exists():
             password = secrets.token_urlsafe(12)
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary))
             return
         if summary["demo_loaded"]:
-            self.stdout.write("Loaded the demo shop.")
+            self.stdout.write(f"Loaded the demo shop and scored {summary['customers_scored']:,} customers.")
         if summary["admin_created"]:
             self.stdout.write(
                 f"Demo admin: username {DEMO_ADMIN}, password {summary['admin_password']} "
