@@ -57,6 +57,11 @@ def _lazy(source) -> pl.LazyFrame:
 
 
 def _as_datetime(frame: pl.LazyFrame, name: str) -> pl.Expr:
+    """The column as Datetime("us"); values that are not dates become null (refused later, counted).
+
+    Strings: YYYYMMDD when the first thousand values all have that form, else ISO dates or
+    times; ISO times with an offset are read as instants (UTC), those without as local times.
+    """
     dtype = frame.collect_schema()[name]
     column = pl.col(name)
     if dtype == pl.Date:
@@ -64,11 +69,12 @@ def _as_datetime(frame: pl.LazyFrame, name: str) -> pl.Expr:
     if isinstance(dtype, pl.Datetime):
         return column.cast(pl.Datetime("us", dtype.time_zone))
     if dtype.is_integer():
-        return column.cast(pl.String).str.strptime(pl.Datetime("us"), "%Y%m%d", strict=True)
+        return column.cast(pl.String).str.strptime(pl.Datetime("us"), "%Y%m%d", strict=False)
     if dtype == pl.String:
-        return (
-            pl.when(column.str.contains(r"^\d{8}$"))
-            .then(column.str.strptime(pl.Datetime("us"), "%Y%m%d", strict=False))
-            .otherwise(column.str.to_datetime(time_unit="us", strict=False))
-        )
+        sample = frame.select(column.drop_nulls().head(1000)).collect().to_series()
+        if sample.len() and sample.str.contains(r"^\d{8}$").all():
+            return column.str.strptime(pl.Datetime("us"), "%Y%m%d", strict=False)
+        if sample.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$").any():
+            return column.str.to_datetime(time_unit="us", time_zone="UTC", strict=False)
+        return column.str.to_datetime(time_unit="us", strict=False)
     raise BadInput(f"Column {name!r} holds {dtype}, not dates or times.")

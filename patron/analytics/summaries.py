@@ -18,6 +18,9 @@ from patron.analytics.frames import BadInput, transactions_frame
 from patron.analytics.periods import Clock, Cutoff, cutoff
 
 ENGINES = ("polars", "duckdb", "spark")
+# An occasion's net is compared with zero at this many decimals, so that 0.10 + 0.20 - 0.30
+# counts as cancelled whatever order an engine adds in.
+NET_DIGITS = 6
 RETURNS = ("net", "exclude")
 
 
@@ -83,6 +86,23 @@ def summarise(
     else:
         result = polars_summary(frame.lazy(), plan)
     return result.rename({"customer": customer}) if customer != "customer" else result
+
+
+def summary_dtypes(plan: Plan) -> dict:
+    """The types of a summary's columns after the customer's, as every engine returns them."""
+    dtypes = {
+        "x": pl.Int64,
+        "t_x": pl.Float64,
+        "T": pl.Float64,
+        "first": pl.Datetime("us"),
+        "last": pl.Datetime("us"),
+        "purchases": pl.Int64,
+        "total_spend": pl.Float64,
+        "mean_spend": pl.Float64,
+    }
+    if plan.calibration_end is not None:
+        dtypes |= {"x_holdout": pl.Int64, "spend_holdout": pl.Float64, "duration_holdout": pl.Float64}
+    return dtypes
 
 
 def purchase_occasions(
@@ -183,7 +203,8 @@ def _occasions(rows: pl.LazyFrame, plan: Plan) -> pl.LazyFrame:
         first=pl.col("time").min(),
         last=pl.col("time").max(),
     )
-    kept = (pl.col("spend") > 0) | ((pl.col("spend") == 0) & ~pl.col("returned"))
+    net = pl.col("spend").round(NET_DIGITS)
+    kept = (net > 0) | ((net == 0) & ~pl.col("returned"))
     return occasions.filter(kept).drop("returned")
 
 

@@ -180,3 +180,40 @@ def test_no_rows_and_unreadable_files_are_refused(tmp_path, orders):
         summarise(tmp_path / "missing.csv")
     with pytest.raises(BadInput, match="Cannot read transactions from a list"):
         summarise([1, 2])
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+@pytest.mark.parametrize("amounts", [[0.10, 0.20, -0.30], [-0.30, 0.10, 0.20]])
+def test_returns_that_cancel_a_day_cancel_it_whatever_the_rounding(engine, amounts):
+    frame = pl.DataFrame(
+        {
+            "customer": ["a"] * 4,
+            "time": [
+                datetime(2024, 1, 1, 9),
+                datetime(2024, 1, 1, 10),
+                datetime(2024, 1, 1, 11),
+                datetime(2024, 1, 5),
+            ],
+            "amount": [*amounts, 5.0],
+        }
+    )
+    row = summarise(frame, period="day", engine=engine).row(0, named=True)
+    assert (row["purchases"], row["total_spend"]) == (1, 5.0)
+
+
+def test_iso_times_with_offsets_are_instants():
+    frame = pl.DataFrame(
+        {
+            "customer": [1, 1],
+            "time": ["2024-01-01T23:30:00+07:00", "2024-01-01T17:30:00Z"],  # the 1st and the 2nd in Bangkok
+            "amount": [1.0, 2.0],
+        }
+    )
+    assert summarise(frame, period="day", tz="Asia/Bangkok").row(0, named=True)["x"] == 1
+    assert summarise(frame, period="day").row(0, named=True)["x"] == 0  # both on the 1st in UTC
+
+
+def test_impossible_dates_are_counted_not_crashed():
+    frame = pl.DataFrame({"customer": [1, 1], "time": [19970231, 19970301], "amount": [1.0, 1.0]})
+    with pytest.raises(BadInput, match="1 rows whose time is not a date"):
+        summarise(frame)
