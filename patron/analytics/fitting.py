@@ -122,7 +122,7 @@ def maximise(negloglik, gradient, start, names) -> Fit:
     result = optimize.minimize(
         f,
         theta0,
-        jac=jac,
+        jac=jac or "3-point",  # central differences: the optimum to the printed precision
         method="L-BFGS-B",
         bounds=[LOG_BOUNDS] * len(theta0),
         options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 5000},
