@@ -101,6 +101,19 @@ class Fit:
     iterations: int
 
 
+def starting(start, names, default):
+    """Start values from a dict of parameters when it names each one with a positive number."""
+    if not start:
+        return default
+    try:
+        values = tuple(float(start[name]) for name in names)
+    except (KeyError, TypeError, ValueError):
+        raise BadInput(f"A start needs a positive number for each of {', '.join(names)}.") from None
+    if not all(np.isfinite(v) and v > 0 for v in values):
+        raise BadInput(f"A start needs a positive number for each of {', '.join(names)}.")
+    return values
+
+
 def maximise(negloglik, gradient, start, names) -> Fit:
     """Minimise `negloglik(params)` over positive params; `gradient` may be None (numeric)."""
 

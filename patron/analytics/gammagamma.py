@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from patron.analytics.fitting import NotIdentified, maximise
+from patron.analytics.fitting import NotIdentified, maximise, starting
 from patron.analytics.frames import BadInput
 
 CORRELATION_WARNING = 0.3
@@ -52,7 +52,7 @@ class GammaGamma:
             return "GammaGamma()"
         return f"GammaGamma({', '.join(f'{k}={v:.4g}' for k, v in self.params_.items())})"
 
-    def fit(self, data=None, *, x=None, mean_spend=None):
+    def fit(self, data=None, *, x=None, mean_spend=None, start=None):
         x, m = spend_arrays(data, x, mean_spend)
         if np.isnan(x).any() or np.isnan(m).any():
             raise BadInput("Some frequencies or mean spends are missing.")
@@ -76,7 +76,7 @@ class GammaGamma:
                 SpendCorrelationWarning,
                 stacklevel=2,
             )
-        fit = maximise(*_negloglik(x, m), self.start, self.names)
+        fit = maximise(*_negloglik(x, m), starting(start, self.names, self.start), self.names)
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors
         self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, len(x)
         return self

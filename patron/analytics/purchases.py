@@ -3,7 +3,7 @@
 import numpy as np
 import polars as pl
 
-from patron.analytics.fitting import Fit, Histories, maximise, require_identified
+from patron.analytics.fitting import Fit, Histories, maximise, require_identified, starting
 from patron.analytics.frames import BadInput
 
 
@@ -44,14 +44,16 @@ class PurchaseModel:
             return f"{type(self).__name__}()"
         return f"{type(self).__name__}({', '.join(f'{k}={v:.4g}' for k, v in self.params_.items())})"
 
-    def fit(self, data=None, *, x=None, t_x=None, T=None):
+    def fit(self, data=None, *, x=None, t_x=None, T=None, start=None):
+        """Fit by maximum likelihood; `start` (a dict of parameters, say last night's fit)
+        saves iterations when it is near the optimum."""
         h = Histories.of(*history_arrays(data, x, t_x, T))
         require_identified(h)
         terms = self._terms(h)
         fit: Fit = maximise(
             lambda p: -terms.loglik(p),
             None if terms.gradient is None else lambda p: -terms.gradient(p),
-            self.start,
+            starting(start, self.names, self.start),
             self.names,
         )
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors

@@ -13,7 +13,7 @@ LEAST_WEEKS = 24
 MOST_FREQUENCY = 7
 
 
-def model_checks(orders: pl.DataFrame, *, zone, today) -> dict:
+def model_checks(orders: pl.DataFrame, *, zone, today, start=None) -> dict:
     """Tracking curve and calibration-vs-holdout table, or a note saying why there are none."""
     first = orders["time"].min().astimezone(ZoneInfo(zone)).date()
     weeks = (today - first).days / 7
@@ -23,7 +23,7 @@ def model_checks(orders: pl.DataFrame, *, zone, today) -> dict:
     window = {"period": "week", "grain": "day", "tz": zone, "observation_end": today}
     summary = analytics.summarise(orders, calibration_end=calibration_end, **window)
     try:
-        model = analytics.BetaGeo().fit(summary)
+        model = analytics.BetaGeo().fit(summary, start=start)
     except analytics.NotIdentified as error:
         return {"note": str(error)}
     curve = analytics.tracking_curve(model, orders, calibration_end=calibration_end, **window)

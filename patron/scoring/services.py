@@ -54,7 +54,7 @@ def customers_score(*, by=None, progress=None) -> ScoringRun:
         step("write")
         scores_replace(scores.with_columns(run_id=pl.lit(run.pk)))
         step("check")
-        run.checks = model_checks(orders, zone=zone, today=today)
+        run.checks = model_checks(orders, zone=zone, today=today, start=purchases and purchases.params_)
         return _finish(run, started, scores, note=note)
     except Exception as error:
         run.status, run.note = ScoringRun.Status.FAILED, f"{type(error).__name__}: {error}"
@@ -64,21 +64,29 @@ def customers_score(*, by=None, progress=None) -> ScoringRun:
 
 
 def _fitted(summary, run):
-    """The purchase and spend models, or None each with the reason in the note."""
+    """The purchase and spend models, or None each with the reason in the note. Each fit
+    starts from the last run's parameters, which are usually close."""
     notes = []
     purchases = spend = None
+    last = ScoringRun.objects.filter(status=ScoringRun.Status.DONE).exclude(pk=run.pk).first()
+    before = last.fitted if last else {}
     try:
-        purchases = analytics.BetaGeo().fit(summary)
+        purchases = analytics.BetaGeo().fit(summary, start=_params(before, "purchases", "bgnbd"))
         run.fitted["purchases"] = _described("bgnbd", purchases)
     except analytics.NotIdentified as error:
         notes.append(str(error))
     if purchases is not None:
         try:
-            spend = analytics.GammaGamma().fit(summary)
+            spend = analytics.GammaGamma().fit(summary, start=_params(before, "spend", "gammagamma"))
             run.fitted["spend"] = _described("gammagamma", spend)
         except analytics.NotIdentified as error:
             notes.append(str(error))
     return purchases, spend, " ".join(notes)
+
+
+def _params(fitted, role, model):
+    described = fitted.get(role) or {}
+    return described.get("params") if described.get("model") == model else None
 
 
 def _described(name, model):

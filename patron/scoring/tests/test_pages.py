@@ -138,3 +138,33 @@ def test_reasons_speak_the_users_language():
     with translation.override("th"):
         thai = reasons()
     assert thai != reasons() and "฿4,200" in thai[3]
+
+
+def test_the_value_page_and_its_checks_tab(client, scored):
+    client.force_login(scored)
+    page = client.get("/value/")
+    assert page.status_code == 200
+    grid = page.context["grid"]
+    assert sum(cell["customers"] for row in grid for cell in row["cells"]) == CustomerScore.objects.count()
+    assert [row["recency"] for row in grid] == [5, 4, 3, 2, 1]
+    assert (
+        sum(band["customers"] for band in page.context["bands"])
+        == CustomerScore.objects.exclude(clv=None).count()
+    )
+    assert all(s.monetary_score >= 4 for s in page.context["at_risk"])
+    risks = [s.churn_risk for s in page.context["at_risk"]]
+    assert risks == sorted(risks, reverse=True)
+    checks = client.get("/value/checks/")
+    assert checks.status_code == 200
+    tracking = checks.context["tracking_chart"]
+    assert len(tracking["labels"]) == len(tracking["series"][0]["data"]) == len(tracking["series"][1]["data"])
+    assert len(checks.context["holdout_chart"]["labels"]) == 8
+
+
+def test_value_pages_need_the_permission(client, somchai, thai_shop):
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user("nobody", password="x" * 12)
+    client.force_login(nobody)
+    assert client.get("/value/").status_code == 403
+    assert client.post("/value/score/").status_code == 403

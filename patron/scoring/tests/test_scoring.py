@@ -140,3 +140,23 @@ def test_scoring_runs_every_night_at_the_set_hour(settings):
     assert task.validate_datetime(datetime(2026, 11, 24, settings.PATRON_SCORING_HOUR, 0))
     assert not task.validate_datetime(datetime(2026, 11, 24, settings.PATRON_SCORING_HOUR, 1))
     assert not task.validate_datetime(datetime(2026, 11, 24, (settings.PATRON_SCORING_HOUR + 1) % 24, 0))
+
+
+def test_replacing_the_scores_keeps_the_tables_indexes_and_keys(shop, lan):
+    from django.db import connection
+
+    customers_score(by=lan)
+    customers_score(by=lan)
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, CustomerScore._meta.db_table)
+    names = set(constraints)
+    assert {"score_segment_clv", "score_clv", "score_churn"} <= names
+    foreign = {tuple(c["foreign_key"]) for c in constraints.values() if c["foreign_key"]}
+    assert {("customers_customer", "id"), ("scoring_scoringrun", "id")} <= foreign
+
+
+def test_a_fit_starts_from_the_last_runs_parameters(shop, lan):
+    first = customers_score(by=lan)
+    second = customers_score(by=lan)
+    for role in ("purchases", "spend"):
+        assert second.fitted[role]["params"] == pytest.approx(first.fitted[role]["params"], rel=1e-4)

@@ -34,7 +34,7 @@ def test_analyst_reads_the_grid_segments_and_the_model_checks(page, live_server,
     first_at_risk.click()
     page.wait_for_selector("#value-h")
     assert page.locator("h1").inner_text() == name
-    assert "likely still active" in page.locator(".reasons").inner_text()
+    assert "ang tsansang aktibo pa" in page.locator(".reasons").inner_text()  # maria reads Filipino
 
     page.goto(f"{live_server.url}/value/checks/")
     page.wait_for_function("document.getElementById('tracking-chart').dataset.drawn === 'true'")
@@ -47,12 +47,13 @@ def test_analyst_reads_the_grid_segments_and_the_model_checks(page, live_server,
 def test_marketer_lists_champions_by_value_and_starts_a_scoring(page, live_server, scored):
     log_in(page, live_server, "lan")
     page.goto(f"{live_server.url}/value/")
-    page.click("#segments a:has-text('Champions')")
+    page.click("#segments a[href*='segment=champions']")
     page.wait_for_url(f"{live_server.url}/customers/?segment=champions&sort=clv")
     rows = page.locator("#results tbody tr")
     assert rows.count() == min(50, CustomerScore.objects.filter(segment="champions").count())
-    assert page.locator("#results tbody tr td:has-text('Champions')").count() == rows.count()
+    assert page.locator("#results tbody tr .segment-champions").count() == rows.count()
+    assert "Khách hàng xuất sắc" in page.locator("#results").inner_text()  # lan reads Vietnamese
     page.goto(f"{live_server.url}/value/")
     page.click("#score-now")
     page.wait_for_url(f"{live_server.url}/value/")
-    assert "Scoring started" in page.locator(".messages").inner_text()
+    assert "Đã bắt đầu chấm điểm" in page.locator(".messages").inner_text()
