@@ -481,6 +481,7 @@ def _email(rnd, given, family, cid):
 
 def customer_chunk(task):
     """COPY text for customers first..last-1, with their e-mails and phones."""
+    from patron.customers.identity import email_match_key
     from patron.customers.phones import national_digits
     from patron.customers.services import build_display_name, search_text_for
 
@@ -537,7 +538,8 @@ def customer_chunk(task):
         for i, address in enumerate(addresses):
             if address.casefold() not in seen:
                 seen.add(address.casefold())
-                emails.append(f"{cid}\t{address}\t{address.casefold()}\t{'t' if i == 0 else 'f'}\n")
+                key, primary = email_match_key(address), "t" if i == 0 else "f"
+                emails.append(f"{cid}\t{address}\t{address.casefold()}\t{key}\t{primary}\n")
         for i, e164 in enumerate(numbers):
             raw = national_digits(e164) if rnd.random() < 0.5 else e164
             phones.append(f"{cid}\t{e164}\t{raw}\t{'t' if i == 0 else 'f'}\n")
@@ -551,7 +553,7 @@ def order_chunk(task):
     placed_s, created_s = _ts_array(placed), _ts_array(created)
     amounts = [f"{c // 100}.{c % 100:02d}" for c in cents.tolist()]
     lines = [
-        f"{i}\t{c}\tbench\t\t{p}+00\t{statuses[s]}\t{channels[h]}\tTHB\t{a}\t{a}\t1\t{t}+00\n"
+        f"{i}\t{c}\tbench\t\t\t{p}+00\t{statuses[s]}\t{channels[h]}\tTHB\t{a}\t{a}\t1\t{t}+00\n"
         for i, c, p, t, s, h, a in zip(
             range(first, first + len(cid)),
             cid.tolist(),
@@ -768,7 +770,7 @@ def load(args, url, now_us):
         _copy(
             conn,
             "customers_customeremail",
-            ["customer_id", "address", "normalised", "is_primary"],
+            ["customer_id", "address", "normalised", "match_key", "is_primary"],
             emails,
             timings,
         )
@@ -808,6 +810,7 @@ def load(args, url, now_us):
             "customer_id",
             "source",
             "external_id",
+            "fingerprint",
             "placed_at",
             "status",
             "channel",
