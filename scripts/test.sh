@@ -29,6 +29,9 @@ echo "== lint"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
 
+# The Spark engine's test runs Spark in local mode, which needs Java 17.
+command -v java >/dev/null || apt_install openjdk-17-jre-headless
+
 echo "== tests on SQLite"
 "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider
 
