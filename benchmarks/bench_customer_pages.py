@@ -383,6 +383,15 @@ class Cluster:
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def finish(self, keep):
+        """Remove the cluster, or with `keep` leave it running and say how to remove it."""
+        if not keep:
+            self.remove()
+            return
+        print(f"\nThe cluster is still running: DATABASE_URL={self.url}")
+        print(f"Stop and remove it: runuser -u postgres -- {PG_BIN}/pg_ctl -D {self.datadir} stop; ", end="")
+        print(f"rm -rf {self.root}")
+
 
 def raise_priority(pid):
     """nice -10 for `pid`, and for its session's autogroup: with autogroups (Linux's default for
@@ -572,6 +581,39 @@ def order_chunk(task):
 # Loading.
 # ----------------------------------------------------------------------------------------
 
+CUSTOMER_COLUMNS = [
+    "id",
+    "display_name",
+    "given_name",
+    "family_name",
+    "country",
+    "locale",
+    "time_zone",
+    "birthday",
+    "gender",
+    "attributes",
+    "merged_into_id",
+    "search_text",
+    "created_at",
+    "updated_at",
+]
+ORDER_COLUMNS = [
+    "id",
+    "customer_id",
+    "source",
+    "external_id",
+    "fingerprint",
+    "placed_at",
+    "status",
+    "channel",
+    "currency",
+    "total",
+    "total_base",
+    "exchange_rate",
+    "created_at",
+]
+
+# Tables the load fills (their indexes and keys are dropped and rebuilt around it).
 LOADED_TABLES = [
     "customers_customer",
     "customers_customeremail",
@@ -669,6 +711,29 @@ class Timings:
         print(f"  {'all, wall clock':<28}{'':>12}{'':>42}{total:>9.1f}")
 
 
+def restore_all(conn, schema, tables, sequenced, timings):
+    """Put back exactly what migrate made (indexes, then foreign keys), check it is all there,
+    move the id sequences of `sequenced` past the loaded ids, and commit."""
+    print("Rebuilding indexes and constraints…", flush=True)
+    with conn.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute("SET max_parallel_maintenance_workers = 2")
+    for foreign_keys in (False, True):
+        for table in tables:
+            t = time.perf_counter()
+            restore_secondary(conn, schema, table, foreign_keys=foreign_keys)
+            timings.add(table, "fks" if foreign_keys else "indexes", time.perf_counter() - t)
+    with conn.cursor() as cur:
+        if capture_schema(cur) != schema:
+            raise RuntimeError("The rebuilt indexes and constraints differ from those migrate made.")
+        for table in sequenced:
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
+            )
+    conn.commit()
+    conn.autocommit = True
+
+
 def _copy(conn, table, columns, chunks, timings):
     started, rows = time.perf_counter(), 0
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -750,23 +815,7 @@ def load(args, url, now_us):
                 phones.append(p)
                 yield c
 
-        customer_columns = [
-            "id",
-            "display_name",
-            "given_name",
-            "family_name",
-            "country",
-            "locale",
-            "time_zone",
-            "birthday",
-            "gender",
-            "attributes",
-            "merged_into_id",
-            "search_text",
-            "created_at",
-            "updated_at",
-        ]
-        _copy(conn, "customers_customer", customer_columns, customers(), timings)
+        _copy(conn, "customers_customer", CUSTOMER_COLUMNS, customers(), timings)
         _copy(
             conn,
             "customers_customeremail",
@@ -805,22 +854,7 @@ def load(args, url, now_us):
             + (channel[a : a + size], cents[a : a + size])
             for a in range(0, len(cid), size)
         )
-        order_columns = [
-            "id",
-            "customer_id",
-            "source",
-            "external_id",
-            "fingerprint",
-            "placed_at",
-            "status",
-            "channel",
-            "currency",
-            "total",
-            "total_base",
-            "exchange_rate",
-            "created_at",
-        ]
-        _copy(conn, "sales_order", order_columns, pool.imap(order_chunk, order_tasks), timings)
+        _copy(conn, "sales_order", ORDER_COLUMNS, pool.imap(order_chunk, order_tasks), timings)
 
     # Order lines for 5% of orders and for every order of the heavy customers.
     order_ids = np.arange(1, len(cid) + 1)
@@ -977,28 +1011,9 @@ def load(args, url, now_us):
     )
     del rows
 
-    # Put back exactly what migrate made, then check it is all there.
-    print("Rebuilding indexes and constraints…", flush=True)
-    with conn.cursor() as cur:
-        cur.execute("SET maintenance_work_mem = '1GB'")
-        cur.execute("SET max_parallel_maintenance_workers = 2")
-    for table in LOADED_TABLES:
-        t = time.perf_counter()
-        restore_secondary(conn, schema, table, foreign_keys=False)
-        timings.add(table, "indexes", time.perf_counter() - t)
-    for table in LOADED_TABLES:
-        t = time.perf_counter()
-        restore_secondary(conn, schema, table, foreign_keys=True)
-        timings.add(table, "fks", time.perf_counter() - t)
-    with conn.cursor() as cur:
-        if capture_schema(cur) != schema:
-            raise RuntimeError("The rebuilt indexes and constraints differ from those migrate made.")
-        for table in ("customers_customer", "sales_order", "customers_consentevent"):
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
-            )
-    conn.commit()
-    conn.autocommit = True
+    restore_all(
+        conn, schema, LOADED_TABLES, ("customers_customer", "sales_order", "customers_consentevent"), timings
+    )
     with conn.cursor() as cur:
         for table in LOADED_TABLES:
             t = time.perf_counter()
@@ -1436,15 +1451,8 @@ def main():
         ok = measure(args, heavy_ids)
         connections.close_all()
     finally:
-        if cluster and args.keep:
-            print(f"\nThe cluster is still running: DATABASE_URL={cluster.url}")
-            print(
-                f"Stop and remove it: runuser -u postgres -- {PG_BIN}/pg_ctl -D {cluster.datadir} stop; ",
-                end="",
-            )
-            print(f"rm -rf {cluster.root}")
-        elif cluster:
-            cluster.remove()
+        if cluster:
+            cluster.finish(args.keep)
         shutil.rmtree(data_dir, ignore_errors=True)
     sys.exit(0 if ok else 1)
 
