@@ -114,12 +114,17 @@ def starting(start, names, default):
     return values
 
 
-def maximise(negloglik, gradient, start, names) -> Fit:
-    """Minimise `negloglik(params)` over positive params; `gradient` may be None (numeric)."""
+def maximise(negloglik, gradient, start, names, *, customers) -> Fit:
+    """Minimise `negloglik(params)` over positive params; `gradient` may be None (numeric).
+
+    The optimiser sees the mean over `customers`: a sum over millions has gradients so large
+    that a first step would leap to the bounds and stop there, looking converged.
+    """
+    scale = 1.0 / customers
 
     def f(theta):
         with np.errstate(all="ignore"):
-            value = negloglik(np.exp(theta))
+            value = negloglik(np.exp(theta)) * scale
         return value if np.isfinite(value) else 1e300
 
     jac = None
@@ -128,7 +133,7 @@ def maximise(negloglik, gradient, start, names) -> Fit:
         def jac(theta):
             p = np.exp(theta)
             with np.errstate(all="ignore"):
-                g = gradient(p) * p
+                g = gradient(p) * p * scale
             return np.where(np.isfinite(g), g, 0.0)
 
     theta0 = np.log(np.asarray(start, dtype=np.float64))
@@ -138,10 +143,16 @@ def maximise(negloglik, gradient, start, names) -> Fit:
         jac=jac or "3-point",  # central differences: the optimum to the printed precision
         method="L-BFGS-B",
         bounds=[LOG_BOUNDS] * len(theta0),
-        options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 5000},
+        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000},
     )
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun) or result.fun >= 1e300:
         raise NotIdentified("The likelihood could not be maximised: the data do not identify the model.")
+    steepest = np.max(np.abs(jac(result.x) if jac else optimize.approx_fprime(result.x, f, 1e-7)))
+    if steepest > 1e-3 or result.fun > f(theta0):
+        raise NotIdentified(
+            f"The fit did not converge (slope {steepest:.2g} where it stopped): "
+            "the data do not identify the model."
+        )
     params = np.exp(result.x)
     hessian = _hessian(negloglik, gradient, params)
     try:
@@ -161,7 +172,7 @@ def maximise(negloglik, gradient, start, names) -> Fit:
         params=dict(zip(names, params.tolist(), strict=True)),
         standard_errors=dict(zip(names, np.sqrt(variances).tolist(), strict=True)),
         covariance=covariance,
-        loglik=-float(result.fun),
+        loglik=-float(result.fun) * customers,
         converged=bool(result.success),
         iterations=int(result.nit),
     )

@@ -76,7 +76,9 @@ class GammaGamma:
                 SpendCorrelationWarning,
                 stacklevel=2,
             )
-        fit = maximise(*_negloglik(x, m), starting(start, self.names, self.start), self.names)
+        fit = maximise(
+            *_negloglik(x, m), starting(start, self.names, self.start), self.names, customers=len(x)
+        )
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors
         self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, len(x)
         return self

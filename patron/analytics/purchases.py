@@ -55,6 +55,7 @@ class PurchaseModel:
             None if terms.gradient is None else lambda p: -terms.gradient(p),
             starting(start, self.names, self.start),
             self.names,
+            customers=h.customers,
         )
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors
         self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, h.customers

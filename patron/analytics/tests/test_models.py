@@ -147,3 +147,15 @@ def test_bgnbd_refuses_a_dropout_that_is_the_same_for_everyone():
             t += rng.exponential(1 / rate[i])
     with pytest.raises(NotIdentified, match="ran off to a boundary"):
         BetaGeo().fit(x=x, t_x=t_x, T=T)
+
+
+def test_a_large_sum_does_not_throw_the_first_step_to_the_bounds():
+    """Summed over many customers the gradient was so steep that L-BFGS-B's first step hit the
+    bounds and stopped there, returning the start values as if fitted."""
+    from patron.analytics import simulate
+
+    truth = {"r": 2.0, "alpha": 2.0, "s": 0.7, "beta": 2.0}
+    data = simulate.summary(30_000, ParetoNBD(truth), window=100, births=10, seed=3)
+    model = ParetoNBD().fit(data)
+    for name, value in truth.items():
+        assert abs(model.params_[name] - value) < 4 * model.standard_errors_[name], name
