@@ -18,10 +18,14 @@ class BetaGeo(PurchaseModel):
 
     @staticmethod
     def _terms(h):
-        """Log-likelihood and gradient over distinct histories, weighted by their counts."""
+        """Log-likelihood and gradient over distinct histories, weighted by their counts. Terms
+        in x alone (the gamma functions) are computed once per distinct x and weighted by its
+        customers: a few dozen values instead of one per history."""
         x, t_x, T, c = h.x, h.t_x, h.T, h.count
         repeat = x > 0
         n = c.sum()
+        xs, at = np.unique(x, return_inverse=True)
+        per_x = np.bincount(at, weights=c)
 
         def parts(p):
             r, alpha, a, b = p
@@ -29,27 +33,32 @@ class BetaGeo(PurchaseModel):
             log_ar = np.log(alpha + t_x)
             a3 = -(r + x) * log_at
             with np.errstate(divide="ignore", invalid="ignore"):
-                a4 = np.where(repeat, np.log(a) - np.log(b + x - 1) - (r + x) * log_ar, -np.inf)
+                a4 = np.where(repeat, np.log(a) - np.log(b + xs - 1)[at] - (r + x) * log_ar, -np.inf)
             last = np.logaddexp(a3, a4)
             return r, alpha, a, b, log_at, log_ar, a3, a4, last
 
         def loglik(p):
             r, alpha, a, b, *_, last = parts(p)
-            a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-            a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-            return float(c @ (a1 + a2 + last))
+            in_x = gammaln(r + xs) + gammaln(b + xs) - gammaln(a + b + xs)
+            constant = -gammaln(r) + r * np.log(alpha) + gammaln(a + b) - gammaln(b)
+            return float(per_x @ in_x + n * constant + c @ last)
 
         def gradient(p):
             r, alpha, a, b, log_at, log_ar, a3, a4, last = parts(p)
             w3 = np.exp(a3 - last)
             w4 = np.where(repeat, np.exp(a4 - last), 0.0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                inv_bx = np.where(repeat, 1.0 / (b + x - 1), 0.0)
-            d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_at - w4 * log_ar
-            d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + t_x)
-            d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
-            d_b = digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x) - w4 * inv_bx
-            return np.array([c @ d_r, c @ d_alpha, c @ d_a, c @ d_b])
+                inv_bx = np.where(repeat, (1.0 / (b + xs - 1))[at], 0.0)
+            cw3, cw4 = c * w3, c * w4
+            d_r = per_x @ digamma(r + xs) + n * (np.log(alpha) - digamma(r)) - cw3 @ log_at - cw4 @ log_ar
+            d_alpha = n * r / alpha - cw3 @ ((r + x) / (alpha + T)) - cw4 @ ((r + x) / (alpha + t_x))
+            d_a = n * digamma(a + b) - per_x @ digamma(a + b + xs) + cw4.sum() / a
+            d_b = (
+                n * (digamma(a + b) - digamma(b))
+                + per_x @ (digamma(b + xs) - digamma(a + b + xs))
+                - cw4 @ inv_bx
+            )
+            return np.array([d_r, d_alpha, d_a, d_b])
 
         return SimpleNamespace(loglik=loglik, gradient=gradient, customers=n)
 

@@ -45,16 +45,21 @@ class Histories:
             }
         )
         _check_histories(frame)
+        # Sorted, so that the same data sums in the same order and fits the same every time.
         if not with_index:
-            distinct = frame.group_by("x", "t_x", "T").len()
+            distinct = frame.group_by("x", "t_x", "T").len().sort("x", "t_x", "T")
             return cls(*(distinct[c].to_numpy() for c in ("x", "t_x", "T")), distinct["len"].to_numpy(), None)
-        keyed = frame.with_columns(id=pl.struct("x", "t_x", "T").rank("dense").cast(pl.Int64) - 1)
-        distinct = keyed.group_by("id").agg(pl.col("x", "t_x", "T").first(), pl.len()).sort("id")
-        return cls(
-            *(distinct[c].to_numpy() for c in ("x", "t_x", "T")),
-            distinct["len"].to_numpy(),
-            keyed["id"].to_numpy(),
+        groups = (
+            frame.with_row_index("row")
+            .group_by("x", "t_x", "T")
+            .agg(pl.col("row"), pl.len())
+            .sort("x", "t_x", "T")
         )
+        index = np.empty(frame.height, dtype=np.int64)
+        index[groups["row"].explode().to_numpy()] = np.repeat(
+            np.arange(groups.height), groups["len"].to_numpy()
+        )
+        return cls(*(groups[c].to_numpy() for c in ("x", "t_x", "T")), groups["len"].to_numpy(), index)
 
     @property
     def customers(self) -> int:
@@ -143,7 +148,7 @@ def maximise(negloglik, gradient, start, names, *, customers) -> Fit:
         jac=jac or "3-point",  # central differences: the optimum to the printed precision
         method="L-BFGS-B",
         bounds=[LOG_BOUNDS] * len(theta0),
-        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000},
+        options={"ftol": 1e-13, "gtol": 1e-10, "maxiter": 5000},
     )
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun) or result.fun >= 1e300:
         raise NotIdentified("The likelihood could not be maximised: the data do not identify the model.")

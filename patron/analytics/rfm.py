@@ -99,13 +99,13 @@ def rfm(summary: pl.DataFrame, segment_map=SEGMENT_MAP) -> pl.DataFrame:
     recency = quintile_scores((summary["T"] - summary["t_x"]).to_numpy(), higher_is_better=False)
     frequency = quintile_scores(summary["purchases"].to_numpy())
     monetary = quintile_scores(summary["total_spend"].to_numpy())
-    return pl.DataFrame(
-        {
-            "recency_score": recency,
-            "frequency_score": frequency,
-            "monetary_score": monetary,
-            "rfm": [f"{r}{f}{m}" for r, f, m in zip(recency, frequency, monetary, strict=True)],
-            "segment": segment_codes(recency, frequency, segment_map),
-        },
-        schema_overrides={"segment": pl.String},
+    scores = pl.DataFrame(
+        {"recency_score": recency, "frequency_score": frequency, "monetary_score": monetary}
+    )
+    table = _segment_table(segment_map)
+    names = pl.Series(table.ravel().tolist(), dtype=pl.String)
+    cell = (recency.astype(np.int64) - 1) * 5 + (frequency.astype(np.int64) - 1)
+    return scores.with_columns(
+        rfm=pl.concat_str(pl.col("recency_score", "frequency_score", "monetary_score").cast(pl.String)),
+        segment=names.gather(cell),
     )

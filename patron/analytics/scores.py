@@ -3,6 +3,8 @@
 import numpy as np
 import polars as pl
 
+from patron.analytics.fitting import Histories
+from patron.analytics.purchases import history_arrays
 from patron.analytics.rfm import SEGMENT_MAP, rfm
 from patron.analytics.value import clv, deciles, periods_a_month
 
@@ -23,9 +25,11 @@ def score(
     value_decile (1 = most valuable tenth; by CLV, or by expected purchases without a spend
     model), and the RFM scores and segment."""
     within = purchases_within if purchases_within is not None else horizon * periods_a_month(period)
+    h = Histories.of(*history_arrays(summary), with_index=True)  # once for every prediction
+    params = purchases._params()
     columns = {
-        "p_alive": purchases.p_alive(summary),
-        "expected_purchases": purchases.expected_purchases(within, summary),
+        "p_alive": purchases._p_alive(params, h)[h.index],
+        "expected_purchases": purchases._expected(params, within, h)[h.index],
     }
     if spend is not None:
         columns["expected_spend"] = np.where(
@@ -33,6 +37,8 @@ def score(
             spend.expected_spend(summary),
             spend.expected_spend(x=np.zeros(1), mean_spend=np.zeros(1))[0],
         )
-        columns["clv"] = clv(purchases, spend, summary, horizon=horizon, discount=discount, period=period)
+        columns["clv"] = clv(
+            purchases, spend, summary, horizon=horizon, discount=discount, period=period, histories=h
+        )
     columns["value_decile"] = deciles(columns.get("clv", columns["expected_purchases"]))
     return pl.concat([summary, pl.DataFrame(columns), rfm(summary, segment_map)], how="horizontal")

@@ -32,14 +32,16 @@ def discounted_purchases(
     x=None,
     t_x=None,
     T=None,
+    histories=None,
 ) -> np.ndarray:
-    """Sum over the horizon's months of each customer's expected purchases, discounted."""
+    """Sum over the horizon's months of each customer's expected purchases, discounted.
+    `histories` (from Histories.of(..., with_index=True)) saves building them again."""
     if horizon < 1 or int(horizon) != horizon:
         raise BadInput(f"The horizon must be a whole number of months, at least 1, not {horizon}.")
     if not 0 <= discount < 1:
         raise BadInput(f"The monthly discount rate must be at least 0 and below 1, not {discount}.")
     step = periods_per_month or periods_a_month(period)
-    h = Histories.of(*history_arrays(data, x, t_x, T), with_index=True)
+    h = histories or Histories.of(*history_arrays(data, x, t_x, T), with_index=True)
     params = model._params()
     total = np.zeros(len(h.x))
     before = np.zeros(len(h.x))
@@ -63,6 +65,7 @@ def clv(
     t_x=None,
     T=None,
     mean_spend=None,
+    histories=None,
 ) -> np.ndarray:
     """Each customer's discounted value over `horizon` months, in the currency of the spend."""
     spend = spend_model.expected_spend(data, x=x, mean_spend=mean_spend)
@@ -73,6 +76,7 @@ def clv(
         discount=discount,
         period=period,
         periods_per_month=periods_per_month,
+        histories=histories,
         x=x,
         t_x=t_x,
         T=T,
