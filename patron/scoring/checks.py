@@ -4,6 +4,7 @@ compare with what happened in the later part (the holdout)."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import polars as pl
 
 from patron import analytics
@@ -28,6 +29,12 @@ def model_checks(orders: pl.DataFrame, *, zone, today, start=None) -> dict:
         return {"note": str(error)}
     curve = analytics.tracking_curve(model, orders, calibration_end=calibration_end, **window)
     table = analytics.calibration_holdout(model, summary, most=MOST_FREQUENCY)
+    if not (
+        np.isfinite(curve["expected"].to_numpy()).all() and np.isfinite(table["expected"].to_numpy()).all()
+    ):
+        return {
+            "note": "The model fitted on the calibration window gives no finite expectation for these data."
+        }
     return {
         "calibration_end": calibration_end.isoformat(),
         "params": model.params_,

@@ -5,6 +5,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import polars as pl
 from django.conf import settings
 from django.utils import timezone
@@ -20,6 +21,7 @@ from patron.workspace.services import get_workspace
 PERIOD = "week"
 HORIZON_MONTHS = 12
 PURCHASE_WEEKS = 90 / 7
+UNUSABLE = "The fitted model gives no finite prediction for some customers: only RFM is scored."
 STAGES = ("read", "summarise", "fit", "predict", "write", "check")
 
 
@@ -51,10 +53,11 @@ def customers_score(*, by=None, progress=None) -> ScoringRun:
         step("fit")
         purchases, spend, note = _fitted(summary, run)
         step("predict")
-        scores = _scores(summary, purchases, spend, zone)
+        run.note = note
+        scores = _scores(summary, purchases, spend, zone, run)
         step("write")
         scores_replace(scores.with_columns(run_id=pl.lit(run.pk)))
-        _finish(run, started, scores, note=note)
+        _finish(run, started, scores, note=run.note)
     except Exception as error:
         run.status, run.note = ScoringRun.Status.FAILED, f"{type(error).__name__}: {error}"
         run.finished_at, run.seconds = timezone.now(), time.perf_counter() - started
@@ -105,7 +108,8 @@ def _described(name, model):
     }
 
 
-def _scores(summary, purchases, spend, zone):
+def _scores(summary, purchases, spend, zone, run):
+    table = None
     if purchases is not None:
         table = analytics.score(
             summary,
@@ -116,7 +120,11 @@ def _scores(summary, purchases, spend, zone):
             discount=settings.PATRON_CLV_DISCOUNT,
             purchases_within=PURCHASE_WEEKS,
         )
-    else:
+        predicted = table.select("p_alive", "expected_purchases", *(["clv"] if spend is not None else []))
+        if not all(np.isfinite(predicted[c].to_numpy()).all() for c in predicted.columns):
+            table = None  # a fit the predictions cannot use: RFM alone rather than nonsense
+            run.note = " ".join(filter(None, [run.note, UNUSABLE]))
+    if table is None:
         table = pl.concat([summary, analytics.rfm(summary)], how="horizontal")
     missing = [
         c
