@@ -159,3 +159,17 @@ def test_a_large_sum_does_not_throw_the_first_step_to_the_bounds():
     model = ParetoNBD().fit(data)
     for name, value in truth.items():
         assert abs(model.params_[name] - value) < 4 * model.standard_errors_[name], name
+
+
+def test_bgnbd_predictions_stay_finite_where_eulers_form_overflows():
+    """With a and b in the thousands (dropout nearly the same for everyone) Euler's form of the
+    2F1 is 0 x inf; the direct form gives the value, close to that of a nearby a and b."""
+    x, t_x, T = np.array([0, 3, 10]), np.array([0, 20, 50.0]), np.array([60, 60, 60.0])
+    far = BetaGeo({"r": 0.8, "alpha": 5.0, "a": 2000.0, "b": 9000.0}).expected_purchases(
+        52, x=x, t_x=t_x, T=T
+    )
+    near = BetaGeo({"r": 0.8, "alpha": 5.0, "a": 900.0, "b": 4000.0}).expected_purchases(
+        52, x=x, t_x=t_x, T=T
+    )
+    assert np.all(np.isfinite(far))
+    assert far == pytest.approx(near, rel=0.05)

@@ -160,3 +160,26 @@ def test_a_fit_starts_from_the_last_runs_parameters(shop, lan):
     second = customers_score(by=lan)
     for role in ("purchases", "spend"):
         assert second.fitted[role]["params"] == pytest.approx(first.fitted[role]["params"], rel=1e-4)
+
+
+def test_a_model_without_finite_predictions_leaves_rfm_alone_and_says_why(thai_shop):
+    """a = 1 makes BG/NBD's expected purchases infinite: the scores keep RFM, not infinities."""
+    import polars as pl
+
+    from patron import analytics
+    from patron.scoring.services import UNUSABLE, _scores
+
+    orders = pl.DataFrame(
+        {
+            "customer": [1, 1, 2, 3, 3, 3],
+            "time": [datetime(2025, 1, d) for d in (1, 20, 5, 2, 9, 30)],
+            "amount": [10.0, 20.0, 5.0, 7.0, 8.0, 9.0],
+        }
+    )
+    summary = analytics.summarise(orders, period="week", grain="day", observation_end="2025-03-01")
+    run = ScoringRun(note="")
+    model = analytics.BetaGeo({"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 2.0})
+    scores = _scores(summary, model, None, "Asia/Bangkok", run)
+    assert scores["p_alive"].null_count() == scores.height == 3
+    assert scores["segment"].null_count() == 0
+    assert run.note == UNUSABLE
