@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy import optimize
+from scipy import optimize, stats
 
 from patron.analytics.frames import BadInput
 
@@ -102,8 +102,46 @@ class Fit:
     standard_errors: dict
     covariance: np.ndarray
     loglik: float
-    converged: bool
-    iterations: int
+
+
+class Model:
+    """A model fitted by maximum likelihood, or given its parameters.
+
+    After `fit`, `params_` holds the parameters, `standard_errors_` their standard errors,
+    `covariance_` their covariance and `loglik_` the maximised log-likelihood.
+    """
+
+    names: tuple[str, ...] = ()
+    start: tuple[float, ...] = ()
+
+    def __init__(self, params: dict | None = None):
+        self.params_ = dict(params) if params else None
+        self.standard_errors_ = self.covariance_ = self.loglik_ = self.customers_ = None
+
+    def __repr__(self):
+        if not self.params_:
+            return f"{type(self).__name__}()"
+        return f"{type(self).__name__}({', '.join(f'{k}={v:.4g}' for k, v in self.params_.items())})"
+
+    def confidence_intervals(self, level=0.95) -> dict:
+        z = stats.norm.ppf(0.5 + level / 2)
+        return {
+            k: (v - z * self.standard_errors_[k], v + z * self.standard_errors_[k])
+            for k, v in self.params_.items()
+        }
+
+    def _maximise(self, negloglik, gradient, start, customers):
+        fit = maximise(
+            negloglik, gradient, starting(start, self.names, self.start), self.names, customers=customers
+        )
+        self.params_, self.standard_errors_ = fit.params, fit.standard_errors
+        self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, customers
+        return self
+
+    def _params(self):
+        if not self.params_:
+            raise BadInput(f"Fit the {type(self).__name__} model first, or give its parameters.")
+        return tuple(self.params_[n] for n in self.names)
 
 
 def starting(start, names, default):
@@ -178,8 +216,6 @@ def maximise(negloglik, gradient, start, names, *, customers) -> Fit:
         standard_errors=dict(zip(names, np.sqrt(variances).tolist(), strict=True)),
         covariance=covariance,
         loglik=-float(result.fun) * customers,
-        converged=bool(result.success),
-        iterations=int(result.nit),
     )
 
 

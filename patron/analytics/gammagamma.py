@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from patron.analytics.fitting import NotIdentified, maximise, starting
+from patron.analytics.fitting import Model, NotIdentified
 from patron.analytics.frames import BadInput
 
 CORRELATION_WARNING = 0.3
@@ -38,19 +38,10 @@ def spend_arrays(data=None, x=None, mean_spend=None):
     return x, m
 
 
-class GammaGamma:
+class GammaGamma(Model):
     names = ("p", "q", "gamma")
     start = (1.0, 1.0, 1.0)
-
-    def __init__(self, params: dict | None = None):
-        self.params_ = dict(params) if params else None
-        self.standard_errors_ = self.covariance_ = self.loglik_ = self.customers_ = None
-        self.correlation_ = None
-
-    def __repr__(self):
-        if not self.params_:
-            return "GammaGamma()"
-        return f"GammaGamma({', '.join(f'{k}={v:.4g}' for k, v in self.params_.items())})"
+    correlation_ = None
 
     def fit(self, data=None, *, x=None, mean_spend=None, start=None):
         x, m = spend_arrays(data, x, mean_spend)
@@ -76,27 +67,11 @@ class GammaGamma:
                 SpendCorrelationWarning,
                 stacklevel=2,
             )
-        fit = maximise(
-            *_negloglik(x, m), starting(start, self.names, self.start), self.names, customers=len(x)
-        )
-        self.params_, self.standard_errors_ = fit.params, fit.standard_errors
-        self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, len(x)
-        return self
-
-    def confidence_intervals(self, level=0.95) -> dict:
-        from scipy.stats import norm
-
-        z = norm.ppf(0.5 + level / 2)
-        return {
-            k: (v - z * self.standard_errors_[k], v + z * self.standard_errors_[k])
-            for k, v in self.params_.items()
-        }
+        return self._maximise(*_negloglik(x, m), start, len(x))
 
     def expected_spend(self, data=None, *, x=None, mean_spend=None) -> np.ndarray:
         """Expected mean spend per future purchase of each customer (the population mean for x = 0)."""
-        if not self.params_:
-            raise BadInput("Fit the GammaGamma model first, or give its parameters.")
-        p, q, gamma = (self.params_[n] for n in self.names)
+        p, q, gamma = self._params()
         x, m = spend_arrays(data, x, mean_spend)
         return (gamma + x * m) * p / (p * x + q - 1)
 

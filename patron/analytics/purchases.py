@@ -3,7 +3,7 @@
 import numpy as np
 import polars as pl
 
-from patron.analytics.fitting import Fit, Histories, maximise, require_identified, starting
+from patron.analytics.fitting import Histories, Model, require_identified
 from patron.analytics.frames import BadInput
 
 
@@ -22,27 +22,8 @@ def history_arrays(data=None, x=None, t_x=None, T=None):
     return arrays
 
 
-class PurchaseModel:
-    """A model of purchase counts and dropout, fitted by maximum likelihood.
-
-    After `fit`, `params_` holds the parameters, `standard_errors_` their standard errors,
-    `covariance_` their covariance and `loglik_` the maximised log-likelihood.
-    """
-
-    names: tuple[str, ...] = ()
-    start: tuple[float, ...] = ()
-
-    def __init__(self, params: dict | None = None):
-        self.params_ = dict(params) if params else None
-        self.standard_errors_ = None
-        self.covariance_ = None
-        self.loglik_ = None
-        self.customers_ = None
-
-    def __repr__(self):
-        if not self.params_:
-            return f"{type(self).__name__}()"
-        return f"{type(self).__name__}({', '.join(f'{k}={v:.4g}' for k, v in self.params_.items())})"
+class PurchaseModel(Model):
+    """A model of purchase counts and dropout, fitted by maximum likelihood (see `Model`)."""
 
     def fit(self, data=None, *, x=None, t_x=None, T=None, start=None):
         """Fit by maximum likelihood; `start` (a dict of parameters, say last night's fit)
@@ -50,25 +31,12 @@ class PurchaseModel:
         h = Histories.of(*history_arrays(data, x, t_x, T))
         require_identified(h)
         terms = self._terms(h)
-        fit: Fit = maximise(
+        return self._maximise(
             lambda p: -terms.loglik(p),
             None if terms.gradient is None else lambda p: -terms.gradient(p),
-            starting(start, self.names, self.start),
-            self.names,
-            customers=h.customers,
+            start,
+            h.customers,
         )
-        self.params_, self.standard_errors_ = fit.params, fit.standard_errors
-        self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, h.customers
-        return self
-
-    def confidence_intervals(self, level=0.95) -> dict:
-        from scipy.stats import norm
-
-        z = norm.ppf(0.5 + level / 2)
-        return {
-            k: (v - z * self.standard_errors_[k], v + z * self.standard_errors_[k])
-            for k, v in self.params_.items()
-        }
 
     def loglik(self, data=None, *, x=None, t_x=None, T=None) -> float:
         """The log-likelihood of the fitted (or given) parameters on other data."""
@@ -88,11 +56,6 @@ class PurchaseModel:
     def expected_population(self, t) -> np.ndarray:
         """Expected number of repeat purchases by a new customer in `t` periods since the first."""
         return self._population(self._params(), np.asarray(t, dtype=np.float64))
-
-    def _params(self):
-        if not self.params_:
-            raise BadInput(f"Fit the {type(self).__name__} model first, or give its parameters.")
-        return tuple(self.params_[n] for n in self.names)
 
     def _per_customer(self, compute, data, x, t_x, T):
         params = self._params()
