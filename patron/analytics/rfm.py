@@ -63,10 +63,11 @@ def ntiles(values, groups: int, *, ascending=True) -> np.ndarray:
     return (1 + np.minimum(groups - 1, np.floor(groups * place))).astype(np.int8)
 
 
-def segment_codes(recency, frequency, segment_map=SEGMENT_MAP) -> np.ndarray:
+def segment_codes(recency, frequency, segment_map=SEGMENT_MAP) -> pl.Series:
     """The segment key of each (recency score, frequency score) pair."""
-    table = _segment_table(segment_map)
-    return table[np.asarray(recency, dtype=np.int64) - 1, np.asarray(frequency, dtype=np.int64) - 1]
+    names = pl.Series(_segment_table(segment_map).ravel().tolist(), dtype=pl.String)
+    cells = (np.asarray(recency, dtype=np.int64) - 1) * 5 + (np.asarray(frequency, dtype=np.int64) - 1)
+    return names.gather(cells)
 
 
 def _segment_table(segment_map) -> np.ndarray:
@@ -102,10 +103,7 @@ def rfm(summary: pl.DataFrame, segment_map=SEGMENT_MAP) -> pl.DataFrame:
     scores = pl.DataFrame(
         {"recency_score": recency, "frequency_score": frequency, "monetary_score": monetary}
     )
-    table = _segment_table(segment_map)
-    names = pl.Series(table.ravel().tolist(), dtype=pl.String)
-    cell = (recency.astype(np.int64) - 1) * 5 + (frequency.astype(np.int64) - 1)
     return scores.with_columns(
         rfm=pl.concat_str(pl.col("recency_score", "frequency_score", "monetary_score").cast(pl.String)),
-        segment=names.gather(cell),
+        segment=segment_codes(recency, frequency, segment_map),
     )

@@ -1,12 +1,11 @@
 """Every score of every customer in one table: what `patron analytics score` and `patron score` write."""
 
-import numpy as np
 import polars as pl
 
 from patron.analytics.fitting import Histories
 from patron.analytics.purchases import history_arrays
 from patron.analytics.rfm import SEGMENT_MAP, rfm
-from patron.analytics.value import clv, deciles, periods_a_month
+from patron.analytics.value import deciles, discounted_purchases, periods_a_month
 
 
 def score(
@@ -32,13 +31,9 @@ def score(
         "expected_purchases": purchases._expected(params, within, h)[h.index],
     }
     if spend is not None:
-        columns["expected_spend"] = np.where(
-            summary["x"].to_numpy() > 0,
-            spend.expected_spend(summary),
-            spend.expected_spend(x=np.zeros(1), mean_spend=np.zeros(1))[0],
-        )
-        columns["clv"] = clv(
-            purchases, spend, summary, horizon=horizon, discount=discount, period=period, histories=h
+        columns["expected_spend"] = spend.expected_spend(summary)  # the population mean where x = 0
+        columns["clv"] = columns["expected_spend"] * discounted_purchases(
+            purchases, horizon=horizon, discount=discount, period=period, histories=h
         )
     columns["value_decile"] = deciles(columns.get("clv", columns["expected_purchases"]))
     return pl.concat([summary, pl.DataFrame(columns), rfm(summary, segment_map)], how="horizontal")
