@@ -9,6 +9,20 @@ class BadInput(ValueError):
     """The input cannot be read or lacks what the computation needs; the message says what."""
 
 
+BAD_ROWS = {
+    "customer": "{:,} rows without a customer",
+    "time": "{:,} rows whose time is not a date",
+    "amount": "{:,} rows without an amount",
+}
+
+
+def refuse_bad_rows(counts) -> None:
+    """BadInput naming how many rows lack a customer, a date or an amount, if any do."""
+    told = [message.format(counts[what]) for what, message in BAD_ROWS.items() if counts[what]]
+    if told:
+        raise BadInput("; ".join(told) + ".")
+
+
 def transactions_frame(source, *, customer, time, amount=None) -> pl.LazyFrame:
     """Return a lazy frame with the columns `customer`, `time` (Datetime) and `amount` (Float64).
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from patron.analytics.frames import BadInput, transactions_frame
+from patron.analytics.frames import BadInput, refuse_bad_rows, transactions_frame
 from patron.analytics.periods import Clock, Cutoff, cutoff
 
 ENGINES = ("polars", "duckdb", "spark")
@@ -163,13 +163,7 @@ def _checked(lazy: pl.LazyFrame, tz) -> pl.DataFrame:
         + pl.col("amount").is_infinite().sum()
         + pl.col("amount").is_nan().sum(),
     ).row(0, named=True)
-    told = [
-        f"{count:,} rows without a {what}" if what != "time" else f"{count:,} rows whose time is not a date"
-        for what, count in problems.items()
-        if count
-    ]
-    if told:
-        raise BadInput("; ".join(told).replace("a amount", "an amount") + ".")
+    refuse_bad_rows(problems)
     return frame
 
 

@@ -10,7 +10,7 @@ import polars as pl
 from pyspark.sql import Column, DataFrame, types
 from pyspark.sql import functions as F
 
-from patron.analytics.frames import BadInput
+from patron.analytics.frames import BadInput, refuse_bad_rows
 from patron.analytics.summaries import NET_DIGITS, Plan, make_plan, summary_dtypes
 
 
@@ -86,15 +86,7 @@ def _checked(rows: DataFrame):
         F.count_if(bad_amount).alias("amount"),
         F.max("time").alias("latest"),
     ).first()
-    told = [
-        f"{counts[what]:,} rows without a {what}"
-        if what != "time"
-        else f"{counts[what]:,} rows whose time is not a date"
-        for what in ("customer", "time", "amount")
-        if counts[what]
-    ]
-    if told:
-        raise BadInput("; ".join(told).replace("a amount", "an amount") + ".")
+    refuse_bad_rows(counts)
     return counts["latest"]
 
 
