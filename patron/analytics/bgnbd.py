@@ -81,11 +81,13 @@ class BetaGeo(PurchaseModel):
         # keeps heavy buyers finite where the power underflows and the series overflows; the
         # direct form where the transformed one is not finite (some a, b far from the data's).
         with np.errstate(all="ignore"):
-            euler = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-            direct = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * hyp2f1(
-                r + x, b + x, a + b + x - 1, z
-            )
-        tail = 1 - np.where(np.isfinite(euler), euler, direct)
+            product = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+            off = ~np.isfinite(product)
+            if off.any():
+                xo, zo = x[off], z[off]
+                power = np.exp((r + xo) * (np.log(alpha + T[off]) - np.log(alpha + T[off] + t)))
+                product[off] = power * hyp2f1(r + xo, b + xo, a + b + xo - 1, zo)
+        tail = 1 - product
         alive = cls._p_alive(p, h)
         # E[X(t) | x, t_x, T] = head * tail / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))
         return head * tail * alive

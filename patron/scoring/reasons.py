@@ -2,6 +2,7 @@
 "last purchase 214 days ago; 7 repeat purchases in 2 years; 23% likely still active;
 expected to spend ฿4,200.00 in the next 12 months"."""
 
+from babel.numbers import format_percent
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -12,8 +13,6 @@ from patron.workspace.money import babel_locale, format_money
 
 def score_reasons(score, currency, *, now=None) -> list[str]:
     """The sentences, in the active language; the models' ones only when the run fitted them."""
-    from babel.numbers import format_percent
-
     now = now or timezone.now()
     days = max(0, (now - score.last_purchase).days)
     reasons = [
