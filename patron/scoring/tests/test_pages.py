@@ -168,3 +168,12 @@ def test_value_pages_need_the_permission(client, somchai, thai_shop):
     client.force_login(nobody)
     assert client.get("/value/").status_code == 403
     assert client.post("/value/score/").status_code == 403
+
+
+@pytest.mark.parametrize("query", [{"min_clv": "-5"}, {"min_clv": "lots"}, {"churn": "extreme"}, {"sort": "age"}])
+def test_bad_value_filters_are_told_and_list_nothing(client, scored, query):
+    client.force_login(scored)
+    response = client.get("/customers/", query)
+    assert response.status_code == 200
+    assert response.context["page"] is None
+    assert "Some filters are not valid" in response.content.decode()
