@@ -170,7 +170,9 @@ def test_value_pages_need_the_permission(client, somchai, thai_shop):
     assert client.post("/value/score/").status_code == 403
 
 
-@pytest.mark.parametrize("query", [{"min_clv": "-5"}, {"min_clv": "lots"}, {"churn": "extreme"}, {"sort": "age"}])
+@pytest.mark.parametrize(
+    "query", [{"min_clv": "-5"}, {"min_clv": "lots"}, {"churn": "extreme"}, {"sort": "age"}]
+)
 def test_bad_value_filters_are_told_and_list_nothing(client, scored, query):
     client.force_login(scored)
     response = client.get("/customers/", query)
