@@ -2,10 +2,10 @@
 
 Each model fits on the distinct (x, t_x, T) histories with their counts, so the cost of a
 likelihood evaluation grows with the number of distinct histories, not of customers. The
-optimiser works on the logarithms of the (positive) parameters; standard errors come from
-the inverse of the observed information (the Hessian of the negative log-likelihood at the
-optimum, by central differences of the gradient).
-"""
+optimiser works on the logarithms of the (positive) parameters. A model that gives its
+Hessian is fitted by Newton steps in a trust region, a handful of evaluations, and its
+standard errors come from that Hessian (the observed information); otherwise L-BFGS-B with
+the gradient, and the Hessian by central differences of the gradient."""
 
 from dataclasses import dataclass
 
@@ -130,10 +130,8 @@ class Model:
             for k, v in self.params_.items()
         }
 
-    def _maximise(self, negloglik, gradient, start, customers):
-        fit = maximise(
-            negloglik, gradient, starting(start, self.names, self.start), self.names, customers=customers
-        )
+    def _maximise(self, terms, start, customers):
+        fit = maximise(terms, starting(start, self.names, self.start), self.names, customers=customers)
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors
         self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, customers
         return self
@@ -157,47 +155,96 @@ def starting(start, names, default):
     return values
 
 
-def maximise(negloglik, gradient, start, names, *, customers) -> Fit:
-    """Minimise `negloglik(params)` over positive params; `gradient` may be None (numeric).
+class LogSpace:
+    """The mean negative log-likelihood as a function of the logarithms of the parameters.
 
     The optimiser sees the mean over `customers`: a sum over millions has gradients so large
-    that a first step would leap to the bounds and stop there, looking converged.
+    that a first step would leap to the bounds and stop there, looking converged. The last
+    point's value and gradient are kept, since optimisers ask for them one after the other.
     """
-    scale = 1.0 / customers
 
-    def f(theta):
+    def __init__(self, terms, customers):
+        self.terms, self.scale = terms, 1.0 / customers
+        self.both = getattr(terms, "value_and_gradient", None)
+        self._at = self._value = self._gradient = None
+
+    def _evaluate(self, theta):
+        if self._at is not None and np.array_equal(theta, self._at):
+            return
+        p = np.exp(np.clip(theta, *LOG_BOUNDS))
         with np.errstate(all="ignore"):
-            value = negloglik(np.exp(theta)) * scale
-        return value if np.isfinite(value) else 1e300
+            if self.both is not None:
+                value, gradient = self.both(p)
+            else:
+                value, gradient = self.terms.loglik(p), self.terms.gradient(p)
+        value = -value * self.scale
+        gradient = -np.asarray(gradient) * p * self.scale
+        self._at = np.array(theta, copy=True)
+        self._value = value if np.isfinite(value) else 1e300
+        self._gradient = np.where(np.isfinite(gradient), gradient, 0.0)
 
-    jac = None
-    if gradient is not None:
+    def value(self, theta):
+        self._evaluate(theta)
+        return self._value
 
-        def jac(theta):
-            p = np.exp(theta)
-            with np.errstate(all="ignore"):
-                g = gradient(p) * p * scale
-            return np.where(np.isfinite(g), g, 0.0)
+    def gradient(self, theta):
+        self._evaluate(theta)
+        return self._gradient
 
+    def value_and_gradient(self, theta):
+        self._evaluate(theta)
+        return self._value, self._gradient
+
+    def hessian(self, theta):
+        """d2/dtheta2 of the mean negative log-likelihood, from the Hessian in the parameters."""
+        p = np.exp(np.clip(theta, *LOG_BOUNDS))
+        with np.errstate(all="ignore"):
+            h = -self.terms.hessian(p) * np.outer(p, p) * self.scale
+        return np.where(np.isfinite(h), h + np.diag(self.gradient(theta)), 0.0)
+
+
+def maximise(terms, start, names, *, customers) -> Fit:
+    """Maximise the log-likelihood of `terms` (a namespace of `loglik(p)` and `gradient(p)`,
+    optionally `value_and_gradient(p)` and `hessian(p)`) over positive parameters.
+
+    With a Hessian, Newton steps in a trust region (a handful of iterations); without one,
+    L-BFGS-B. Either way on the logarithms of the parameters.
+    """
+    hessian_of = getattr(terms, "hessian", None)
+    objective = LogSpace(terms, customers)
     theta0 = np.log(np.asarray(start, dtype=np.float64))
-    result = optimize.minimize(
-        f,
-        theta0,
-        jac=jac or "3-point",  # central differences: the optimum to the printed precision
-        method="L-BFGS-B",
-        bounds=[LOG_BOUNDS] * len(theta0),
-        options={"ftol": 1e-13, "gtol": 1e-10, "maxiter": 5000},
-    )
+    if hessian_of is not None:
+        result = optimize.minimize(
+            objective.value,
+            theta0,
+            jac=objective.gradient,
+            hess=objective.hessian,
+            method="trust-exact",
+            options={"gtol": 1e-6, "maxiter": 500},
+        )
+        result.x = _polished(objective, result.x)
+        result.fun = objective.value(result.x)
+    else:
+        result = optimize.minimize(
+            objective.value_and_gradient,
+            theta0,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[LOG_BOUNDS] * len(theta0),
+            # Stop on the slope: a stop on the change in value comes short of the optimum.
+            options={"ftol": 0.0, "gtol": 1e-10, "maxiter": 5000},
+        )
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun) or result.fun >= 1e300:
         raise NotIdentified("The likelihood could not be maximised: the data do not identify the model.")
-    steepest = np.max(np.abs(jac(result.x) if jac else optimize.approx_fprime(result.x, f, 1e-7)))
-    if steepest > 1e-3 or result.fun > f(theta0):
+    steepest = np.max(np.abs(objective.gradient(result.x)))
+    if steepest > 1e-3 or result.fun > objective.value(theta0):
         raise NotIdentified(
             f"The fit did not converge (slope {steepest:.2g} where it stopped): "
             "the data do not identify the model."
         )
     params = np.exp(result.x)
-    hessian = _hessian(negloglik, gradient, params)
+    with np.errstate(all="ignore"):
+        hessian = -hessian_of(params) if hessian_of is not None else _hessian(terms.gradient, params)
     try:
         covariance = np.linalg.inv(hessian)
     except np.linalg.LinAlgError:
@@ -205,7 +252,12 @@ def maximise(negloglik, gradient, start, names, *, customers) -> Fit:
             "The parameters are not identified: the likelihood is flat in some direction."
         ) from None
     variances = np.diag(covariance)
-    if np.any(variances <= 0) or np.any(params > BOUNDARY) or np.any(params < 1 / BOUNDARY):
+    if (
+        not np.all(np.isfinite(variances))
+        or np.any(variances <= 0)
+        or np.any(params > BOUNDARY)
+        or np.any(params < 1 / BOUNDARY)
+    ):
         raise NotIdentified(
             "The fit ran off to a boundary ("
             + ", ".join(f"{n}={v:.3g}" for n, v in zip(names, params, strict=True))
@@ -219,31 +271,31 @@ def maximise(negloglik, gradient, start, names, *, customers) -> Fit:
     )
 
 
-def _hessian(negloglik, gradient, params):
-    """Hessian at `params` by central differences (of the gradient when there is one)."""
+def _polished(objective, theta, steps=3):
+    """Plain Newton steps from where the trust region stopped. Near the optimum the change in
+    the mean log-likelihood falls below rounding before the slope is nil, which stops the
+    trust region early when the parameters are strongly correlated; Newton's step needs only
+    the slope and the curvature, so it goes on to the optimum."""
+    for _ in range(steps):
+        slope = objective.gradient(theta)
+        try:
+            step = np.linalg.solve(objective.hessian(theta), slope)
+        except np.linalg.LinAlgError:
+            return theta
+        better = theta - step
+        if not np.max(np.abs(objective.gradient(better))) < np.max(np.abs(slope)):
+            return theta
+        theta = better
+    return theta
+
+
+def _hessian(gradient, params):
+    """Hessian of the negative log-likelihood at `params` by central differences of the gradient."""
     n = len(params)
     steps = 1e-5 * np.maximum(np.abs(params), 1e-3)
     hessian = np.empty((n, n))
-    if gradient is not None:
-        for i in range(n):
-            e = np.zeros(n)
-            e[i] = steps[i]
-            hessian[i] = (gradient(params + e) - gradient(params - e)) / (2 * steps[i])
-        return (hessian + hessian.T) / 2
-    steps = 1e-4 * np.maximum(np.abs(params), 1e-3)
-    f0 = negloglik(params)
     for i in range(n):
-        for j in range(i, n):
-            ei, ej = np.zeros(n), np.zeros(n)
-            ei[i], ej[j] = steps[i], steps[j]
-            if i == j:
-                value = (negloglik(params + ei) - 2 * f0 + negloglik(params - ei)) / steps[i] ** 2
-            else:
-                value = (
-                    negloglik(params + ei + ej)
-                    - negloglik(params + ei - ej)
-                    - negloglik(params - ei + ej)
-                    + negloglik(params - ei - ej)
-                ) / (4 * steps[i] * steps[j])
-            hessian[i, j] = hessian[j, i] = value
-    return hessian
+        e = np.zeros(n)
+        e[i] = steps[i]
+        hessian[i] = -(gradient(params + e) - gradient(params - e)) / (2 * steps[i])
+    return (hessian + hessian.T) / 2

@@ -30,13 +30,7 @@ class PurchaseModel(Model):
         saves iterations when it is near the optimum."""
         h = Histories.of(*history_arrays(data, x, t_x, T))
         require_identified(h)
-        terms = self._terms(h)
-        return self._maximise(
-            lambda p: -terms.loglik(p),
-            None if terms.gradient is None else lambda p: -terms.gradient(p),
-            start,
-            h.customers,
-        )
+        return self._maximise(self._terms(h), start, h.customers)
 
     def loglik(self, data=None, *, x=None, t_x=None, T=None) -> float:
         """The log-likelihood of the fitted (or given) parameters on other data."""

@@ -1,0 +1,70 @@
+"""The optimiser's inputs: analytic gradients and Hessians agree with differences of the
+log-likelihood, and the Newton fit lands where the likelihood is flat."""
+
+import numpy as np
+import pytest
+
+from patron.analytics import BadInput, BetaGeo, GammaGamma
+from patron.analytics.fitting import Histories
+from patron.analytics.gammagamma import _terms as spend_terms
+from patron.analytics.tests.cdnow import cdnow_summary
+
+
+def differences(f, p, step=1e-6):
+    """Central differences of f at p, one row per parameter."""
+    rows = []
+    for i in range(len(p)):
+        e = np.zeros(len(p))
+        e[i] = step * p[i]
+        rows.append((np.asarray(f(p + e)) - np.asarray(f(p - e))) / (2 * e[i]))
+    return np.array(rows)
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return cdnow_summary()
+
+
+def bgnbd_terms(summary):
+    return BetaGeo._terms(Histories.of(*(summary[c].to_numpy() for c in ("x", "t_x", "T"))))
+
+
+def repeat_spend(summary):
+    repeat = summary["x"].to_numpy() > 0
+    return summary["x"].to_numpy()[repeat], summary["mean_spend"].to_numpy()[repeat]
+
+
+@pytest.mark.parametrize("p", [(0.243, 4.414, 0.793, 2.426), (2.0, 0.5, 3.0, 0.7), (0.05, 40.0, 0.2, 9.0)])
+def test_bgnbd_gradient_and_hessian_are_the_likelihoods_derivatives(cdnow, p):
+    terms, p = bgnbd_terms(cdnow), np.array(p)
+    assert terms.gradient(p) == pytest.approx(differences(terms.loglik, p), rel=1e-5, abs=1e-4)
+    assert terms.hessian(p) == pytest.approx(differences(terms.gradient, p), rel=1e-5, abs=1e-3)
+
+
+@pytest.mark.parametrize("p", [(6.25, 3.74, 15.44), (0.5, 2.0, 20.0), (40.0, 1.5, 0.3)])
+def test_gamma_gamma_gradient_and_hessian_are_the_likelihoods_derivatives(cdnow, p):
+    terms, p = spend_terms(*repeat_spend(cdnow)), np.array(p)
+    value, gradient = terms.value_and_gradient(p)
+    assert value == pytest.approx(terms.loglik(p), rel=1e-14)
+    assert gradient == pytest.approx(differences(terms.loglik, p), rel=1e-5)
+    assert terms.hessian(p) == pytest.approx(differences(terms.gradient, p), rel=1e-5, abs=1e-3)
+
+
+@pytest.mark.parametrize(("model", "start"), [(BetaGeo, None), (GammaGamma, None), (BetaGeo, "far")])
+def test_the_fit_stops_where_the_slope_is_nil(cdnow, model, start):
+    """Trust-region Newton steps, polished: the slope at the fit is nil to rounding, far below
+    what would move the printed parameters, whether it starts near or far."""
+    if start == "far":
+        start = {"r": 50.0, "alpha": 0.01, "a": 20.0, "b": 0.05}
+    fitted = model().fit(cdnow, start=start)
+    p = np.array(list(fitted.params_.values()))
+    terms = bgnbd_terms(cdnow) if model is BetaGeo else spend_terms(*repeat_spend(cdnow))
+    slope = terms.gradient(p) * p / fitted.customers_
+    assert np.max(np.abs(slope)) < 1e-9
+    covariance = np.linalg.inv(-terms.hessian(p))
+    assert list(fitted.standard_errors_.values()) == pytest.approx(np.sqrt(np.diag(covariance)), rel=1e-12)
+
+
+def test_gamma_gamma_refuses_fractional_frequencies():
+    with pytest.raises(BadInput, match="1 frequencies x are not whole numbers"):
+        GammaGamma().fit(x=[1, 2.5, 3, 4], mean_spend=[10.0, 12.0, 9.0, 15.0])
