@@ -10,7 +10,10 @@ instead and purchases count at their gross amount. mean_spend is the mean net sp
 of the repeat occasions (0 when there are none), as the Gamma-Gamma model wants.
 """
 
+import math
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -22,6 +25,7 @@ ENGINES = ("polars", "duckdb", "spark")
 # counts as cancelled whatever order an engine adds in.
 NET_DIGITS = 6
 RETURNS = ("net", "exclude")
+ROWS_A_BUCKET = 20_000_000  # a bucket of 20 M rows (8 a customer) peaks near 2.5 GiB
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,22 @@ def summarise(
     returns="net",
     tz=None,
     engine="polars",
+    buckets=None,
 ) -> pl.DataFrame:
-    """One row per customer who bought before the end (of calibration, when given).
+    """One row per customer who bought before the end (of calibration, when given), by customer.
 
     Columns: customer, x, t_x, T, first, last, purchases, total_spend, mean_spend; with a
     calibration end also x_holdout, spend_holdout (mean per holdout occasion, 0 without any)
     and duration_holdout. `source` may also be a Spark DataFrame (engine "spark").
+
+    `buckets` (Polars engine only) splits the customers into that many groups by a hash of
+    their id and summarises one group at a time, each read afresh from the source, so that
+    only one group's rows are held at once: the same summary in less memory, at the cost of
+    reading the source once per bucket and once more for the checks and the latest time. By
+    default a Parquet or CSV path gets one bucket per 20 million rows (so smaller files are
+    read once, whole) and other sources one; a LazyFrame, such as a `pl.scan_parquet`, gains
+    from buckets too. (The same summary but for the last bits of the spend sums, which Polars
+    adds in no fixed order: two unbucketed runs differ there as well.)
     """
     clock = Clock.of(period, grain)
     if returns not in RETURNS:
@@ -62,6 +76,8 @@ def summarise(
         engine = "spark"
     if engine not in ENGINES:
         raise BadInput(f"Engine {engine!r}: use one of {', '.join(ENGINES)}.")
+    if buckets is not None and (engine != "polars" or not isinstance(buckets, int) or buckets < 1):
+        raise BadInput(f"buckets={buckets!r}: give a whole number, at least 1, with the Polars engine.")
     if engine == "spark":
         from patron.analytics.summaries_spark import spark_summary
 
@@ -76,16 +92,30 @@ def summarise(
             returns=returns,
             tz=tz,
         )
-    frame, plan = _framed(
-        source, clock, customer, time, amount, observation_end, calibration_end, returns, tz
-    )
-    if engine == "duckdb":
-        from patron.analytics.summaries_duckdb import duckdb_summary
-
-        result = duckdb_summary(frame, plan)
+    rows = transactions_frame(source, customer=customer, time=time, amount=amount)
+    if buckets is None:
+        buckets = default_buckets(source, rows) if engine == "polars" else 1
+    if buckets > 1:
+        rows, latest = _checked_lazily(rows, tz)
+        plan = make_plan(clock, latest, observation_end, calibration_end, returns, amount, tz)
+        result = bucketed_summary(rows, plan, buckets)
     else:
-        result = polars_summary(frame.lazy(), plan)
+        frame, plan = _framed(rows, clock, observation_end, calibration_end, returns, amount, tz)
+        if engine == "duckdb":
+            from patron.analytics.summaries_duckdb import duckdb_summary
+
+            result = duckdb_summary(frame, plan)
+        else:
+            result = polars_summary(frame.lazy(), plan)
     return result.rename({"customer": customer}) if customer != "customer" else result
+
+
+def default_buckets(source, rows: pl.LazyFrame) -> int:
+    """One bucket per ROWS_A_BUCKET rows of a file (counted from the Parquet metadata, or the
+    CSV's lines); one for a frame, whose rows are in memory already."""
+    if not isinstance(source, str | Path):
+        return 1
+    return max(1, math.ceil(rows.select(pl.len()).collect().item() / ROWS_A_BUCKET))
 
 
 def summary_dtypes(plan: Plan) -> dict:
@@ -119,7 +149,8 @@ def purchase_occasions(
 ) -> tuple[pl.DataFrame, Plan]:
     """Each customer's purchase occasions up to the observation end: columns customer, occasion."""
     clock = Clock.of(period, grain)
-    frame, plan = _framed(source, clock, customer, time, amount, observation_end, None, returns, tz)
+    rows = transactions_frame(source, customer=customer, time=time, amount=amount)
+    frame, plan = _framed(rows, clock, observation_end, None, returns, amount, tz)
     rows = (
         frame.lazy()
         .with_columns(occasion=clock.occasion(pl.col("time")))
@@ -130,8 +161,8 @@ def purchase_occasions(
     return _occasions(rows, plan).select("customer", "occasion").collect(), plan
 
 
-def _framed(source, clock, customer, time, amount, observation_end, calibration_end, returns, tz):
-    frame = _checked(transactions_frame(source, customer=customer, time=time, amount=amount), tz)
+def _framed(rows, clock, observation_end, calibration_end, returns, amount, tz):
+    frame = _checked(rows, tz)
     return frame, make_plan(clock, frame["time"].max(), observation_end, calibration_end, returns, amount, tz)
 
 
@@ -149,25 +180,53 @@ def make_plan(clock, latest, observation_end, calibration_end, returns, amount, 
     return Plan(clock, end, calibration, returns, amount is not None)
 
 
-def _checked(lazy: pl.LazyFrame, tz) -> pl.DataFrame:
-    frame = lazy.collect()
-    zone = frame.schema["time"].time_zone
-    if zone is not None:
-        frame = frame.with_columns(
-            pl.col("time").dt.convert_time_zone(tz or "UTC").dt.replace_time_zone(None)
-        )
-    problems = frame.select(
-        customer=pl.col("customer").null_count(),
-        time=pl.col("time").null_count(),
-        amount=pl.col("amount").null_count()
-        + pl.col("amount").is_infinite().sum()
-        + pl.col("amount").is_nan().sum(),
-    ).row(0, named=True)
-    refuse_bad_rows(problems)
+def _checked(rows: pl.LazyFrame, tz) -> pl.DataFrame:
+    frame = _naive(rows, tz).collect()
+    refuse_bad_rows(frame.select(**_problems()).row(0, named=True))
     return frame
 
 
+def _checked_lazily(rows: pl.LazyFrame, tz) -> tuple[pl.LazyFrame, datetime | None]:
+    """The rows, still lazy, and their latest time, once the bad rows of the whole input are
+    counted (and refused, if any) in one streaming pass that holds none of them."""
+    rows = _naive(rows, tz)
+    totals = rows.select(**_problems(), latest=pl.col("time").max())
+    found = totals.collect(engine="streaming").row(0, named=True)
+    refuse_bad_rows(found)
+    return rows, found["latest"]
+
+
+def _naive(rows: pl.LazyFrame, tz) -> pl.LazyFrame:
+    """Zoned times as the local times of `tz` (UTC by default); naive times as they are."""
+    if rows.collect_schema()["time"].time_zone is None:
+        return rows
+    return rows.with_columns(pl.col("time").dt.convert_time_zone(tz or "UTC").dt.replace_time_zone(None))
+
+
+def _problems() -> dict[str, pl.Expr]:
+    """How many rows lack a customer, a time or a (finite) amount, as `refuse_bad_rows` wants them."""
+    return {
+        "customer": pl.col("customer").null_count(),
+        "time": pl.col("time").null_count(),
+        "amount": pl.col("amount").null_count()
+        + pl.col("amount").is_infinite().sum()
+        + pl.col("amount").is_nan().sum(),
+    }
+
+
+def bucketed_summary(rows: pl.LazyFrame, plan: Plan, buckets: int) -> pl.DataFrame:
+    """`polars_summary` of each bucket of customers in turn, the bucket's rows read afresh from
+    `rows` each time, so that only one bucket's rows are held at once."""
+    bucket = pl.col("customer").hash() % buckets
+    parts = [_summary(rows.filter(bucket == number), plan).collect() for number in range(buckets)]
+    return pl.concat(parts).sort("customer")
+
+
 def polars_summary(frame: pl.LazyFrame, plan: Plan) -> pl.DataFrame:
+    return _summary(frame, plan).sort("customer").collect()
+
+
+def _summary(frame: pl.LazyFrame, plan: Plan) -> pl.LazyFrame:
     clock = plan.clock
     rows = frame.with_columns(occasion=clock.occasion(pl.col("time")))
     if plan.returns == "exclude":
@@ -187,7 +246,7 @@ def polars_summary(frame: pl.LazyFrame, plan: Plan) -> pl.DataFrame:
             pl.col("spend_holdout").fill_null(0.0),
             duration_holdout=pl.lit((plan.end.position - first_end.position) * clock.scale),
         )
-    return summary.sort("customer").collect()
+    return summary
 
 
 def _occasions(rows: pl.LazyFrame, plan: Plan) -> pl.LazyFrame:

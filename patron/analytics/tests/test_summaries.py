@@ -1,13 +1,19 @@
-"""Summaries from transaction tables: occasions, periods, returns, windows, inputs, refusals."""
+"""Summaries from transaction tables: occasions, periods, returns, windows, inputs, refusals, buckets."""
 
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
+from polars.testing import assert_frame_equal
 
-from patron.analytics import BadInput, summarise
+from patron.analytics import BadInput, summaries, summarise
+from patron.analytics.frames import transactions_frame
+from patron.analytics.summaries import default_buckets
+
+SUMS = ("total_spend", "mean_spend", "spend_holdout")
 
 # Ann buys on Mon 1 Jan 2024 (twice), Wed 3 Jan, Mon 15 Jan and Thu 1 Feb; returns 5 of the 15 Jan
 # purchase the same day. Bo buys once and returns it all the same day. Cy gets a free sample
@@ -217,3 +223,99 @@ def test_impossible_dates_are_counted_not_crashed():
     frame = pl.DataFrame({"customer": [1, 1], "time": [19970231, 19970301], "amount": [1.0, 1.0]})
     with pytest.raises(BadInput, match="1 rows whose time is not a date"):
         summarise(frame)
+
+
+def generated_log(ids: str) -> pl.DataFrame:
+    """3,000 rows of 400 customers over 2023, a tenth of them returns, 30 returns that cancel a
+    purchase outright, and one customer whose only purchase, in March 2024, is the latest."""
+    rng = np.random.default_rng(7)
+    rows = 3000
+    who = rng.integers(0, 400, rows)
+    seconds = rng.integers(0, 365 * 86_400, rows)
+    amount = np.round(rng.gamma(2.0, 20.0, rows), 2)
+    amount = np.where(rng.random(rows) < 0.1, -amount, amount)
+    cancelled = rng.choice(rows, 30, replace=False)
+    who = np.concatenate([who, who[cancelled], [400]])
+    seconds = np.concatenate([seconds, seconds[cancelled], [425 * 86_400]])
+    amount = np.concatenate([amount, -np.abs(amount[cancelled]), [12.5]])
+    return pl.DataFrame(
+        {
+            "customer": who if ids == "int" else [f"c{n}" for n in who],
+            "time": np.datetime64("2023-01-01T00:00:00", "us") + seconds.astype("timedelta64[s]"),
+            "amount": amount,
+        }
+    )
+
+
+def assert_same_summary(left: pl.DataFrame, right: pl.DataFrame):
+    """The same rows in the same order with the same values, but for the last bits of the spend
+    sums: Polars adds a customer's occasions in whatever order its threads meet them, so two
+    runs of one unbucketed summary differ there too."""
+    sums = [name for name in SUMS if name in left.columns]
+    assert left.drop(sums).equals(right.drop(sums))
+    assert_frame_equal(left.select(sums), right.select(sums), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def written(frame: pl.DataFrame, directory, kind: str):
+    path = directory / f"log.{kind}"
+    if kind == "parquet":
+        frame.write_parquet(path, row_group_size=500)
+    else:
+        frame.with_columns(pl.col("time").dt.strftime("%Y-%m-%dT%H:%M:%S")).write_csv(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+@pytest.mark.parametrize("ids", ["int", "string"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"period": "day"},  # the observation end is the latest time of the whole log, in one bucket
+        {"period": "week", "calibration_end": "2023-09-30"},
+        {"period": "week", "grain": "day", "returns": "exclude", "observation_end": "2023-12-31"},
+    ],
+)
+def test_buckets_give_the_summary_of_one_bucket(tmp_path, kind, ids, options):
+    path = written(generated_log(ids), tmp_path, kind)
+    whole = summarise(path, buckets=1, **options)
+    assert whole.height > 300
+    for buckets in (2, 5):
+        assert_same_summary(summarise(path, buckets=buckets, **options), whole)
+
+
+def test_buckets_count_zoned_times_in_the_given_zone(tmp_path):
+    frame = generated_log("int").with_columns(pl.col("time").dt.replace_time_zone("UTC"))
+    path = written(frame, tmp_path, "parquet")
+    whole = summarise(path, period="day", tz="Asia/Bangkok", buckets=1)
+    assert_same_summary(summarise(path, period="day", tz="Asia/Bangkok", buckets=3), whole)
+    assert not summarise(path, period="day", buckets=3).drop(SUMS[:2]).equals(whole.drop(SUMS[:2]))
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_buckets_refuse_the_bad_rows_of_the_whole_log(tmp_path, kind):
+    frame = generated_log("string").with_columns(
+        customer=pl.when(pl.int_range(pl.len()) % 500 == 1).then(None).otherwise(pl.col("customer")),
+        amount=pl.when(pl.int_range(pl.len()) % 700 == 2).then(None).otherwise(pl.col("amount")),
+    )
+    path = written(frame, tmp_path, kind)
+    told = []
+    for buckets in (1, 4):
+        with pytest.raises(BadInput) as refused:
+            summarise(path, buckets=buckets)
+        told.append(str(refused.value))
+    assert told == ["7 rows without a customer; 5 rows without an amount."] * 2
+
+
+def test_files_get_a_bucket_per_rows_a_bucket_and_frames_one(tmp_path, monkeypatch, orders):
+    path = written(generated_log("int"), tmp_path, "parquet")
+    rows = transactions_frame(path, customer="customer", time="time")
+    monkeypatch.setattr(summaries, "ROWS_A_BUCKET", 1000)
+    assert default_buckets(path, rows) == 4  # 3,031 rows
+    assert default_buckets(str(path), rows) == 4
+    assert default_buckets(orders, orders.lazy()) == 1
+
+
+@pytest.mark.parametrize(("buckets", "engine"), [(0, "polars"), (2.5, "polars"), (2, "duckdb")])
+def test_buckets_must_be_a_whole_number_for_polars(orders, buckets, engine):
+    with pytest.raises(BadInput, match="give a whole number, at least 1, with the Polars engine"):
+        summarise(orders, buckets=buckets, engine=engine)
