@@ -54,13 +54,22 @@ def quintile_scores(values, *, higher_is_better=True) -> np.ndarray:
 
 
 def ntiles(values, groups: int, *, ascending=True) -> np.ndarray:
-    """Group 1..`groups` of each value by its percentile place; ties share the first place."""
-    series = pl.Series(np.asarray(values, dtype=np.float64))
-    n = series.len()
+    """Group 1..`groups` of each value by its percentile place; ties share the first place.
+
+    A value's place is L / (n - 1), L the number of values below it, and it reaches group
+    k + 1 once L >= k (n - 1) / groups: once it exceeds the value at that sorted position. So
+    only the groups - 1 boundary values are needed (a partition, not a sort), and the
+    comparison is in whole numbers, exact at the boundaries.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if not ascending:
+        values = -values
+    n = values.size
     if n < 2:
         return np.full(n, (groups + 1) // 2, dtype=np.int8)
-    place = ((series if ascending else -series).rank("min").to_numpy() - 1) / (n - 1)
-    return (1 + np.minimum(groups - 1, np.floor(groups * place))).astype(np.int8)
+    positions = [-(-k * (n - 1) // groups) - 1 for k in range(1, groups)]
+    bounds = np.partition(values, positions)[positions]
+    return (1 + np.searchsorted(bounds, values, side="left")).astype(np.int8)
 
 
 def segment_codes(recency, frequency, segment_map=SEGMENT_MAP) -> pl.Series:

@@ -1,11 +1,13 @@
 """RFM scores and segments, CLV and value deciles."""
 
+from fractions import Fraction
+
 import numpy as np
 import polars as pl
 import pytest
 
 from patron.analytics import SEGMENTS, BadInput, BetaGeo, GammaGamma, clv, deciles, rfm, score
-from patron.analytics.rfm import SEGMENT_MAP, quintile_scores, segment_codes
+from patron.analytics.rfm import SEGMENT_MAP, ntiles, quintile_scores, segment_codes
 from patron.analytics.tests.cdnow import cdnow_summary
 
 
@@ -20,6 +22,23 @@ def test_tied_customers_share_the_lowest_score_of_their_places():
     assert quintile_scores([7, 7, 7]).tolist() == [1, 1, 1]
     assert quintile_scores([3, 1, 2]).tolist() == [5, 1, 3]  # the best of a few still scores 5
     assert quintile_scores([3]).tolist() == [3]
+
+
+@pytest.mark.parametrize("groups", [5, 10])
+def test_ntiles_follow_the_percentile_place_exactly(groups):
+    """Against the definition, in exact fractions: group 1 + min(groups - 1, floor(groups * L /
+    (n - 1))), L the number of values below; many sizes and ties, both directions."""
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(2, 80))
+        values = rng.integers(0, int(rng.integers(1, 25)), n).tolist()
+        for ascending in (True, False):
+            signed = values if ascending else [-v for v in values]
+            expected = [
+                1 + min(groups - 1, Fraction(groups * sum(u < v for u in signed), n - 1).__floor__())
+                for v in signed
+            ]
+            assert ntiles(values, groups, ascending=ascending).tolist() == expected
 
 
 def test_the_default_map_names_every_cell_and_all_eleven_segments():
