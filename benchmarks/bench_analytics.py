@@ -27,7 +27,8 @@ for every customer); write the score table to Parquet.
 `lifetimes`' stages: pandas.read_parquet, summary_data_from_transaction_data(freq="W"),
 BetaGeoFitter.fit, GammaGammaFitter.fit (repeat buyers), customer_lifetime_value +
 conditional_probability_alive, DataFrame.to_parquet; then ParetoNBDFitter.fit beside Patron's
-ParetoNBD fit on the same summary.
+ParetoNBD fit on the same summary. In the comparison run each library's BG/NBD and Gamma-Gamma
+fits are also run twice more and the shortest of the three is shown beside the single run.
 """
 
 import argparse
@@ -52,7 +53,14 @@ SEED = 2024
 LAST_DAY = date(2023, 12, 29)  # simulate's default window: 2022-01-01 to 2023-12-30 00:00
 TARGETS = {1_000_000: 5.0, 10_000_000: 60.0}
 MEMORY_TARGET = 4 << 30
-RATIO_TARGETS = {"end to end": 10, "BG/NBD fit": 50, "Gamma-Gamma fit": 50, "Pareto/NBD fit": 100}
+RATIO_TARGETS = {
+    "end to end": 10,
+    "BG/NBD fit": 50,
+    "Gamma-Gamma fit": 50,
+    "BG/NBD fit, best of 3": 50,
+    "Gamma-Gamma fit, best of 3": 50,
+    "Pareto/NBD fit": 100,
+}
 GiB = 1 << 30
 READ_AND_SUMMARISE = "read Parquet + summarise"  # lifetimes' two stages of these names, added together
 PRIORITY = -10
@@ -192,6 +200,20 @@ class Stopwatch:
         self.stages[self.name] = {"seconds": time.perf_counter() - self.started, "peak": peak_rss()}
 
 
+def best_of_three(stages, fits) -> dict:
+    """The shortest of three runs of each fit: the one timed in its stage and two more. A single
+    fit of a tenth of a second varies by a third from run to run on a shared machine."""
+    best = {}
+    for name, fit in fits.items():
+        times = [stages[name]["seconds"]]
+        for _ in range(2):
+            started = time.perf_counter()
+            fit()
+            times.append(time.perf_counter() - started)
+        best[name] = min(times)
+    return best
+
+
 def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
@@ -228,6 +250,13 @@ def patron_worker(args):
         histories=summary.select("x", "t_x", "T").n_unique(),
     )
     if args.pareto:
+        result["best"] = best_of_three(
+            clock.stages,
+            {
+                "BG/NBD fit": lambda: BetaGeo().fit(summary),
+                "Gamma-Gamma fit": lambda: GammaGamma().fit(summary),
+            },
+        )
         summary.select("customer", "x", "t_x", "T", "mean_spend").write_parquet(compare_path(args))
         with clock("Pareto/NBD fit"):
             pareto = ParetoNBD().fit(summary)
@@ -280,12 +309,19 @@ def lifetimes_worker(args):
         gg={"p": gg.params_["p"], "q": gg.params_["q"], "gamma": gg.params_["v"]},
         summary_check=same_summary(summary, compare_path(args)),
     )
+    result["best"] = best_of_three(
+        clock.stages,
+        {
+            "BG/NBD fit": lambda: BetaGeoFitter().fit(f, r, T),
+            "Gamma-Gamma fit": lambda: GammaGammaFitter().fit(f[f > 0], m[f > 0]),
+        },
+    )
     if not args.skip_lifetimes_pareto:
         started = time.perf_counter()
         pareto = ParetoNBDFitter().fit(f, r, T)
         result.update(pareto=dict(pareto.params_), pareto_seconds=time.perf_counter() - started)
     return {
-        k: ({n: float(v) for n, v in value.items()} if k in ("bg", "gg", "pareto") else value)
+        k: ({n: float(v) for n, v in value.items()} if k in ("bg", "gg", "pareto", "best") else value)
         for k, value in result.items()
     }
 
@@ -338,6 +374,7 @@ def print_comparison(ours, theirs, size):
     print(f"{'stage':<26}{'Patron':>10}{'lifetimes':>12}{'ratio':>10}{'target':>10}")
     rows = [(name, ours["stages"][name]["seconds"], their_seconds(theirs, name)) for name in ours["stages"]]
     rows.append(("end to end", end_to_end(ours["stages"]), end_to_end(theirs["stages"])))
+    rows += [(f"{name}, best of 3", ours["best"][name], theirs["best"][name]) for name in ours["best"]]
     if "pareto" in theirs:
         rows.append(("Pareto/NBD fit", ours["pareto_seconds"], theirs["pareto_seconds"]))
     else:

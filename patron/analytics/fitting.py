@@ -16,6 +16,14 @@ from scipy import optimize, stats
 from patron.analytics.frames import BadInput
 
 LOG_BOUNDS = (np.log(1e-9), np.log(1e9))
+# Fits of at least MANY customers start from the fit of every SAMPLE-th of them.
+MANY = 200_000
+SAMPLE = 10
+# Newton steps alone have reached the optimum when the mean log-likelihood is this flat; they
+# are taken only while they change no parameter by more than a factor e^NEAR (a start far off
+# is the trust region's to mend).
+FLAT = 1e-9
+NEAR = 0.5
 # A parameter beyond this (or below its inverse) has run off towards a limit the data cannot
 # tell from it (BG/NBD: a and b growing together when dropout is the same for everyone).
 BOUNDARY = 1e5
@@ -47,13 +55,15 @@ class Histories:
         _check_histories(frame)
         # Sorted, so that the same data sums in the same order and fits the same every time.
         if not with_index:
-            distinct = frame.group_by("x", "t_x", "T").len().sort("x", "t_x", "T")
+            distinct = frame.lazy().group_by("x", "t_x", "T").len().sort("x", "t_x", "T").collect()
             return cls(*(distinct[c].to_numpy() for c in ("x", "t_x", "T")), distinct["len"].to_numpy(), None)
         groups = (
-            frame.with_row_index("row")
+            frame.lazy()
+            .with_row_index("row")
             .group_by("x", "t_x", "T")
             .agg(pl.col("row"), pl.len())
             .sort("x", "t_x", "T")
+            .collect()
         )
         index = np.empty(frame.height, dtype=np.int64)
         index[groups["row"].explode().to_numpy()] = np.repeat(
@@ -130,7 +140,16 @@ class Model:
             for k, v in self.params_.items()
         }
 
-    def _maximise(self, terms, start, customers):
+    def _maximise(self, terms, start, customers, sample=None):
+        """Fit `terms`. Without a start, many customers are first fitted on every SAMPLE-th of
+        them (`sample()` gives those terms): a tenth of the work lands near the optimum, and
+        the full likelihood then needs only the last few steps. Where that sample cannot be
+        fitted, the full fit starts from the default."""
+        if start is None and sample is not None and customers >= MANY:
+            try:
+                start = maximise(sample(), self.start, self.names, customers=customers // SAMPLE).params
+            except NotIdentified:
+                start = None
         fit = maximise(terms, starting(start, self.names, self.start), self.names, customers=customers)
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors
         self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, customers
@@ -213,17 +232,20 @@ def maximise(terms, start, names, *, customers) -> Fit:
     hessian_of = getattr(terms, "hessian", None)
     objective = LogSpace(terms, customers)
     theta0 = np.log(np.asarray(start, dtype=np.float64))
+    at_start = objective.value(theta0)
     if hessian_of is not None:
-        result = optimize.minimize(
-            objective.value,
-            theta0,
-            jac=objective.gradient,
-            hess=objective.hessian,
-            method="trust-exact",
-            options={"gtol": 1e-6, "maxiter": 500},
-        )
-        result.x = _polished(objective, result.x)
-        result.fun = objective.value(result.x)
+        theta = _newton(objective, theta0)
+        if np.max(np.abs(objective.gradient(theta))) > FLAT:
+            theta = optimize.minimize(
+                objective.value,
+                theta,
+                jac=objective.gradient,
+                hess=objective.hessian,
+                method="trust-exact",
+                options={"gtol": 1e-6, "maxiter": 500},
+            ).x
+            theta = _newton(objective, theta)
+        result = optimize.OptimizeResult(x=theta, fun=objective.value(theta))
     else:
         result = optimize.minimize(
             objective.value_and_gradient,
@@ -237,7 +259,7 @@ def maximise(terms, start, names, *, customers) -> Fit:
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun) or result.fun >= 1e300:
         raise NotIdentified("The likelihood could not be maximised: the data do not identify the model.")
     steepest = np.max(np.abs(objective.gradient(result.x)))
-    if steepest > 1e-3 or result.fun > objective.value(theta0):
+    if steepest > 1e-3 or result.fun > at_start:
         raise NotIdentified(
             f"The fit did not converge (slope {steepest:.2g} where it stopped): "
             "the data do not identify the model."
@@ -271,20 +293,28 @@ def maximise(terms, start, names, *, customers) -> Fit:
     )
 
 
-def _polished(objective, theta, steps=3):
-    """Plain Newton steps from where the trust region stopped. Near the optimum the change in
-    the mean log-likelihood falls below rounding before the slope is nil, which stops the
-    trust region early when the parameters are strongly correlated; Newton's step needs only
-    the slope and the curvature, so it goes on to the optimum."""
+def _newton(objective, theta, steps=8):
+    """Plain Newton steps while they are short and lower both the value and the slope: from a
+    start near the optimum (last night's fit, a sample's) they are all it takes. From far, the
+    first step fails and a trust region takes over. Near the optimum the change in the mean
+    log-likelihood falls below rounding before the slope is nil, which stops a trust region
+    early when the parameters are strongly correlated; Newton steps finish the work."""
     for _ in range(steps):
-        slope = objective.gradient(theta)
+        value, slope = objective.value_and_gradient(theta)
+        if np.max(np.abs(slope)) < 1e-13:
+            break
         try:
             step = np.linalg.solve(objective.hessian(theta), slope)
         except np.linalg.LinAlgError:
-            return theta
+            break
+        if not np.max(np.abs(step)) <= NEAR:
+            break
         better = theta - step
-        if not np.max(np.abs(objective.gradient(better))) < np.max(np.abs(slope)):
-            return theta
+        value_there, slope_there = objective.value_and_gradient(better)
+        if not (
+            value_there <= value + 1e-12 * abs(value) and np.max(np.abs(slope_there)) < np.max(np.abs(slope))
+        ):
+            break
         theta = better
     return theta
 

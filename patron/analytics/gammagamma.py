@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
-from patron.analytics.fitting import Model, NotIdentified
+from patron.analytics.fitting import SAMPLE, Model, NotIdentified
 from patron.analytics.frames import BadInput
 
 CORRELATION_WARNING = 0.3
@@ -70,7 +70,7 @@ class GammaGamma(Model):
                 SpendCorrelationWarning,
                 stacklevel=2,
             )
-        return self._maximise(_terms(x, m), start, len(x))
+        return self._maximise(_terms(x, m), start, len(x), lambda: _terms(x[::SAMPLE], m[::SAMPLE]))
 
     def expected_spend(self, data=None, *, x=None, mean_spend=None) -> np.ndarray:
         """Expected mean spend per future purchase of each customer (the population mean for x = 0)."""
@@ -80,10 +80,12 @@ class GammaGamma(Model):
 
 
 def _correlation(x, m) -> float:
-    """Pearson's r of frequency and mean spend (0 when every x is the same)."""
-    x, m = x - x.mean(), m - m.mean()
-    spread = np.sqrt((x @ x) * (m @ m))
-    return float(x @ m / spread) if spread > 0 else 0.0
+    """Pearson's r of frequency and mean spend (0 when every x is the same), from sums of
+    products, with no array the size of the data made for it (to within rounding, which a
+    warning threshold does not feel)."""
+    n, mean_x, mean_m = len(x), x.mean(), m.mean()
+    spread = (x @ x - n * mean_x**2) * (m @ m - n * mean_m**2)
+    return float((x @ m - n * mean_x * mean_m) / np.sqrt(spread)) if spread > 0 else 0.0
 
 
 def _terms(x, m):
@@ -94,12 +96,12 @@ def _terms(x, m):
     counts = np.bincount(x.astype(np.int64))
     xs = np.flatnonzero(counts).astype(np.float64)
     counts = counts[counts > 0]
-    log_m = np.log(m)
-    constant = x @ log_m + counts @ (xs * np.log(xs))
-    sum_log_m = log_m.sum()
+    log_u = np.log(m)  # log m first: its array serves the evaluations after
+    constant = x @ log_u + counts @ (xs * np.log(xs))
+    sum_log_m = log_u.sum()
     z = x * m
     n = len(x)
-    u, log_u, inverse = np.empty(n), np.empty(n), np.empty(n)
+    u, inverse = np.empty(n), np.empty(n)
 
     def in_x(p, q, gamma):
         return (

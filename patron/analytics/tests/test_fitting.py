@@ -68,3 +68,17 @@ def test_the_fit_stops_where_the_slope_is_nil(cdnow, model, start):
 def test_gamma_gamma_refuses_fractional_frequencies():
     with pytest.raises(BadInput, match="1 frequencies x are not whole numbers"):
         GammaGamma().fit(x=[1, 2.5, 3, 4], mean_spend=[10.0, 12.0, 9.0, 15.0])
+
+
+def test_a_far_start_is_left_to_the_trust_region():
+    """From the default start on a small shop's spends, a plain Newton step would leap to
+    p = 1e110; steps longer than a factor e^0.5 are not taken, and the trust region finds the
+    optimum the slope says it is."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(1, 6, 600).astype(float)
+    mean_spend = rng.gamma(13.0 * x, 1.0 / (x * rng.gamma(2.8, 1 / 109.0, 600)))
+    fitted = GammaGamma().fit(x=x, mean_spend=mean_spend)
+    terms = spend_terms(x, mean_spend)
+    p = np.array(list(fitted.params_.values()))
+    assert np.max(np.abs(terms.gradient(p) * p / len(x))) < 1e-9
+    assert all(0.1 < v < 1e3 for v in p)
