@@ -46,7 +46,7 @@ class GammaGamma(Model):
 
     def fit(self, data=None, *, x=None, mean_spend=None, start=None):
         x, m = spend_arrays(data, x, mean_spend)
-        if np.isnan(x).any() or np.isnan(m).any():
+        if np.isnan(x.min()) or np.isnan(m.min()):  # min is nan when any is
             raise BadInput("Some frequencies or mean spends are missing.")
         repeat = x > 0
         if not repeat.any():
@@ -54,13 +54,14 @@ class GammaGamma(Model):
         x, m = x[repeat], m[repeat]
         if (x != np.floor(x)).any():
             raise BadInput(f"{int((x != np.floor(x)).sum()):,} frequencies x are not whole numbers.")
-        if (m < 0).any():
+        least, most = m.min(), m.max()
+        if least < 0:
             raise BadInput(f"{int((m < 0).sum()):,} repeat buyers have a negative mean spend.")
-        if not (m > 0).any():
+        if most == 0:
             raise NotIdentified("Every repeat purchase has zero spend: there is no spend to model.")
-        if (m == 0).any():
+        if least == 0:
             raise BadInput(f"{int((m == 0).sum()):,} repeat buyers have a zero mean spend; leave them out.")
-        if np.ptp(m) == 0:
+        if least == most:
             raise NotIdentified("Every repeat buyer spends the same: the spend model needs varied spend.")
         self.correlation_ = _correlation(x, m)
         if abs(self.correlation_) >= CORRELATION_WARNING:
