@@ -7,6 +7,7 @@ otherwise.
 """
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,6 +17,7 @@ from patron.analytics.fitting import SAMPLE, Model, NotIdentified
 from patron.analytics.frames import BadInput
 
 CORRELATION_WARNING = 0.3
+_HALVES = ThreadPoolExecutor(2, thread_name_prefix="gamma-gamma")
 
 
 class SpendCorrelationWarning(UserWarning):
@@ -91,18 +93,16 @@ def _correlation(x, m) -> float:
 
 def _terms(x, m):
     """Log-likelihood, gradient and Hessian. Terms in x alone are summed per distinct x, and
-    the per-customer sums of x log m and log m are taken once, so an evaluation costs one log
-    and one division per repeat buyer, into arrays made once (fresh arrays of a million
-    values each cost more in page faults than the arithmetic)."""
+    the per-customer sums of x log m and log m are taken once; what depends on each customer
+    and gamma comes from `_GammaSums`."""
     counts = np.bincount(x.astype(np.int64))
     xs = np.flatnonzero(counts).astype(np.float64)
     counts = counts[counts > 0]
-    log_u = np.log(m)  # log m first: its array serves the evaluations after
-    constant = x @ log_u + counts @ (xs * np.log(xs))
-    sum_log_m = log_u.sum()
-    z = x * m
+    log_m = np.log(m)
+    constant = x @ log_m + counts @ (xs * np.log(xs))
+    sum_log_m = log_m.sum()
     n = len(x)
-    u, inverse = np.empty(n), np.empty(n)
+    sums = _GammaSums(x, x * m, log_m)  # log m's array is reused
 
     def in_x(p, q, gamma):
         return (
@@ -115,35 +115,29 @@ def _terms(x, m):
 
     def loglik(params):
         p, q, gamma = params
-        np.add(z, gamma, out=u)
-        return float(in_x(p, q, gamma) - p * (x @ np.log(u, out=log_u)) - q * log_u.sum())
+        x_log_u, sum_log_u, *_ = sums(gamma)
+        return float(in_x(p, q, gamma) - p * x_log_u - q * sum_log_u)
 
     def value_and_gradient(params):
         p, q, gamma = params
-        np.add(z, gamma, out=u)
-        np.log(u, out=log_u)
-        np.divide(1.0, u, out=inverse)
-        x_log_u, sum_log_u = x @ log_u, log_u.sum()
+        x_log_u, sum_log_u, x_inv, sum_inv, *_ = sums(gamma)
         psi = digamma(p * xs + q)
         value = in_x(p, q, gamma) - p * x_log_u - q * sum_log_u
         d_p = counts @ (xs * (psi - digamma(p * xs))) + constant - x_log_u
         d_q = counts @ psi - n * digamma(q) + n * np.log(gamma) - sum_log_u
-        d_gamma = n * q / gamma - p * (x @ inverse) - q * inverse.sum()
+        d_gamma = n * q / gamma - p * x_inv - q * sum_inv
         return float(value), np.array([d_p, d_q, d_gamma])
 
     def hessian(params):
         p, q, gamma = params
-        np.add(z, gamma, out=u)
-        np.divide(1.0, u, out=inverse)
-        x_inv, sum_inv = x @ inverse, inverse.sum()
-        np.multiply(inverse, inverse, out=u)
+        _, _, x_inv, sum_inv, x_inv2, sum_inv2 = sums(gamma)
         tri = polygamma(1, p * xs + q)
         d_pp = counts @ (xs * xs * (tri - polygamma(1, p * xs)))
         d_pq = counts @ (xs * tri)
         d_qq = counts @ tri - n * polygamma(1, q)
         d_pg = -x_inv
         d_qg = n / gamma - sum_inv
-        d_gg = -n * q / gamma**2 + p * (x @ u) + q * u.sum()
+        d_gg = -n * q / gamma**2 + p * x_inv2 + q * sum_inv2
         return np.array([[d_pp, d_pq, d_pg], [d_pq, d_qq, d_qg], [d_pg, d_qg, d_gg]])
 
     return SimpleNamespace(
@@ -152,3 +146,39 @@ def _terms(x, m):
         value_and_gradient=value_and_gradient,
         hessian=hessian,
     )
+
+
+class _GammaSums:
+    """Over the repeat buyers, with u = x m + gamma: the sums of x log u, log u, x / u, 1 / u,
+    x / u^2 and 1 / u^2, all in one pass for a gamma, kept for the last gamma (the Hessian is
+    asked where the gradient was). The pass runs on the two halves of the buyers at once
+    (numpy lets go of the GIL), its products summed by einsum rather than BLAS, whose own
+    threads would wait for the busy cores; into arrays made once (fresh arrays of a million
+    values cost more in page faults than the arithmetic)."""
+
+    def __init__(self, x, z, buffer):
+        self.x, self.z, self.log_u = x, z, buffer
+        self.u, self.inverse = np.empty(len(x)), np.empty(len(x))
+        self.halves = (slice(0, len(x) // 2), slice(len(x) // 2, len(x)))
+        self.gamma = self.values = None
+
+    def __call__(self, gamma):
+        if gamma != self.gamma:
+            self.values = np.sum(list(_HALVES.map(lambda h: self._half(h, gamma), self.halves)), axis=0)
+            self.gamma = gamma
+        return self.values
+
+    def _half(self, h, gamma):
+        x, u, log_u, inverse = self.x[h], self.u[h], self.log_u[h], self.inverse[h]
+        np.add(self.z[h], gamma, out=u)
+        np.log(u, out=log_u)
+        np.divide(1.0, u, out=inverse)
+        np.multiply(inverse, inverse, out=u)
+        return (
+            np.einsum("i,i->", x, log_u),
+            log_u.sum(),
+            np.einsum("i,i->", x, inverse),
+            inverse.sum(),
+            np.einsum("i,i->", x, u),
+            u.sum(),
+        )
