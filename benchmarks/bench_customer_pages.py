@@ -597,22 +597,6 @@ CUSTOMER_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-ORDER_COLUMNS = [
-    "id",
-    "customer_id",
-    "source",
-    "external_id",
-    "fingerprint",
-    "placed_at",
-    "status",
-    "channel",
-    "currency",
-    "total",
-    "total_base",
-    "exchange_rate",
-    "created_at",
-]
-
 # Tables the load fills (their indexes and keys are dropped and rebuilt around it).
 LOADED_TABLES = [
     "customers_customer",
@@ -764,6 +748,7 @@ def load(args, url, now_us):
 
     from patron.accounts.roles import ADMIN
     from patron.customers.models import Tag
+    from patron.imports.order_writing import ORDER_COLUMNS
     from patron.sales.models import Product
 
     n, n_orders = args.customers, args.orders
@@ -1331,10 +1316,9 @@ def measure(args, heavy_ids):
 # ----------------------------------------------------------------------------------------
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def database_arguments(parser, *, work, timed):
+    """The options every PostgreSQL benchmark takes: the data's size, the database, the priority
+    of the timed part (`timed`) and the cluster's end; `work` says what --skip-load does."""
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--orders", type=int, default=10_000_000)
     parser.add_argument(
@@ -1343,8 +1327,51 @@ def parse_args():
     parser.add_argument(
         "--skip-load",
         action="store_true",
-        help="measure what is in --database-url (loaded by an earlier run)",
+        help=f"{work} what is in --database-url (loaded by an earlier run)",
     )
+    parser.add_argument(
+        "--no-priority",
+        action="store_true",
+        help=f"as root, {timed} at nice -10 (PostgreSQL too) unless this is given",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the throwaway cluster running at the end (prints its URL)"
+    )
+
+
+def check_database_arguments(parser, args):
+    if args.skip_load and not args.database_url:
+        parser.error("--skip-load needs --database-url")
+
+
+def open_database(args, data_dir):
+    """The cluster (None with --database-url), its URL, and the environment Patron runs in
+    against it, which is also set in this process."""
+    cluster = None
+    if args.database_url:
+        url = args.database_url
+    else:
+        cluster = Cluster()
+        cluster.start(PG_LOAD)
+        url = cluster.url
+        print(f"Throwaway PostgreSQL cluster in {cluster.root}, port {cluster.port}", flush=True)
+    env = {
+        "DATABASE_URL": url,
+        "PATRON_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "patron.settings",
+        "PATRON_COUNTRY": "TH",
+        "TIME_ZONE": "Asia/Bangkok",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    return cluster, url, env
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    database_arguments(parser, work="measure", timed="the timed part runs")
     parser.add_argument("--requests", type=int, default=300, help="timed requests per kind (at least 200)")
     parser.add_argument(
         "--edge-requests", type=int, default=50, help="timed requests for the edge cases (0: none)"
@@ -1358,19 +1385,10 @@ def parse_args():
         action="store_true",
         help="keep one database connection (as with DATABASE_CONN_MAX_AGE>0) instead of one per request",
     )
-    parser.add_argument(
-        "--no-priority",
-        action="store_true",
-        help="as root, the timed part runs at nice -10 (PostgreSQL too) unless this is given",
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="leave the throwaway cluster running at the end (prints its URL)"
-    )
     args = parser.parse_args()
     if args.requests < 200:
         parser.error("--requests must be at least 200")
-    if args.skip_load and not args.database_url:
-        parser.error("--skip-load needs --database-url")
+    check_database_arguments(parser, args)
     return args
 
 
@@ -1395,23 +1413,7 @@ def main():
     ok = False
     try:
         started = time.perf_counter()
-        if args.database_url:
-            url = args.database_url
-        else:
-            cluster = Cluster()
-            cluster.start(PG_LOAD)
-            url = cluster.url
-            print(f"Throwaway PostgreSQL cluster in {cluster.root}, port {cluster.port}", flush=True)
-        os.environ.update(
-            {
-                "DATABASE_URL": url,
-                "PATRON_DATA_DIR": str(data_dir),
-                "DJANGO_SETTINGS_MODULE": "patron.settings",
-                "PATRON_COUNTRY": "TH",
-                "TIME_ZONE": "Asia/Bangkok",
-                "LOG_LEVEL": "WARNING",
-            }
-        )
+        cluster, url, _env = open_database(args, data_dir)
         import django
 
         django.setup()

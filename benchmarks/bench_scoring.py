@@ -53,14 +53,14 @@ from benchmarks.bench_customer_pages import (  # noqa: E402
     CUSTOMER_COLUMNS,
     DAY_US,
     ORDER_CHANNEL,
-    ORDER_COLUMNS,
-    PG_LOAD,
     PG_MEASURE,
-    Cluster,
     Timings,
     _copy,
     capture_schema,
+    check_database_arguments,
+    database_arguments,
     drop_secondary,
+    open_database,
     raise_priority,
     restore_all,
 )
@@ -236,6 +236,8 @@ def order_chunks(customer, placed, status, channel, cents):
 def load(args, url, now_us):
     """Fill the migrated, empty database; returns the true parameters and the order counts."""
     import psycopg
+
+    from patron.imports.order_writing import ORDER_COLUMNS
 
     started = time.perf_counter()
     customer, placed, status, channel, cents, created, truth, counts = draw(
@@ -439,32 +441,16 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--orders", type=int, default=10_000_000)
-    parser.add_argument(
-        "--database-url", help="an empty PostgreSQL database to use instead of a throwaway one"
-    )
-    parser.add_argument(
-        "--skip-load", action="store_true", help="score what is in --database-url (loaded by an earlier run)"
-    )
+    database_arguments(parser, work="score", timed="the runs go")
     parser.add_argument(
         "--runs", type=int, default=2, help="scoring runs, each in a fresh process (default 2)"
     )
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="cProfile each run; print its top N functions"
     )
-    parser.add_argument(
-        "--no-priority",
-        action="store_true",
-        help="as root, the runs go at nice -10 (PostgreSQL too) unless this is given",
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="leave the throwaway cluster running at the end (prints its URL)"
-    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.skip_load and not args.database_url:
-        parser.error("--skip-load needs --database-url")
+    check_database_arguments(parser, args)
     if not args.worker and args.orders < 2 * args.customers:
         parser.error("--orders must be at least twice --customers (every customer buys at least once)")
     return args
@@ -481,22 +467,7 @@ def main():
     data_dir = Path(tempfile.mkdtemp(prefix="patron-bench-data-"))
     ok = False
     try:
-        if args.database_url:
-            url = args.database_url
-        else:
-            cluster = Cluster()
-            cluster.start(PG_LOAD)
-            url = cluster.url
-            print(f"Throwaway PostgreSQL cluster in {cluster.root}, port {cluster.port}", flush=True)
-        env = {
-            "DATABASE_URL": url,
-            "PATRON_DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "patron.settings",
-            "PATRON_COUNTRY": "TH",
-            "TIME_ZONE": "Asia/Bangkok",
-            "LOG_LEVEL": "WARNING",
-        }
-        os.environ.update(env)
+        cluster, url, env = open_database(args, data_dir)
         import django
 
         django.setup()
