@@ -26,12 +26,13 @@ class BetaGeo(PurchaseModel):
         n = float(c.sum())
         xs, at = np.unique(x, return_inverse=True)
         per_x = np.bincount(at, weights=c)
-        last = {}
+        last = SimpleNamespace(p=None)
 
         def parts(p):
             """Each history's two ways to have its data: a3 (alive at T) and a4 (dropped out
-            after the last purchase), with their weights and first derivatives."""
-            if last.get("p") != tuple(p):
+            after the last purchase), with their weights and first derivatives; kept for the
+            last parameters, which the log-likelihood, gradient and Hessian share."""
+            if last.p != tuple(p):
                 r, alpha, a, b = p
                 with np.errstate(divide="ignore", invalid="ignore"):
                     inv_bx = np.where(repeat, (1.0 / (b + xs - 1))[at], 0.0)
@@ -39,7 +40,7 @@ class BetaGeo(PurchaseModel):
                     a3 = -(r + x) * log_at
                     a4 = np.where(repeat, np.log(a) + np.log(inv_bx) - (r + x) * log_ar, -np.inf)
                 both = np.logaddexp(a3, a4)
-                last.update(
+                last.__dict__.update(
                     p=tuple(p),
                     both=both,
                     w3=np.exp(a3 - both),
@@ -50,7 +51,7 @@ class BetaGeo(PurchaseModel):
                     inv_ar=1.0 / (alpha + t_x),
                     inv_bx=inv_bx,
                 )
-            return SimpleNamespace(**last)
+            return last
 
         def loglik(p):
             r, alpha, a, b = p

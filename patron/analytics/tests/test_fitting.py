@@ -8,16 +8,7 @@ from patron.analytics import BadInput, BetaGeo, GammaGamma
 from patron.analytics.fitting import Histories
 from patron.analytics.gammagamma import _terms as spend_terms
 from patron.analytics.tests.cdnow import cdnow_summary
-
-
-def differences(f, p, step=1e-6):
-    """Central differences of f at p, one row per parameter."""
-    rows = []
-    for i in range(len(p)):
-        e = np.zeros(len(p))
-        e[i] = step * p[i]
-        rows.append((np.asarray(f(p + e)) - np.asarray(f(p - e))) / (2 * e[i]))
-    return np.array(rows)
+from patron.analytics.tests.differences import differences
 
 
 @pytest.fixture(scope="module")
