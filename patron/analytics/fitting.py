@@ -16,14 +16,18 @@ from scipy import optimize, stats
 from patron.analytics.frames import BadInput
 
 LOG_BOUNDS = (np.log(1e-9), np.log(1e9))
-# Fits of at least MANY customers start from the fit of every SAMPLE-th of them.
-MANY = 200_000
+# Fits of at least MANY customers start from the fit of every SAMPLE-th of them, itself
+# started the same way when that is still MANY.
+MANY = 50_000
 SAMPLE = 10
 # Newton steps alone have reached the optimum when the mean log-likelihood is this flat; they
 # are taken only while they change no parameter by more than a factor e^NEAR (a start far off
-# is the trust region's to mend).
+# is the trust region's to mend). A fit is done when the next step would change no parameter
+# by more than a factor e^CLOSE: steps shrink quadratically, so the one after would be far
+# below rounding, and taking this one would cost a likelihood evaluation.
 FLAT = 1e-9
 NEAR = 0.5
+CLOSE = 1e-8
 # A parameter beyond this (or below its inverse) has run off towards a limit the data cannot
 # tell from it (BG/NBD: a and b growing together when dropout is the same for everyone).
 BOUNDARY = 1e5
@@ -142,18 +146,26 @@ class Model:
 
     def _maximise(self, terms, start, customers, sample=None):
         """Fit `terms`. Without a start, many customers are first fitted on every SAMPLE-th of
-        them (`sample()` gives those terms): a tenth of the work lands near the optimum, and
-        the full likelihood then needs only the last few steps. Where that sample cannot be
-        fitted, the full fit starts from the default."""
+        them (`sample(k)` gives the terms of every k-th): a tenth of the work lands near the
+        optimum, and the full likelihood then needs only the last few steps. Where that sample
+        cannot be fitted, the full fit starts from the default."""
         if start is None and sample is not None and customers >= MANY:
-            try:
-                start = maximise(sample(), self.start, self.names, customers=customers // SAMPLE).params
-            except NotIdentified:
-                start = None
+            start = self._sample_start(sample, customers, SAMPLE)
         fit = maximise(terms, starting(start, self.names, self.start), self.names, customers=customers)
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors
         self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, customers
         return self
+
+    def _sample_start(self, sample, customers, every):
+        """The fit of every `every`-th customer, or None where it cannot be fitted."""
+        start = None
+        if customers // every >= MANY:
+            start = self._sample_start(sample, customers, every * SAMPLE)
+        try:
+            start = starting(start, self.names, self.start)
+            return maximise(sample(every), start, self.names, customers=customers // every).params
+        except NotIdentified:
+            return None
 
     def _params(self):
         if not self.params_:
@@ -307,7 +319,7 @@ def _newton(objective, theta, steps=8):
             step = np.linalg.solve(objective.hessian(theta), slope)
         except np.linalg.LinAlgError:
             break
-        if not np.max(np.abs(step)) <= NEAR:
+        if not CLOSE <= np.max(np.abs(step)) <= NEAR:
             break
         better = theta - step
         value_there, slope_there = objective.value_and_gradient(better)

@@ -4,20 +4,27 @@ A customer's spends are Gamma(p, nu) around their mean, with nu ~ Gamma(q, gamma
 customers. Fitted on repeat buyers (x > 0) and their mean repeat spend. The model assumes a
 customer's spend does not depend on how often they buy; fitting warns when the data says
 otherwise.
+
+The sums over customers are taken block by block through buffers small enough to stay in the
+processor's cache, from the arrays as given: no array the size of the data is made. A million
+customers' arrays would be written and read back several times a pass, and fresh ones cost more
+in page faults than the arithmetic. Customers with no repeat purchase (x = 0) stay in the
+blocks: they add nothing to the sums weighted by x, and their known share of the others is
+taken off at the end.
 """
 
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
-from patron.analytics.fitting import SAMPLE, Model, NotIdentified
+from patron.analytics.fitting import Model, NotIdentified
 from patron.analytics.frames import BadInput
 
 CORRELATION_WARNING = 0.3
-_HALVES = ThreadPoolExecutor(2, thread_name_prefix="gamma-gamma")
+BLOCK = 1 << 14  # customers per block: buffers of 128 KiB
+COUNTED = 1 << 20  # frequencies below this are counted by bincount, larger ones by np.unique
 
 
 class SpendCorrelationWarning(UserWarning):
@@ -25,20 +32,29 @@ class SpendCorrelationWarning(UserWarning):
 
 
 def spend_arrays(data=None, x=None, mean_spend=None):
+    """x and mean spend as numpy arrays; x keeps an integer type where it has one (no copy)."""
     if data is not None:
         try:
-            return np.asarray(data["x"], dtype=np.float64), np.asarray(data["mean_spend"], dtype=np.float64)
+            x, mean_spend = data["x"], data["mean_spend"]
         except KeyError:
             raise BadInput("A summary needs the columns x and mean_spend (see summarise).") from None
-    if x is None or mean_spend is None:
+    elif x is None or mean_spend is None:
         raise BadInput("Give a summary frame, or x and mean_spend.")
-    x, m = (
-        np.atleast_1d(np.asarray(x, dtype=np.float64)),
-        np.atleast_1d(np.asarray(mean_spend, dtype=np.float64)),
-    )
+    x, m = _numbers(x), _numbers(mean_spend).astype(np.float64, copy=False)
     if x.shape != m.shape:
         raise BadInput("x and mean_spend must have the same length.")
     return x, m
+
+
+def _numbers(values) -> np.ndarray:
+    """Numbers as an array, not copied where they are one already (a Polars column is not)."""
+    array = np.atleast_1d(np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values))
+    if array.dtype.kind in "iuf":
+        return array
+    try:  # objects: missing values of pandas' nullable types become nan
+        return np.atleast_1d(np.asarray(values, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise BadInput("Frequencies x and mean spends must be numbers.") from None
 
 
 class GammaGamma(Model):
@@ -47,25 +63,8 @@ class GammaGamma(Model):
     correlation_ = None
 
     def fit(self, data=None, *, x=None, mean_spend=None, start=None):
-        x, m = spend_arrays(data, x, mean_spend)
-        if np.isnan(x.min()) or np.isnan(m.min()):  # min is nan when any is
-            raise BadInput("Some frequencies or mean spends are missing.")
-        repeat = x > 0
-        if not repeat.any():
-            raise NotIdentified("No customer has bought twice: the spend model needs repeat buyers.")
-        x, m = x[repeat], m[repeat]
-        if (x != np.floor(x)).any():
-            raise BadInput(f"{int((x != np.floor(x)).sum()):,} frequencies x are not whole numbers.")
-        least, most = m.min(), m.max()
-        if least < 0:
-            raise BadInput(f"{int((m < 0).sum()):,} repeat buyers have a negative mean spend.")
-        if most == 0:
-            raise NotIdentified("Every repeat purchase has zero spend: there is no spend to model.")
-        if least == 0:
-            raise BadInput(f"{int((m == 0).sum()):,} repeat buyers have a zero mean spend; leave them out.")
-        if least == most:
-            raise NotIdentified("Every repeat buyer spends the same: the spend model needs varied spend.")
-        self.correlation_ = _correlation(x, m)
+        spends = _Spends(*spend_arrays(data, x, mean_spend))
+        self.correlation_ = spends.correlation()
         if abs(self.correlation_) >= CORRELATION_WARNING:
             warnings.warn(
                 f"Frequency and mean spend are correlated (r = {self.correlation_:.2f}); the Gamma-Gamma "
@@ -73,7 +72,7 @@ class GammaGamma(Model):
                 SpendCorrelationWarning,
                 stacklevel=2,
             )
-        return self._maximise(_terms(x, m), start, len(x), lambda: _terms(x[::SAMPLE], m[::SAMPLE]))
+        return self._maximise(_terms_of(spends), start, spends.n, lambda k: _terms_of(spends.every(k)))
 
     def expected_spend(self, data=None, *, x=None, mean_spend=None) -> np.ndarray:
         """Expected mean spend per future purchase of each customer (the population mean for x = 0)."""
@@ -82,27 +81,112 @@ class GammaGamma(Model):
         return (gamma + x * m) * p / (p * x + q - 1)
 
 
-def _correlation(x, m) -> float:
-    """Pearson's r of frequency and mean spend (0 when every x is the same), from sums of
-    products, with no array the size of the data made for it (to within rounding, which a
-    warning threshold does not feel)."""
-    n, mean_x, mean_m = len(x), x.mean(), m.mean()
-    spread = (x @ x - n * mean_x**2) * (m @ m - n * mean_m**2)
-    return float((x @ m - n * mean_x * mean_m) / np.sqrt(spread)) if spread > 0 else 0.0
+class _Spends:
+    """Frequencies x (whole numbers) and mean spends m, checked; how many customers have each
+    x; and, over the repeat buyers (x > 0), the sums of x, m, x^2, m^2, x m, x log m and log m."""
+
+    def __init__(self, x, m, buffer=None):
+        if not x.size:
+            raise NotIdentified("No customer has bought twice: the spend model needs repeat buyers.")
+        x_least, m_least, m_most = x.min(), m.min(), m.max()  # nan when any is
+        if np.isnan(x_least) or np.isnan(m_least):
+            raise BadInput("Some frequencies or mean spends are missing.")
+        if not np.isfinite(m_least) or not np.isfinite(m_most):
+            raise BadInput("Some mean spends are infinite.")
+        if x_least < 0:
+            raise BadInput(f"{np.count_nonzero(x < 0):,} frequencies x are negative.")
+        if x.dtype.kind != "i":
+            whole = x.astype(np.int64)
+            if (fractions := np.count_nonzero(whole != x)) > 0:
+                raise BadInput(f"{fractions:,} frequencies x are not whole numbers.")
+            x = whole
+        self.x, self.m = x, m
+        self.xs, self.counts = _frequencies(x)
+        self.n = int(self.counts.sum())
+        if not self.n:
+            raise NotIdentified("No customer has bought twice: the spend model needs repeat buyers.")
+        if buffer is None:
+            buffer = np.empty((5, min(BLOCK, len(x))))
+            buffer[4] = 1.0
+        self.buffer = buffer
+        with np.errstate(all="ignore"):  # bad spends are refused below, from what this finds
+            self.sums, least, most = _survey(x, m, self.buffer, len(x) - self.n, max(m_most, 1.0))
+        if not (least > 0 and least != most and np.isfinite(self.sums).all()):
+            self._refuse(least, most)
+
+    def _refuse(self, least, most):
+        repeat = self.m[self.x > 0]
+        if least < 0:
+            raise BadInput(f"{np.count_nonzero(repeat < 0):,} repeat buyers have a negative mean spend.")
+        if most == 0:
+            raise NotIdentified("Every repeat purchase has zero spend: there is no spend to model.")
+        if least == 0:
+            raise BadInput(
+                f"{np.count_nonzero(repeat == 0):,} repeat buyers have a zero mean spend; leave them out."
+            )
+        if least == most:
+            raise NotIdentified("Every repeat buyer spends the same: the spend model needs varied spend.")
+        raise BadInput(f"Mean spends up to {most:.3g} are too large to sum.")
+
+    def every(self, k) -> "_Spends":
+        return _Spends(self.x[::k], self.m[::k], self.buffer)
+
+    def correlation(self) -> float:
+        """Pearson's r of frequency and mean spend (0 when every x is the same), from sums of
+        products (to within rounding, which a warning threshold does not feel)."""
+        x, m, xx, mm, xm = self.sums[:5] / self.n
+        spread = (xx - x * x) * (mm - m * m)
+        return float((xm - x * m) / np.sqrt(spread)) if spread > 0 else 0.0
+
+
+def _frequencies(x):
+    """The distinct frequencies above 0, as floats, and how many customers have each."""
+    if x.max() < COUNTED:
+        counts = np.bincount(x)
+        xs = np.flatnonzero(counts[1:]) + 1
+        return xs.astype(np.float64), counts[xs]
+    xs, counts = np.unique(x[x > 0], return_counts=True)
+    return xs.astype(np.float64), counts
+
+
+def _survey(x, m, buffer, others, largest):
+    """The sums `_Spends` holds, the least and the most m of the repeat buyers, block by block.
+    In a block, a customer with x = 0 has spend 0 in the sums of m and, for the least m and
+    log m, `largest`, at least the largest m of all (whose logarithms are taken off at the end)."""
+    sums, least, most = np.zeros((3, 3)), np.inf, -np.inf
+    repeat, other = np.empty((2, buffer.shape[1]), dtype=bool)
+    for start in range(0, len(x), BLOCK):
+        xb, mb = x[start : start + BLOCK], m[start : start + BLOCK]
+        rows = buffer[:, : len(xb)]
+        least_m, log_m, floats, spends, _ = rows
+        r, o = repeat[: len(xb)], other[: len(xb)]
+        np.greater(xb, 0, out=r)
+        np.logical_not(r, out=o)
+        np.copyto(floats, xb)
+        np.multiply(mb, r, out=spends)
+        np.multiply(o, largest, out=least_m)
+        np.add(least_m, spends, out=least_m)
+        np.log(least_m, out=log_m)
+        least, most = min(least, least_m.min()), max(most, spends.max())
+        sums += rows[1:4] @ rows[2:].T  # log m, x, m by x, m, 1
+    (x_log_m, _, sum_log_m), (xx, xm, sum_x), (_, mm, sum_m) = sums
+    sum_log_m -= others * np.log(largest)
+    return np.array([sum_x, sum_m, xx, mm, xm, x_log_m, sum_log_m]), least, most
 
 
 def _terms(x, m):
+    """The likelihood's terms for frequencies x and mean spends m."""
+    return _terms_of(_Spends(*spend_arrays(x=x, mean_spend=m)))
+
+
+def _terms_of(spends):
     """Log-likelihood, gradient and Hessian. Terms in x alone are summed per distinct x, and
-    the per-customer sums of x log m and log m are taken once; what depends on each customer
-    and gamma comes from `_GammaSums`."""
-    counts = np.bincount(x.astype(np.int64))
-    xs = np.flatnonzero(counts).astype(np.float64)
-    counts = counts[counts > 0]
-    log_m = np.log(m)
-    constant = x @ log_m + counts @ (xs * np.log(xs))
-    sum_log_m = log_m.sum()
-    n = len(x)
-    sums = _GammaSums(x, x * m, log_m)  # log m's array is reused
+    the sums of x log m and log m are taken once; what depends on each customer and gamma
+    comes from `_GammaSums`."""
+    xs, counts, n = spends.xs, spends.counts, spends.n
+    x_log_m, sum_log_m = spends.sums[5:7]
+    constant = x_log_m + counts @ (xs * np.log(xs))
+    sums = _GammaSums(spends)
 
     def in_x(p, q, gamma):
         return (
@@ -151,34 +235,28 @@ def _terms(x, m):
 class _GammaSums:
     """Over the repeat buyers, with u = x m + gamma: the sums of x log u, log u, x / u, 1 / u,
     x / u^2 and 1 / u^2, all in one pass for a gamma, kept for the last gamma (the Hessian is
-    asked where the gradient was). The pass runs on the two halves of the buyers at once
-    (numpy lets go of the GIL), its products summed by einsum rather than BLAS, whose own
-    threads would wait for the busy cores; into arrays made once (fresh arrays of a million
-    values cost more in page faults than the arithmetic)."""
+    asked where the gradient was). A customer with x = 0 has u = gamma in a block; the
+    unweighted sums have those taken off."""
 
-    def __init__(self, x, z, buffer):
-        self.x, self.z, self.log_u = x, z, buffer
-        self.u, self.inverse = np.empty(len(x)), np.empty(len(x))
-        self.halves = (slice(0, len(x) // 2), slice(len(x) // 2, len(x)))
+    def __init__(self, spends):
+        self.x, self.m, self.buffer = spends.x, spends.m, spends.buffer
+        self.others = len(spends.x) - spends.n
         self.gamma = self.values = None
 
     def __call__(self, gamma):
         if gamma != self.gamma:
-            self.values = np.sum(list(_HALVES.map(lambda h: self._half(h, gamma), self.halves)), axis=0)
-            self.gamma = gamma
+            sums = np.zeros((3, 2))
+            for start in range(0, len(self.x), BLOCK):
+                xb = self.x[start : start + BLOCK]
+                rows = self.buffer[:, : len(xb)]
+                log_u, inverse, square, floats, _ = rows
+                np.copyto(floats, xb)
+                np.multiply(floats, self.m[start : start + BLOCK], out=square)
+                np.add(square, gamma, out=square)
+                np.log(square, out=log_u)
+                np.divide(1.0, square, out=inverse)
+                np.multiply(inverse, inverse, out=square)
+                sums += rows[:3] @ rows[3:].T  # log u, 1 / u, 1 / u^2 by x, 1
+            sums[:, 1] -= self.others * np.array([np.log(gamma), 1 / gamma, 1 / gamma**2])
+            self.values, self.gamma = sums.ravel(), gamma
         return self.values
-
-    def _half(self, h, gamma):
-        x, u, log_u, inverse = self.x[h], self.u[h], self.log_u[h], self.inverse[h]
-        np.add(self.z[h], gamma, out=u)
-        np.log(u, out=log_u)
-        np.divide(1.0, u, out=inverse)
-        np.multiply(inverse, inverse, out=u)
-        return (
-            np.einsum("i,i->", x, log_u),
-            log_u.sum(),
-            np.einsum("i,i->", x, inverse),
-            inverse.sum(),
-            np.einsum("i,i->", x, u),
-            u.sum(),
-        )

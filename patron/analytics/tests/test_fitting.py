@@ -3,8 +3,9 @@ log-likelihood, and the Newton fit lands where the likelihood is flat."""
 
 import numpy as np
 import pytest
+from scipy.special import gammaln
 
-from patron.analytics import BadInput, BetaGeo, GammaGamma
+from patron.analytics import BadInput, BetaGeo, GammaGamma, gammagamma
 from patron.analytics.fitting import Histories
 from patron.analytics.gammagamma import _terms as spend_terms
 from patron.analytics.tests.cdnow import cdnow_summary
@@ -54,6 +55,33 @@ def test_the_fit_stops_where_the_slope_is_nil(cdnow, model, start):
     assert np.max(np.abs(slope)) < 1e-9
     covariance = np.linalg.inv(-terms.hessian(p))
     assert list(fitted.standard_errors_.values()) == pytest.approx(np.sqrt(np.diag(covariance)), rel=1e-12)
+
+
+def test_gamma_gamma_sums_block_by_block_over_customers_with_and_without_repeats(monkeypatch):
+    """Sums taken in blocks, with customers of x = 0 among them, give the likelihood summed
+    customer by customer over the repeat buyers."""
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 6, 1000)
+    m = np.where(x > 0, rng.gamma(4.0, 12.0, 1000), rng.gamma(1.0, 5.0, 1000))  # any spend at x = 0
+    p = np.array([3.0, 2.5, 20.0])
+    whole = spend_terms(x, m)
+    monkeypatch.setattr(gammagamma, "BLOCK", 7)
+    blocks = spend_terms(x, m)
+    a, b, g = p
+    r, mr = x[x > 0], m[x > 0]
+    direct = np.sum(
+        gammaln(a * r + b)
+        - gammaln(a * r)
+        - gammaln(b)
+        + b * np.log(g)
+        + (a * r - 1) * np.log(mr)
+        + a * r * np.log(r)
+        - (a * r + b) * np.log(g + r * mr)
+    )
+    assert whole.loglik(p) == pytest.approx(direct, rel=1e-12)
+    assert blocks.loglik(p) == pytest.approx(direct, rel=1e-12)
+    assert blocks.gradient(p) == pytest.approx(whole.gradient(p), rel=1e-10)
+    assert blocks.hessian(p) == pytest.approx(whole.hessian(p), rel=1e-10)
 
 
 def test_gamma_gamma_refuses_fractional_frequencies():

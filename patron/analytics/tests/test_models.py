@@ -92,6 +92,24 @@ def test_gamma_gamma_refuses_what_cannot_identify_it():
         GammaGamma().fit(x=[1, 2, 3], mean_spend=[10.0, 10.0, 10.0])
     with pytest.raises(BadInput, match="2 repeat buyers have a negative mean spend"):
         GammaGamma().fit(x=[1, 2, 3], mean_spend=[-1.0, -2.0, 10.0])
+    with pytest.raises(BadInput, match="1 repeat buyers have a zero mean spend"):
+        GammaGamma().fit(x=[1, 2, 3, 0], mean_spend=[0.0, 2.0, 10.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("x", "mean_spend", "message"),
+    [
+        ([1, -2, 3], [1.0, 2.0, 3.0], "1 frequencies x are negative"),
+        ([1, np.nan, 3], [1.0, 2.0, 3.0], "frequencies or mean spends are missing"),
+        ([1, 2, 0], [1.0, 2.0, np.nan], "frequencies or mean spends are missing"),
+        ([1, 2, 0], [1.0, 2.0, np.inf], "mean spends are infinite"),
+        ([1, 2, 3], [1e200, 2e200, 3e200], "Mean spends up to 3e\\+200 are too large"),
+        (["one", "two"], [1.0, 2.0], "must be numbers"),
+    ],
+)
+def test_gamma_gamma_names_bad_spend_data(x, mean_spend, message):
+    with pytest.raises(BadInput, match=message):
+        GammaGamma().fit(x=x, mean_spend=mean_spend)
 
 
 def test_gamma_gamma_warns_when_spend_follows_frequency():
