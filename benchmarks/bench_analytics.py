@@ -23,7 +23,7 @@ path so that it reads the file itself (whole below 20 million rows, in customer 
 4 at 10,000,000 customers), timed as one stage, "read Parquet + summarise", which the comparison
 sets against lifetimes' two stages of those names added together; fit BG/NBD and Gamma-Gamma;
 `score` (P(alive), expected purchases, CLV over 12 months at 1 % a month, value deciles and RFM
-for every customer); write the score table to Parquet.
+for every customer); write the score table to Parquet (snappy, as pandas writes it too).
 `lifetimes`' stages: pandas.read_parquet, summary_data_from_transaction_data(freq="W"),
 BetaGeoFitter.fit, GammaGammaFitter.fit (repeat buyers), customer_lifetime_value +
 conditional_probability_alive, DataFrame.to_parquet; then ParetoNBDFitter.fit beside Patron's
@@ -253,7 +253,7 @@ def patron_pass(args, path):
     with clock("predict"):
         scores = score(summary, bg, gg, period="week", horizon=12, discount=0.01)
     with clock("write Parquet"):
-        scores.write_parquet(args.data_dir / f"scores-patron-{args.customers}.parquet")
+        scores.write_parquet(args.data_dir / f"scores-patron-{args.customers}.parquet", compression="snappy")
     return clock.stages, summary, bg, gg
 
 

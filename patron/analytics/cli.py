@@ -131,7 +131,7 @@ def write_scores(args) -> dict:
     if suffix == ".csv":
         table.write_csv(args.out)
     else:
-        table.write_parquet(args.out)
+        table.write_parquet(args.out, compression="snappy")  # Parquet's usual; twice as fast as zstd
     return {
         "customers": table.height,
         "out": str(args.out),

@@ -48,6 +48,12 @@ SEGMENT_MAP = (
 )
 
 
+# "111" to "555", in the order of (r - 1) * 25 + (f - 1) * 5 + (m - 1).
+CODES = pl.Series(
+    [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)], dtype=pl.String
+)
+
+
 def quintile_scores(values, *, higher_is_better=True) -> np.ndarray:
     """Scores 1-5 by quintile of place; ties share the lowest score of their places."""
     return ntiles(values, 5, ascending=higher_is_better)
@@ -113,6 +119,6 @@ def rfm(summary: pl.DataFrame, segment_map=SEGMENT_MAP) -> pl.DataFrame:
         {"recency_score": recency, "frequency_score": frequency, "monetary_score": monetary}
     )
     return scores.with_columns(
-        rfm=pl.concat_str(pl.col("recency_score", "frequency_score", "monetary_score").cast(pl.String)),
+        rfm=CODES.gather((recency.astype(np.int64) - 1) * 25 + (frequency - 1) * 5 + (monetary - 1)),
         segment=segment_codes(recency, frequency, segment_map),
     )
