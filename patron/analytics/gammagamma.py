@@ -47,7 +47,7 @@ def spend_arrays(data=None, x=None, mean_spend=None):
 
 
 def _numbers(values) -> np.ndarray:
-    """Numbers as an array, not copied where they are one already (a Polars column is not)."""
+    """Numbers as an array, with no copy where they are one already (or a Polars column in one chunk)."""
     array = np.atleast_1d(np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values))
     if array.dtype.kind in "iuf":
         return array
