@@ -464,21 +464,28 @@ def test_observation_end_inside_a_week(transactions):
     )
 
 
+def lifetimes_holdout(
+    frame, freq, multiplier, calibration_end=CALIBRATION_END, observation_end=OBSERVATION_END
+):
+    """lifetimes' calibration and holdout summary of a frame of customer, time and amount."""
+    return calibration_and_holdout_data(
+        frame,
+        "customer",
+        "time",
+        calibration_end,
+        observation_end,
+        freq=freq,
+        freq_multiplier=multiplier,
+        monetary_value_col="amount",
+    )
+
+
 @pytest.mark.parametrize(("period", "grain", "freq", "multiplier"), CLOCKS, ids=CLOCK_IDS)
 def test_calibration_and_holdout_equal_lifetimes_on_dates(dated, period, grain, freq, multiplier):
     ours = patron_summary(
         dated, period, grain, calibration_end=CALIBRATION_END, observation_end=OBSERVATION_END
     )
-    theirs = calibration_and_holdout_data(
-        dated,
-        "customer",
-        "time",
-        CALIBRATION_END,
-        OBSERVATION_END,
-        freq=freq,
-        freq_multiplier=multiplier,
-        monetary_value_col="amount",
-    )
+    theirs = lifetimes_holdout(dated, freq, multiplier)
     assert ours["x_holdout"].sum() > 0
     assert_same(ours, theirs, CALIBRATION_COLUMNS)
 
@@ -496,28 +503,16 @@ def test_calibration_end_day_is_whole_in_patron(transactions, period, grain, fre
     ours = patron_summary(
         transactions, period, grain, calibration_end=CALIBRATION_END, observation_end=OBSERVATION_END
     )
-    at_midnight = calibration_and_holdout_data(
-        transactions,
-        "customer",
-        "time",
-        CALIBRATION_END,
-        OBSERVATION_END,
-        freq=freq,
-        freq_multiplier=multiplier,
-        monetary_value_col="amount",
-    )
+    at_midnight = lifetimes_holdout(transactions, freq, multiplier)
     common = at_midnight.index.intersection(ours.index)
     moved = at_midnight.loc[common, "frequency_cal"] != ours.loc[common, "x"]
     assert len(common) < len(ours) or moved.any()
-    theirs = calibration_and_holdout_data(
+    theirs = lifetimes_holdout(
         transactions,
-        "customer",
-        "time",
+        freq,
+        multiplier,
         pd.Timestamp(CALIBRATION_END) + END_OF_DAY,
         pd.Timestamp(OBSERVATION_END) + END_OF_DAY,
-        freq=freq,
-        freq_multiplier=multiplier,
-        monetary_value_col="amount",
     )
     assert_same(ours, theirs, CALIBRATION_COLUMNS)
 
@@ -532,16 +527,7 @@ def test_holdout_spend_is_per_occasion(dated, period, grain, freq, multiplier):
     ours = patron_summary(
         dated, period, grain, calibration_end=CALIBRATION_END, observation_end=OBSERVATION_END
     )
-    per_row = calibration_and_holdout_data(
-        dated,
-        "customer",
-        "time",
-        CALIBRATION_END,
-        OBSERVATION_END,
-        freq=freq,
-        freq_multiplier=multiplier,
-        monetary_value_col="amount",
-    )
+    per_row = lifetimes_holdout(dated, freq, multiplier)
     per_row = per_row.loc[ours.index]
     assert not np.allclose(ours["spend_holdout"].to_numpy(), per_row["monetary_value_holdout"].to_numpy())
     unit = "W" if (grain or period) == "week" else "D"
@@ -552,14 +538,5 @@ def test_holdout_spend_is_per_occasion(dated, period, grain, freq, multiplier):
         .groupby(["customer", "unit", "side"], as_index=False)
         .agg(time=("time", "min"), amount=("amount", "sum"))
     )
-    theirs = calibration_and_holdout_data(
-        occasions,
-        "customer",
-        "time",
-        CALIBRATION_END,
-        OBSERVATION_END,
-        freq=freq,
-        freq_multiplier=multiplier,
-        monetary_value_col="amount",
-    )
+    theirs = lifetimes_holdout(occasions, freq, multiplier)
     assert_same(ours, theirs, [*CALIBRATION_COLUMNS, ("spend_holdout", "monetary_value_holdout")])
