@@ -23,6 +23,7 @@ from patron.analytics.fitting import Model, NotIdentified
 from patron.analytics.frames import BadInput
 
 CORRELATION_WARNING = 0.3
+NO_REPEAT_BUYERS = "No customer has bought twice: the spend model needs repeat buyers."
 BLOCK = 1 << 14  # customers per block: buffers of 128 KiB
 COUNTED = 1 << 20  # frequencies below this are counted by bincount, larger ones by np.unique
 
@@ -87,7 +88,7 @@ class _Spends:
 
     def __init__(self, x, m, buffer=None):
         if not x.size:
-            raise NotIdentified("No customer has bought twice: the spend model needs repeat buyers.")
+            raise NotIdentified(NO_REPEAT_BUYERS)
         x_least, m_least, m_most = x.min(), m.min(), m.max()  # nan when any is
         if np.isnan(x_least) or np.isnan(m_least):
             raise BadInput("Some frequencies or mean spends are missing.")
@@ -103,14 +104,15 @@ class _Spends:
         self.x, self.m = x, m
         self.xs, self.counts = _frequencies(x)
         self.n = int(self.counts.sum())
+        self.others = len(x) - self.n  # customers with x = 0
         if not self.n:
-            raise NotIdentified("No customer has bought twice: the spend model needs repeat buyers.")
+            raise NotIdentified(NO_REPEAT_BUYERS)
         if buffer is None:
             buffer = np.empty((5, min(BLOCK, len(x))))
             buffer[4] = 1.0
         self.buffer = buffer
         with np.errstate(all="ignore"):  # bad spends are refused below, from what this finds
-            self.sums, least, most = _survey(x, m, self.buffer, len(x) - self.n, max(m_most, 1.0))
+            self.sums, least, most = _survey(x, m, self.buffer, self.others, max(m_most, 1.0))
         if not (least > 0 and least != most and np.isfinite(self.sums).all()):
             self._refuse(least, most)
 
@@ -239,8 +241,7 @@ class _GammaSums:
     unweighted sums have those taken off."""
 
     def __init__(self, spends):
-        self.x, self.m, self.buffer = spends.x, spends.m, spends.buffer
-        self.others = len(spends.x) - spends.n
+        self.x, self.m, self.buffer, self.others = spends.x, spends.m, spends.buffer, spends.others
         self.gamma = self.values = None
 
     def __call__(self, gamma):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.special import gammaln
 
-from patron.analytics import BadInput, BetaGeo, GammaGamma, fitting, gammagamma
+from patron.analytics import BadInput, BetaGeo, GammaGamma, fitting, gammagamma, simulate
 from patron.analytics.fitting import Histories
 from patron.analytics.gammagamma import _terms as spend_terms
 from patron.analytics.tests.cdnow import cdnow_summary
@@ -84,13 +84,15 @@ def test_gamma_gamma_sums_block_by_block_over_customers_with_and_without_repeats
     assert blocks.hessian(p) == pytest.approx(whole.hessian(p), rel=1e-10)
 
 
-def spends(customers, seed, p=6.0, q=4.0, gamma=15.0):
-    """Frequencies 0-9 and mean spends drawn from the Gamma-Gamma model."""
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 10, customers)
-    nu = rng.gamma(q, 1 / gamma, customers)
-    mean_spend = np.where(x > 0, rng.gamma(p * np.maximum(x, 1), 1 / (nu * np.maximum(x, 1))), 0.0)
-    return x, mean_spend
+SPEND = {"p": 6.0, "q": 4.0, "gamma": 15.0}
+
+
+def spends(customers, seed):
+    """Frequencies and mean spends drawn from BG/NBD and Gamma-Gamma."""
+    drawn = simulate.summary(
+        customers, BetaGeo({"r": 1.2, "alpha": 7.0, "a": 0.8, "b": 6.0}), GammaGamma(SPEND), seed=seed
+    )
+    return drawn["x"].to_numpy(writable=True), drawn["mean_spend"].to_numpy(writable=True)
 
 
 def recorded_fits(monkeypatch):
@@ -113,7 +115,7 @@ def test_a_fit_started_from_samples_of_samples_reaches_the_optimum(monkeypatch):
     sampled = GammaGamma().fit(x=x, mean_spend=mean_spend)
     sizes = [customers for _, customers in fits]
     assert sizes[0] < sizes[1] < sizes[2] and sizes[2] // sizes[0] in (99, 100, 101)
-    truth = GammaGamma().fit(x=x, mean_spend=mean_spend, start={"p": 6.0, "q": 4.0, "gamma": 15.0})
+    truth = GammaGamma().fit(x=x, mean_spend=mean_spend, start=SPEND)
     assert sampled.params_ == pytest.approx(truth.params_, rel=1e-7)
     p = np.array(list(sampled.params_.values()))
     assert np.max(np.abs(spend_terms(x, mean_spend).gradient(p) * p / sampled.customers_)) < 1e-9
@@ -127,7 +129,7 @@ def test_a_sample_that_cannot_be_fitted_leaves_the_fit_to_start_from_the_default
     fits = recorded_fits(monkeypatch)
     fitted = GammaGamma().fit(x=x, mean_spend=mean_spend)
     assert [start for start, _ in fits] == [GammaGamma.start]
-    truth = GammaGamma().fit(x=x, mean_spend=mean_spend, start={"p": 6.0, "q": 4.0, "gamma": 15.0})
+    truth = GammaGamma().fit(x=x, mean_spend=mean_spend, start=SPEND)
     assert fitted.customers_ >= fitting.MANY
     assert fitted.params_ == pytest.approx(truth.params_, rel=1e-7)
 
