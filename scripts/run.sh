@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 PATRON="${VENV:-.venv}/bin/patron"
 
 "$PATRON" migrate --noinput -v 0
-"$PATRON" collectstatic --noinput -v 0
 "$PATRON" firstrun
 
 "$PATRON" worker &

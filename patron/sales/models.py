@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from patron.customers.models import Customer
-from patron.workspace.money import CURRENCY_CHOICES
+from patron.workspace.fields import CurrencyField
 
 
 class Product(models.Model):
@@ -44,7 +44,7 @@ class Order(models.Model):
     placed_at = models.DateTimeField(_("placed"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.COMPLETED)
     channel = models.CharField(_("channel"), max_length=12, choices=SalesChannel.choices)
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    currency = CurrencyField(_("currency"))
     total = models.DecimalField(_("total"), max_digits=18, decimal_places=4)
     # The total in the workspace's base currency at the rate of the order's date.
     total_base = models.DecimalField(_("total in base currency"), max_digits=18, decimal_places=4)

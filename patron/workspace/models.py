@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from patron.workspace.money import CURRENCY_CHOICES
+from patron.workspace.fields import CurrencyField
 
 
 class Workspace(models.Model):
@@ -9,7 +9,7 @@ class Workspace(models.Model):
 
     name = models.CharField(_("name"), max_length=200, default="Patron")
     country = models.CharField(_("default country"), max_length=2)
-    currency = models.CharField(_("base currency"), max_length=3, choices=CURRENCY_CHOICES)
+    currency = CurrencyField(_("base currency"))
     time_zone = models.CharField(_("time zone"), max_length=64)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -25,7 +25,7 @@ class Workspace(models.Model):
 class ExchangeRate(models.Model):
     """How many units of the base currency one unit of `currency` bought on `date`."""
 
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    currency = CurrencyField(_("currency"))
     date = models.DateField(_("date"))
     rate = models.DecimalField(_("rate to base currency"), max_digits=20, decimal_places=10)
 

@@ -2,8 +2,13 @@
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -111,6 +116,23 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+def test_migrations_do_not_depend_on_what_babel_knows(tmp_path):
+    """A Babel release that adds or retires currencies must not call for a new migration."""
+    script = (
+        "import babel.numbers as numbers; known = numbers.list_currencies; "
+        "numbers.list_currencies = lambda locale=None: (set(known(locale)) | {'QQQ'}) - {'XCG', 'ZWG'}; "
+        "from patron.cli import main; import sys; "
+        "sys.argv = ['patron', 'makemigrations', '--check', '--dry-run']; main()"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(PATRON_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="patron.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_firstrun_loads_the_demo_once_and_shows_the_admin_password_once(tmp_path):
     run(["migrate", "-v", "0"], tmp_path)
     first = json.loads(
@@ -122,3 +144,57 @@ def test_firstrun_loads_the_demo_once_and_shows_the_admin_password_once(tmp_path
         run(["firstrun", "--customers", "50", "--json"], tmp_path).stdout.strip().splitlines()[-1]
     )
     assert not again["demo_loaded"] and not again["admin_created"] and "admin_password" not in again
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (a local URL)
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_serve_works_on_its_own_after_migrate_as_the_readme_says(tmp_path):
+    """`patron migrate` then `patron serve` on a fresh data directory: pages and their assets."""
+    assert run(["migrate", "-v", "0"], tmp_path).returncode == 0
+    assert not (tmp_path / "static").exists()
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    environment.update(PATRON_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="patron.settings")
+    server = subprocess.Popen(
+        [*PATRON, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, page = get(f"http://127.0.0.1:{port}/login/")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                assert time.monotonic() < deadline, "the server did not answer in 60 s"
+                time.sleep(0.2)
+        assert status == 200
+        assets = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
+        assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+        for asset in assets:
+            assert get(f"http://127.0.0.1:{port}{asset}")[0] == 200, asset
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_refuses_an_unmigrated_database_with_what_to_run(tmp_path):
+    result = run(["serve", "--bind", f"127.0.0.1:{free_port()}"], tmp_path)
+    assert result.returncode != 0
+    assert "run `patron migrate`" in result.stderr

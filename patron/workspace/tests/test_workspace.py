@@ -45,3 +45,19 @@ def test_times_are_shown_in_the_users_zone(client, emre, thai_shop):
     client.force_login(emre)  # emre works in Europe/Istanbul (UTC+3); the shop is in Bangkok (UTC+7)
     html = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert "03:30" in html and "07:30" not in html
+
+
+@pytest.mark.django_db
+def test_currency_fields_check_codes_against_babel_when_validated():
+    from django.forms import modelform_factory
+
+    from patron.workspace.models import ExchangeRate
+
+    rate = ExchangeRate(currency="QQQ", date="2024-03-05", rate="1.5")
+    with pytest.raises(ValidationError) as caught:
+        rate.full_clean()
+    assert list(caught.value.message_dict) == ["currency"]
+    ExchangeRate(currency="USD", date="2024-03-05", rate="35.1").full_clean()
+    form = modelform_factory(ExchangeRate, fields=["currency", "date", "rate"])()
+    offered = [value for value, _ in form.fields["currency"].widget.choices]
+    assert {"THB", "VND", "TRY", "PHP"} <= set(offered) and "QQQ" not in offered

@@ -1,6 +1,9 @@
 import multiprocessing
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from gunicorn.app.base import BaseApplication
 
 
@@ -35,6 +38,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("--workers and --threads must be at least 1.")
+        check_migrated()
+        # Incremental: copies only what is missing or changed, so a new data directory or an
+        # upgrade of Patron serves its own pages' assets without a separate step.
+        call_command("collectstatic", interactive=False, verbosity=0)
         PatronServer(
             {
                 "bind": options["bind"],
@@ -44,3 +51,15 @@ class Command(BaseCommand):
                 "accesslog": "-",
             }
         ).run()
+
+
+def check_migrated():
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        raise CommandError(f"Cannot open the database ({exc}).") from exc
+    if pending:
+        raise CommandError(
+            f"The database lacks {len(pending)} migration(s): run `patron migrate`, then `patron serve`."
+        )
