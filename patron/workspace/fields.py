@@ -37,5 +37,6 @@ class CurrencyField(models.CharField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("widget", forms.Select(choices=[("", "---------"), *CURRENCY_CHOICES]))
+        # Always a select, also in the admin (which would give a CharField a text input).
+        kwargs["widget"] = forms.Select(choices=[("", "---------"), *CURRENCY_CHOICES])
         return super().formfield(**kwargs)
