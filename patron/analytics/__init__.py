@@ -15,7 +15,7 @@ from patron.analytics.bgnbd import BetaGeo
 from patron.analytics.checks import calibration_holdout, tracking_curve
 from patron.analytics.fitting import NotIdentified
 from patron.analytics.frames import BadInput
-from patron.analytics.gammagamma import GammaGamma, SpendCorrelationWarning
+from patron.analytics.gammagamma import GammaGamma, SpendCorrelationWarning, ZeroSpendWarning
 from patron.analytics.paretonbd import ParetoNBD
 from patron.analytics.rfm import SEGMENTS, rfm
 from patron.analytics.scores import score
@@ -30,6 +30,7 @@ __all__ = [
     "NotIdentified",
     "ParetoNBD",
     "SpendCorrelationWarning",
+    "ZeroSpendWarning",
     "calibration_holdout",
     "clv",
     "deciles",

@@ -103,6 +103,7 @@ def fit(args) -> dict:
         "model": args.model,
         "customers": summary.height,
         "fitted_on": model.customers_,
+        **({"excluded_zero_spend": model.excluded_} if args.model == "gammagamma" else {}),
         "period": args.period,
         "params": model.params_,
         "standard_errors": model.standard_errors_,
@@ -138,6 +139,7 @@ def write_scores(args) -> dict:
         "model": args.model,
         "params": purchases.params_,
         "spend_params": spend.params_,
+        "spend_excluded_zero_spend": spend.excluded_,
         "segments": dict(table["segment"].value_counts(sort=True).iter_rows()),
         "seconds": round(time.perf_counter() - started, 3),
     }

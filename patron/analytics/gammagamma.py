@@ -3,7 +3,9 @@
 A customer's spends are Gamma(p, nu) around their mean, with nu ~ Gamma(q, gamma) across
 customers. Fitted on repeat buyers (x > 0) and their mean repeat spend. The model assumes a
 customer's spend does not depend on how often they buy; fitting warns when the data says
-otherwise.
+otherwise. Repeat buyers whose mean spend is 0 (free orders, orders paid in full by a coupon)
+are left out of the fit, since a Gamma spend is never 0, and counted in `excluded_`: what
+`lifetimes`' documentation does (it fits on frequency > 0 and monetary value > 0).
 
 The sums over customers are taken block by block through buffers small enough to stay in the
 processor's cache, from the arrays as given: no array the size of the data is made. A million
@@ -30,6 +32,10 @@ COUNTED = 1 << 20  # frequencies below this are counted by bincount, larger ones
 
 class SpendCorrelationWarning(UserWarning):
     """Frequency and mean spend are correlated, which Gamma-Gamma assumes they are not."""
+
+
+class ZeroSpendWarning(UserWarning):
+    """Some repeat buyers' mean spend is 0: they were left out of the fit (see `excluded_`)."""
 
 
 def spend_arrays(data=None, x=None, mean_spend=None):
@@ -59,13 +65,24 @@ def _numbers(values) -> np.ndarray:
 
 
 class GammaGamma(Model):
+    """After `fit`, besides the fitted values every model has: `customers_`, the repeat buyers
+    fitted on; `excluded_`, the repeat buyers left out because their mean spend is 0; and
+    `correlation_`, Pearson's r of frequency and mean spend over those fitted on."""
+
     names = ("p", "q", "gamma")
     start = (1.0, 1.0, 1.0)
-    correlation_ = None
+    correlation_ = excluded_ = None
 
     def fit(self, data=None, *, x=None, mean_spend=None, start=None):
         spends = _Spends(*spend_arrays(data, x, mean_spend))
-        self.correlation_ = spends.correlation()
+        self.correlation_, self.excluded_ = spends.correlation(), spends.excluded
+        if self.excluded_:
+            warnings.warn(
+                f"Repeat buyers with a mean spend of 0 (free orders), left out of the Gamma-Gamma fit: "
+                f"{self.excluded_:,}. Their expected spend is the model's for a mean spend of 0.",
+                ZeroSpendWarning,
+                stacklevel=2,
+            )
         if abs(self.correlation_) >= CORRELATION_WARNING:
             warnings.warn(
                 f"Frequency and mean spend are correlated (r = {self.correlation_:.2f}); the Gamma-Gamma "
@@ -76,7 +93,19 @@ class GammaGamma(Model):
         return self._maximise(_terms_of(spends), start, spends.n, lambda k: _terms_of(spends.every(k)))
 
     def expected_spend(self, data=None, *, x=None, mean_spend=None) -> np.ndarray:
-        """Expected mean spend per future purchase of each customer (the population mean for x = 0)."""
+        """Expected mean spend per future purchase of each customer, E(M | p, q, gamma, m_x, x)
+        of Fader, Hardie & Lee (2005): (gamma + x m) p / (p x + q - 1). It is defined for every
+        customer, with no case apart:
+
+        - x = 0 (no repeat purchase): the population mean, gamma p / (q - 1);
+        - x > 0 and mean spend 0 (free orders, left out of the fit): gamma p / (p x + q - 1),
+          below the population mean and the lower the more free purchases. A customer's spends
+          tell about their nu only through x and their sum (nu's posterior is
+          Gamma(q + p x, gamma + x m)), so this is the limit of the expectation as their mean
+          spend falls to 0: the same formula, continuous in m, and what `lifetimes`'
+          conditional_expected_average_profit gives them. Not 0, which would claim they will
+          never pay, nor the population mean, which would ignore what they did.
+        """
         p, q, gamma = self._params()
         x, m = spend_arrays(data, x, mean_spend)
         return (gamma + x * m) * p / (p * x + q - 1)
@@ -101,20 +130,34 @@ class _Spends:
             if (fractions := np.count_nonzero(whole != x)) > 0:
                 raise BadInput(f"{fractions:,} frequencies x are not whole numbers.")
             x = whole
-        self.x, self.m = x, m
+        self.m, self.excluded = m, 0
+        if buffer is None:
+            buffer = np.empty((5, min(BLOCK, len(x))))
+            buffer[4] = 1.0
+        self.buffer = buffer
+        largest = max(m_most, 1.0)
+        least, most = self._count(x, largest)
+        if least == 0 and most > 0:
+            # A mean spend of 0 (free orders, orders paid by coupons) has no Gamma density: such
+            # repeat buyers are left out, as lifetimes' documentation leaves them out, and counted.
+            free = (x > 0) & (m == 0)
+            self.excluded = int(np.count_nonzero(free))
+            least, most = self._count(np.where(free, 0, x), largest)
+        if not (least > 0 and least != most and np.isfinite(self.sums).all()):
+            self._refuse(least, most)
+
+    def _count(self, x, largest):
+        """Take x (0 for every customer left out), count its frequencies and survey the sums;
+        return the least and the most mean spend of the repeat buyers."""
+        self.x = x
         self.xs, self.counts = _frequencies(x)
         self.n = int(self.counts.sum())
         self.others = len(x) - self.n  # customers with x = 0
         if not self.n:
             raise NotIdentified(NO_REPEAT_BUYERS)
-        if buffer is None:
-            buffer = np.empty((5, min(BLOCK, len(x))))
-            buffer[4] = 1.0
-        self.buffer = buffer
-        with np.errstate(all="ignore"):  # bad spends are refused below, from what this finds
-            self.sums, least, most = _survey(x, m, self.buffer, self.others, max(m_most, 1.0))
-        if not (least > 0 and least != most and np.isfinite(self.sums).all()):
-            self._refuse(least, most)
+        with np.errstate(all="ignore"):  # bad spends are refused after, from what this finds
+            self.sums, least, most = _survey(x, self.m, self.buffer, self.others, largest)
+        return least, most
 
     def _refuse(self, least, most):
         repeat = self.m[self.x > 0]
@@ -122,10 +165,6 @@ class _Spends:
             raise BadInput(f"{np.count_nonzero(repeat < 0):,} repeat buyers have a negative mean spend.")
         if most == 0:
             raise NotIdentified("Every repeat purchase has zero spend: there is no spend to model.")
-        if least == 0:
-            raise BadInput(
-                f"{np.count_nonzero(repeat == 0):,} repeat buyers have a zero mean spend; leave them out."
-            )
         if least == most:
             raise NotIdentified("Every repeat buyer spends the same: the spend model needs varied spend.")
         raise BadInput(f"Mean spends up to {most:.3g} are too large to sum.")

@@ -6,7 +6,15 @@ import mpmath
 import numpy as np
 import pytest
 
-from patron.analytics import BadInput, BetaGeo, GammaGamma, NotIdentified, ParetoNBD, SpendCorrelationWarning
+from patron.analytics import (
+    BadInput,
+    BetaGeo,
+    GammaGamma,
+    NotIdentified,
+    ParetoNBD,
+    SpendCorrelationWarning,
+    ZeroSpendWarning,
+)
 from patron.analytics.series import log_hyp2f1_a_a1
 from patron.analytics.tests.cdnow import cdnow_summary
 
@@ -92,8 +100,35 @@ def test_gamma_gamma_refuses_what_cannot_identify_it():
         GammaGamma().fit(x=[1, 2, 3], mean_spend=[10.0, 10.0, 10.0])
     with pytest.raises(BadInput, match="2 repeat buyers have a negative mean spend"):
         GammaGamma().fit(x=[1, 2, 3], mean_spend=[-1.0, -2.0, 10.0])
-    with pytest.raises(BadInput, match="1 repeat buyers have a zero mean spend"):
-        GammaGamma().fit(x=[1, 2, 3, 0], mean_spend=[0.0, 2.0, 10.0, 0.0])
+    with pytest.raises(BadInput, match="1 repeat buyers have a negative mean spend"):
+        GammaGamma().fit(x=[1, 2, 3, 4], mean_spend=[0.0, 2.0, 10.0, -1.0])  # a zero is no excuse
+    with pytest.raises(NotIdentified, match="spends the same"):
+        GammaGamma().fit(x=[1, 2, 3, 0], mean_spend=[0.0, 10.0, 10.0, 0.0])  # the same, once left out
+
+
+def test_gamma_gamma_leaves_out_repeat_buyers_with_zero_spend_and_says_so():
+    """The CDNOW sample with a few repeat buyers' spend set to 0 (free orders) fits as the sample
+    without them does, counts them, warns, and gives them the model's expectation at m = 0."""
+    summary = cdnow_summary()
+    x, m = summary["x"].to_numpy(), summary["mean_spend"].to_numpy().copy()
+    free = np.flatnonzero(x > 0)[:7]
+    m[free] = 0.0
+    with pytest.warns(ZeroSpendWarning, match="left out of the Gamma-Gamma fit: 7"):
+        model = GammaGamma().fit(x=x, mean_spend=m)
+    kept = np.ones(len(x), dtype=bool)
+    kept[free] = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        without = GammaGamma().fit(x=x[kept], mean_spend=m[kept])
+    assert (model.excluded_, without.excluded_) == (7, 0)
+    assert model.customers_ == without.customers_ == 946 - 7
+    assert model.params_ == pytest.approx(without.params_, rel=1e-9)
+    assert model.loglik_ == pytest.approx(without.loglik_, rel=1e-12)
+    p, q, gamma = (model.params_[k] for k in ("p", "q", "gamma"))
+    spend = model.expected_spend(x=x, mean_spend=m)
+    assert spend[free] == pytest.approx(gamma * p / (p * x[free] + q - 1), rel=1e-12)
+    assert np.all(spend[free] < gamma * p / (q - 1))  # below the population mean
+    assert np.isfinite(spend).all() and np.all(spend > 0)
 
 
 @pytest.mark.parametrize(
