@@ -2,6 +2,7 @@
 nightly job and the job after each import all call `customers_score`)."""
 
 import time
+import warnings
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -86,8 +87,10 @@ def _fitted(summary, run):
         notes.append(str(error))
     if purchases is not None:
         try:
-            spend = analytics.GammaGamma().fit(summary, start=_params(before, "spend", "gammagamma"))
-            run.fitted["spend"] = _described("gammagamma", spend)
+            with warnings.catch_warnings():  # the repeat buyers left out are kept in the count below
+                warnings.simplefilter("ignore", analytics.ZeroSpendWarning)
+                spend = analytics.GammaGamma().fit(summary, start=_params(before, "spend", "gammagamma"))
+            run.fitted["spend"] = _described("gammagamma", spend) | {"excluded_zero_spend": spend.excluded_}
         except analytics.NotIdentified as error:
             notes.append(str(error))
     return purchases, spend, " ".join(notes)

@@ -52,6 +52,11 @@ class Command(BaseCommand):
         for role, fitted in run.fitted.items():
             params = ", ".join(f"{k}={v:.4g}" for k, v in fitted["params"].items())
             self.stdout.write(f"  {role}: {fitted['model']} {params}")
+            if fitted.get("excluded_zero_spend"):
+                self.stdout.write(
+                    f"  left out of the {role} fit: {fitted['excluded_zero_spend']:,} repeat buyers "
+                    "whose repeat purchases were all free (expected spend: the model's for a spend of 0)"
+                )
         if run.note:
             self.stdout.write(self.style.WARNING(run.note))
 
