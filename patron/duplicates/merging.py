@@ -19,6 +19,7 @@ from patron.customers.models import AuditEvent, Customer
 from patron.customers.services import PROFILE_FIELDS, refresh_search_text
 from patron.duplicates import moving
 from patron.duplicates.models import MERGE_CUSTOMERS, DuplicatePair, Merge, PairStatus
+from patron.scoring.services import scores_put_back, scores_set_aside
 
 # Profile fields a person picks between; attributes are picked one key at a time.
 CHOOSABLE_FIELDS = [name for name in PROFILE_FIELDS if name != "attributes"]
@@ -118,10 +119,13 @@ def customer_merge(*, survivor, merged, choices=None, by, pair=None):
             for name, value in fields.items()
             if getattr(survivor, name) != value
         }
+        rows = moving.move_rows(source=merged, target=survivor)
         snapshot = {
             "profile": profile,
             "attributes": [survivor.attributes, attributes],
-            "rows": moving.move_rows(source=merged, target=survivor),
+            "rows": rows,
+            # The tombstone's score goes; so does the survivor's when orders came to them.
+            "scores": scores_set_aside([merged, survivor] if rows["orders"] else [merged]),
             "external_ids": moving.move_external_ids(source=merged, target=survivor),
             "emails": moving.move_identities(name="emails", source=merged, target=survivor),
             "phones": moving.move_identities(name="phones", source=merged, target=survivor),
@@ -211,6 +215,8 @@ def merge_undo(*, merge, by):
         for name in moving.IDENTITIES:
             moving.return_identities(name=name, rows=snapshot[name], source=merged, target=survivor)
         moving.return_tags(tags=snapshot["tags"], source=merged, target=survivor)
+        if "scores" in snapshot:  # merges made before scores were set aside have none
+            scores_put_back(snapshot["scores"])
         changes = _restore_profile(survivor, snapshot)
         survivor.save()
         merged.merged_into = None

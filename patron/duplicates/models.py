@@ -66,7 +66,7 @@ class Merge(models.Model):
     """One customer folded into another, with what it takes to undo it exactly.
 
     `snapshot` holds the ids of every row moved, the identities dropped as repeats, the
-    tags added and the survivor's profile before and after; see merging.py.
+    tags added, the scores set aside and the survivor's profile before and after; see merging.py.
     """
 
     survivor = models.ForeignKey(

@@ -34,13 +34,22 @@ class ScoreOut(Schema):
     last_purchase: datetime
     total_spend: Decimal = Field(description="In the workspace's base currency")
     p_alive: float | None = Field(
-        description="Probability the customer is still active (BG/NBD); null if not fitted"
+        description=(
+            "Probability the customer is still active (BG/NBD); null when the run could not fit "
+            "the model, and for one-time buyers, whom BG/NBD takes as active by construction "
+            "(P(alive) = 1 whatever their recency)"
+        )
     )
-    churn_risk: float | None = Field(description="1 - p_alive")
+    churn_risk: float | None = Field(description="1 - p_alive; null where p_alive is")
     expected_purchases_90d: float | None
     expected_spend: Decimal | None = Field(description="Expected spend per purchase (Gamma-Gamma)")
     clv: Decimal | None = Field(description="Discounted value over the next 12 months, base currency")
-    value_decile: int | None = Field(description="1 is the most valuable tenth of customers, 10 the least")
+    value_decile: int | None = Field(
+        description=(
+            "Tenth of customers by CLV, 1 = the most valuable tenth (the pages say 'in the top 10%'), "
+            "10 = the least valuable (pages: 'in the bottom 10%')"
+        )
+    )
     scored_at: datetime
 
 

@@ -67,7 +67,8 @@ class CustomerScore(models.Model):
     frequency_score = models.PositiveSmallIntegerField(_("frequency score"))
     monetary_score = models.PositiveSmallIntegerField(_("monetary score"))
     segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices)
-    # Null when the run could not fit the models.
+    # Null when the run could not fit the models. p_alive and churn_risk are null for one-time
+    # buyers too (see services._scores). value_decile: 1 is the most valuable tenth.
     p_alive = models.FloatField(_("probability still active"), null=True)
     churn_risk = models.FloatField(_("churn risk"), null=True)
     expected_purchases_90d = models.FloatField(_("expected purchases in 90 days"), null=True)

@@ -46,6 +46,20 @@ def score_reasons(score, currency, *, now=None) -> list[str]:
     return reasons
 
 
+def value_rank(decile) -> str:
+    """Value decile 1 (the most valuable tenth) to 10 in words nobody reads upside down:
+    decile 2 is "in the top 20%", decile 8 "in the bottom 30%" (both true of every customer
+    in it: fewer than that share of customers are ahead of them, or behind)."""
+    if decile is None:
+        return ""
+    locale = babel_locale(get_language())
+    if decile <= 5:
+        share = format_percent(decile / 10, locale=locale)
+        return _("in the top %(share)s by lifetime value") % {"share": share}
+    share = format_percent((11 - decile) / 10, locale=locale)
+    return _("in the bottom %(share)s by lifetime value") % {"share": share}
+
+
 def _span(days):
     if days >= 730:
         years = days // 365

@@ -4,6 +4,7 @@ nightly job and the job after each import all call `customers_score`)."""
 import time
 import warnings
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -16,6 +17,7 @@ from patron.accounts.permissions import require_perm
 from patron.scoring.checks import model_checks
 from patron.scoring.models import CustomerScore, ScoringRun
 from patron.scoring.reading import orders_frame
+from patron.scoring.selectors import latest_run
 from patron.scoring.writing import scores_replace
 from patron.workspace.services import get_workspace
 
@@ -135,6 +137,12 @@ def _scores(summary, purchases, spend, zone, run):
         if c not in table.columns
     ]
     table = table.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
+    # BG/NBD gives every one-time buyer P(alive) = 1: a customer can drop out only after a
+    # repeat purchase (Fader, Hardie & Lee 2005; their note "Computing P(alive) using the
+    # BG/NBD model": the term for dropping out is 0 when x = 0). For them the number measures
+    # nothing and would read as "0% churn risk" beside a segment such as Lost, so it is
+    # stored for repeat buyers only. Expected purchases and CLV stay: the model's estimates.
+    p_alive = pl.when(pl.col("x") > 0).then(pl.col("p_alive"))
     local = [
         pl.col(c)
         .dt.replace_time_zone(zone, ambiguous="earliest")
@@ -153,13 +161,45 @@ def _scores(summary, purchases, spend, zone, run):
         "frequency_score",
         "monetary_score",
         "segment",
-        "p_alive",
-        (1 - pl.col("p_alive")).alias("churn_risk"),
+        p_alive.alias("p_alive"),
+        (1 - p_alive).alias("churn_risk"),
         pl.col("expected_purchases").alias("expected_purchases_90d"),
         "expected_spend",
         "clv",
         "value_decile",
     )
+
+
+def scores_set_aside(customers) -> dict:
+    """Delete the scores of `customers`, whose orders have just changed hands (a merge): a score
+    counting orders a customer no longer has, or missing some they now have, would contradict
+    their page. Returns what `scores_put_back` needs (JSON); the next run scores them afresh."""
+    ids = sorted(customer.pk for customer in customers)
+    scores = CustomerScore.objects.filter(customer_id__in=ids)
+    rows = [{name: _stored(value) for name, value in row.items()} for row in scores.values()]
+    scores.delete()
+    return {"customers": ids, "rows": rows}
+
+
+def scores_put_back(saved) -> None:
+    """Undo `scores_set_aside`: each customer's score as it was, when no scoring run has replaced
+    the scores since (one from an older run would not be ranked among today's). Otherwise, and
+    for a score made since with orders that have now gone back, they wait for the next run."""
+    CustomerScore.objects.filter(customer_id__in=saved["customers"]).delete()
+    latest = latest_run()
+    fields = {field.attname: field for field in CustomerScore._meta.concrete_fields}
+    CustomerScore.objects.bulk_create(
+        CustomerScore(**{name: fields[name].to_python(value) for name, value in row.items()})
+        for row in saved["rows"]
+        if latest is not None and row["run_id"] == latest.pk
+    )
+
+
+def _stored(value):
+    """A score's value as JSON keeps it exactly: times to the microsecond, money as text."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _finish(run, started, scores, *, note):

@@ -39,8 +39,11 @@ def test_every_buyer_gets_every_score(shop, lan):
     assert run.fitted["purchases"]["model"] == "bgnbd" and run.fitted["purchases"]["loglik"] < 0
     assert set(run.fitted["purchases"]["standard_errors"]) == {"r", "alpha", "a", "b"}
     for score in CustomerScore.objects.all():
-        assert 0 <= score.p_alive <= 1 and score.churn_risk == pytest.approx(1 - score.p_alive)
-        assert score.clv >= 0 and 1 <= score.value_decile <= 10
+        if score.repeat_purchases:
+            assert 0 <= score.p_alive <= 1 and score.churn_risk == pytest.approx(1 - score.p_alive)
+        else:  # BG/NBD says nothing about a one-time buyer's churn (P(alive) = 1 by construction)
+            assert score.p_alive is None and score.churn_risk is None
+        assert score.expected_purchases_90d >= 0 and score.clv >= 0 and 1 <= score.value_decile <= 10
         assert score.segment in Segment.values
         assert score.first_purchase <= score.last_purchase
         assert score.purchases == score.repeat_purchases + 1
