@@ -47,7 +47,7 @@ from patron.customers.services import (
 from patron.imports.attributes import attributes_of, text
 from patron.imports.batches import run_in_batches
 from patron.imports.formats import FileRefused
-from patron.imports.headers import MappingProblem
+from patron.imports.headers import MappingProblem, guess_mapping
 from patron.imports.mapping import (
     checked_source,
     column_of,
@@ -159,7 +159,7 @@ def import_customers(
             by=by,
             rejects=rejects,
         )
-        remember(KIND, source, columns, mapping)
+        remember(KIND, source, columns, mapping, proposed=guess_mapping(KIND, columns))
         try:
             run_in_batches(
                 table,

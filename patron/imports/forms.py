@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "channel": _("Sales channel"),
     "currency": _("Currency"),
     "total": _("Amount"),
+    "order_total": _("Order total"),
     "sku": _("SKU"),
     "product_name": _("Product"),
     "category": _("Category"),
@@ -71,16 +72,20 @@ class UploadForm(forms.Form):
         self.fields["country"].choices = [("", _("The workspace's")), *countries]
 
 
+# What becomes of a column mapped to no field: a customer keeps it, an order has no place for it.
+UNMAPPED = {"customers": _("Keep as a custom attribute"), "orders": _("Not imported")}
+
+
 class StartForm(forms.Form):
     """The preview's choices: a field per column (``map-<n>``), date order and calendar."""
 
     date_order = forms.ChoiceField(label=_("Dates"), choices=DATE_ORDERS, required=False)
     calendar = forms.ChoiceField(label=_("Years"), choices=CALENDARS, required=False)
 
-    def __init__(self, *args, columns=(), fields=(), mapping=None, **kwargs):
+    def __init__(self, *args, kind="customers", columns=(), fields=(), mapping=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.columns = list(columns)
-        choices = [("", _("Keep as a custom attribute")), *((f, FIELD_LABELS.get(f, f)) for f in fields)]
+        choices = [("", UNMAPPED[kind]), *((f, FIELD_LABELS.get(f, f)) for f in fields)]
         for index, column in enumerate(self.columns):
             self.fields[f"map-{index}"] = forms.ChoiceField(
                 label=column, choices=choices, required=False, initial=(mapping or {}).get(column, "")

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class SourceMapping(models.Model):
     """The column mapping last used for one source and kind, offered again next time.
 
-    ``mapping`` is {column name: field}; an empty field means the column was kept as a
-    custom attribute on purpose (``--map "column="``).
+    ``mapping`` is {column name: field}; an empty field means the column was left unmapped on
+    purpose (``--map "column="``, or "Keep as a custom attribute" / "Not imported" on the page for
+    a column a field was proposed for): a customer file keeps it as a custom attribute, an order
+    file does not import it.
     """
 
     source = models.CharField(_("source"), max_length=50)

@@ -33,12 +33,21 @@ STATUSES = {
     "tamamlandi": "completed",
     "teslim edildi": "completed",
     "kumpleto": "completed",
+    "fulfilled": "completed",
+    "สำเร็จแล้ว": "completed",
+    "ชำระเงินแล้ว": "completed",
+    "จัดส่งสำเร็จ": "completed",
+    "da thanh toan": "completed",
+    "da hoan thanh": "completed",
+    "tamamlanan": "completed",
     "refunded": "refunded",
     "refund": "refunded",
     "คืนเงิน": "refunded",
     "hoan tien": "refunded",
     "iade edildi": "refunded",
     "ibinalik ang bayad": "refunded",
+    "คืนเงินแล้ว": "refunded",
+    "da hoan tien": "refunded",
     "cancelled": "cancelled",
     "canceled": "cancelled",
     "ยกเลิก": "cancelled",
@@ -47,6 +56,8 @@ STATUSES = {
     "iptal": "cancelled",
     "iptal edildi": "cancelled",
     "kanselado": "cancelled",
+    "ยกเลิกแล้ว": "cancelled",
+    "da bi huy": "cancelled",
     "returned": "returned",
     "return": "returned",
     "คืนสินค้า": "returned",
@@ -65,6 +76,10 @@ CHANNELS = {
     "tai cua hang": "store",
     "magaza": "store",
     "tindahan": "store",
+    "walk-in": "store",
+    "ขายหน้าร้าน": "store",
+    "ban truc tiep": "store",
+    "ban tai cua hang": "store",
     "web": "web",
     "website": "web",
     "online": "web",
@@ -120,6 +135,7 @@ class OrderRow:
     channel: str
     currency: str
     amount: Decimal | None  # the row's amount, made positive for a return
+    order_total: Decimal | None  # the whole order's amount, on each of its lines
     sku: str
     product_name: str
     category: str
@@ -264,6 +280,7 @@ class OrderRowReader:
                 problems.append(("channel", reason))
 
         amount = self._money(get("total", ""), "total", currency, is_return, problems)
+        order_total = self._money(get("order_total", ""), "order_total", currency, is_return, problems)
         unit_price = self._money(get("unit_price", ""), "unit_price", currency, is_return, problems)
         quantity = None
         raw = get("quantity", "")
@@ -305,6 +322,7 @@ class OrderRowReader:
             channel=channel,
             currency=currency,
             amount=amount,
+            order_total=order_total,
             sku=sku or product_name[:64],
             product_name=product_name or sku,
             category=clean_cell(get("category", ""))[:100],

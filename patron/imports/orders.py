@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import polars as pl
 from babel import Locale
 from babel.numbers import get_territory_currencies
@@ -47,21 +48,33 @@ from patron.customers.identity import find_existing
 from patron.customers.models import ExternalId
 from patron.customers.services import CustomerData, customer_create_or_attach
 from patron.imports.batches import bulk_writes, run_in_batches
+from patron.imports.headers import ambiguous_columns, guess_mapping
 from patron.imports.mapping import (
+    blank_columns,
     checked_source,
     column_of,
     data_columns,
     date_reader_for,
     mapping_for,
     remember,
+    sample_rows,
 )
 from patron.imports.order_columns import PlainOrderReader, PlainOrders
+from patron.imports.order_content import (
+    PART_FIELDS,
+    differing_parts,
+    digests,
+    frame_of,
+    order_parts,
+    plain_parts,
+)
+from patron.imports.order_numbers import order_number_candidates
 from patron.imports.order_rows import OrderRow, OrderRowReader, RowProblems, clean_cell
 from patron.imports.order_writing import NewOrder, insert_orders, insert_plain_orders, plain_order_rows
 from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
-from patron.imports.summary import ImportRefused, ImportSummary
+from patron.imports.summary import ImportRefused, OrderImportSummary
 from patron.sales.models import Order, OrderLine, Product
 from patron.sales.services import MAX_TOTAL
 from patron.workspace.models import ExchangeRate
@@ -71,6 +84,8 @@ from patron.workspace.services import get_workspace
 
 KIND = "orders"
 LINE_FIELDS = {"sku", "product_name", "quantity", "unit_price"}
+ORDER_FIELDS = {"placed_at", "customer_external_id", "customer_email", "customer_phone", "customer_name"}
+"""The fields whose cells are the same on every line of an order."""
 PRELOAD_LIMIT = 1_000_000
 """At most this many customer ids of a source are read up front (about 100 MB)."""
 QUERY_CHUNK = 10_000
@@ -90,7 +105,7 @@ def import_orders(
     rejects_path=None,
     batch_size=20_000,
     progress: Callable[[int, int | None], None] | None = None,
-) -> ImportSummary:
+) -> OrderImportSummary:
     """Import the orders in the file at ``path``; see the module docstring."""
     require_perm(by, "sales.add_order", "sales.change_order")
     source = checked_source(source)
@@ -106,19 +121,35 @@ def import_orders(
     with open_table(path, encoding=encoding) as table:
         columns = data_columns(table.header)
         mapping = mapping_for(KIND, source, columns, overrides)
+        summary = OrderImportSummary()
+        proposed = set(guess_mapping(KIND, columns))
+        if "order_id" not in mapping.values():
+            found = order_number_search(table, columns, mapping)
+            proposed |= {candidate.column for candidate in found}
+            blank = blank_columns(KIND, source, columns, overrides)
+            found = [candidate for candidate in found if candidate.column not in blank]
+            if len(found) == 1 and found[0].certain:
+                mapping[found[0].column] = "order_id"
+                summary.order_number_found = True
+            elif found:
+                raise ImportRefused(order_number_question(found))
         _check_mapping(mapping)
         fields = set(mapping.values())
+        lines = bool(fields & LINE_FIELDS)
+        reading = reading_mapping(mapping, lines=lines)
+        summary.order_number_column = column_of(mapping, "order_id")
+        summary.ignored_columns = [column for column in columns if column not in reading]
+        summary.ambiguous_columns = ambiguous_columns(KIND, columns, mapping)
         if fields & {"customer_name", "customer_email", "customer_phone"}:
             require_perm(by, "customers.add_customer", "customers.change_customer")
         if fields & {"sku", "product_name"}:
             require_perm(by, "sales.add_product")
         zone = ZoneInfo(workspace.time_zone)
-        summary = ImportSummary()
         rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(path)
         rejects = RejectFile(rejects_path, columns, summary)
         reader = OrderRowReader(
             dates=date_reader_for(
-                table, mapping, "placed_at", order=date_order, calendar=calendar, zone=zone
+                table, reading, "placed_at", order=date_order, calendar=calendar, zone=zone
             ),
             currency=_file_currency(country) or workspace.currency,
             locale_hint=str(Locale.parse(f"und_{country or workspace.country}")),
@@ -126,7 +157,7 @@ def import_orders(
         )
         importer = _OrderImporter(
             header=table.header,
-            mapping=mapping,
+            mapping=reading,
             reader=reader,
             source=source,
             country=country or workspace.country,
@@ -134,13 +165,13 @@ def import_orders(
             zone=zone,
             by=by,
             rejects=rejects,
-            lines=bool(fields & LINE_FIELDS),
+            lines=lines,
         )
-        remember(KIND, source, columns, mapping)
+        remember(KIND, source, columns, mapping, proposed)
         importer.preload_customers()
         order_column = column_of(mapping, "order_id")
         group = None
-        if order_column is not None and importer.lines:
+        if order_column is not None and lines:
             index = table.header.index(order_column)
 
             def group(row):
@@ -163,6 +194,47 @@ def import_orders(
     return summary
 
 
+def order_number_search(table, columns, mapping):
+    """The file's unmapped columns that look like the order number, best first (see
+    :mod:`patron.imports.order_numbers`), from its first rows."""
+    header = table.header
+    order_cells = [header.index(column) for column, field in mapping.items() if field in ORDER_FIELDS]
+    unmapped = [column for column in columns if column not in mapping]
+    return order_number_candidates(header, sample_rows(table), unmapped, order_cells)
+
+
+def order_number_question(found):
+    """Why the file is refused when no header names the order number and a column may hold it."""
+    if len(found) == 1:
+        message = _(
+            "No column's header names the order number, but the column “%(column)s” looks like it "
+            "(%(orders)d different values in the first %(rows)d rows). Import it as the order "
+            'number with --map "%(column)s=order_id", or import the orders without numbers '
+            'with --map "%(column)s=".'
+        )
+        first = found[0]
+        return message % {"column": first.column, "orders": first.orders, "rows": first.rows}
+    message = _(
+        "No column's header names the order number, but these columns look like it: %(columns)s. "
+        'Name the one that is with --map "COLUMN=order_id" (for example --map '
+        '"%(column)s=order_id"), or import the orders without numbers with --map "COLUMN=" '
+        "for each."
+    )
+    named = ", ".join(f"“{candidate.column}”" for candidate in found)
+    return message % {"columns": named, "column": found[0].column}
+
+
+def reading_mapping(mapping, *, lines):
+    """The mapping the rows are read with: in a file of one row per order, the order's total is
+    its amount (a ``total`` column beside it is not imported)."""
+    order_total = column_of(mapping, "order_total")
+    if lines or order_total is None:
+        return dict(mapping)
+    reading = {column: field for column, field in mapping.items() if field != "total"}
+    reading[order_total] = "total"
+    return reading
+
+
 def _check_mapping(mapping):
     fields = set(mapping.values())
     if "placed_at" not in fields:
@@ -176,7 +248,7 @@ def _check_mapping(mapping):
                 "--map 'column=customer_external_id' (or customer_email, customer_phone)."
             )
         )
-    if not fields & {"total", "unit_price"}:
+    if not fields & {"total", "order_total", "unit_price"}:
         raise ImportRefused(_("This file has no amount column: map one with --map 'column=total'."))
 
 
@@ -211,6 +283,7 @@ class _OrderImporter:
         self.summary = rejects.summary
         self.lines = lines
         self.seen = SeenKeys()  # order numbers and fingerprints read, with their first row
+        self.rejected_now = set()  # first rows of this batch rejected after their number was read
         self.order_index = (
             header.index(column_of(mapping, "order_id")) if "order_id" in mapping.values() else None
         )
@@ -244,6 +317,10 @@ class _OrderImporter:
         plain.frame = plain.frame.with_columns(
             customer_id=pl.Series([known[value] for value in customers], dtype=pl.Int64)
         ).sort("customer_id", "placed_at")  # the order of the customer index: one sweep of its pages
+        content, parts = digests(plain_parts(plain.frame, currency=self.base_currency))
+        plain.frame = plain.frame.with_columns(
+            content=pl.Series(content, dtype=pl.UInt64), parts=pl.Series(parts, dtype=pl.UInt64)
+        )
         if None not in known.values():
             plain.rows = plain_order_rows(plain.frame, source=self.source, currency=self.base_currency)
         return batch, plain
@@ -278,8 +355,9 @@ class _OrderImporter:
                 orders.append(self._order(group))
             except _Rejected as rejected:
                 self._reject_rows(group, by_number, rejected.field_name, rejected.reason)
-        orders = self._first_readings(orders, by_number)
+        orders, repeats = self._first_readings(orders, by_number)
         orders = self._with_customers(orders, by_number)
+        self._settle_repeats(repeats, by_number)
         if self.lines:
             self._find_products(orders)
         new, existing = self._split_known(orders)
@@ -318,9 +396,10 @@ class _OrderImporter:
                 ready = False
                 frame = frame.filter(~pl.col("order_id").is_in(list(slow)))
                 order_ids = frame["order_id"].to_list()
-        first = [
-            earlier == n for earlier, n in zip(self.seen.first_rows(order_ids, numbers), numbers, strict=True)
-        ]
+        readings = self.seen.first_readings(
+            order_ids, numbers, frame["content"].to_numpy(), frame["parts"].to_numpy()
+        )
+        first = [earlier == n for earlier, n in zip(readings.rows, numbers, strict=True)]
         if not all(first):
             ready = False
             frame = frame.filter(pl.Series(first, dtype=pl.Boolean))
@@ -405,6 +484,14 @@ class _OrderImporter:
         first = rows[0]
         if self.lines:
             lines, total = self._lines(rows)
+            given = {row.order_total for row in rows if row.order_total is not None}
+            if len(given) > 1:
+                reason = _("the order total differs between the lines of order %(order)s") % {
+                    "order": first.order_id
+                }
+                raise _Rejected("order_total", reason)
+            if given:
+                (total,) = given
         else:
             lines = []
             total = first.amount
@@ -438,17 +525,34 @@ class _OrderImporter:
         return order, rows
 
     def _first_readings(self, orders, by_number):
-        """The orders whose number (or fingerprint) this file has not given before; the rest rejected."""
+        """(the orders whose number or fingerprint the file has not given before, the repeats).
+
+        An order whose number was read before is one order with it when it says the very same
+        (a repeat: settled once its customer is known, see ``_settle_repeats``); otherwise it is
+        rejected, with the columns that differ. An order without a number read twice is rejected:
+        two purchases alike are told, not merged.
+        """
         keys = [rows[0].order_id or f"fingerprint:{order.fingerprint}" for order, rows in orders]
         numbers = [rows[0].number for _order, rows in orders]
-        kept = []
-        for (order, rows), number, earlier in zip(
-            orders, numbers, self.seen.first_rows(keys, numbers), strict=True
-        ):
-            if earlier == number:
+        content, parts = self._digests(orders)
+        readings = self.seen.first_readings(keys, numbers, content, parts)
+        kept, repeats = [], []
+        for i, (order, rows) in enumerate(orders):
+            earlier = readings.rows[i]
+            if earlier == numbers[i]:
                 kept.append((order, rows))
                 continue
             order_id = rows[0].order_id
+            if order_id and readings.content[i] == content[i]:
+                if readings.rejected[i]:
+                    reason = _("this row repeats order %(order)s of row %(row)d, which was rejected")
+                    self._reject_rows(
+                        rows, by_number, "order_id", reason % {"order": order_id, "row": earlier}
+                    )
+                else:
+                    repeats.append((rows, earlier))
+                continue
+            differ = []
             if not order_id:
                 reason = _(
                     "same customer, time and amount as row %(row)d: give each order its own number "
@@ -460,10 +564,61 @@ class _OrderImporter:
                     "keep the lines of an order together (sort the file by order number)"
                 )
             else:
-                reason = _("duplicate order number %(order)s within the file, first on row %(row)d")
-            reason %= {"order": order_id, "row": earlier}
+                differ = self._columns_of(differing_parts(parts[i], readings.parts[i]))
+                if differ:
+                    reason = _(
+                        "order number %(order)s is already on row %(row)d with other values "
+                        "(%(columns)s): an order number is imported once"
+                    )
+                else:
+                    reason = _(
+                        "order number %(order)s is already on row %(row)d with other values: "
+                        "an order number is imported once"
+                    )
+            reason %= {"order": order_id, "row": earlier, "columns": ", ".join(differ)}
             self._reject_rows(rows, by_number, "order_id", reason)
-        return kept
+        return kept, repeats
+
+    def _digests(self, orders):
+        """(content, parts) digests of the orders with a number (zero for the others)."""
+        numbered = [i for i, (_order, rows) in enumerate(orders) if rows[0].order_id]
+        content = np.zeros(len(orders), dtype=np.uint64)
+        parts = np.zeros(len(orders), dtype=np.uint64)
+        if numbered:
+            frame = frame_of(self._parts(*orders[i]) for i in numbered)
+            content[numbered], parts[numbered] = digests(frame)
+        return content, parts
+
+    @staticmethod
+    def _parts(order, rows):
+        first = rows[0]
+        lines = [(row.sku, quantity, price) for row, quantity, price in order.lines]
+        return order_parts(
+            first.customer_key,
+            order.placed_at,
+            order.currency,
+            order.total,
+            order.status,
+            order.channel,
+            lines,
+        )
+
+    def _columns_of(self, parts):
+        """The file's columns that hold the given order parts, in file order."""
+        fields = {field for part in parts for field in PART_FIELDS[part]}
+        return [column for column in self.header if self.mapping.get(column) in fields]
+
+    def _settle_repeats(self, repeats, by_number):
+        """Count the repeats of orders read before once; reject those whose first row was rejected."""
+        for rows, earlier in repeats:
+            if earlier in self.rejected_now:
+                reason = _("this row repeats order %(order)s of row %(row)d, which was rejected")
+                reason %= {"order": rows[0].order_id, "row": earlier}
+                self._reject_rows(rows, by_number, "order_id", reason)
+                continue
+            self.summary.count("unchanged", len(rows))
+            self.summary.repeated += len(rows)
+        self.rejected_now = set()
 
     @staticmethod
     def _lines(rows):
@@ -515,6 +670,9 @@ class _OrderImporter:
                 order.customer_id = self._customer(first)
             except _Rejected as rejected:
                 self._reject_rows(rows, by_number, rejected.field_name, rejected.reason)
+                if first.order_id:
+                    self.seen.reject([first.order_id])
+                    self.rejected_now.add(first.number)
                 continue
             kept.append((order, rows))
         return kept

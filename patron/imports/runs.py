@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from patron.accounts.permissions import require_perm
 from patron.imports.customers import import_customers
 from patron.imports.formats import FileRefused
-from patron.imports.headers import FIELDS, MappingProblem
-from patron.imports.mapping import data_columns, date_reader_for, mapping_for
+from patron.imports.headers import FIELDS, MappingProblem, ambiguous_columns
+from patron.imports.mapping import blank_columns, data_columns, date_reader_for, mapping_for
 from patron.imports.models import ImportRun
-from patron.imports.orders import import_orders
+from patron.imports.orders import LINE_FIELDS, import_orders, order_number_search, reading_mapping
 from patron.imports.reading import open_table
 from patron.imports.summary import ImportRefused
 from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
@@ -109,7 +109,10 @@ def run_preview(*, run, by):
 
     {"refused": message} when the file cannot be imported at all; otherwise format,
     encoding, delimiter, columns, the first rows, the mapping {column: field}, the fields of
-    the kind, and "dates": a message when the date column needs a date order.
+    the kind, and "dates": a message when the date column needs a date order. For orders
+    also: "order_number", the column proposed as the order number when no header names it
+    (with "other_numbers", other columns that could be it), or "no_order_number"; "ignored",
+    the columns that would not be imported; "ambiguous", {column: the fields it could be}.
     """
     require_perm(by, *PERMISSIONS[run.kind])
     options = run.options
@@ -129,9 +132,33 @@ def run_preview(*, run, by):
                 "fields": list(FIELDS[run.kind]),
                 "dates": _date_problem(table, run, mapping),
             }
+            if run.kind == "orders":
+                preview |= _order_columns(table, run, columns, mapping)
     except REFUSALS as refusal:
         return {"refused": _message(refusal)}
     return preview
+
+
+def _order_columns(table, run, columns, mapping):
+    """What the preview of an orders file says about its order number and unused columns.
+
+    With no column mapped to the order number, the column that looks most like it is proposed
+    (in ``mapping``, so that the page offers it), with the evidence, for the user to confirm.
+    """
+    found = []
+    if "order_id" not in mapping.values():
+        blank = blank_columns(run.kind, run.source, columns, run.options.get("overrides", ()))
+        found = [c for c in order_number_search(table, columns, mapping) if c.column not in blank]
+        if found:
+            mapping[found[0].column] = "order_id"
+    reading = reading_mapping(mapping, lines=bool(set(mapping.values()) & LINE_FIELDS))
+    return {
+        "order_number": found[0] if found else None,
+        "other_numbers": [candidate.column for candidate in found[1:]],
+        "no_order_number": "order_id" not in mapping.values(),
+        "ignored": [column for column in columns if column not in reading],
+        "ambiguous": ambiguous_columns(run.kind, columns, mapping),
+    }
 
 
 def _date_problem(table, run, mapping):

@@ -50,3 +50,31 @@ class ImportSummary:
     def count(self, outcome, rows=1):
         """Add ``rows`` to "created", "updated" or "unchanged"."""
         setattr(self, outcome, getattr(self, outcome) + rows)
+
+
+@dataclass
+class OrderImportSummary(ImportSummary):
+    """An order import's counts, and how its columns were read.
+
+    ``repeated``: rows that repeat an order already read in the file, counted once (they are
+    in ``unchanged``). ``order_number_column``: the column read as the order number (None: the
+    orders have no numbers and are known by a fingerprint); ``order_number_found``: it was
+    found from its values, its header not naming it. ``ignored_columns``: the file's columns
+    that were not imported, in file order; ``ambiguous_columns``: those whose header could mean
+    several fields, with the fields.
+    """
+
+    repeated: int = 0
+    order_number_column: str | None = None
+    order_number_found: bool = False
+    ignored_columns: list[str] = field(default_factory=list)
+    ambiguous_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self):
+        return super().as_dict() | {
+            "repeated": self.repeated,
+            "order_number_column": self.order_number_column,
+            "order_number_found": self.order_number_found,
+            "ignored_columns": self.ignored_columns,
+            "ambiguous_columns": self.ambiguous_columns,
+        }

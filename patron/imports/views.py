@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from patron.imports.forms import StartForm, UploadForm
+from patron.imports.forms import FIELD_LABELS, StartForm, UploadForm
 from patron.imports.models import ImportRun
 from patron.imports.runs import (
     importable_kinds,
@@ -68,7 +68,12 @@ def import_run_view(request, pk):
         preview = run_preview(run=run, by=request.user)
         context["preview"] = preview
         if "refused" not in preview:
+            context["ambiguous"] = [
+                (column, [FIELD_LABELS[field] for field in fields])
+                for column, fields in preview.get("ambiguous", {}).items()
+            ]
             context["form"] = StartForm(
+                kind=run.kind,
                 initial={
                     "date_order": run.options.get("date_order", ""),
                     "calendar": run.options.get("calendar", ""),
@@ -87,7 +92,7 @@ def import_start_view(request, pk):
     preview = run_preview(run=run, by=request.user)
     if "refused" in preview:
         return redirect("imports:run", run.pk)
-    form = StartForm(request.POST, columns=preview["columns"], fields=preview["fields"])
+    form = StartForm(request.POST, kind=run.kind, columns=preview["columns"], fields=preview["fields"])
     if form.is_valid():
         try:
             run_start(

@@ -403,10 +403,11 @@ def test_a_batch_mixing_plain_new_recorded_and_changed_rows(somchai, known, tmp_
         "S1,C1,2024-03-05 14:20,1250.00,store\n"  # recorded, same: unchanged
         "S2,C2,2024-04-01 09:00,99.50,web\n"  # recorded, now another customer: updated
         "S9,C1,2024-06-01 09:00,5,web\n"  # new
-        "S9,C1,2024-06-01 09:00,5,web\n"  # read twice: rejected
+        "S9,C1,2024-06-01 09:00,5,web\n"  # the same order again: counted once
     )
     summary = run(write(tmp_path, later, "later.csv"), somchai)
-    assert (summary.unchanged, summary.updated, summary.created, summary.rejected) == (1, 1, 1, 1)
+    assert (summary.unchanged, summary.updated, summary.created, summary.rejected) == (2, 1, 1, 0)
+    assert summary.repeated == 1
     assert Order.objects.get(external_id="S2").customer == known["C2"]
 
 
@@ -415,5 +416,43 @@ def test_a_number_repeated_batches_later_is_rejected_with_its_first_row(somchai,
     summary = run(write(tmp_path, text), somchai, batch_size=2)
     (reject,) = summary.rejects
     assert (reject.row, reject.column) == (6, "order_id")
-    assert "duplicate order number S1 within the file, first on row 2" in reject.reason
+    assert "order number S1 is already on row 2 with other values (customer_id, date, total)" in reject.reason
     assert Order.objects.get(external_id="S1").customer == known["C1"]
+
+
+# --------------------------------------------------------------------------- remembered mappings
+
+
+def test_a_column_nobody_recognised_is_not_remembered_so_it_can_be_found_later(somchai, known, tmp_path):
+    from patron.imports.models import SourceMapping
+
+    text = "customer_id,date,total,เลขที่ใบ\nC1,2024-03-05,10,\nC2,2024-03-06,12,\n"
+    run(write(tmp_path, text), somchai)
+    assert SourceMapping.objects.get(source="pos").mapping == {
+        "customer_id": "customer_external_id",
+        "date": "placed_at",
+        "total": "total",
+    }
+
+
+def test_a_guessed_column_unmapped_on_purpose_is_remembered_so(somchai, known, tmp_path):
+    from patron.imports.models import SourceMapping
+
+    path = write(tmp_path, "order_id,customer_id,date,total,channel\nS1,C1,2024-03-05,10,store\n")
+    summary = run(path, somchai, overrides=["channel="])
+    assert summary.ignored_columns == ["channel"]
+    assert SourceMapping.objects.get(source="pos").mapping["channel"] == ""
+    assert run(path, somchai).ignored_columns == ["channel"]
+
+
+def test_blank_columns_remembered_before_are_forgotten_by_the_migration(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from patron.imports.models import SourceMapping
+
+    migration = import_module("patron.imports.migrations.0003_forget_blank_columns_not_chosen")
+    SourceMapping.objects.create(source="pos", kind="orders", mapping={"เลขที่บิล": "", "วันที่": "placed_at"})
+    migration.forget_blank_columns(apps, None)
+    assert SourceMapping.objects.get().mapping == {"วันที่": "placed_at"}

@@ -26,3 +26,22 @@ def test_keys_stay_few_runs():
     for start in range(0, 100_000, 1000):
         seen.first_rows([f"K{n}" for n in range(start, start + 1000)], list(range(start, start + 1000)))
     assert len(seen._runs) <= 8
+
+
+def test_a_key_read_again_tells_what_its_first_row_said():
+    seen = SeenKeys()
+    seen.first_readings(["A", "B"], [2, 3], [11, 12], [21, 22])
+    again = seen.first_readings(["B", "C", "A"], [4, 5, 6], [99, 13, 11], [98, 23, 21])
+    assert again.rows == [3, 5, 2]
+    assert again.content.tolist() == [12, 13, 11] and again.parts.tolist() == [22, 23, 21]
+    assert again.rejected.tolist() == [False, False, False]
+
+
+def test_a_first_reading_rejected_since_is_told_as_such():
+    seen = SeenKeys()
+    seen.first_readings([f"K{n}" for n in range(1000)], list(range(2, 1002)))  # several runs
+    seen.first_readings(["X"], [1002])
+    seen.reject(["K7", "X"])
+    again = seen.first_readings(["K7", "K8", "X"], [2000, 2001, 2002])
+    assert again.rows == [9, 10, 1002]
+    assert again.rejected.tolist() == [True, False, True]

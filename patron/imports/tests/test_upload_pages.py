@@ -283,3 +283,64 @@ def test_an_upload_without_a_source_is_refused_with_the_form(signed_in):
     assert response.status_code == 200
     assert response.context["form"].errors["source"]
     assert not ImportRun.objects.exists()
+
+
+# A restaurant's checks, the check number under a header no list knows.
+CHECKS = (
+    "Chk #,Date,Customer,Mobile No.,Server,Net Sales\n"
+    "C-240305-0041,2024-03-05 12:10,Maria Santos,081 234 5678,Joy,1250.00\n"
+    "C-240305-0042,2024-03-05 12:25,Jose Dela Cruz,089 765 4321,Joy,899.50\n"
+    "C-240305-0043,2024-03-05 13:05,Carmela Munoz,086 123 4567,Ben,2340.00\n"
+    "C-240306-0044,2024-03-06 18:40,Maria Santos,081 234 5678,Ben,450.00\n"
+    "C-240306-0045,2024-03-06 19:15,Ramon Nunez,081 999 8877,Joy,675.25\n"
+)
+
+
+def test_an_order_number_found_from_its_values_is_proposed_on_the_preview_and_reported(signed_in):
+    client = signed_in("somchai")
+    upload(client, CHECKS, kind="orders", name="checks.csv")
+    run = ImportRun.objects.get()
+    page = client.get(reverse("imports:run", args=[run.pk]))
+    preview = page.context["preview"]
+    assert (preview["order_number"].column, preview["order_number"].orders) == ("Chk #", 5)
+    assert preview["mapping"]["Chk #"] == "order_id" and page.context["form"]["map-0"].value() == "order_id"
+    assert preview["ignored"] == ["Server"] and not preview["no_order_number"]
+    html = page.content.decode()
+    assert 'id="order-number-proposed"' in html and 'id="ignored-columns"' in html
+    start(client, run)
+    run.refresh_from_db()
+    assert (run.status, run.summary["created"]) == ("finished", 5)
+    assert (run.summary["order_number_column"], run.summary["ignored_columns"]) == ("Chk #", ["Server"])
+    finished = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "Chk #" in finished and 'id="ignored-columns"' in finished and "Server" in finished
+    assert Order.objects.filter(external_id="C-240305-0041").exists()
+
+
+def test_a_proposed_order_number_turned_down_on_the_page_is_not_proposed_again(signed_in):
+    client = signed_in("somchai")
+    upload(client, CHECKS, kind="orders", name="checks.csv")
+    start(client, ImportRun.objects.get(), mapping={"Chk #": ""})
+    assert set(Order.objects.values_list("external_id", flat=True)) == {""}
+    assert SourceMapping.objects.get(source="pos", kind="orders").mapping["Chk #"] == ""
+    upload(client, CHECKS, kind="orders", name="checks-again.csv")
+    again = ImportRun.objects.get(status="uploaded")
+    page = client.get(reverse("imports:run", args=[again.pk]))
+    assert page.context["preview"]["order_number"] is None and page.context["preview"]["no_order_number"]
+    assert 'id="no-order-number"' in page.content.decode()
+
+
+def test_columns_that_could_mean_two_fields_are_asked_about_on_the_preview(signed_in):
+    client = signed_in("lan")
+    text = (
+        "Mã hóa đơn,Thời gian,Điện thoại,Người mua,Tổng tiền hàng,Khách cần trả\n"
+        "HD000101,05/03/2024 08:15,0901234567,an.nguyen,83.000,75.000\n"
+    )
+    upload(client, text, kind="orders", name="hoadon.csv", date_order="dmy")
+    page = client.get(reverse("imports:run", args=[ImportRun.objects.get().pk]))
+    assert page.context["preview"]["ambiguous"] == {
+        "Người mua": ["customer_external_id", "customer_name"],
+        "Tổng tiền hàng": ["total", "order_total"],
+    }
+    assert page.content.decode().count('class="ambiguous-column"') == 2
+    choices = dict(page.context["form"].fields["map-3"].choices)
+    assert str(choices[""]) == "Không nhập"  # an order file has no place for an unmapped column

@@ -3,6 +3,7 @@ import sys
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -48,7 +49,8 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="COLUMN=FIELD",
-            help="Map a column to a field ('Mã KH=external_id'); 'COLUMN=' keeps it as an attribute.",
+            help="Map a column to a field ('Mã KH=external_id'); 'COLUMN=' maps it to none (a customer "
+            "file keeps it as an attribute, an order file does not import it).",
         )
         parser.add_argument("--rejects", help="Where to write rejected rows (default: beside FILE).")
         parser.add_argument(
@@ -109,10 +111,39 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
             return
-        counts = summary.as_dict()
+        counts = {
+            key: value
+            for key, value in summary.as_dict().items()
+            if isinstance(value, int) and not isinstance(value, bool)
+        }
         self.stdout.write(
-            ", ".join(f"{counts[key]:,} {key.replace('_', ' ')}" for key in counts if key != "reject_file")
-            + "."
+            ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in counts.items()) + "."
         )
+        if kind == "orders":
+            for line in _order_columns(summary):
+                self.stdout.write(line)
         if summary.reject_file:
             self.stdout.write(f"Rejected rows, with the reason, are in {summary.reject_file}")
+
+
+def _order_columns(summary):
+    """What an order import did with the file's columns, in sentences."""
+    column = summary.order_number_column
+    if column is None:
+        yield _(
+            "No column holds order numbers: each row was imported as an order of its own, known by "
+            "its customer, time, amount and status."
+        )
+    elif summary.order_number_found:
+        yield _(
+            "No column's header names the order number: the column “%(column)s” was read as the "
+            "order number, its values being one document number per order."
+        ) % {"column": column}
+    for name, fields in summary.ambiguous_columns.items():
+        message = _(
+            "The column “%(column)s” could be %(fields)s, so it was not imported: name its field "
+            'with --map "%(column)s=FIELD".'
+        )
+        yield message % {"column": name, "fields": " / ".join(fields)}
+    if summary.ignored_columns:
+        yield _("Columns not imported: %(columns)s.") % {"columns": ", ".join(summary.ignored_columns)}
