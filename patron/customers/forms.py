@@ -155,12 +155,24 @@ class CustomerForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    """Nothing is chosen beforehand: a consent is what the customer said, so each choice is made
+    by the person recording it, and a form sent as it came records nothing."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("", _("Choose a channel")), *Channel.choices],
+        error_messages={"required": _("Choose the channel this consent is for.")},
+    )
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[("", _("Choose a purpose")), *Purpose.choices],
+        error_messages={"required": _("Choose the purpose this consent is for.")},
+    )
     granted = forms.TypedChoiceField(
         label=_("Decision"),
         coerce=lambda v: v == "yes",
-        choices=[("yes", _("Granted")), ("no", _("Withdrawn"))],
+        choices=[("", _("Granted or withdrawn?")), ("yes", _("Granted")), ("no", _("Withdrawn"))],
+        error_messages={"required": _("Choose whether the customer granted or withdrew consent.")},
     )
     source = forms.CharField(label=_("Source"), max_length=100, initial="staff")
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

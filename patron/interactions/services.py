@@ -20,7 +20,8 @@ def interaction_log(
     occurred_at=None,
     staff=None,
 ):
-    """Log a contact. Defaults: now, by the person logging it."""
+    """Log a contact. Defaults: now, by the person logging it. It must say what the contact was
+    about, in a subject or in notes: an empty entry tells the next person nothing."""
     require_perm(by, "interactions.add_interaction")
     errors = {}
     if customer is None and organisation is None and contact is None:
@@ -43,6 +44,8 @@ def interaction_log(
     subject = (subject or "").strip()
     if len(subject) > 200:
         errors["subject"] = [_("At most %(limit)d characters.") % {"limit": 200}]
+    elif not subject and not (body or "").strip():
+        errors["subject"] = [_("Say what the contact was about: give a subject or notes.")]
     occurred_at = occurred_at or timezone.now()
     if timezone.is_naive(occurred_at):
         errors["occurred_at"] = [_("Give the time with its time zone.")]

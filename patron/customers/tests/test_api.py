@@ -394,3 +394,14 @@ def test_post_with_a_known_email_answers_200_and_names_the_match(client, somchai
     assert again.headers["Patron-Matched-On"] == "email"
     assert again.json()["id"] == first.json()["id"]
     assert len(again.json()["emails"]) == 2
+
+
+@pytest.mark.parametrize("missing", ["channel", "purpose", "granted"])
+def test_consent_without_a_choice_is_422(api, people, missing):
+    body = {"customer": people["juan"].pk, "channel": "email", "purpose": "marketing", "granted": True}
+    body["source"] = "web form"
+    del body[missing]
+    response = post(api, "/api/consents", body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", missing]
+    assert not people["juan"].consent_events.exists()

@@ -138,3 +138,14 @@ def test_analyst_cannot_create_or_change(maria, somchai, thai_shop):
         consent_record(
             customer=customer, channel="sms", purpose="service", granted=True, source="x", by=maria
         )
+
+
+@pytest.mark.parametrize("missing", ["channel", "purpose", "granted"])
+def test_consent_without_a_choice_is_refused(somchai, thai_shop, missing):
+    """A consent is never assumed: the service refuses a missing channel, purpose or decision."""
+    customer = make_customer(somchai, "juan")
+    chosen = {"channel": "email", "purpose": "marketing", "granted": True} | {missing: None}
+    with pytest.raises(ValidationError) as caught:
+        consent_record(customer=customer, source="counter", by=somchai, **chosen)
+    assert set(caught.value.message_dict) == {missing}
+    assert not ConsentEvent.objects.exists()

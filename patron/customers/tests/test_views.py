@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -103,17 +104,33 @@ def test_customer_page_shows_the_360_view(client, somchai, somsri):
     assert "+66812345678" in html
 
 
-def test_log_interaction_in_two_clicks(client, emre, somsri):
-    """Click one fetches the form with defaults; click two saves it as it is."""
+def test_log_interaction_with_the_defaults_and_a_subject(client, emre, somsri):
+    """Click one fetches the form with defaults; a subject typed, click two saves it."""
     client.force_login(emre)
     url = reverse("customers:log_interaction", args=[somsri.pk])
     form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
     defaults = {name: form[name].value() for name in form.fields}
     defaults["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
-    response = client.post(url, {k: v or "" for k, v in defaults.items()}, HTTP_HX_REQUEST="true")
+    data = {k: v or "" for k, v in defaults.items()} | {"subject": "Called back about the rice order"}
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     interaction = Interaction.objects.get(customer=somsri)
     assert (interaction.channel, interaction.direction, interaction.staff) == ("phone", "outbound", emre)
+
+
+def test_log_interaction_with_neither_subject_nor_notes_is_refused(client, emre, somsri):
+    """The defaults alone say nothing about the contact: the form asks for a subject or notes."""
+    client.force_login(emre)
+    url = reverse("customers:log_interaction", args=[somsri.pk])
+    form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, data | {"subject": "  ", "body": "\n"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Retarget"] == "#interaction-form"
+    assert "Say what the contact was about: give a subject or notes." in response.content.decode()
+    assert not Interaction.objects.exists()
+    client.post(url, data | {"body": "Wants the 5 kg bag"}, HTTP_HX_REQUEST="true")
+    assert Interaction.objects.get().body == "Wants the 5 kg bag"
 
 
 def test_log_interaction_rejects_future_time_and_logs_nothing(client, emre, somsri):
@@ -170,3 +187,40 @@ def test_adding_a_known_phone_attaches_to_the_existing_customer_and_says_so(clie
     assert Customer.objects.count() == 1
     assert response.redirect_chain[-1][0] == reverse("customers:detail", args=[somsri.pk])
     assert [str(m) for m in response.context["messages"]][0].startswith("สมศรี ใจดี")
+
+
+def test_consent_form_comes_with_nothing_chosen(client, somchai, somsri):
+    client.force_login(somchai)
+    form = client.get(reverse("customers:detail", args=[somsri.pk])).context["consent_form"]
+    assert [form[name].value() for name in ("channel", "purpose", "granted")] == [None, None, None]
+    html = client.get(reverse("customers:detail", args=[somsri.pk])).content.decode()
+    consent_form = html.split('id="id_channel"')[1].split("</form>")[0]
+    assert re.findall(r'<option value="([^"]*)" selected>', consent_form) == ["", "", ""]
+
+
+@pytest.mark.parametrize("left_out", ["channel", "purpose", "granted"])
+def test_consent_form_sent_without_a_choice_records_nothing_and_says_what_to_choose(
+    client, lan, somsri, left_out
+):
+    client.force_login(lan)
+    chosen = {"channel": "email", "purpose": "marketing", "granted": "yes", "source": "counter"}
+    url = reverse("customers:consent", args=[somsri.pk])
+    response = client.post(url, chosen | {left_out: ""}, follow=True)
+    assert not somsri.consent_events.exists() and not somsri.consents.exists()
+    said = {
+        "channel": "Choose the channel this consent is for.",
+        "purpose": "Choose the purpose this consent is for.",
+        "granted": "Choose whether the customer granted or withdrew consent.",
+    }
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [said[left_out]]
+
+
+def test_consent_form_records_exactly_what_was_chosen(client, lan, somsri):
+    client.force_login(lan)
+    client.post(
+        reverse("customers:consent", args=[somsri.pk]),
+        {"channel": "sms", "purpose": "service", "granted": "no", "source": "call"},
+    )
+    consent = somsri.consents.get()
+    assert (consent.channel, consent.purpose, consent.granted) == ("sms", "service", False)

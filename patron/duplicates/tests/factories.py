@@ -112,8 +112,8 @@ def an_twice(by):
     )
     _orders(shop, by, ["150.00", "80.50"], days_ago=30)
     _orders(web, by, ["1200.00", "99.99", "10.00"], days_ago=10)
-    interaction_log(by=by, customer=shop, channel="phone", direction="inbound")
-    interaction_log(by=by, customer=web, channel="email", direction="outbound")
+    interaction_log(by=by, customer=shop, channel="phone", direction="inbound", subject="Asked about rice")
+    interaction_log(by=by, customer=web, channel="email", direction="outbound", subject="Order shipped")
     consent_record(
         customer=shop,
         channel="email",

@@ -53,14 +53,19 @@ def test_log_for_customer(api, sukru):
 
 
 def test_log_for_organisation(api, agency):
-    response = post(api, {"organisation": agency.pk, "channel": "email", "direction": "outbound"})
+    response = post(
+        api, {"organisation": agency.pk, "channel": "email", "direction": "outbound", "subject": "Brief"}
+    )
     assert response.status_code == 201
     assert (response.json()["customer"], response.json()["organisation"]) == (None, agency.pk)
 
 
 def test_log_with_contact_files_it_under_the_contacts_organisation(api, agency, somchai):
     contact = contact_create(organisation=agency, name="Elif Yılmaz", by=somchai)
-    response = post(api, {"contact": contact.pk, "channel": "in_person", "direction": "outbound"})
+    response = post(
+        api,
+        {"contact": contact.pk, "channel": "in_person", "direction": "outbound", "body": "Met at the fair"},
+    )
     assert response.status_code == 201
     assert (response.json()["organisation"], response.json()["contact"]) == (agency.pk, contact.pk)
 
@@ -69,6 +74,20 @@ def test_log_with_neither_customer_nor_organisation_is_422(api):
     response = post(api, {"channel": "phone", "direction": "inbound"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "customer"]
+
+
+@pytest.mark.parametrize("said", [{}, {"subject": "   "}, {"subject": "", "body": " \n "}])
+def test_log_with_neither_subject_nor_notes_is_422_and_logs_nothing(api, sukru, said):
+    response = post(api, {"customer": sukru.pk, "channel": "phone", "direction": "inbound", **said})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "payload", "subject"],
+            "msg": "Say what the contact was about: give a subject or notes.",
+            "type": "value_error",
+        }
+    ]
+    assert not sukru.interactions.exists()
 
 
 def test_log_for_unknown_customer_is_404(api):
@@ -83,17 +102,19 @@ def test_log_with_unknown_channel_is_422(api, sukru):
 
 
 def test_list_filters_by_customer(api, sukru, juan, agency, somchai):
-    mine = interaction_log(by=somchai, customer=sukru, channel="chat", direction="inbound").pk
-    interaction_log(by=somchai, customer=juan, channel="chat", direction="inbound")
-    interaction_log(by=somchai, organisation=agency, channel="email", direction="outbound")
+    mine = interaction_log(by=somchai, customer=sukru, channel="chat", direction="inbound", subject="İade").pk
+    interaction_log(by=somchai, customer=juan, channel="chat", direction="inbound", subject="Size")
+    interaction_log(by=somchai, organisation=agency, channel="email", direction="outbound", subject="Brief")
     response = api.get("/api/interactions", {"customer": sukru.pk})
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["items"]] == [mine]
 
 
 def test_list_filters_by_organisation(api, sukru, agency, somchai):
-    interaction_log(by=somchai, customer=sukru, channel="chat", direction="inbound")
-    theirs = interaction_log(by=somchai, organisation=agency, channel="email", direction="outbound").pk
+    interaction_log(by=somchai, customer=sukru, channel="chat", direction="inbound", subject="İade")
+    theirs = interaction_log(
+        by=somchai, organisation=agency, channel="email", direction="outbound", body="Kampanya taslağı"
+    ).pk
     response = api.get("/api/interactions", {"organisation": agency.pk})
     assert [item["id"] for item in response.json()["items"]] == [theirs]
 

@@ -97,8 +97,12 @@ class World:
             organisation=organisation, name="Anong", email="anong@example.co.th", by=admin
         )
         interactions = [
-            interaction_log(by=admin, customer=customers[0], channel="phone", direction="inbound"),
-            interaction_log(by=admin, organisation=organisation, channel="email", direction="outbound"),
+            interaction_log(
+                by=admin, customer=customers[0], channel="phone", direction="inbound", body="Called"
+            ),
+            interaction_log(
+                by=admin, organisation=organisation, channel="email", direction="outbound", body="Sent"
+            ),
         ]
         consent_record(
             customer=customers[0], channel="email", purpose="marketing", granted=True, source="shop", by=admin

@@ -115,6 +115,7 @@ def bodies(world):
             "customer": world["customer_id"],
             "channel": "phone",
             "direction": "inbound",
+            "subject": "Asked about opening hours",
         },
         ("POST", "/api/organisations"): {"name": "Chiang Mai Ceramics", "kind": "supplier"},
         ("PATCH", "/api/organisations/{organisation_id}"): {"notes": "Pays in 30 days"},
@@ -135,7 +136,9 @@ def world(somchai, thai_shop):
         by=somchai,
     )
     organisation = organisation_create(by=somchai, name="Bangkok Tea Traders", kind="supplier")
-    interaction = interaction_log(by=somchai, customer=customer, channel="chat", direction="inbound")
+    interaction = interaction_log(
+        by=somchai, customer=customer, channel="chat", direction="inbound", subject="Delivery time"
+    )
     juan, juan_again = make_customer(somchai, "juan"), make_customer(somchai, display_name="Juan Cruz")
     merge = customer_merge(survivor=juan, merged=make_customer(somchai, display_name="J. Cruz"), by=somchai)
     customers_score(by=somchai)

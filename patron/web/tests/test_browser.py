@@ -31,14 +31,20 @@ def test_marketer_finds_a_vietnamese_customer_typed_without_accents(page, live_s
     assert page.locator("section[aria-labelledby=purchases-h]").is_visible()
 
 
-def test_interaction_is_logged_in_two_clicks(page, live_server, shop):
+def test_interaction_is_logged_with_a_subject_and_refused_without(page, live_server, shop):
     log_in(page, live_server, "lan")
     page.goto(f"{live_server.url}/customers/{shop['somsri'].pk}/")
     page.click("#log-interaction")
     page.click("#save-interaction")
+    page.locator("#interaction-form .errorlist").wait_for()
+    assert "chủ đề hoặc ghi chú" in page.locator("#interaction-form .errorlist").inner_text()  # Vietnamese
+    assert not shop["somsri"].interactions.exists()
+    page.fill("#id_subject", "Hỏi về đơn gạo")
+    page.click("#save-interaction")
     page.locator("#interactions [role=status]").wait_for()
     assert page.locator("#interactions table tr").count() == 1
-    assert shop["somsri"].interactions.get().staff.username == "lan"
+    logged = shop["somsri"].interactions.get()
+    assert (logged.subject, logged.staff.username) == ("Hỏi về đơn gạo", "lan")
 
 
 def test_script_in_a_customer_name_is_shown_as_text_and_runs_nothing(page, live_server, staff, thai_shop):

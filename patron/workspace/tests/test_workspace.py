@@ -41,7 +41,9 @@ def test_times_are_shown_in_the_users_zone(client, emre, thai_shop):
 
     customer = make_customer(emre, "juan")
     moment = datetime(2025, 1, 1, 0, 30, tzinfo=UTC)
-    interaction_log(by=emre, customer=customer, channel="phone", direction="inbound", occurred_at=moment)
+    interaction_log(
+        by=emre, customer=customer, channel="phone", direction="inbound", subject="Hours", occurred_at=moment
+    )
     client.force_login(emre)  # emre works in Europe/Istanbul (UTC+3); the shop is in Bangkok (UTC+7)
     html = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert "03:30" in html and "07:30" not in html
