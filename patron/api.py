@@ -7,7 +7,7 @@ two can never disagree on what a role may do or what input is valid.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
@@ -39,6 +39,9 @@ api = NinjaAPI(
     ),
     auth=BearerToken(),
     urls_namespace="api",
+    # Swagger UI from the copy django-ninja ships (ninja is an installed app), never a CDN, and
+    # no call to the public spec validator: the docs work on a machine with no internet.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

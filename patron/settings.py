@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "huey.contrib.djhuey",
+    # django-ninja's own Swagger UI files (its static folder), so /api/docs needs no CDN.
+    "ninja",
     "patron.workspace",
     "patron.accounts",
     "patron.customers",
