@@ -12,8 +12,8 @@ so that a rejected row can say which columns differ from the first one (a differ
 told with a chance of 255 in 256; the row is rejected in any case).
 
 Both the row-by-row reader and the column-wise one (:mod:`patron.imports.order_columns`) make
-the same strings for the same order, so an order read one way and repeated the other way is
-recognised.
+the same values for the same order (the time in microseconds, the amount as a decimal), so an
+order read one way and repeated the other way is recognised.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from patron.workspace.money import minor_units
-
 PARTS = ("customer", "placed_at", "currency", "total", "status", "channel", "lines")
+# The time in microseconds since 1970 and the amount are numbers, the rest text.
+SCHEMA = dict.fromkeys(PARTS, pl.String) | {"placed_at": pl.Int64, "total": pl.Decimal(38, 4)}
 # The fields whose columns a differing part is told by.
 PART_FIELDS = {
     "customer": ("customer_external_id", "customer_email", "customer_phone"),
@@ -39,13 +39,12 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 def digests(frame: pl.DataFrame):
-    """(content, parts): numpy uint64 digests of each row of ``frame``, whose columns are PARTS."""
-    content = frame.select(pl.concat_str(PARTS, separator="\x1f").hash(seed=7)).to_series().to_numpy()
+    """(content, parts): numpy uint64 digests of each row of ``frame``, whose columns are SCHEMA's."""
+    hashed = frame.select(pl.struct(PARTS).hash(seed=7).alias("content"), pl.col(PARTS).hash(seed=11))
     parts = np.zeros(frame.height, dtype=np.uint64)
     for place, name in enumerate(PARTS):
-        part = frame[name].hash(seed=11).to_numpy() & np.uint64(0xFF)
-        parts |= part << np.uint64(8 * place)
-    return content, parts
+        parts |= (hashed[name].to_numpy() & np.uint64(0xFF)) << np.uint64(8 * place)
+    return hashed["content"].to_numpy(), parts
 
 
 def differing_parts(parts, other):
@@ -60,32 +59,25 @@ def differing_parts(parts, other):
 def order_parts(customer_key, placed_at, currency, total, status, channel, lines=()):
     """The PARTS of one order as the row-by-row reader has it; ``lines``: (sku, quantity, price)."""
     micros = (placed_at - _EPOCH) // _MICROSECOND
-    minor = int(total.scaleb(minor_units(currency)))
     written = sorted(
         f"{sku}\x1e{quantity.normalize()}\x1e{price.normalize()}" for sku, quantity, price in lines
     )
-    return (customer_key, str(micros), currency, str(minor), status, channel, "\x1d".join(written))
+    return (customer_key, micros, currency, total, status, channel, "\x1d".join(written))
 
 
 def frame_of(orders):
     """A frame of PARTS from ``order_parts`` tuples."""
-    return pl.DataFrame(list(orders), schema=dict.fromkeys(PARTS, pl.String), orient="row")
+    return pl.DataFrame(list(orders), schema=SCHEMA, orient="row")
 
 
 def plain_parts(frame, *, currency):
     """The PARTS of the column-wise reader's plain rows (see ``order_columns.PlainOrders``):
-    customer ids, UTC times, totals written as digits with at most the currency's decimals."""
-    places = minor_units(currency)
-    total = pl.col("total")
-    minor = total.str.extract(r"^(\d+)", 1).cast(pl.Int64) * 10**places
-    if places:
-        fraction = total.str.extract(r"\.(\d+)$", 1).fill_null("").str.pad_end(places, "0")
-        minor = minor + fraction.cast(pl.Int64)
+    customer ids, UTC times, totals written as digits."""
     return frame.select(
         customer=pl.lit("id:") + pl.col("customer"),
-        placed_at=pl.col("placed_at").dt.epoch("us").cast(pl.String),
+        placed_at=pl.col("placed_at").dt.epoch("us").cast(pl.Int64),
         currency=pl.lit(currency),
-        total=minor.cast(pl.String),
+        total=pl.col("total").cast(SCHEMA["total"]),
         status=pl.col("status"),
         channel=pl.col("channel"),
         lines=pl.lit(""),

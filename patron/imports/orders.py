@@ -414,7 +414,7 @@ class _OrderImporter:
         self.summary.read += new.height + len(unchanged)
         self.summary.count("created", new.height)
         self.summary.count("unchanged", len(unchanged))
-        if new.height + len(unchanged) == len(numbers):
+        if new.height + len(unchanged) == plain.frame.height:  # every plain row done
             return plain.rest
         done = set(new["number"].to_list()) | unchanged
         return [row for row in batch if row.number not in done]

@@ -456,3 +456,21 @@ def test_blank_columns_remembered_before_are_forgotten_by_the_migration(db):
     SourceMapping.objects.create(source="pos", kind="orders", mapping={"เลขที่บิล": "", "วันที่": "placed_at"})
     migration.forget_blank_columns(apps, None)
     assert SourceMapping.objects.get().mapping == {"วันที่": "placed_at"}
+
+
+def test_an_order_read_column_wise_is_recognised_when_repeated_row_by_row(somchai, known, tmp_path):
+    text = (
+        "order_id,customer_id,date,total,channel\n"
+        "S9,C1,2024-06-01 09:00,99.5,web\n"  # plain: read column-wise
+        "S9, C1 ,2024-06-01 09:00:00,99.50 ,Web\n"  # the same order, written so it goes row by row
+        "S9,C1,2024-06-01 09:00,99.51,web\n"  # another amount: rejected
+    )
+    summary = run(write(tmp_path, text), somchai)
+    assert (summary.read, summary.created, summary.unchanged, summary.repeated, summary.rejected) == (
+        3,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert "(total)" in summary.rejects[0].reason
