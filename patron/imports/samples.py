@@ -216,6 +216,71 @@ ORDERS_EN_CURRENCIES = [
     ["1007", "emma.wilson@gmail.com", "Emma Wilson", "2024-05-03 18:00", "web", "USD", "1,050.00", "no"],
 ]
 
+# A restaurant point of sale: bills by member id; the sale type, table and cashier are its own.
+ORDERS_TH_BILLS, ORDERS_TH_BILLS_NOTES = _annotated(
+    ["เลขที่บิล", "วันที่ขาย", "รหัสสมาชิก", "ชื่อสมาชิก", "ประเภทการขาย", "โต๊ะ", "พนักงาน", "ยอดสุทธิ", "สถานะบิล"],
+    [
+        (
+            ["B6707-0101", "02/07/2567 12:05", "C001", "สมศรี ใจดี", "ทานที่ร้าน", "5", "นิด", "450.00", "ชำระแล้ว"],
+            "",
+        ),
+        (
+            [
+                "B6707-0102",
+                "02/07/2567 12:20",
+                "C002",
+                "สมชาย รักดี",
+                "กลับบ้าน",
+                "-",
+                "นิด",
+                "1,280.00",
+                "ชำระแล้ว",
+            ],
+            "",
+        ),
+        (
+            [
+                "B6707-0103",
+                "13/07/2567 18:41",
+                "C003",
+                "วิไลวรรณ ศรีสุข",
+                "ทานที่ร้าน",
+                "2",
+                "ต้อม",
+                "95.00",
+                "ชำระแล้ว",
+            ],
+            "",
+        ),
+        (
+            [
+                "B6707-0104",
+                "13/07/2567 19:02",
+                "C005",
+                "กนกวรรณ แสงทอง",
+                "ทานที่ร้าน",
+                "7",
+                "ต้อม",
+                "2,310.00",
+                "ชำระแล้ว",
+            ],
+            "",
+        ),
+        (
+            ["B6707-0102", "14/07/2567 18:10", "C002", "สมชาย รักดี", "กลับบ้าน", "-", "ต้อม", "75.00", "ชำระแล้ว"],
+            "bill B6707-0102 again, with another day and amount",
+        ),
+        (
+            ["B6707-0105", "20/07/2567 11:30", "C007", "ลลิตา ชัยสิทธิ์", "ทานที่ร้าน", "1", "นิด", "640.00", "ยกเลิก"],
+            "",
+        ),
+        (
+            ["B6707-0106", "21/07/2567 12:15", "C008", "อนันต์ ทองดี", "กลับบ้าน", "-", "นิด", "199.00", "ชำระแล้ว"],
+            "",
+        ),
+    ],
+)
+
 CUSTOMERS_BAD, CUSTOMERS_BAD_NOTES = _annotated(
     ["id", "name", "phone", "email", "birthday", "gender"],
     [
@@ -380,6 +445,17 @@ ORDERS_PH = [
     + ["Tindahan"],
 ]
 
+# A point of sale whose check number is under a header no list knows.
+ORDERS_PH_CHECKS = [
+    ["Chk #", "Petsa", "Pangalan", "Telepono", "Server", "Kabuuan"],
+    ["CHK-0603-0041", "2024-06-03 12:10", *_MARIA[:2], "Joy", "1,250.00"],
+    ["CHK-0603-0042", "2024-06-03 12:25", "Jose Dela Cruz", "0918 234 5678", "Joy", "899.50"],
+    ["CHK-0603-0043", "2024-06-03 13:05", *_CARMELA[:2], "Ben", "2,340.00"],
+    ["CHK-0604-0044", "2024-06-04 18:40", *_MARIA[:2], "Ben", "450.00"],
+    ["CHK-0604-0045", "2024-06-04 19:15", *_RAMON[:2], "Joy", "675.25"],
+    ["CHK-0604-0046", "2024-06-04 20:00", "Liza Peña", "0905 567 8901", "Ben", "3,150.00"],
+]
+
 # --------------------------------------------------------------------------- the catalogue
 
 SAMPLES = (
@@ -414,6 +490,19 @@ SAMPLES = (
         "unit price) making 5 orders and 5 products; a returned line with quantity -1",
         Counts(read=8, created=8),
         lambda: _xlsx(ORDERS_TH_LINES, "คำสั่งซื้อ"),
+    ),
+    Sample(
+        "orders_th_pos_bills.csv",
+        "TH",
+        "orders",
+        "--source pos-th",
+        "a restaurant point of sale's bills: the bill number as เลขที่บิล, Buddhist-era dates, members "
+        "by their customer id; a bill number exported twice with another day and amount (the later "
+        "row rejected, its reason naming the date and amount columns); the sale type, table and "
+        "cashier columns listed as not imported",
+        Counts(read=7, created=6, rejected=1),
+        lambda: _csv(ORDERS_TH_BILLS, encoding="utf-8-sig"),
+        ORDERS_TH_BILLS_NOTES,
     ),
     Sample(
         "orders_en_currencies.csv",
@@ -507,6 +596,17 @@ SAMPLES = (
         "e-mail or phone: four found, two created; a return (Ibinalik) and a cancellation",
         Counts(read=9, created=9, customers_created=2, customers_matched=4),
         lambda: _csv(ORDERS_PH, encoding="cp1252", delimiter="|"),
+    ),
+    Sample(
+        "orders_ph_pos_checks.csv",
+        "PH",
+        "orders",
+        "--source pos-ph",
+        "a point of sale whose check number is under a header no list knows (Chk #): its values, one "
+        "document number per order, make it the order number, and the import says so; customers "
+        "found by phone; the server column listed as not imported",
+        Counts(read=6, created=6, customers_matched=5),
+        lambda: _csv(ORDERS_PH_CHECKS),
     ),
 )
 
