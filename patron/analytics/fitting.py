@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy import optimize, stats
+from scipy.special import ndtri
 
 from patron.analytics.frames import BadInput
 
@@ -31,6 +31,11 @@ CLOSE = 1e-8
 # A parameter beyond this (or below its inverse) has run off towards a limit the data cannot
 # tell from it (BG/NBD: a and b growing together when dropout is the same for everyone).
 BOUNDARY = 1e5
+# A column of whole numbers spanning fewer values than this is coded by counting, not sorting.
+COUNTED = 1 << 24
+# Distinct rows are found on one integer key, the columns' codes packed together, when their
+# numbers of distinct values multiply to less than this; else by a Polars group-by.
+PACKED = 1 << 62
 
 
 class NotIdentified(ValueError):
@@ -49,15 +54,13 @@ class Histories:
 
     @classmethod
     def of(cls, x, t_x, T, *, with_index=False) -> "Histories":
-        frame = pl.DataFrame(
-            {
-                "x": np.asarray(x, dtype=np.float64),
-                "t_x": np.asarray(t_x, dtype=np.float64),
-                "T": np.asarray(T, dtype=np.float64),
-            }
-        )
+        columns = [np.asarray(v, dtype=np.float64) for v in (x, t_x, T)]
+        frame = pl.DataFrame(dict(zip(("x", "t_x", "T"), columns, strict=True)))
         _check_histories(frame)
         # Sorted, so that the same data sums in the same order and fits the same every time.
+        coded = [codes(column) for column in columns]
+        if np.prod([float(values.size) for values, _ in coded]) < PACKED:
+            return cls._packed(coded, with_index)
         if not with_index:
             distinct = frame.lazy().group_by("x", "t_x", "T").len().sort("x", "t_x", "T").collect()
             return cls(*(distinct[c].to_numpy() for c in ("x", "t_x", "T")), distinct["len"].to_numpy(), None)
@@ -75,9 +78,45 @@ class Histories:
         )
         return cls(*(groups[c].to_numpy() for c in ("x", "t_x", "T")), groups["len"].to_numpy(), index)
 
+    @classmethod
+    def each(cls, x, t_x, T) -> "Histories":
+        """One row per customer, in their order, checked as `of` checks them: for formulas that
+        cost less per customer than grouping the customers would."""
+        columns = [np.asarray(v, dtype=np.float64) for v in (x, t_x, T)]
+        _check_histories(pl.DataFrame(dict(zip(("x", "t_x", "T"), columns, strict=True))))
+        return cls(*columns, np.ones(len(columns[0])))
+
+    @classmethod
+    def _packed(cls, coded, with_index) -> "Histories":
+        """The distinct rows from one integer key per row: its codes in x, t_x and T packed
+        together in that order, so that the sorted keys are the rows sorted."""
+        key = np.zeros(len(coded[0][1]), dtype=np.int64)
+        for values, places in coded:
+            key *= values.size
+            key += places
+        found = np.unique(key, return_inverse=with_index, return_counts=True)
+        keys, count = found[0], found[-1]
+        columns = []
+        for values, _ in reversed(coded):
+            keys, place = np.divmod(keys, values.size)
+            columns.append(values[place])
+        return cls(*reversed(columns), count, found[1] if with_index else None)
+
     @property
     def customers(self) -> int:
         return int(self.count.sum())
+
+
+def codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a column, sorted, and the place of each value among them. Whole
+    numbers in a span of fewer than COUNTED are placed by counting them: no sort."""
+    least = values.min()
+    if values.max() - least < COUNTED:
+        whole = (values - least).astype(np.int64)
+        if np.array_equal(whole + least, values):
+            present = np.bincount(whole) > 0
+            return np.flatnonzero(present) + least, (np.cumsum(present) - 1)[whole]
+    return np.unique(values, return_inverse=True)
 
 
 def _check_histories(frame: pl.DataFrame) -> None:
@@ -138,7 +177,7 @@ class Model:
         return f"{type(self).__name__}({', '.join(f'{k}={v:.4g}' for k, v in self.params_.items())})"
 
     def confidence_intervals(self, level=0.95) -> dict:
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = ndtri(0.5 + level / 2)
         return {
             k: (v - z * self.standard_errors_[k], v + z * self.standard_errors_[k])
             for k, v in self.params_.items()
@@ -248,7 +287,7 @@ def maximise(terms, start, names, *, customers) -> Fit:
     if hessian_of is not None:
         theta = _newton(objective, theta0)
         if np.max(np.abs(objective.gradient(theta))) > FLAT:
-            theta = optimize.minimize(
+            theta = _minimise(
                 objective.value,
                 theta,
                 jac=objective.gradient,
@@ -257,9 +296,9 @@ def maximise(terms, start, names, *, customers) -> Fit:
                 options={"gtol": 1e-6, "maxiter": 500},
             ).x
             theta = _newton(objective, theta)
-        result = optimize.OptimizeResult(x=theta, fun=objective.value(theta))
+        lowest = objective.value(theta)
     else:
-        result = optimize.minimize(
+        result = _minimise(
             objective.value_and_gradient,
             theta0,
             jac=True,
@@ -268,15 +307,16 @@ def maximise(terms, start, names, *, customers) -> Fit:
             # Stop on the slope: a stop on the change in value comes short of the optimum.
             options={"ftol": 0.0, "gtol": 1e-10, "maxiter": 5000},
         )
-    if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun) or result.fun >= 1e300:
+        theta, lowest = result.x, result.fun
+    if not np.all(np.isfinite(theta)) or not np.isfinite(lowest) or lowest >= 1e300:
         raise NotIdentified("The likelihood could not be maximised: the data do not identify the model.")
-    steepest = np.max(np.abs(objective.gradient(result.x)))
-    if steepest > 1e-3 or result.fun > at_start:
+    steepest = np.max(np.abs(objective.gradient(theta)))
+    if steepest > 1e-3 or lowest > at_start:
         raise NotIdentified(
             f"The fit did not converge (slope {steepest:.2g} where it stopped): "
             "the data do not identify the model."
         )
-    params = np.exp(result.x)
+    params = np.exp(theta)
     with np.errstate(all="ignore"):
         hessian = -hessian_of(params) if hessian_of is not None else _hessian(terms.gradient, params)
     try:
@@ -301,8 +341,16 @@ def maximise(terms, start, names, *, customers) -> Fit:
         params=dict(zip(names, params.tolist(), strict=True)),
         standard_errors=dict(zip(names, np.sqrt(variances).tolist(), strict=True)),
         covariance=covariance,
-        loglik=-float(result.fun) * customers,
+        loglik=-float(lowest) * customers,
     )
+
+
+def _minimise(*args, **options):
+    """scipy's minimize, imported only when it is needed: scipy.optimize takes a quarter of a
+    second to import, and Newton steps alone fit most data from a sample's start."""
+    from scipy import optimize
+
+    return optimize.minimize(*args, **options)
 
 
 def _newton(objective, theta, steps=8):

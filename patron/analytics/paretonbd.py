@@ -181,14 +181,12 @@ class ParetoNBD(PurchaseModel):
         )
         return expit(-log_odds)
 
-    @classmethod
-    def _expected(cls, p, t, h):
+    @staticmethod
+    def _expected_alive(p, t, x, T):
+        """E[X(t) | alive, x, T]; times P(alive), E[X(t) | x, t_x, T]."""
         r, alpha, s, beta = p
-        x, T = h.x, h.T
         t = np.asarray(t, dtype=np.float64)
-        return (
-            (r + x) * (beta + T) / (alpha + T) * _decay(s - 1, np.log1p(t / (beta + T))) * cls._p_alive(p, h)
-        )
+        return (r + x) * (beta + T) / (alpha + T) * _decay(s - 1, np.log1p(t / (beta + T)))
 
     @staticmethod
     def _population(p, t):

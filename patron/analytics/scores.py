@@ -2,7 +2,6 @@
 
 import polars as pl
 
-from patron.analytics.fitting import Histories
 from patron.analytics.purchases import history_arrays
 from patron.analytics.rfm import SEGMENT_MAP, rfm
 from patron.analytics.value import deciles, discounted_purchases, periods_a_month
@@ -24,16 +23,12 @@ def score(
     value_decile (1 = most valuable tenth; by CLV, or by expected purchases without a spend
     model), and the RFM scores and segment."""
     within = purchases_within if purchases_within is not None else horizon * periods_a_month(period)
-    h = Histories.of(*history_arrays(summary), with_index=True)  # once for every prediction
-    params = purchases._params()
-    columns = {
-        "p_alive": purchases._p_alive(params, h)[h.index],
-        "expected_purchases": purchases._expected(params, within, h)[h.index],
-    }
+    forecast = purchases._forecast(*history_arrays(summary))  # once for every prediction
+    columns = {"p_alive": forecast.alive, "expected_purchases": forecast.each(forecast.if_alive(within))}
     if spend is not None:
         columns["expected_spend"] = spend.expected_spend(summary)  # the population mean where x = 0
         columns["clv"] = columns["expected_spend"] * discounted_purchases(
-            purchases, horizon=horizon, discount=discount, period=period, histories=h
+            purchases, horizon=horizon, discount=discount, period=period, forecast=forecast
         )
     columns["value_decile"] = deciles(columns.get("clv", columns["expected_purchases"]))
     return pl.concat([summary, pl.DataFrame(columns), rfm(summary, segment_map)], how="horizontal")

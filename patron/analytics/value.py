@@ -8,7 +8,6 @@ where m is the number of periods in a month and d the monthly discount rate, as 
 
 import numpy as np
 
-from patron.analytics.fitting import Histories
 from patron.analytics.frames import BadInput
 from patron.analytics.periods import DAYS
 from patron.analytics.purchases import history_arrays
@@ -32,24 +31,23 @@ def discounted_purchases(
     x=None,
     t_x=None,
     T=None,
-    histories=None,
+    forecast=None,
 ) -> np.ndarray:
     """Sum over the horizon's months of each customer's expected purchases, discounted.
-    `histories` (from Histories.of(..., with_index=True)) saves building them again."""
+    `forecast` (from the model's `_forecast`) saves making it again; the sum is taken for an
+    alive customer on each distinct (x, T) pair, then times each customer's P(alive)."""
     if horizon < 1 or int(horizon) != horizon:
         raise BadInput(f"The horizon must be a whole number of months, at least 1, not {horizon}.")
     if not 0 <= discount < 1:
         raise BadInput(f"The monthly discount rate must be at least 0 and below 1, not {discount}.")
     step = periods_per_month or periods_a_month(period)
-    h = histories or Histories.of(*history_arrays(data, x, t_x, T), with_index=True)
-    params = model._params()
-    total = np.zeros(len(h.x))
-    before = np.zeros(len(h.x))
+    forecast = forecast or model._forecast(*history_arrays(data, x, t_x, T))
+    total = before = 0.0
     for month in range(1, int(horizon) + 1):
-        upto = model._expected(params, month * step, h)
-        total += (upto - before) / (1 + discount) ** month
+        upto = forecast.if_alive(month * step)
+        total = total + (upto - before) / (1 + discount) ** month
         before = upto
-    return total[h.index]
+    return forecast.each(total)
 
 
 def clv(
@@ -65,7 +63,7 @@ def clv(
     t_x=None,
     T=None,
     mean_spend=None,
-    histories=None,
+    forecast=None,
 ) -> np.ndarray:
     """Each customer's discounted value over `horizon` months, in the currency of the spend."""
     spend = spend_model.expected_spend(data, x=x, mean_spend=mean_spend)
@@ -76,7 +74,7 @@ def clv(
         discount=discount,
         period=period,
         periods_per_month=periods_per_month,
-        histories=histories,
+        forecast=forecast,
         x=x,
         t_x=t_x,
         T=T,

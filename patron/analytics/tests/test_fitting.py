@@ -2,10 +2,11 @@
 log-likelihood, and the Newton fit lands where the likelihood is flat."""
 
 import numpy as np
+import polars as pl
 import pytest
-from scipy.special import gammaln
+from scipy.special import betaln, gammaln
 
-from patron.analytics import BadInput, BetaGeo, GammaGamma, fitting, gammagamma, simulate
+from patron.analytics import BadInput, BetaGeo, GammaGamma, bgnbd, fitting, gammagamma, simulate
 from patron.analytics.fitting import Histories
 from patron.analytics.gammagamma import _terms as spend_terms
 from patron.analytics.tests.cdnow import cdnow_summary
@@ -31,6 +32,77 @@ def test_bgnbd_gradient_and_hessian_are_the_likelihoods_derivatives(cdnow, p):
     terms, p = bgnbd_terms(cdnow), np.array(p)
     assert terms.gradient(p) == pytest.approx(differences(terms.loglik, p), rel=1e-5, abs=1e-4)
     assert terms.hessian(p) == pytest.approx(differences(terms.gradient, p), rel=1e-5, abs=1e-3)
+
+
+def test_bgnbd_sums_block_by_block_to_the_likelihood_customer_by_customer(cdnow, monkeypatch):
+    """Sums over the distinct histories taken in blocks of 7 give the likelihood summed
+    customer by customer from the paper's formula, and the same derivatives as one block."""
+    x, t_x, T = (cdnow[c].to_numpy() for c in ("x", "t_x", "T"))
+    whole = bgnbd_terms(cdnow)
+    monkeypatch.setattr(bgnbd, "BLOCK", 7)
+    blocks = bgnbd_terms(cdnow)
+    for p in [(0.243, 4.414, 0.793, 2.426), (2.0, 0.5, 3.0, 0.7)]:
+        r, alpha, a, b = p
+        alive = -(r + x) * np.log(alpha + T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gone = np.where(x > 0, np.log(a / (b + x - 1)) - (r + x) * np.log(alpha + t_x), -np.inf)
+        direct = np.sum(
+            betaln(a, b + x)
+            - betaln(a, b)
+            + gammaln(r + x)
+            - gammaln(r)
+            + r * np.log(alpha)
+            + np.logaddexp(alive, gone)
+        )
+        p = np.array(p)
+        assert whole.loglik(p) == pytest.approx(direct, rel=1e-12)
+        assert blocks.loglik(p) == pytest.approx(direct, rel=1e-12)
+        assert blocks.gradient(p) == pytest.approx(whole.gradient(p), rel=1e-10)
+        assert blocks.hessian(p) == pytest.approx(whole.hessian(p), rel=1e-10)
+
+
+@pytest.mark.parametrize("whole_days", [False, True], ids=["days-in-weeks", "whole-days"])
+def test_distinct_histories_packed_in_one_key_equal_a_group_by(cdnow, monkeypatch, whole_days):
+    """Histories found on one integer key per customer (the codes of x, t_x and T) are those of
+    a group-by on the three columns, sorted, with the same counts and each customer's row;
+    whole numbers (daily data) are coded by counting, fractions by sorting."""
+    x, t_x, T = (cdnow[c].to_numpy() for c in ("x", "t_x", "T"))
+    if whole_days:
+        t_x, T = np.round(t_x * 7), np.round(T * 7)
+    packed = Histories.of(x, t_x, T, with_index=True)
+    monkeypatch.setattr(fitting, "PACKED", 1)
+    grouped = Histories.of(x, t_x, T, with_index=True)
+    assert len(packed.x) < len(x)
+    for column in ("x", "t_x", "T", "count", "index"):
+        assert np.array_equal(getattr(packed, column), getattr(grouped, column)), column
+    assert np.array_equal(packed.x[packed.index], x) and np.array_equal(packed.T[packed.index], T)
+    order = pl.DataFrame({"x": packed.x, "t_x": packed.t_x, "T": packed.T})
+    assert order.equals(order.sort("x", "t_x", "T"))
+
+
+@pytest.mark.parametrize(
+    "values", [[3.0, 1.0, 3.0, 7.0], [0.5, 0.25, 0.5], [2.0**40, 1.0, 2.0**40], [5.0]], ids=repr
+)
+def test_codes_place_each_value_among_the_distinct_ones(values):
+    values = np.array(values)
+    distinct, places = fitting.codes(values)
+    assert np.array_equal(distinct, np.unique(values))
+    assert np.array_equal(distinct[places], values)
+
+
+def test_a_bgnbd_fit_of_many_customers_starts_from_a_sample(monkeypatch):
+    """60,000 customers are first fitted on every tenth; the fit lands where one started at
+    the truth does, and where the slope of the whole likelihood is nil."""
+    truth = {"r": 1.2, "alpha": 7.0, "a": 0.8, "b": 6.0}
+    summary = simulate.summary(60_000, BetaGeo(truth), window=104.0, seed=8)
+    fits = recorded_fits(monkeypatch)
+    sampled = BetaGeo().fit(summary)
+    assert [customers for _, customers in fits] == [6_000, 60_000]
+    assert fits[1][0] != BetaGeo.start
+    started_at_truth = BetaGeo().fit(summary, start=truth)
+    assert sampled.params_ == pytest.approx(started_at_truth.params_, rel=1e-7)
+    p = np.array(list(sampled.params_.values()))
+    assert np.max(np.abs(bgnbd_terms(summary).gradient(p) * p / sampled.customers_)) < 1e-9
 
 
 @pytest.mark.parametrize("p", [(6.25, 3.74, 15.44), (0.5, 2.0, 20.0), (40.0, 1.5, 0.3)])

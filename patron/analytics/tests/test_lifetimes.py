@@ -13,7 +13,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from patron.analytics import BetaGeo, GammaGamma, ParetoNBD, clv, summarise
+from patron.analytics import BetaGeo, GammaGamma, ParetoNBD, clv, score, summarise
 
 with warnings.catch_warnings():  # lifetimes sets a pandas option that pandas 3 deprecates
     warnings.simplefilter("ignore")
@@ -462,6 +462,31 @@ def test_observation_end_inside_a_week(transactions):
     assert_same(
         patron_summary(transactions, "day", None, observation_end=OBSERVATION_END), days, SUMMARY_COLUMNS
     )
+
+
+def test_daily_fit_and_scores_equal_lifetimes(transactions):
+    """At the daily grain, lifetimes' default (freq "D"), where t_x and T are whole days and
+    predictions are made once per distinct (x, T): the BG/NBD fit agrees to 4 significant
+    figures, and with the same parameters P(alive), expected purchases and CLV (lifetimes
+    counts 30 days a month) equal lifetimes' for every customer."""
+    ours = summarise(pl.from_pandas(transactions), period="day")
+    theirs = summary_data_from_transaction_data(
+        transactions, "customer", "time", monetary_value_col="amount", freq="D"
+    ).loc[ours["customer"].to_list()]
+    frequency, recency, age, spend = (theirs[c] for c in ("frequency", "recency", "T", "monetary_value"))
+    bg, gg = BetaGeo().fit(ours), GammaGamma().fit(ours)
+    their_bg = lifetimes.BetaGeoFitter().fit(frequency, recency, age)
+    for name in NAMES["bgnbd"][0]:
+        assert four_figures(bg.params_[name]) == four_figures(their_bg.params_[name]), name
+    reference, their_gg = twins(bg), twins(gg)
+    table = score(ours, bg, gg, period="day", purchases_within=30)
+    assert close(table["p_alive"], reference.conditional_probability_alive(frequency, recency, age)).all()
+    expected = reference.conditional_expected_number_of_purchases_up_to_time(30, frequency, recency, age)
+    assert close(table["expected_purchases"], expected).all()
+    value = their_gg.customer_lifetime_value(
+        reference, frequency, recency, age, spend, time=12, discount_rate=0.01, freq="D"
+    )
+    assert close(clv(bg, gg, ours, horizon=12, discount=0.01, periods_per_month=30), value).all()
 
 
 def lifetimes_holdout(
