@@ -5,7 +5,15 @@
 A file holds one row per order, or one row per order line (when it has product, quantity or
 unit-price columns): consecutive rows with the same order number are the lines of one order,
 and each line's amount is its ``total`` cell, else quantity × unit price; the order's total is
-the sum of its lines. A row without an order number is an order of its own.
+the sum of its lines, or its ``order_total`` cell (the same on each of its lines). On a row per
+order, ``order_total`` is the amount. A row without an order number is an order of its own.
+
+The order number is never lost for want of a known header: with no column mapped to it, a
+column that holds document numbers is looked for (:mod:`patron.imports.order_numbers`) and
+taken when the evidence is certain, or the file is refused with the question. Within the file,
+an order number read again is one order when the order is the very same (counted in
+``repeated``), and a rejected row otherwise (:mod:`patron.imports.order_content`). The columns
+not imported are listed in the summary.
 
 Each row names its customer by their id in the same source (``customer_external_id``), and/or
 by e-mail, phone and name. A known id is enough; otherwise the customer is found by e-mail or
