@@ -57,3 +57,58 @@ def test_marketer_lists_champions_by_value_and_starts_a_scoring(page, live_serve
     page.click("#score-now")
     page.wait_for_url(f"{live_server.url}/value/")
     assert "Đã bắt đầu chấm điểm" in page.locator(".messages").inner_text()
+
+
+def test_charts_write_thai_in_the_pages_font(page, live_server, scored):
+    """A canvas does not take the page's fonts: the charts must ask for them, or Thai shows as boxes."""
+    log_in(page, live_server, "somchai")  # reads Thai
+    page.goto(f"{live_server.url}/value/")
+    page.wait_for_function("document.getElementById('clv-chart').dataset.drawn === 'true'")
+    chart = page.evaluate(
+        """(() => {
+          const chart = Chart.getChart('clv-chart');
+          const legend = chart.legend.legendItems[0].text;
+          return {
+            family: chart.options.font.family,
+            page: getComputedStyle(document.documentElement).fontFamily,
+            legend: legend,
+            axis: chart.options.scales.x.title.text,
+            loaded: document.fonts.check('400 12px "Noto Sans Thai"', legend),
+          };
+        })()"""
+    )
+    assert chart["family"] == chart["page"] and "Noto Sans Thai" in chart["family"]
+    assert chart["legend"] == "ลูกค้า" and chart["axis"] == "มูลค่าตลอดช่วงชีวิตลูกค้า"
+    assert chart["loaded"]
+
+
+def test_chart_numbers_follow_the_pages_language(page, live_server, scored):
+    log_in(page, live_server, "lan")  # reads Vietnamese: 1.000, not 1,000
+    page.goto(f"{live_server.url}/value/checks/")
+    page.wait_for_function("document.getElementById('tracking-chart').dataset.drawn === 'true'")
+    ticks = page.evaluate("Chart.getChart('tracking-chart').scales.y.ticks.map(t => [t.value, t.label])")
+    assert max(value for value, _label in ticks) >= 1000
+    for value, label in ticks:
+        assert label == page.evaluate(f"new Intl.NumberFormat('vi').format({value})")
+    assert "1.000" in [label for _value, label in ticks]
+
+
+@pytest.mark.parametrize("width", [390, 800, 1280])
+def test_rfm_grid_stays_inside_its_card(page, live_server, scored, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, "maria")
+    page.goto(f"{live_server.url}/value/")
+    sizes = page.evaluate(
+        """(() => {
+          const grid = document.getElementById('rfm-grid');
+          const card = grid.closest('section');
+          return {
+            grid: grid.getBoundingClientRect().right,
+            card: card.getBoundingClientRect().right,
+            cardOverflow: card.scrollWidth - card.clientWidth,
+            pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+          };
+        })()"""
+    )
+    assert sizes["grid"] <= sizes["card"]
+    assert sizes["cardOverflow"] == 0 and sizes["pageOverflow"] == 0

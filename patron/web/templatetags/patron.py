@@ -2,7 +2,7 @@
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_currency, format_decimal, format_percent
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,6 +22,14 @@ def money(amount, currency):
     if amount is None:
         return "—"
     return format_money(amount, currency, get_language())
+
+
+@register.filter
+def money_short(amount, currency):
+    """A glance at an amount where room is short: ฿101.9K, 101,9 N ₫ (money gives it in full)."""
+    if amount is None:
+        return "—"
+    return format_compact_currency(amount, currency, locale=_locale(), fraction_digits=1)
 
 
 @register.filter
