@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from patron.customers.models import (
@@ -9,6 +10,8 @@ from patron.customers.models import (
     ExternalId,
     Tag,
 )
+from patron.customers.services import tag_name
+from patron.web.admin_site import ReadOnlyAdmin
 
 
 class EmailInline(admin.TabularInline):
@@ -30,8 +33,9 @@ class ExternalIdInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
-    """Read-mostly: changes go through the customer pages, which validate and audit them."""
+class CustomerAdmin(ReadOnlyAdmin):
+    """Customers are added and changed on the customer pages, which match identities,
+    validate and audit."""
 
     list_display = ["display_name", "country", "created_at"]
     list_filter = ["country"]
@@ -40,23 +44,31 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields = ["merged_into", "created_at", "updated_at"]
     inlines = [EmailInline, PhoneInline, ExternalIdInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name"]
+
+    def clean_name(self):
+        return tag_name(self.cleaned_data["name"])
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    """Editable (renaming a tag): names follow the rule of the customer pages and imports."""
+
+    form = TagForm
     search_fields = ["name"]
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):
+class ConsentEventAdmin(ReadOnlyAdmin):
+    """Consents are recorded with consent_record, which also keeps the consent in force."""
+
     list_display = ["customer", "channel", "purpose", "granted", "occurred_at", "source"]
     list_filter = ["channel", "purpose", "granted"]
     raw_id_fields = ["customer"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEvent)

@@ -135,13 +135,23 @@ def _clean_phones(phones, region, errors):
     return cleaned
 
 
+def tag_name(raw):
+    """A tag's name as it is kept: spaces collapsed, 1 to 50 characters (ValidationError else)."""
+    name = " ".join((raw or "").split())
+    if not name or len(name) > 50:
+        raise ValidationError(_("A tag has 1 to 50 characters."))
+    return name
+
+
 def _clean_tags(tags, errors):
     cleaned = []
     for index, raw in enumerate(tags):
-        name = " ".join((raw or "").split())
-        if not name or len(name) > 50:
-            errors[f"tags.{index}"] = [_("A tag has 1 to 50 characters.")]
-        elif name not in cleaned:
+        try:
+            name = tag_name(raw)
+        except ValidationError as exc:
+            errors[f"tags.{index}"] = exc.messages
+            continue
+        if name not in cleaned:
             cleaned.append(name)
     return cleaned
 

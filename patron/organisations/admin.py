@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from patron.organisations.models import Organisation, OrganisationContact
+from patron.web.admin_site import ReadOnlyAdmin
 
 
 class ContactInline(admin.TabularInline):
@@ -9,7 +10,10 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
+    """Organisations and their contacts are kept on the organisation pages, whose services
+    check the country, website and phones and keep the folded name search uses."""
+
     list_display = ["name", "kind", "country", "owner"]
     list_filter = ["kind", "country"]
     search_fields = ["name"]

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,16 @@ class PatronAdminSite(AdminSite):
 
     def has_permission(self, request):
         return is_admin(request.user)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the admin, never added or changed there: these rows are written by Patron's
+    services (on its pages, by the API and imports), which validate them, audit them and keep
+    what follows from them in step (an order's base total, a consent in force, a search text).
+    A model form would save whatever is typed, a total or a date the API refuses included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

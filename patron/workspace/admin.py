@@ -1,14 +1,14 @@
 from django.contrib import admin
 
+from patron.web.admin_site import ReadOnlyAdmin
 from patron.workspace.models import ExchangeRate, Workspace
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "currency", "time_zone"]
+class WorkspaceAdmin(ReadOnlyAdmin):
+    """Changed on the Workspace page (workspace_update checks country, currency, time zone)."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ["name", "country", "currency", "time_zone"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -16,6 +16,9 @@ class WorkspaceAdmin(admin.ModelAdmin):
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
+    """Editable (the admin is where rates are kept): the model form checks the currency code,
+    a rate above 0 and one rate per currency and day, as the database does."""
+
     list_display = ["currency", "date", "rate"]
     list_filter = ["currency"]
     date_hierarchy = "date"

@@ -127,7 +127,7 @@ def test_log_interaction_with_neither_subject_nor_notes_is_refused(client, emre,
     data["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
     response = client.post(url, data | {"subject": "  ", "body": "\n"}, HTTP_HX_REQUEST="true")
     assert response["HX-Retarget"] == "#interaction-form"
-    assert "Say what the contact was about: give a subject or notes." in response.content.decode()
+    assert "bir konu ya da not girin" in response.content.decode()  # emre reads Turkish
     assert not Interaction.objects.exists()
     client.post(url, data | {"body": "Wants the 5 kg bag"}, HTTP_HX_REQUEST="true")
     assert Interaction.objects.get().body == "Wants the 5 kg bag"
@@ -207,10 +207,10 @@ def test_consent_form_sent_without_a_choice_records_nothing_and_says_what_to_cho
     url = reverse("customers:consent", args=[somsri.pk])
     response = client.post(url, chosen | {left_out: ""}, follow=True)
     assert not somsri.consent_events.exists() and not somsri.consents.exists()
-    said = {
-        "channel": "Choose the channel this consent is for.",
-        "purpose": "Choose the purpose this consent is for.",
-        "granted": "Choose whether the customer granted or withdrew consent.",
+    said = {  # lan reads Vietnamese
+        "channel": "Chọn kênh mà sự đồng ý này áp dụng.",
+        "purpose": "Chọn mục đích của sự đồng ý này.",
+        "granted": "Chọn khách hàng đã đồng ý hay đã rút lại sự đồng ý.",
     }
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [said[left_out]]
