@@ -11,7 +11,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_series_equal
 
-from patron.analytics.frames import BadInput
+from patron.analytics import summaries
+from patron.analytics.frames import BadInput, transactions_frame
+from patron.analytics.periods import Clock
 from patron.analytics.summaries import summarise
 
 pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
@@ -173,6 +175,30 @@ def test_spark_gives_the_polars_summary(tables, spark_tables, name, period, grai
     if name == "cdnow":
         assert tables[name]["amount"].min() >= 0
     compare(spark_tables[name], tables[name], name, period, grain, "spark", modes)
+
+
+@pytest.mark.parametrize("period, grain", CLOCKS)
+@pytest.mark.parametrize("spread", [1, 2**50], ids=["packed", "too-far-apart-to-pack"])
+def test_numbered_customers_give_the_summary_of_named_ones(tables, period, grain, spread):
+    """Integer customer ids are grouped on keys packing the id and the occasion (sorted, not
+    hashed) where those fit in 62 bits: the summaries are those of the same customers under
+    names, with either way of counting returns, with or without a calibration end, whole or in
+    buckets. Ids too far apart to pack are hashed, with the same result."""
+    named = tables["generated"]
+    number = {name: rank * spread for rank, name in enumerate(named["customer"].unique().sort().to_list())}
+    numbered = named.with_columns(pl.col("customer").replace_strict(number, return_dtype=pl.Int64))
+    rows = transactions_frame(numbered, customer="customer", time="time", amount="amount")
+    plan = summaries._framed(rows, Clock.of(period, grain), None, None, "net", "amount", None)[1]
+    assert (plan.keys is not None) == (spread == 1)
+    columns, windows = WINDOWS["generated"]
+    for returns in ("net", "exclude"):
+        for window in ({}, windows):
+            options = {**columns, "period": period, "grain": grain, "returns": returns, **window}
+            expected = summarise(named, **options).with_columns(
+                pl.col("customer").replace_strict(number, return_dtype=pl.Int64)
+            )
+            for buckets in (1, 3):
+                assert_same(expected, summarise(numbered, **options, buckets=buckets))
 
 
 def test_the_generated_table_has_what_it_promises(tables):
