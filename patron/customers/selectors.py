@@ -46,7 +46,8 @@ def customer_list(
     include_merged=False,
 ):
     """Customers matching every filter given. `segment` is a scoring segment, `churn` one of
-    CHURN_BANDS (churn risk = 1 - P(alive), from the last scoring), `min_clv` a lower bound."""
+    CHURN_BANDS (churn risk = 1 - P(alive), from the last scoring; repeat buyers only, as one-time
+    buyers have none), `min_clv` a lower bound."""
     customers = Customer.objects.all()
     if not include_merged:
         customers = customers.filter(merged_into__isnull=True)
