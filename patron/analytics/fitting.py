@@ -3,9 +3,10 @@
 Each model fits on the distinct (x, t_x, T) histories with their counts, so the cost of a
 likelihood evaluation grows with the number of distinct histories, not of customers. The
 optimiser works on the logarithms of the (positive) parameters. A model that gives its
-Hessian is fitted by Newton steps in a trust region, a handful of evaluations, and its
-standard errors come from that Hessian (the observed information); otherwise L-BFGS-B with
-the gradient, and the Hessian by central differences of the gradient."""
+Hessian is fitted by Newton steps (damped while the start is far off, with scipy's trust
+region as the last resort), a handful of evaluations, and its standard errors come from that
+Hessian (the observed information); otherwise L-BFGS-B with the gradient, and the Hessian by
+central differences of the gradient."""
 
 from dataclasses import dataclass
 
@@ -22,9 +23,9 @@ MANY = 50_000
 SAMPLE = 10
 # Newton steps alone have reached the optimum when the mean log-likelihood is this flat; they
 # are taken only while they change no parameter by more than a factor e^NEAR (a start far off
-# is the trust region's to mend). A fit is done when the next step would change no parameter
-# by more than a factor e^CLOSE: steps shrink quadratically, so the one after would be far
-# below rounding, and taking this one would cost a likelihood evaluation.
+# is for damped steps, or the trust region, to mend). A fit is done when the next step would
+# change no parameter by more than a factor e^CLOSE: steps shrink quadratically, so the one
+# after would be far below rounding, and taking this one would cost a likelihood evaluation.
 FLAT = 1e-9
 NEAR = 0.5
 CLOSE = 1e-8
@@ -277,8 +278,9 @@ def maximise(terms, start, names, *, customers) -> Fit:
     """Maximise the log-likelihood of `terms` (a namespace of `loglik(p)` and `gradient(p)`,
     optionally `value_and_gradient(p)` and `hessian(p)`) over positive parameters.
 
-    With a Hessian, Newton steps in a trust region (a handful of iterations); without one,
-    L-BFGS-B. Either way on the logarithms of the parameters.
+    With a Hessian, Newton steps (a handful of iterations), damped from a far start, and where
+    those cannot go on a trust region; without one, L-BFGS-B. Either way on the logarithms of
+    the parameters.
     """
     hessian_of = getattr(terms, "hessian", None)
     objective = LogSpace(terms, customers)
@@ -286,6 +288,8 @@ def maximise(terms, start, names, *, customers) -> Fit:
     at_start = objective.value(theta0)
     if hessian_of is not None:
         theta = _newton(objective, theta0)
+        if np.max(np.abs(objective.gradient(theta))) > FLAT:
+            theta = _newton(objective, _walk(objective, theta))
         if np.max(np.abs(objective.gradient(theta))) > FLAT:
             theta = _minimise(
                 objective.value,
@@ -347,7 +351,7 @@ def maximise(terms, start, names, *, customers) -> Fit:
 
 def _minimise(*args, **options):
     """scipy's minimize, imported only when it is needed: scipy.optimize takes a quarter of a
-    second to import, and Newton steps alone fit most data from a sample's start."""
+    second to import, and Newton steps fit most data without it."""
     from scipy import optimize
 
     return optimize.minimize(*args, **options)
@@ -356,7 +360,7 @@ def _minimise(*args, **options):
 def _newton(objective, theta, steps=8):
     """Plain Newton steps while they are short and lower both the value and the slope: from a
     start near the optimum (last night's fit, a sample's) they are all it takes. From far, the
-    first step fails and a trust region takes over. Near the optimum the change in the mean
+    first step fails and damped steps (`_walk`) take over. Near the optimum the change in the mean
     log-likelihood falls below rounding before the slope is nil, which stops a trust region
     early when the parameters are strongly correlated; Newton steps finish the work."""
     for _ in range(steps):
@@ -376,6 +380,33 @@ def _newton(objective, theta, steps=8):
         ):
             break
         theta = better
+    return theta
+
+
+def _walk(objective, theta, steps=100, tries=12):
+    """Damped Newton steps, each cut to a factor e^NEAR at most: the Hessian is shifted by
+    enough to make it positive definite where it is not, plus a damping that grows until the
+    step lowers the value and shrinks after each step that does (Levenberg and Marquardt's
+    way). From a start far off (the default's, on a sample) a dozen or two of them reach the
+    optimum without the trust region, whose module takes a quarter of a second to import.
+    Where they cannot go on, the trust region takes over from where they stopped."""
+    damping = 0.0
+    for _ in range(steps):
+        value, slope = objective.value_and_gradient(theta)
+        if np.max(np.abs(slope)) < FLAT:
+            break
+        hessian = objective.hessian(theta)
+        shift = max(0.0, -1.5 * np.linalg.eigvalsh(hessian)[0])
+        for _ in range(tries):
+            step = np.linalg.solve(hessian + (shift + damping) * np.eye(len(theta)), slope)
+            step *= min(1.0, NEAR / np.max(np.abs(step)))
+            if objective.value(theta - step) < value:
+                damping /= 4
+                break
+            damping = max(4 * damping, 1e-3 * np.max(np.abs(np.diag(hessian))))
+        else:
+            break
+        theta = theta - step
     return theta
 
 
