@@ -57,13 +57,14 @@ class Keys:
 
     def key(self) -> pl.Expr:
         customer = (pl.col("customer") - self.least).cast(pl.Int64)
-        return customer * self.span + (pl.col("occasion") - self.first)
+        key = customer * self.span + (pl.col("occasion") - self.first)
+        return key.cast(pl.UInt32) if self.ids * self.span <= 1 << 32 else key  # half-width keys sort faster
 
     def customer(self) -> pl.Expr:
         return (pl.col("key") // self.span).cast(self.dtype) + pl.lit(self.least, self.dtype)
 
     def occasion(self) -> pl.Expr:
-        return pl.col("key") % self.span + self.first
+        return (pl.col("key") % self.span).cast(pl.Int64) + self.first
 
 
 @dataclass(frozen=True)
@@ -281,16 +282,7 @@ def bucketed_summary(rows: pl.LazyFrame, plan: Plan, buckets: int) -> pl.DataFra
 
 
 def polars_summary(frame: pl.LazyFrame, plan: Plan) -> pl.DataFrame:
-    """The summary; with packed keys, of each of as many ranges of customer ids as Polars has
-    threads, all at once: Polars sorts on fewer threads than it has, and ranges sorted side by
-    side keep them all busy (0.6 s instead of 0.8 for 8 million rows on two)."""
-    if plan.keys is None:
-        return _summary(frame, plan).sort("customer").collect()
-    parts = pl.thread_pool_size()
-    cuts = [plan.keys.least + plan.keys.ids * part // parts for part in range(parts + 1)]
-    customer = pl.col("customer")
-    ranges = [(customer >= low) & (customer < high) for low, high in zip(cuts, cuts[1:], strict=False)]
-    return pl.concat(pl.collect_all([_summary(frame.filter(kept), plan).sort("customer") for kept in ranges]))
+    return _summary(frame, plan).sort("customer").collect()
 
 
 def _summary(frame: pl.LazyFrame, plan: Plan) -> pl.LazyFrame:
