@@ -18,6 +18,7 @@ class BetaGeo(PurchaseModel):
     names = ("r", "alpha", "a", "b")
     start = (1.0, 1.0, 1.0, 1.0)
     alive_per_customer = True
+    starts_from_sample = True
 
     @staticmethod
     def _terms(h):

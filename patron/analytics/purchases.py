@@ -27,6 +27,11 @@ def history_arrays(data=None, x=None, t_x=None, T=None):
 class PurchaseModel(Model):
     """A model of purchase counts and dropout, fitted by maximum likelihood (see `Model`)."""
 
+    # A fit of many customers starts from a sample's (see `Model._maximise`) where the model is
+    # fitted by Newton steps, which need two or three evaluations from there; L-BFGS-B needs
+    # about as many from a near start as from the default, so the samples would only add.
+    starts_from_sample = False
+
     def fit(self, data=None, *, x=None, t_x=None, T=None, start=None):
         """Fit by maximum likelihood; `start` (a dict of parameters, say last night's fit)
         saves iterations when it is near the optimum."""
@@ -39,7 +44,7 @@ class PurchaseModel(Model):
             require_identified(part)
             return self._terms(part)
 
-        return self._maximise(self._terms(h), start, h.customers, sample)
+        return self._maximise(self._terms(h), start, h.customers, sample if self.starts_from_sample else None)
 
     def loglik(self, data=None, *, x=None, t_x=None, T=None) -> float:
         """The log-likelihood of the fitted (or given) parameters on other data."""

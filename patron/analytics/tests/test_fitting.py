@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from scipy.special import betaln, gammaln
 
-from patron.analytics import BadInput, BetaGeo, GammaGamma, bgnbd, fitting, gammagamma, simulate
+from patron.analytics import BadInput, BetaGeo, GammaGamma, ParetoNBD, bgnbd, fitting, gammagamma, simulate
 from patron.analytics.fitting import Histories
 from patron.analytics.gammagamma import _terms as spend_terms
 from patron.analytics.tests.cdnow import cdnow_summary
@@ -103,6 +103,16 @@ def test_a_bgnbd_fit_of_many_customers_starts_from_a_sample(monkeypatch):
     assert sampled.params_ == pytest.approx(started_at_truth.params_, rel=1e-7)
     p = np.array(list(sampled.params_.values()))
     assert np.max(np.abs(bgnbd_terms(summary).gradient(p) * p / sampled.customers_)) < 1e-9
+
+
+def test_a_pareto_nbd_fit_of_many_customers_does_not_start_from_samples(monkeypatch):
+    """L-BFGS-B takes about as many steps from a sample's fit as from the default start, so
+    Pareto/NBD goes straight to the whole data."""
+    summary = simulate.summary(60_000, ParetoNBD({"r": 1.2, "alpha": 7.0, "s": 0.8, "beta": 12.0}), seed=9)
+    summary = summary.with_columns((pl.col("t_x", "T") * 7).ceil() / 7)  # whole days, as data has them
+    fits = recorded_fits(monkeypatch)
+    ParetoNBD().fit(summary)
+    assert [customers for _, customers in fits] == [60_000]
 
 
 @pytest.mark.parametrize("p", [(6.25, 3.74, 15.44), (0.5, 2.0, 20.0), (40.0, 1.5, 0.3)])
