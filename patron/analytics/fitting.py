@@ -34,6 +34,7 @@ CLOSE = 1e-8
 BOUNDARY = 1e5
 # A column of whole numbers spanning fewer values than this is coded by counting, not sorting.
 COUNTED = 1 << 24
+WHOLE = 2.0**53  # floats below this in size are whole numbers exactly when they equal an int64
 # Distinct rows are found on one integer key, the columns' codes packed together, when their
 # numbers of distinct values multiply to less than this; else by a Polars group-by.
 PACKED = 1 << 62
@@ -112,6 +113,15 @@ class Histories:
             columns.append(values[place])
         return cls(*reversed(columns), count, index)
 
+    def every(self, k: int) -> "Histories":
+        """Every k-th customer, counted along the sorted histories (a sample stratified by
+        history, taken without going back to the customers): the histories with at least one
+        of them, and how many. Customers j, j + 1, ... of a history whose first is j."""
+        ends = np.cumsum(self.count)
+        count = (ends + k - 1) // k - (ends - self.count + k - 1) // k
+        kept = count > 0
+        return Histories(self.x[kept], self.t_x[kept], self.T[kept], count[kept])
+
     @property
     def customers(self) -> int:
         return int(self.count.sum())
@@ -120,10 +130,11 @@ class Histories:
 def codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of a column, sorted, and the place of each value among them. Whole
     numbers in a span of fewer than COUNTED are placed by counting them: no sort."""
-    least = values.min()
-    if values.max() - least < COUNTED:
-        whole = (values - least).astype(np.int64)
-        if np.array_equal(whole + least, values):
+    least, most = values.min(), values.max()
+    if most - least < COUNTED and least > -WHOLE and most < WHOLE:
+        whole = values.astype(np.int64)
+        if np.array_equal(whole, values):
+            whole -= np.int64(least)
             present = np.bincount(whole) > 0
             return np.flatnonzero(present) + least, (np.cumsum(present) - 1)[whole]
     return np.unique(values, return_inverse=True)

@@ -35,12 +35,11 @@ class PurchaseModel(Model):
     def fit(self, data=None, *, x=None, t_x=None, T=None, start=None):
         """Fit by maximum likelihood; `start` (a dict of parameters, say last night's fit)
         saves iterations when it is near the optimum."""
-        x, t_x, T = history_arrays(data, x, t_x, T)
-        h = Histories.of(x, t_x, T)
+        h = Histories.of(*history_arrays(data, x, t_x, T))
         require_identified(h)
 
         def sample(every):
-            part = Histories.of(x[::every], t_x[::every], T[::every])
+            part = h.every(every)
             require_identified(part)
             return self._terms(part)
 

@@ -81,7 +81,16 @@ def test_distinct_histories_packed_in_one_key_equal_a_group_by(cdnow, monkeypatc
 
 
 @pytest.mark.parametrize(
-    "values", [[3.0, 1.0, 3.0, 7.0], [0.5, 0.25, 0.5], [2.0**40, 1.0, 2.0**40], [5.0]], ids=repr
+    "values",
+    [
+        [3.0, 1.0, 3.0, 7.0],
+        [0.5, 0.25, 0.5],
+        [2.0**40, 1.0, 2.0**40],
+        [5.0],
+        [1e300, 1e300],
+        [-2.0, 0.0, -2.0],
+    ],
+    ids=repr,
 )
 def test_codes_place_each_value_among_the_distinct_ones(values):
     values = np.array(values)
@@ -90,9 +99,23 @@ def test_codes_place_each_value_among_the_distinct_ones(values):
     assert np.array_equal(distinct[places], values)
 
 
+@pytest.mark.parametrize("k", [1, 3, 10, 5000])
+def test_every_kth_customer_along_the_histories(cdnow, k):
+    """The sample is every k-th customer once the customers are sorted by history: the same
+    histories and counts as taking them one by one."""
+    h = Histories.of(*(cdnow[c].to_numpy() for c in ("x", "t_x", "T")))
+    one_by_one = np.repeat(np.arange(len(h.x)), h.count)[::k]
+    sample = h.every(k)
+    assert sample.customers == len(one_by_one) == -(-h.customers // k)
+    rows, count = np.unique(one_by_one, return_counts=True)
+    assert np.array_equal(sample.count, count)
+    for column in ("x", "t_x", "T"):
+        assert np.array_equal(getattr(sample, column), getattr(h, column)[rows])
+
+
 def test_a_bgnbd_fit_of_many_customers_starts_from_a_sample(monkeypatch):
-    """60,000 customers are first fitted on every tenth; the fit lands where one started at
-    the truth does, and where the slope of the whole likelihood is nil."""
+    """60,000 customers are first fitted on every tenth (along their histories); the fit lands
+    where one started at the truth does, and where the slope of the whole likelihood is nil."""
     truth = {"r": 1.2, "alpha": 7.0, "a": 0.8, "b": 6.0}
     summary = simulate.summary(60_000, BetaGeo(truth), window=104.0, seed=8)
     fits = recorded_fits(monkeypatch)
