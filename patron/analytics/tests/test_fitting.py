@@ -61,14 +61,19 @@ def test_bgnbd_sums_block_by_block_to_the_likelihood_customer_by_customer(cdnow,
         assert blocks.hessian(p) == pytest.approx(whole.hessian(p), rel=1e-10)
 
 
-@pytest.mark.parametrize("whole_days", [False, True], ids=["days-in-weeks", "whole-days"])
-def test_distinct_histories_packed_in_one_key_equal_a_group_by(cdnow, monkeypatch, whole_days):
+@pytest.mark.parametrize("unit", [None, 7, 1], ids=["days-in-weeks", "whole-days", "whole-weeks-many-times"])
+def test_distinct_histories_packed_in_one_key_equal_a_group_by(cdnow, monkeypatch, unit):
     """Histories found on one integer key per customer (the codes of x, t_x and T) are those of
     a group-by on the three columns, sorted, with the same counts and each customer's row;
-    whole numbers (daily data) are coded by counting, fractions by sorting."""
+    whole numbers (daily data) are coded by counting, fractions by sorting, and the keys
+    counted where there are fewer possible keys than customers, else sorted."""
     x, t_x, T = (cdnow[c].to_numpy() for c in ("x", "t_x", "T"))
-    if whole_days:
-        t_x, T = np.round(t_x * 7), np.round(T * 7)
+    if unit is not None:
+        t_x, T = np.ceil(t_x * unit), np.ceil(T * unit)
+    if unit == 1:
+        x, t_x, T = (np.tile(column, 30) for column in (x, t_x, T))
+        grid = len(np.unique(x)) * len(np.unique(t_x)) * len(np.unique(T))
+        assert grid <= len(x)
     packed = Histories.of(x, t_x, T, with_index=True)
     monkeypatch.setattr(fitting, "PACKED", 1)
     grouped = Histories.of(x, t_x, T, with_index=True)
