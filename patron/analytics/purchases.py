@@ -31,6 +31,9 @@ class PurchaseModel(Model):
     # fitted by Newton steps, which need two or three evaluations from there; L-BFGS-B needs
     # about as many from a near start as from the default, so the samples would only add.
     starts_from_sample = False
+    # P(alive) is computed for each customer where its formula costs less than grouping the
+    # customers into distinct histories would (BG/NBD: a few logarithms), else on those histories.
+    alive_per_customer = False
 
     def fit(self, data=None, *, x=None, t_x=None, T=None, start=None):
         """Fit by maximum likelihood; `start` (a dict of parameters, say last night's fit)
@@ -49,10 +52,6 @@ class PurchaseModel(Model):
         """The log-likelihood of the fitted (or given) parameters on other data."""
         h = Histories.of(*history_arrays(data, x, t_x, T))
         return float(self._terms(h).loglik(self._params()))
-
-    # P(alive) is computed for each customer where its formula costs less than grouping the
-    # customers into distinct histories would (BG/NBD: a few logarithms), else on those histories.
-    alive_per_customer = False
 
     def p_alive(self, data=None, *, x=None, t_x=None, T=None) -> np.ndarray:
         """Probability that each customer is still active at the end of observation."""

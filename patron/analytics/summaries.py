@@ -56,12 +56,17 @@ class Keys:
         return cls(found["least"], ids, first, span, found["dtype"])
 
     def key(self) -> pl.Expr:
-        customer = (pl.col("customer") - self.least).cast(pl.Int64)
+        if self.dtype == pl.UInt64:  # ids may pass Int64's range, their distances from the least not
+            customer = (pl.col("customer") - pl.lit(self.least, pl.UInt64)).cast(pl.Int64)
+        else:  # in Int64 before subtracting, where a narrow type would overflow
+            customer = pl.col("customer").cast(pl.Int64) - self.least
         key = customer * self.span + (pl.col("occasion") - self.first)
         return key.cast(pl.UInt32) if self.ids * self.span <= 1 << 32 else key  # half-width keys sort faster
 
     def customer(self) -> pl.Expr:
-        return (pl.col("key") // self.span).cast(self.dtype) + pl.lit(self.least, self.dtype)
+        if self.dtype == pl.UInt64:
+            return (pl.col("key") // self.span).cast(pl.UInt64) + pl.lit(self.least, pl.UInt64)
+        return (pl.col("key").cast(pl.Int64) // self.span + self.least).cast(self.dtype)
 
     def occasion(self) -> pl.Expr:
         return (pl.col("key") % self.span).cast(pl.Int64) + self.first

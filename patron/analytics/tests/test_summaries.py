@@ -256,6 +256,25 @@ def assert_same_summary(left: pl.DataFrame, right: pl.DataFrame):
     assert_frame_equal(left.select(sums), right.select(sums), rel_tol=1e-12, abs_tol=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("dtype", "offset"),
+    [(pl.Int8, -128), (pl.UInt8, 0), (pl.Int16, -30_000), (pl.Int32, 5), (pl.UInt64, 2**63 + 7)],
+    ids=["Int8", "UInt8", "Int16", "Int32", "UInt64-beyond-Int64"],
+)
+def test_integer_ids_of_every_width_give_the_summary_of_their_names(dtype, offset):
+    """Integer ids are grouped on keys packed from their distance to the least id: ids of any
+    width and sign, down to a type's least and up to its largest, keep their type and values,
+    and the summaries are those of the same customers named as text."""
+    log = generated_log("int").filter(pl.col("customer") < 120)
+    named = summarise(log.with_columns(pl.col("customer").cast(pl.String)), period="day")
+    ids = pl.col("customer").cast(dtype) + pl.lit(offset, dtype)
+    numbered = summarise(log.with_columns(ids), period="day")
+    assert numbered["customer"].dtype == dtype
+    expected = named.with_columns(number=pl.col("customer").cast(pl.Int64)).sort("number")
+    assert numbered["customer"].to_list() == [number + offset for number in expected["number"]]
+    assert_same_summary(numbered.drop("customer"), expected.drop("customer", "number"))
+
+
 def written(frame: pl.DataFrame, directory, kind: str):
     path = directory / f"log.{kind}"
     if kind == "parquet":
