@@ -89,9 +89,5 @@ def date_reader_for(table, mapping, field_name, *, order=None, calendar=None, zo
     if column is None:
         return DateReader(order=order, calendar=calendar, zone=zone)
     index = table.header.index(column)
-    rows = table.rows()
-    try:
-        samples = [row.values[index] for row in itertools.islice(rows, DETECTION_ROWS)]
-    finally:
-        rows.close()
+    samples = [values[index] for values in sample_rows(table)]
     return DateReader.for_column(samples, order=order, calendar=calendar, zone=zone)
