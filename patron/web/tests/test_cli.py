@@ -15,15 +15,22 @@ import pytest
 PATRON = [sys.executable, "-m", "patron.cli"]
 
 
-def run(args, tmp_path, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    environment.update(
+def environment(tmp_path, **env):
+    """This process's environment for a `patron` process on the data directory `tmp_path`."""
+    variables = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    variables.update(
         PATRON_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="patron.settings",
         PATRON_QUEUE_IMMEDIATE="1",
         **env,
     )
-    return subprocess.run([*PATRON, *args], env=environment, capture_output=True, text=True, timeout=120)
+    return variables
+
+
+def run(args, tmp_path, **env):
+    return subprocess.run(
+        [*PATRON, *args], env=environment(tmp_path, **env), capture_output=True, text=True, timeout=120
+    )
 
 
 def test_fresh_data_dir_gets_its_own_secret_key(tmp_path):
@@ -124,10 +131,8 @@ def test_migrations_do_not_depend_on_what_babel_knows(tmp_path):
         "from patron.cli import main; import sys; "
         "sys.argv = ['patron', 'makemigrations', '--check', '--dry-run']; main()"
     )
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(PATRON_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="patron.settings")
     result = subprocess.run(
-        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], env=environment(tmp_path), capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
@@ -165,11 +170,9 @@ def test_serve_works_on_its_own_after_migrate_as_the_readme_says(tmp_path):
     assert run(["migrate", "-v", "0"], tmp_path).returncode == 0
     assert not (tmp_path / "static").exists()
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    environment.update(PATRON_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="patron.settings")
     server = subprocess.Popen(
         [*PATRON, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=environment,
+        env=environment(tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
