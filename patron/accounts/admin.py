@@ -10,14 +10,19 @@ from patron.workspace.regions import validate_time_zone
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are made by their owners; an admin sees them and revokes them with the action,
-    which stamps the time (a typed date could revoke in 2099, or a cleared one revive a token)."""
+    which stamps the time (a typed date could revoke in 2099, or a cleared one revive a token).
+    Nothing on a token can be changed here, and its key hash is never shown: it is the one
+    value that finds the token, so it stays out of pages, as the secret does."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at"]
+    fields = readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     actions = ["revoke"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     @admin.action(description=gettext_lazy("Revoke the selected tokens"))

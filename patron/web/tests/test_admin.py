@@ -219,3 +219,20 @@ def test_a_token_is_revoked_by_the_action_not_by_a_typed_date(shop_owner, lan):
     assert "เพิกถอนโทเค็นแล้ว 1 รายการ" in [str(m) for m in response.context["messages"]]  # in Thai
     revoked = ApiToken.objects.get().revoked_at
     assert revoked is not None and revoked <= timezone.now() and token_authenticate(secret) is None
+
+
+def test_a_revoked_token_stays_revoked_and_its_hash_is_never_shown(shop_owner, lan):
+    token, secret = token_create(user=lan, name="shop app")
+    shop_owner.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    revoked = ApiToken.objects.get().revoked_at
+    assert revoked is not None
+    url = f"/admin/accounts/apitoken/{token.pk}/change/"
+    # The change form posted with the revocation cleared, as a hand-made form would.
+    cleared = {"user": lan.pk, "name": "shop app", "revoked_at_0": "", "revoked_at_1": ""}
+    response = shop_owner.post(url, cleared)
+    assert response.status_code == 403
+    assert ApiToken.objects.get().revoked_at == revoked and token_authenticate(secret) is None
+    for page in (url, "/admin/accounts/apitoken/", f"/admin/accounts/apitoken/{token.pk}/history/"):
+        body = shop_owner.get(page).content.decode()
+        assert token.key_hash not in body and secret not in body
+        assert token.prefix in body or page.endswith("history/")
