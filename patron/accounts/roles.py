@@ -41,6 +41,8 @@ ROLE_GRANTS = {
         "sales.add_product",
         "sales.change_product",
     ],
+    # No customers.add_tag: an agent applies the shop's existing tags to a customer, and a new
+    # tag (from a form, the API or an import) is refused with a message (customers.services).
     SERVICE_AGENT: [
         "customers.add_customer",
         "customers.change_customer",

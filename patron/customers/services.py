@@ -143,17 +143,24 @@ def tag_name(raw):
     return name
 
 
-def _clean_tags(tags, errors):
-    cleaned = []
+def _clean_tags(tags, by, errors):
+    """Tag names as kept. Any role that edits customers applies the shop's tags; making a new
+    tag needs customers.add_tag (Admin and Marketer), so the tag list stays the shop's own
+    vocabulary rather than whatever a form, file or API call happens to spell."""
+    named = {}
     for index, raw in enumerate(tags):
         try:
-            name = tag_name(raw)
+            named.setdefault(tag_name(raw), index)
         except ValidationError as exc:
             errors[f"tags.{index}"] = exc.messages
-            continue
-        if name not in cleaned:
-            cleaned.append(name)
-    return cleaned
+    if named and not by.has_perm("customers.add_tag"):
+        known = set(Tag.objects.filter(name__in=named).values_list("name", flat=True))
+        for name in [name for name in named if name not in known]:
+            errors[f"tags.{named.pop(name)}"] = [
+                _("There is no tag %(name)s, and your role may not add tags: choose an existing tag.")
+                % {"name": name}
+            ]
+    return list(named)
 
 
 def _clean_external_ids(pairs, customer, errors):
@@ -224,13 +231,13 @@ def _diff(before, after):
     }
 
 
-def _validate(data, customer):
+def _validate(data, customer, by):
     errors = {}
     cleaned = _clean_profile(data, errors)
     country = cleaned.get("country", customer.country if customer else "") or get_workspace().country
     emails = _clean_emails(data.emails, errors) if data.emails is not None else None
     phones = _clean_phones(data.phones, country, errors) if data.phones is not None else None
-    tags = _clean_tags(data.tags, errors) if data.tags is not None else None
+    tags = _clean_tags(data.tags, by, errors) if data.tags is not None else None
     external_ids = (
         _clean_external_ids(data.external_ids, customer, errors) if data.external_ids is not None else None
     )
@@ -279,7 +286,7 @@ def _apply(customer, cleaned, emails, phones, tags, external_ids):
 
 def customer_create(*, data, by):
     require_perm(by, "customers.add_customer")
-    cleaned, emails, phones, tags, external_ids, errors = _validate(data, None)
+    cleaned, emails, phones, tags, external_ids, errors = _validate(data, None, by)
     names = [cleaned.get("display_name"), cleaned.get("given_name"), cleaned.get("family_name")]
     if not any(names) and "display_name" not in errors:
         errors["display_name"] = [_("A customer needs a name: a display name, or a given or family name.")]
@@ -301,7 +308,7 @@ def customer_update(*, customer, data, by):
     require_perm(by, "customers.change_customer")
     if customer.merged_into_id:
         raise ValidationError(_("This customer was merged into another one and cannot be changed."))
-    cleaned, emails, phones, tags, external_ids, errors = _validate(data, customer)
+    cleaned, emails, phones, tags, external_ids, errors = _validate(data, customer, by)
     if "display_name" in cleaned and not cleaned["display_name"]:
         given = cleaned.get("given_name", customer.given_name)
         family = cleaned.get("family_name", customer.family_name)
