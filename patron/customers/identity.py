@@ -6,11 +6,34 @@ annguyen@gmail.com (and googlemail.com is the same service); most other provider
 as part of the name, so dropping them there would merge different people.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 
 from patron.customers.models import CustomerEmail, CustomerPhone, ExternalId
 
 DOTLESS_PROVIDERS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+# The common shape of an address (ASCII letters, digits, "_+-" and dots between them; a host
+# name with a letters-only top-level domain): Django's EmailValidator accepts every address of
+# this shape, and answers it five times slower.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+    r"\.[A-Za-z]{2,63}\Z"
+)
+
+
+def is_email_address(address):
+    """Whether Django's ``validate_email`` accepts ``address``."""
+    if len(address) <= 320 and _PLAIN_ADDRESS.match(address):
+        return True
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
 
 
 def email_match_key(address):

@@ -7,14 +7,13 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.customers.folding import fold
-from patron.customers.identity import email_match_key, find_existing
+from patron.customers.identity import email_match_key, find_existing, is_email_address
 from patron.customers.models import (
     AuditEvent,
     Channel,
@@ -112,9 +111,7 @@ def _clean_emails(emails, errors):
     cleaned = []
     for index, raw in enumerate(emails):
         address = (raw or "").strip()
-        try:
-            validate_email(address)
-        except ValidationError:
+        if not is_email_address(address):
             errors[f"emails.{index}"] = [_("%(value)s is not an e-mail address.") % {"value": raw}]
             continue
         if address.casefold() not in {a.casefold() for a in cleaned}:
@@ -143,10 +140,11 @@ def tag_name(raw):
     return name
 
 
-def _clean_tags(tags, by, errors):
+def _clean_tags(tags, by, known_tags, errors):
     """Tag names as kept. Any role that edits customers applies the shop's tags; making a new
     tag needs customers.add_tag (Admin and Marketer), so the tag list stays the shop's own
-    vocabulary rather than whatever a form, file or API call happens to spell."""
+    vocabulary rather than whatever a form, file or API call happens to spell.
+    ``known_tags(names)`` says which of the names are tags already."""
     named = {}
     for index, raw in enumerate(tags):
         try:
@@ -154,7 +152,7 @@ def _clean_tags(tags, by, errors):
         except ValidationError as exc:
             errors[f"tags.{index}"] = exc.messages
     if named and not by.has_perm("customers.add_tag"):
-        known = set(Tag.objects.filter(name__in=named).values_list("name", flat=True))
+        known = known_tags(named)
         for name in [name for name in named if name not in known]:
             errors[f"tags.{named.pop(name)}"] = [
                 _("There is no tag %(name)s, and your role may not add tags: choose an existing tag.")
@@ -163,7 +161,11 @@ def _clean_tags(tags, by, errors):
     return list(named)
 
 
-def _clean_external_ids(pairs, customer, errors):
+def _known_tags(names):
+    return set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+
+
+def _clean_external_ids(pairs, taken, errors):
     cleaned = []
     for index, pair in enumerate(pairs):
         try:
@@ -174,10 +176,7 @@ def _clean_external_ids(pairs, customer, errors):
         if not source or not value or len(source) > 50 or len(value) > 100:
             errors[f"external_ids.{index}"] = [_("An external ID needs a source and a value.")]
             continue
-        taken = ExternalId.objects.filter(source=source, value=value)
-        if customer is not None:
-            taken = taken.exclude(customer=customer)
-        if taken.exists():
+        if taken(source, value):
             errors[f"external_ids.{index}"] = [
                 _("%(source)s ID %(value)s already belongs to another customer.")
                 % {"source": source, "value": value}
@@ -211,7 +210,8 @@ def refresh_search_text(customer):
     Customer.objects.filter(pk=customer.pk).update(search_text=customer.search_text)
 
 
-def _snapshot(customer):
+def customer_snapshot(customer):
+    """The customer's profile and identities as the audit trail records them."""
     state = {name: getattr(customer, name) for name in PROFILE_FIELDS}
     state["birthday"] = customer.birthday.isoformat() if customer.birthday else None
     if customer.pk:
@@ -222,7 +222,7 @@ def _snapshot(customer):
     return state
 
 
-def _diff(before, after):
+def snapshot_changes(before, after):
     """{field: [old, new]} for what changed; fields left empty on creation are not listed."""
     return {
         key: [before.get(key), after[key]]
@@ -232,16 +232,50 @@ def _diff(before, after):
 
 
 def _validate(data, customer, by):
+    def taken(source, value):
+        found = ExternalId.objects.filter(source=source, value=value)
+        return (found if customer is None else found.exclude(customer=customer)).exists()
+
+    return validate_data(
+        data, by=by, country=customer.country if customer else "", taken=taken, known_tags=_known_tags
+    )
+
+
+def validate_data(data, *, by, country, taken, known_tags, workspace_country=None):
+    """(cleaned profile, e-mails, phones, tags, external ids, errors) of ``data``, nothing written.
+
+    ``country``: the customer's ("" for a new one), for local phone numbers when ``data`` names
+    none, else the workspace's; ``taken(source, value)``: whether that external ID is another
+    customer's; ``known_tags(names)``: which of the names are tags already.
+    """
     errors = {}
     cleaned = _clean_profile(data, errors)
-    country = cleaned.get("country", customer.country if customer else "") or get_workspace().country
+    country = cleaned.get("country", country) or workspace_country or get_workspace().country
     emails = _clean_emails(data.emails, errors) if data.emails is not None else None
     phones = _clean_phones(data.phones, country, errors) if data.phones is not None else None
-    tags = _clean_tags(data.tags, by, errors) if data.tags is not None else None
+    tags = _clean_tags(data.tags, by, known_tags, errors) if data.tags is not None else None
     external_ids = (
-        _clean_external_ids(data.external_ids, customer, errors) if data.external_ids is not None else None
+        _clean_external_ids(data.external_ids, taken, errors) if data.external_ids is not None else None
     )
     return cleaned, emails, phones, tags, external_ids, errors
+
+
+def check_new_name(cleaned, errors):
+    """A new customer needs a name."""
+    names = [cleaned.get("display_name"), cleaned.get("given_name"), cleaned.get("family_name")]
+    if not any(names) and "display_name" not in errors:
+        errors["display_name"] = [_("A customer needs a name: a display name, or a given or family name.")]
+
+
+def check_changed_name(cleaned, customer, errors):
+    """A customer whose display name is emptied keeps a given or family name."""
+    if "display_name" in cleaned and not cleaned["display_name"]:
+        given = cleaned.get("given_name", customer.given_name)
+        family = cleaned.get("family_name", customer.family_name)
+        if not (given or family):
+            errors["display_name"] = [
+                _("A customer needs a name: a display name, or a given or family name.")
+            ]
 
 
 def _apply(customer, cleaned, emails, phones, tags, external_ids):
@@ -287,9 +321,7 @@ def _apply(customer, cleaned, emails, phones, tags, external_ids):
 def customer_create(*, data, by):
     require_perm(by, "customers.add_customer")
     cleaned, emails, phones, tags, external_ids, errors = _validate(data, None, by)
-    names = [cleaned.get("display_name"), cleaned.get("given_name"), cleaned.get("family_name")]
-    if not any(names) and "display_name" not in errors:
-        errors["display_name"] = [_("A customer needs a name: a display name, or a given or family name.")]
+    check_new_name(cleaned, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -299,7 +331,7 @@ def customer_create(*, data, by):
             customer=customer,
             actor=by,
             action=AuditEvent.Action.CREATE,
-            changes=_diff({}, _snapshot(customer)),
+            changes=snapshot_changes({}, customer_snapshot(customer)),
         )
     return customer
 
@@ -309,20 +341,14 @@ def customer_update(*, customer, data, by):
     if customer.merged_into_id:
         raise ValidationError(_("This customer was merged into another one and cannot be changed."))
     cleaned, emails, phones, tags, external_ids, errors = _validate(data, customer, by)
-    if "display_name" in cleaned and not cleaned["display_name"]:
-        given = cleaned.get("given_name", customer.given_name)
-        family = cleaned.get("family_name", customer.family_name)
-        if not (given or family):
-            errors["display_name"] = [
-                _("A customer needs a name: a display name, or a given or family name.")
-            ]
+    check_changed_name(cleaned, customer, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        before = _snapshot(customer)
+        before = customer_snapshot(customer)
         _apply(customer, cleaned, emails, phones, tags, external_ids)
-        changes = _diff(before, _snapshot(customer))
+        changes = snapshot_changes(before, customer_snapshot(customer))
         if changes:
             AuditEvent.objects.create(
                 customer=customer, actor=by, action=AuditEvent.Action.UPDATE, changes=changes
@@ -422,10 +448,10 @@ def customer_create_or_attach(*, data, by):
     )
     if existing is None:
         return customer_create(data=data, by=by), None
-    return customer_update(customer=existing, data=_attach(existing, data), by=by), matched_on
+    return customer_update(customer=existing, data=attached_data(existing, data), by=by), matched_on
 
 
-def _attach(customer, data):
+def attached_data(customer, data):
     """What `data` adds to `customer`: its own values kept, the new ones appended (the
     cleaning steps drop repeats), empty profile fields filled."""
     attached = CustomerData(
