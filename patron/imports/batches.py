@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from django.db import connection, transaction
 
 from patron.imports.reading import Row, Table
+from patron.imports.rejects import restored_rows
 
 
 def run_in_batches(
@@ -42,10 +43,11 @@ def run_in_batches(
     consecutive rows of one group (the lines of one order) are written together.
     The reject file is flushed after each committed batch, so it matches what was written.
     ``progress(rows read, estimated rows)`` is called after each batch.
+    A reject file's values are read back as they were before it neutralised them.
     """
     rows = table.rows()
     estimate = table.estimated_rows()
-    batches = _batches(rows, max(1, batch_size), group)
+    batches = _batches(restored_rows(table.header, rows), max(1, batch_size), group)
     if prepare is not None:
         batches = _ahead(map(prepare, batches))
     try:
