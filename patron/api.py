@@ -4,25 +4,16 @@ Endpoints are thin: they call the same services and selectors as the web UI, so 
 two can never disagree on what a role may do or what input is valid.
 """
 
+import math
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
 
-from patron.accounts.services import token_authenticate
-
-
-class BearerToken(HttpBearer):
-    openapi_description = "A personal API token: `Authorization: Bearer pat_...`"
-
-    def authenticate(self, request, token):
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
+from patron.api_auth import BearerToken, TooManyFailures
 
 api = NinjaAPI(
     title="Patron API",
@@ -35,8 +26,12 @@ api = NinjaAPI(
         "know, or one given twice, is refused rather than ignored.\n\n"
         'Invalid input is answered 422 with `detail`: a list of `{"loc": path, "msg": text}`, '
         'where `loc` is the path of the field, such as `["body", "payload", "phones", 0]`. '
-        "Times are RFC 3339 with an offset."
+        "Times are RFC 3339 with an offset.\n\n"
+        "A token without the operation's permission is answered 403 before the input is read. "
+        "Too many wrong tokens from one address are answered 429, with `Retry-After` in seconds."
     ),
+    # Each operation names its permissions (auth=needs(...)); this default, any live token, is
+    # for none: test_api_permissions fails on an operation that reads input before a check.
     auth=BearerToken(),
     urls_namespace="api",
     # Swagger UI from the copy django-ninja ships (ninja is an installed app), never a CDN, and
@@ -81,6 +76,19 @@ def on_unauthenticated(request, exc):
     return api.create_response(
         request, {"detail": _("Send a valid API token: Authorization: Bearer TOKEN.")}, status=401
     )
+
+
+@api.exception_handler(TooManyFailures)
+def on_too_many_failures(request, exc):
+    minutes = math.ceil(exc.seconds / 60)
+    said = ngettext(
+        "Too many wrong API tokens from this address; try again in %(minutes)d minute.",
+        "Too many wrong API tokens from this address; try again in %(minutes)d minutes.",
+        minutes,
+    )
+    response = api.create_response(request, {"detail": said % {"minutes": minutes}}, status=429)
+    response["Retry-After"] = str(exc.seconds)
+    return response
 
 
 @api.exception_handler(Http404)

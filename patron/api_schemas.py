@@ -178,8 +178,9 @@ class ListQuery(In):
         return value
 
 
-READ_ERRORS = {401: Message, 403: Message, 422: Errors}
-ONE_ERRORS = {401: Message, 403: Message, 404: Message, 422: Errors}
+# 429: too many wrong tokens from the caller's address lately (patron.api_auth).
+READ_ERRORS = {401: Message, 403: Message, 422: Errors, 429: Message}
+ONE_ERRORS = {401: Message, 403: Message, 404: Message, 422: Errors, 429: Message}
 # A body that is not JSON at all is refused before it reaches the endpoint.
 CREATE_ERRORS = {400: Message, **READ_ERRORS}
 WRITE_ERRORS = {400: Message, **ONE_ERRORS}

@@ -153,6 +153,11 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# API throttle: this many requests with a wrong token from one address within the window
+# are followed by 429 (with Retry-After) for every token from it until the window frees one.
+PATRON_API_FAILURE_LIMIT = envint("PATRON_API_FAILURE_LIMIT", 20)
+PATRON_API_FAILURE_WINDOW = timedelta(minutes=envint("PATRON_API_FAILURE_MINUTES", 15))
+
 LANG_INFO["fil"] = {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -216,6 +221,9 @@ PATRON_JOB_RETRY_DELAY = envint("PATRON_JOB_RETRY_DELAY", 0 if TESTING else 60)
 
 # Files uploaded on the import page; larger ones go through `patron import` on the server.
 PATRON_IMPORT_MAX_BYTES = envint("PATRON_IMPORT_MAX_MB", 200) * 2**20
+# Seconds a web import's job may go without a heartbeat before its worker is taken for dead
+# and the import is marked failed, with Retry and Discard on its page.
+PATRON_IMPORT_HEARTBEAT = envint("PATRON_IMPORT_HEARTBEAT", 60)
 
 # First-run defaults for the workspace; an Admin edits them afterwards.
 PATRON_COUNTRY = os.environ.get("PATRON_COUNTRY", "TH")

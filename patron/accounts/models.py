@@ -2,6 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,3 +43,20 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key):
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class TokenFailure(models.Model):
+    """One request to the API with a token that opened nothing, kept for the throttle's window.
+
+    In the database, so every server process counts the same failures; while an address is
+    throttled its requests are refused without a row, so it holds at most the limit per address.
+    """
+
+    address = models.CharField(max_length=45)  # empty when the server was not told (a socket)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "failed_at"])]
+
+    def __str__(self):
+        return f"{self.address} {self.failed_at:%Y-%m-%d %H:%M:%S}"

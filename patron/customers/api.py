@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
-from patron.accounts.permissions import require_perm
+from patron.api_auth import needs
 from patron.api_schemas import (
     CREATE_ERRORS,
     ONE_ERRORS,
@@ -128,9 +128,10 @@ def _data(payload, *, partial):
     return CustomerData(**values)
 
 
-@customers_router.get("", response={200: ListOut[CustomerOut], **READ_ERRORS})
+@customers_router.get(
+    "", auth=needs("customers.view_customer"), response={200: ListOut[CustomerOut], **READ_ERRORS}
+)
 def list_customers(request, filters: Query[CustomerFilters]):
-    require_perm(request.user, "customers.view_customer")
     customers = customer_list(
         q=filters.q, tag=filters.tag, country=filters.country, consent=filters.consent
     ).prefetch_related("tags", "emails", "phones", "external_ids")
@@ -138,7 +139,9 @@ def list_customers(request, filters: Query[CustomerFilters]):
     return {"items": [customer_out(c) for c in page.items], "next": page.next}
 
 
-@customers_router.post("", response={201: CustomerOut, 200: CustomerOut, **CREATE_ERRORS})
+@customers_router.post(
+    "", auth=needs("customers.add_customer"), response={201: CustomerOut, 200: CustomerOut, **CREATE_ERRORS}
+)
 def create_customer(request, response: HttpResponse, payload: CustomerIn):
     """201: a new customer. 200: an existing customer already held one of these external ids,
     e-mails or phones; the new details were added to that record, and the `Patron-Matched-On`
@@ -149,16 +152,18 @@ def create_customer(request, response: HttpResponse, payload: CustomerIn):
     return Status(200 if matched_on else 201, customer_out(customer_with_identities(customer.pk)))
 
 
-@customers_router.get("/{customer_id}", response={200: CustomerOut, **ONE_ERRORS})
+@customers_router.get(
+    "/{customer_id}", auth=needs("customers.view_customer"), response={200: CustomerOut, **ONE_ERRORS}
+)
 def get_customer(request, customer_id: PathId):
-    require_perm(request.user, "customers.view_customer")
     get_object_or_404(Customer, pk=customer_id)
     return customer_out(customer_with_identities(customer_id))
 
 
-@customers_router.patch("/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS})
+@customers_router.patch(
+    "/{customer_id}", auth=needs("customers.change_customer"), response={200: CustomerOut, **WRITE_ERRORS}
+)
 def update_customer(request, customer_id: PathId, payload: CustomerPatch):
-    require_perm(request.user, "customers.change_customer")
     customer = get_object_or_404(Customer, pk=customer_id)
     customer_update(customer=customer, data=_data(payload, partial=True), by=request.user)
     return customer_out(customer_with_identities(customer_id))
@@ -235,28 +240,33 @@ def _filter_consents(queryset, filters):
     return queryset
 
 
-@consents_router.get("", response={200: ListOut[ConsentOut], **READ_ERRORS})
+@consents_router.get(
+    "", auth=needs("customers.view_consent"), response={200: ListOut[ConsentOut], **READ_ERRORS}
+)
 def list_consents(request, filters: Query[ConsentFilters]):
     """The consent in force for each customer, channel and purpose."""
-    require_perm(request.user, "customers.view_consent")
     page = keyset_page(
         _filter_consents(Consent.objects.all(), filters), cursor=filters.cursor, limit=filters.limit
     )
     return {"items": [consent_out(c) for c in page.items], "next": page.next}
 
 
-@consents_router.get("/events", response={200: ListOut[ConsentEventOut], **READ_ERRORS})
+@consents_router.get(
+    "/events",
+    auth=needs("customers.view_consentevent"),
+    response={200: ListOut[ConsentEventOut], **READ_ERRORS},
+)
 def list_consent_events(request, filters: Query[ConsentFilters]):
     """Every grant and withdrawal as recorded, newest first."""
-    require_perm(request.user, "customers.view_consentevent")
     events = _filter_consents(ConsentEvent.objects.select_related("recorded_by"), filters)
     page = keyset_page(events, cursor=filters.cursor, limit=filters.limit)
     return {"items": [consent_event_out(e) for e in page.items], "next": page.next}
 
 
-@consents_router.post("", response={201: ConsentEventOut, **WRITE_ERRORS})
+@consents_router.post(
+    "", auth=needs("customers.add_consentevent"), response={201: ConsentEventOut, **WRITE_ERRORS}
+)
 def record_consent(request, payload: ConsentIn):
-    require_perm(request.user, "customers.add_consentevent")
     customer = get_object_or_404(Customer, pk=payload.customer)
     event = consent_record(
         customer=customer,

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from patron.accounts.permissions import require_perm
+from patron.api_auth import needs
 from patron.api_schemas import (
     ONE_ERRORS,
     READ_ERRORS,
@@ -107,45 +107,48 @@ def merge_out(merge):
     }
 
 
-@duplicates_router.get("", response={200: ListOut[PairOut], **READ_ERRORS})
+@duplicates_router.get(
+    "", auth=needs("customers.view_customer"), response={200: ListOut[PairOut], **READ_ERRORS}
+)
 def list_pairs(request, filters: Query[ListQuery]):
     """Open pairs of possible duplicates, best score first."""
-    require_perm(request.user, "customers.view_customer")
     page = open_pair_page(cursor=filters.cursor, limit=filters.limit)
     return {"items": [pair_out(pair) for pair in page.items], "next": page.next}
 
 
-@duplicates_router.post("/{pair_id}/merge", response={201: MergeOut, **WRITE_ERRORS})
+@duplicates_router.post(
+    "/{pair_id}/merge", auth=needs(MERGE_CUSTOMERS), response={201: MergeOut, **WRITE_ERRORS}
+)
 def merge_pair(request, pair_id: PathId, payload: MergeIn):
     """Merge the pair: everything of the other customer moves to `survivor`. Undo with
     POST /api/merges/{id}/undo."""
-    require_perm(request.user, MERGE_CUSTOMERS)
     pair = get_object_or_404(DuplicatePair.objects.select_related("left", "right"), pk=pair_id)
     merge = pair_merge(pair=pair, survivor_id=payload.survivor, choices=payload.choices, by=request.user)
     return Status(201, merge_out(merge))
 
 
-@duplicates_router.post("/{pair_id}/dismiss", response={200: PairOut, **ONE_ERRORS})
+@duplicates_router.post(
+    "/{pair_id}/dismiss", auth=needs(MERGE_CUSTOMERS), response={200: PairOut, **ONE_ERRORS}
+)
 def dismiss_pair(request, pair_id: PathId):
     """Not the same person: the pair is not proposed again."""
-    require_perm(request.user, MERGE_CUSTOMERS)
     pair = get_object_or_404(DuplicatePair, pk=pair_id)
     pair_dismiss(pair=pair, by=request.user)
     return pair_out(pairs_with_customers().get(pk=pair.pk))
 
 
-@merges_router.get("", response={200: ListOut[MergeOut], **READ_ERRORS})
+@merges_router.get(
+    "", auth=needs("customers.view_customer"), response={200: ListOut[MergeOut], **READ_ERRORS}
+)
 def list_merges(request, filters: Query[ListQuery]):
     """Merges, latest first, undone ones included."""
-    require_perm(request.user, "customers.view_customer")
     page = keyset_page(merge_list(), cursor=filters.cursor, limit=filters.limit)
     return {"items": [merge_out(merge) for merge in page.items], "next": page.next}
 
 
-@merges_router.post("/{merge_id}/undo", response={200: MergeOut, **ONE_ERRORS})
+@merges_router.post("/{merge_id}/undo", auth=needs(MERGE_CUSTOMERS), response={200: MergeOut, **ONE_ERRORS})
 def undo_merge(request, merge_id: PathId):
     """Give the merged customer back exactly what was theirs and make them live again."""
-    require_perm(request.user, MERGE_CUSTOMERS)
     merge = get_object_or_404(Merge, pk=merge_id)
     merge_undo(merge=merge, by=request.user)
     return merge_out(merge_list().get(pk=merge.pk))

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from patron.accounts.permissions import require_perm
+from patron.api_auth import needs
 from patron.api_schemas import (
     ONE_ERRORS,
     READ_ERRORS,
@@ -78,9 +78,10 @@ def interaction_out(item):
     }
 
 
-@router.get("", response={200: ListOut[InteractionOut], **READ_ERRORS})
+@router.get(
+    "", auth=needs("interactions.view_interaction"), response={200: ListOut[InteractionOut], **READ_ERRORS}
+)
 def list_interactions(request, filters: Query[InteractionFilters]):
-    require_perm(request.user, "interactions.view_interaction")
     items = interaction_list(channel=filters.channel, since=filters.since, until=filters.until)
     if filters.customer is not None:
         items = items.filter(customer_id=filters.customer)
@@ -90,9 +91,8 @@ def list_interactions(request, filters: Query[InteractionFilters]):
     return {"items": [interaction_out(i) for i in page.items], "next": page.next}
 
 
-@router.post("", response={201: InteractionOut, **WRITE_ERRORS})
+@router.post("", auth=needs("interactions.add_interaction"), response={201: InteractionOut, **WRITE_ERRORS})
 def log_interaction(request, payload: InteractionIn):
-    require_perm(request.user, "interactions.add_interaction")
     customer = get_object_or_404(Customer, pk=payload.customer) if payload.customer is not None else None
     organisation = (
         get_object_or_404(Organisation, pk=payload.organisation) if payload.organisation is not None else None
@@ -114,7 +114,10 @@ def log_interaction(request, payload: InteractionIn):
     return Status(201, interaction_out(item))
 
 
-@router.get("/{interaction_id}", response={200: InteractionOut, **ONE_ERRORS})
+@router.get(
+    "/{interaction_id}",
+    auth=needs("interactions.view_interaction"),
+    response={200: InteractionOut, **ONE_ERRORS},
+)
 def get_interaction(request, interaction_id: PathId):
-    require_perm(request.user, "interactions.view_interaction")
     return interaction_out(get_object_or_404(Interaction.objects.select_related("staff"), pk=interaction_id))

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from patron.accounts.permissions import require_perm
+from patron.api_auth import needs
 from patron.api_schemas import (
     CREATE_ERRORS,
     ONE_ERRORS,
@@ -116,39 +116,51 @@ def _values(payload, *, partial):
     return {k: v for k, v in values.items() if v is not None or k == "owner_id"}
 
 
-@router.get("", response={200: ListOut[OrganisationOut], **READ_ERRORS})
+@router.get(
+    "", auth=needs("organisations.view_organisation"), response={200: ListOut[OrganisationOut], **READ_ERRORS}
+)
 def list_organisations(request, filters: Query[OrganisationFilters]):
-    require_perm(request.user, "organisations.view_organisation")
     organisations = organisation_list(q=filters.q, kind=filters.kind, owner=filters.owner)
     page = keyset_page(organisations.prefetch_related("contacts"), cursor=filters.cursor, limit=filters.limit)
     return {"items": [organisation_out(o) for o in page.items], "next": page.next}
 
 
-@router.post("", response={201: OrganisationOut, **CREATE_ERRORS})
+@router.post(
+    "", auth=needs("organisations.add_organisation"), response={201: OrganisationOut, **CREATE_ERRORS}
+)
 def create_organisation(request, payload: OrganisationIn):
     with fields_renamed(owner_id="owner"):
         organisation = organisation_create(by=request.user, **_values(payload, partial=False))
     return Status(201, organisation_out(organisation))
 
 
-@router.get("/{organisation_id}", response={200: OrganisationOut, **ONE_ERRORS})
+@router.get(
+    "/{organisation_id}",
+    auth=needs("organisations.view_organisation"),
+    response={200: OrganisationOut, **ONE_ERRORS},
+)
 def get_organisation(request, organisation_id: PathId):
-    require_perm(request.user, "organisations.view_organisation")
     return organisation_out(get_object_or_404(Organisation, pk=organisation_id))
 
 
-@router.patch("/{organisation_id}", response={200: OrganisationOut, **WRITE_ERRORS})
+@router.patch(
+    "/{organisation_id}",
+    auth=needs("organisations.change_organisation"),
+    response={200: OrganisationOut, **WRITE_ERRORS},
+)
 def update_organisation(request, organisation_id: PathId, payload: OrganisationPatch):
-    require_perm(request.user, "organisations.change_organisation")
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     with fields_renamed(owner_id="owner"):
         organisation_update(organisation=organisation, by=request.user, **_values(payload, partial=True))
     return organisation_out(organisation)
 
 
-@router.post("/{organisation_id}/contacts", response={201: ContactOut, **WRITE_ERRORS})
+@router.post(
+    "/{organisation_id}/contacts",
+    auth=needs("organisations.add_organisationcontact"),
+    response={201: ContactOut, **WRITE_ERRORS},
+)
 def add_contact(request, organisation_id: PathId, payload: ContactIn):
-    require_perm(request.user, "organisations.add_organisationcontact")
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     contact = contact_create(organisation=organisation, by=request.user, **payload.dict())
     return Status(201, contact_out(contact))

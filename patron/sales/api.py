@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from patron.accounts.permissions import require_perm
+from patron.api_auth import needs
 from patron.api_schemas import (
     ONE_ERRORS,
     READ_ERRORS,
@@ -106,9 +106,8 @@ def order_out(order):
     }
 
 
-@router.get("", response={200: ListOut[OrderOut], **READ_ERRORS})
+@router.get("", auth=needs("sales.view_order"), response={200: ListOut[OrderOut], **READ_ERRORS})
 def list_orders(request, filters: Query[OrderFilters]):
-    require_perm(request.user, "sales.view_order")
     orders = order_list(
         status=filters.status, channel=filters.channel, since=filters.since, until=filters.until
     ).prefetch_related("lines__product")
@@ -118,9 +117,8 @@ def list_orders(request, filters: Query[OrderFilters]):
     return {"items": [order_out(o) for o in page.items], "next": page.next}
 
 
-@router.post("", response={201: OrderOut, **WRITE_ERRORS})
+@router.post("", auth=needs("sales.add_order"), response={201: OrderOut, **WRITE_ERRORS})
 def create_order(request, payload: OrderIn):
-    require_perm(request.user, "sales.add_order")
     customer = get_object_or_404(Customer, pk=payload.customer)
     order = order_create(
         customer=customer,
@@ -140,7 +138,6 @@ def create_order(request, payload: OrderIn):
     return Status(201, order_out(order))
 
 
-@router.get("/{order_id}", response={200: OrderOut, **ONE_ERRORS})
+@router.get("/{order_id}", auth=needs("sales.view_order"), response={200: OrderOut, **ONE_ERRORS})
 def get_order(request, order_id: PathId):
-    require_perm(request.user, "sales.view_order")
     return order_out(get_object_or_404(Order.objects.prefetch_related("lines__product"), pk=order_id))

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from patron.accounts.permissions import require_perm
+from patron.api_auth import needs
 from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery, PathId, api_enum
 from patron.pagination import keyset_page
 from patron.scoring.models import CustomerScore, ScoringRun, Segment
@@ -90,10 +90,9 @@ def score_out(score):
     }
 
 
-@scores_router.get("", response={200: ListOut[ScoreOut], **READ_ERRORS})
+@scores_router.get("", auth=needs(VIEW), response={200: ListOut[ScoreOut], **READ_ERRORS})
 def list_scores(request, filters: Query[ScoreQuery]):
     """Scores of the last run, by customer id descending; filter by segment, CLV and churn risk."""
-    require_perm(request.user, VIEW)
     scores = scores_filtered(
         segment=filters.segment,
         min_clv=filters.min_clv,
@@ -104,32 +103,28 @@ def list_scores(request, filters: Query[ScoreQuery]):
     return {"items": [score_out(s) for s in page.items], "next": page.next}
 
 
-@scores_router.get("/{customer_id}", response={200: ScoreOut, **ONE_ERRORS})
+@scores_router.get("/{customer_id}", auth=needs(VIEW), response={200: ScoreOut, **ONE_ERRORS})
 def get_score(request, customer_id: PathId):
-    require_perm(request.user, VIEW)
     return score_out(get_object_or_404(CustomerScore.objects.select_related("run"), pk=customer_id))
 
 
-@segments_router.get("", response={200: list[SegmentOut], **READ_ERRORS})
+@segments_router.get("", auth=needs(VIEW), response={200: list[SegmentOut], **READ_ERRORS})
 def list_segments(request):
     """Every segment with customers: its size, revenue and share of all revenue."""
-    require_perm(request.user, VIEW)
     return segment_sizes()
 
 
-@runs_router.get("", response={200: ListOut[RunOut], **READ_ERRORS})
+@runs_router.get("", auth=needs("scoring.view_scoringrun"), response={200: ListOut[RunOut], **READ_ERRORS})
 def list_runs(request, filters: Query[ListQuery]):
     """Scoring runs, latest first, with the models they fitted."""
-    require_perm(request.user, "scoring.view_scoringrun")
     page = keyset_page(ScoringRun.objects.all(), cursor=filters.cursor, limit=filters.limit)
     return {"items": list(page.items), "next": page.next}
 
 
-@runs_router.post("", response={202: None, **READ_ERRORS})
+@runs_router.post("", auth=needs("scoring.run_scoring"), response={202: None, **READ_ERRORS})
 def start_run(request):
     """Queue a scoring of every customer now."""
     from patron.scoring.jobs import score_customers
 
-    require_perm(request.user, "scoring.run_scoring")
     score_customers()
     return Status(202, None)
