@@ -146,12 +146,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures from one address for one username lock it for 15 minutes.
+# Login throttling: five failures for one user name from one address lock that name out from
+# there, and twenty from one address across user names lock the whole address, for 15 minutes
+# after the last failure; the page says how long is left (patron.accounts.lockout).
 AXES_FAILURE_LIMIT = envint("PATRON_LOGIN_FAILURE_LIMIT", 5)
+PATRON_LOGIN_ADDRESS_FAILURE_LIMIT = envint("PATRON_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("PATRON_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "patron.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "patron.accounts.lockout.locked_out"
 
 # API throttle: this many requests with a wrong token from one address within the window
 # are followed by 429 (with Retry-After) for every token from it until the window frees one.

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 
@@ -40,3 +43,46 @@ def test_language_switch_refuses_foreign_redirects(client, lan):
     client.force_login(lan)
     response = client.post(reverse("accounts:language"), {"language": "th", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def fail(client, login_url, username, address="203.0.113.9", **headers):
+    return client.post(login_url, {"username": username, "password": "wrong"}, REMOTE_ADDR=address, **headers)
+
+
+def test_one_address_trying_many_user_names_is_locked_out_and_told_for_how_long(
+    client, lan, emre, login_url, settings
+):
+    settings.PATRON_LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    answers = [fail(client, login_url, name).status_code for name in ["lan", "emre", "admin", "a", "b", "c"]]
+    assert answers == [200, 200, 200, 200, 200, 429]  # the failure that reaches the limit is told at once
+    right = {"username": "emre", "password": "emre-pass-2024"}
+    response = client.post(login_url, right, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    assert 14 * 60 < int(response["Retry-After"]) <= 15 * 60
+    assert "Too many failed log-ins from this address; try again in 15 minutes." in response.content.decode()
+    # Another address is not affected.
+    assert client.post(login_url, right, REMOTE_ADDR="198.51.100.4").status_code == 302
+
+
+def test_the_wait_shrinks_as_the_failures_age_and_is_said_in_the_visitors_language(
+    client, lan, login_url, settings
+):
+    from axes.models import AccessAttempt
+
+    settings.PATRON_LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    for username in ["a", "b", "c"]:
+        fail(client, login_url, username)
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=11))
+    response = fail(client, login_url, "lan", HTTP_ACCEPT_LANGUAGE="th")
+    assert response.status_code == 429
+    assert "โปรดลองอีกครั้งใน 4 นาที" in response.content.decode()
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=4))
+    ok = client.post(login_url, {"username": "lan", "password": "lan-pass-2024"}, REMOTE_ADDR="203.0.113.9")
+    assert ok.status_code == 302
+
+
+def test_fewer_failures_across_names_than_the_address_limit_lock_no_one(client, lan, login_url):
+    for username in ["a", "b", "c", "d"]:
+        fail(client, login_url, username)
+    ok = client.post(login_url, {"username": "lan", "password": "lan-pass-2024"}, REMOTE_ADDR="203.0.113.9")
+    assert ok.status_code == 302
