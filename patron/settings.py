@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "patron.accounts.middleware.UserPreferencesMiddleware",
+    "patron.web.body_limit.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -225,6 +226,11 @@ PATRON_JOB_RETRY_DELAY = envint("PATRON_JOB_RETRY_DELAY", 0 if TESTING else 60)
 
 # Files uploaded on the import page; larger ones go through `patron import` on the server.
 PATRON_IMPORT_MAX_BYTES = envint("PATRON_IMPORT_MAX_MB", 200) * 2**20
+# Every request body: the largest upload plus a form's other fields, refused (413) by its
+# Content-Length before it is read; a body sent in chunks without a length, at most as much
+# as Django keeps in memory (patron.web.body_limit).
+PATRON_REQUEST_MAX_BYTES = PATRON_IMPORT_MAX_BYTES + 2**20
+PATRON_CHUNKED_MAX_BYTES = 2_621_440  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
 # Seconds a web import's job may go without a heartbeat before its worker is taken for dead
 # and the import is marked failed, with Retry and Discard on its page.
 PATRON_IMPORT_HEARTBEAT = envint("PATRON_IMPORT_HEARTBEAT", 60)
