@@ -2,12 +2,14 @@
 
 The real `patron` command in a subprocess, on a fresh SQLite data directory: the database is
 read from here with the sqlite3 module while the import runs, and the process is killed
-(SIGKILL: no cleanup of any kind) or interrupted (SIGINT: Ctrl-C) once some batches are in.
+(SIGKILL: no cleanup of any kind), interrupted (SIGINT: Ctrl-C) or terminated (SIGTERM) once
+some batches are in, in the foreground or started in the background by a shell.
 """
 
 import csv
 import json
 import os
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -22,10 +24,14 @@ ROWS = 60_000
 BATCH = 1_000
 
 
+def environment(data_dir):
+    variables = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    variables.update(PATRON_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="patron.settings")
+    return variables
+
+
 def patron(args, data_dir, **popen):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    environment.update(PATRON_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="patron.settings")
-    return subprocess.Popen([*PATRON, *args], env=environment, text=True, **popen)
+    return subprocess.Popen([*PATRON, *args], env=environment(data_dir), text=True, **popen)
 
 
 def finish(args, data_dir):
@@ -66,30 +72,56 @@ def orders_in(data):
     return count, distinct, total
 
 
-def interrupt(data, orders, how):
-    args = ["import", "orders", str(orders), "--source", "pos", "--batch-size", str(BATCH), "--json"]
-    process = patron(args, data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def import_args(orders):
+    return ["import", "orders", str(orders), "--source", "pos", "--batch-size", str(BATCH), "--json"]
+
+
+def wait_for_orders(data, at_least, running):
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        count = orders_in(data)[0]
-        if count >= 3 * BATCH:
-            break
+    while time.monotonic() < deadline and running():
+        if orders_in(data)[0] >= at_least:
+            return
         time.sleep(0.05)
-    assert process.poll() is None, "the import ended before it could be interrupted"
+    assert running(), "the import ended before it could be interrupted"
+
+
+def interrupt(data, orders, how, **output):
+    output = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} | output
+    args = import_args(orders)
+    process = patron(args, data, **output)
+    wait_for_orders(data, 3 * BATCH, lambda: process.poll() is None)
     process.send_signal(how)
     process.wait(timeout=60)
-    return args
+    return args, process
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
-def test_an_interrupted_import_leaves_whole_batches_and_a_rerun_finishes_it(shop, how):
+def assert_stopped_in_one_sentence(data, err):
+    count = orders_in(data)[0]
+    assert 0 < count < ROWS and count % BATCH == 0
+    # django-axes announces itself on stderr as every process starts; nothing else is said.
+    said = [line for line in err.splitlines() if not line.startswith("AXES: ")]
+    assert said == [
+        f"Stopped: the first {count:,} rows of the file are imported, in whole batches; run the "
+        "same command again to import the rest."
+    ]
+
+
+@pytest.mark.parametrize(
+    "how", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=["killed", "ctrl-c", "sigterm"]
+)
+def test_an_interrupted_import_leaves_whole_batches_and_a_rerun_finishes_it(shop, tmp_path, how):
     data, orders = shop
-    args = interrupt(data, orders, how)
+    err_file = tmp_path / "err"
+    with err_file.open("w") as err:
+        args, process = interrupt(data, orders, how, stderr=err)
 
     count, distinct, _total = orders_in(data)
     assert 0 < count < ROWS
     assert count % BATCH == 0
     assert distinct == count
+    if how != signal.SIGKILL:  # Ctrl-C and SIGTERM: after the batch, one sentence, 130 or 143
+        assert process.returncode == 128 + how
+        assert_stopped_in_one_sentence(data, err_file.read_text())
 
     summary = json.loads(finish(args, data).strip().splitlines()[-1])
     assert summary["read"] == ROWS
@@ -98,3 +130,27 @@ def test_an_interrupted_import_leaves_whole_batches_and_a_rerun_finishes_it(shop
     assert count == distinct == ROWS
     # Halves add up exactly in binary floating point, which is how SQLite sums them.
     assert Decimal(total) == sum(Decimal(f"{n % 997}.50") for n in range(ROWS))
+
+
+def test_a_background_import_stops_on_sigterm_and_ctrl_c_does_not_reach_it(shop, tmp_path):
+    """Started with `nohup ... &` by a shell: no terminal, SIGINT ignored (as POSIX shells start
+    background jobs), SIGTERM is how it is stopped."""
+    data, orders = shop
+    pid_file, status_file, err_file = tmp_path / "pid", tmp_path / "status", tmp_path / "err"
+    command = " ".join(shlex.quote(part) for part in [*PATRON, *import_args(orders)])
+    script = (
+        f"nohup {command} </dev/null >/dev/null 2>{shlex.quote(str(err_file))} & "
+        f"echo $! > {shlex.quote(str(pid_file))}; wait $!; echo $? > {shlex.quote(str(status_file))}"
+    )
+    shell = subprocess.Popen(["/bin/sh", "-c", script], env=environment(data))
+    wait_for_orders(data, 2 * BATCH, lambda: shell.poll() is None)
+    pid = int(pid_file.read_text())
+
+    os.kill(pid, signal.SIGINT)
+    ignored_at = orders_in(data)[0]
+    wait_for_orders(data, ignored_at + 2 * BATCH, lambda: shell.poll() is None)
+    os.kill(pid, signal.SIGTERM)
+    shell.wait(timeout=60)
+
+    assert status_file.read_text().strip() == "143"
+    assert_stopped_in_one_sentence(data, err_file.read_text())

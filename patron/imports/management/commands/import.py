@@ -1,9 +1,13 @@
+import contextlib
 import json
+import signal
 import sys
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -82,31 +86,41 @@ class Command(BaseCommand):
             transient=True,
         ) as bar:
             task = bar.add_task(kind.capitalize(), total=None, speed="")
+            stop, stopped = _Stop(), None
 
             def progress(done, estimate):
+                stop.committed = done
+                stop.after_batch()
                 speed = bar.tasks[task].speed
                 rate = f"{speed:,.0f} rows/s" if speed else ""
                 bar.update(task, completed=done, total=estimate, speed=rate)
 
             sizing = {"batch_size": options["batch_size"]} if options["batch_size"] else {}
             try:
-                summary = IMPORTERS[kind](
-                    options["file"],
-                    by=by,
-                    source=options["source"],
-                    country=options["country"],
-                    encoding=options["encoding"],
-                    date_order=options["date_order"],
-                    calendar=options["calendar"],
-                    overrides=options["map"],
-                    rejects_path=options["rejects"],
-                    progress=progress,
-                    **sizing,
-                )
+                with stop.on_signals():
+                    summary = IMPORTERS[kind](
+                        options["file"],
+                        by=by,
+                        source=options["source"],
+                        country=options["country"],
+                        encoding=options["encoding"],
+                        date_order=options["date_order"],
+                        calendar=options["calendar"],
+                        overrides=options["map"],
+                        rejects_path=options["rejects"],
+                        progress=progress,
+                        **sizing,
+                    )
+            except Stopped as signalled:
+                stopped = signalled
             except REFUSALS as exc:
                 raise CommandError(f"File refused: {exc}") from exc
             except PermissionDenied as exc:
                 raise CommandError(f"{by.get_username()} may not import {kind}: {exc}") from exc
+        if stopped is not None:
+            # The conventional status of a process ended by a signal: 130 for SIGINT, 143 for SIGTERM.
+            self.stderr.write(stopped.sentence(stop.committed))
+            sys.exit(128 + stopped.signum)
         score_after_import(summary)
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
@@ -124,6 +138,60 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         if summary.reject_file:
             self.stdout.write(f"Rejected rows, with the reason, are in {summary.reject_file}")
+
+
+class Stopped(BaseException):
+    """Raised to end an import on SIGINT or SIGTERM (a BaseException, as KeyboardInterrupt is, so
+    that no ``except Exception`` on the way takes it for an error of the file)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+    def sentence(self, committed):
+        return ngettext(
+            "Stopped: the first %(rows)s row of the file is imported, in whole batches; run the "
+            "same command again to import the rest.",
+            "Stopped: the first %(rows)s rows of the file are imported, in whole batches; run the "
+            "same command again to import the rest.",
+            committed,
+        ) % {"rows": number_format(committed, force_grouping=True)}
+
+
+class _Stop:
+    """Ctrl-C (SIGINT) or SIGTERM ends the import once the batch being written is committed; a
+    second one ends it at once, the batch being written rolled back with its transaction.
+
+    SIGINT is left alone where it is ignored: a shell starts a background job (`&`, no job
+    control) ignoring it, and such a job is stopped with SIGTERM.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.signum = None
+        self.committed = 0
+
+    def _handle(self, signum, _frame):
+        if self.signum is not None:
+            raise Stopped(signum)
+        self.signum = signum
+
+    def after_batch(self):
+        if self.signum is not None:
+            raise Stopped(self.signum)
+
+    @contextlib.contextmanager
+    def on_signals(self):
+        before = {signum: signal.getsignal(signum) for signum in self.SIGNALS}
+        for signum, handler in before.items():
+            if handler is not signal.SIG_IGN:
+                signal.signal(signum, self._handle)
+        try:
+            yield
+        finally:
+            for signum, handler in before.items():
+                signal.signal(signum, handler)
 
 
 def _order_columns(summary):
