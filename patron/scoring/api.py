@@ -12,6 +12,7 @@ from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery, Path
 from patron.pagination import keyset_page
 from patron.scoring.models import CustomerScore, ScoringRun, Segment
 from patron.scoring.selectors import scores_filtered, segment_sizes
+from patron.scoring.services import scoring_request
 
 scores_router = Router(tags=["scores"])
 segments_router = Router(tags=["scores"])
@@ -121,10 +122,15 @@ def list_runs(request, filters: Query[ListQuery]):
     return {"items": list(page.items), "next": page.next}
 
 
-@runs_router.post("", auth=needs("scoring.run_scoring"), response={202: None, **READ_ERRORS})
-def start_run(request):
-    """Queue a scoring of every customer now."""
-    from patron.scoring.jobs import score_customers
+class RunRequestedOut(RunOut):
+    joined: bool = Field(
+        description="True when a run was already queued or running: the request joined it rather "
+        "than queueing another (one scoring run at a time)"
+    )
 
-    score_customers()
-    return Status(202, None)
+
+@runs_router.post("", auth=needs("scoring.run_scoring"), response={202: RunRequestedOut, **READ_ERRORS})
+def start_run(request):
+    """Queue a scoring of every customer now, or join the run already queued or running."""
+    run, joined = scoring_request(by=request.user)
+    return Status(202, {**{field: getattr(run, field) for field in RunOut.model_fields}, "joined": joined})

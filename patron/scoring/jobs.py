@@ -1,25 +1,35 @@
-"""Scoring in the background: every night, and after each import."""
+"""Scoring in the background: when asked, every night, and after each import."""
 
 from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from patron.jobs.queue import job
-from patron.scoring.services import customers_score
+from patron.scoring.models import ScoringRun
+from patron.scoring.services import customers_score, scoring_request
 
 
-@job(retries=1)
-def score_customers():
-    """Score every customer (queued after an import)."""
-    customers_score()
+@job(retries=0)
+def score_customers(run_id=None):
+    """Score every customer in the queued run `run_id` (see services.scoring_request).
+
+    Not retried: a failed run says why on its page, and asking again queues a new one. A run an
+    import asked to go once more (`again`) queues the next when it is done.
+    """
+    if run_id is None:  # queued before runs were queued with their id
+        scoring_request()
+        return
+    run = customers_score(run_id=run_id)
+    if run is not None and ScoringRun.objects.filter(pk=run.pk, again=True).exists():
+        scoring_request()
 
 
 @db_periodic_task(crontab(hour=settings.PATRON_SCORING_HOUR, minute=0))
 def score_customers_nightly():
-    customers_score()
+    scoring_request()
 
 
 def score_after_import(summary):
-    """Queue a scoring when an import changed something (orders, or customers they belong to)."""
+    """Ask for a scoring when an import changed something (orders, or customers they belong to)."""
     if summary.created or summary.updated:
-        score_customers()
+        scoring_request(after_import=True)

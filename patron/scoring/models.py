@@ -20,13 +20,26 @@ class Segment(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+ACTIVE = ("queued", "running")
+
+
 class ScoringRun(models.Model):
+    """One scoring of every customer. At most one is queued or running (a constraint); a request
+    made meanwhile joins that one (see ``services.scoring_request``)."""
+
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    # When it was queued, then when it started.
     started_at = models.DateTimeField(_("started"))
+    # Last sign of life: set when queued and at every stage; an active run silent for
+    # services.STALE_AFTER is taken as dead, so that it does not block new runs for ever.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # An import finished while this run was reading: run again once it is done.
+    again = models.BooleanField(default=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
     customers = models.PositiveIntegerField(_("customers scored"), default=0)
@@ -45,6 +58,11 @@ class ScoringRun(models.Model):
         verbose_name_plural = _("scoring runs")
         ordering = ["-started_at"]
         permissions = [("run_scoring", _("Can score customers"))]
+        constraints = [
+            models.UniqueConstraint(
+                models.Value(True), condition=models.Q(status__in=ACTIVE), name="one_active_scoring_run"
+            )
+        ]
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -3,19 +3,22 @@ nightly job and the job after each import all call `customers_score`)."""
 
 import time
 import warnings
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patron import analytics
 from patron.accounts.permissions import require_perm
 from patron.scoring.checks import model_checks
-from patron.scoring.models import CustomerScore, ScoringRun
+from patron.scoring.models import ACTIVE, CustomerScore, ScoringRun
 from patron.scoring.reading import orders_frame
 from patron.scoring.selectors import latest_run
 from patron.scoring.writing import scores_replace
@@ -26,11 +29,100 @@ HORIZON_MONTHS = 12
 PURCHASE_WEEKS = 90 / 7
 UNUSABLE = "The fitted model gives no finite prediction for some customers: only RFM is scored."
 STAGES = ("read", "summarise", "fit", "predict", "write", "check")
+# An active run with no sign of life for this long is taken as dead (its worker was killed, its
+# queued job lost): the next request marks it failed and queues a new one. Signs of life come
+# at every stage, and no stage of a scoring takes this long; a run queued behind long jobs may.
+STALE_AFTER = timedelta(minutes=30)
+STALE_NOTE = "No sign of life for 30 minutes: taken as stopped."
 
 
-def customers_score(*, by=None, progress=None) -> ScoringRun:
+# What a run saves as it ends: never `again`, which an import may set meanwhile.
+OUTCOME = ["status", "note", "customers", "orders", "currency", "fitted", "finished_at", "seconds"]
+
+
+class ScoringBusy(ValidationError):
+    """A scoring run is already running; scoring here too would do the same work twice."""
+
+
+def scoring_request(*, by=None, after_import=False) -> tuple[ScoringRun, bool]:
+    """The run that will score every customer, and whether the request joined it.
+
+    One run at a time: a request while a run is queued or running joins it (True); otherwise a
+    run is queued, and its job with it (False). Two requests at once cannot both queue: the
+    database holds at most one active run (a unique constraint), and the loser joins the winner.
+    An import's request (``after_import``) that finds a run already reading the orders asks it
+    to run once more when it has finished, so the imported rows are scored.
+    """
+    from patron.scoring.jobs import score_customers
+
+    if by is not None:
+        require_perm(by, "scoring.run_scoring")
+    _retire_stale()
+    for _attempt in range(5):
+        active = ScoringRun.objects.filter(status__in=ACTIVE).first()
+        if active is not None:
+            if not after_import or active.status == ScoringRun.Status.QUEUED:
+                return active, True
+            running = ScoringRun.objects.filter(pk=active.pk, status=ScoringRun.Status.RUNNING)
+            if running.update(again=True):
+                return active, True
+            continue  # it finished meanwhile: queue a new one
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                run = ScoringRun.objects.create(
+                    status=ScoringRun.Status.QUEUED,
+                    started_at=now,
+                    heartbeat_at=now,
+                    currency=get_workspace().currency,
+                )
+        except IntegrityError:
+            continue  # another request queued one first: join it
+        score_customers(run.pk)
+        run.refresh_from_db()
+        return run, False
+    raise ScoringBusy(_("Scoring runs are starting and ending too fast to join one: try again."))
+
+
+def _retire_stale():
+    cutoff = timezone.now() - STALE_AFTER
+    ScoringRun.objects.filter(status__in=ACTIVE, heartbeat_at__lt=cutoff).update(
+        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), note=STALE_NOTE
+    )
+
+
+def _claim(run_id):
+    """The run to score in: queued run ``run_id`` (None: the queued one, or a new one), now
+    running; None when that run was taken or retired meanwhile. ScoringBusy when a run is running."""
+    now = timezone.now()
+    _retire_stale()
+    queued = ScoringRun.objects.filter(status=ScoringRun.Status.QUEUED)
+    if run_id is not None:
+        queued = queued.filter(pk=run_id)
+    for run in queued[:1]:
+        taken = ScoringRun.objects.filter(pk=run.pk, status=ScoringRun.Status.QUEUED)
+        if not taken.update(status=ScoringRun.Status.RUNNING, started_at=now, heartbeat_at=now):
+            return None
+        run.refresh_from_db()
+        return run
+    if run_id is not None:
+        return None
+    try:
+        with transaction.atomic():
+            return ScoringRun.objects.create(
+                started_at=now, heartbeat_at=now, currency=get_workspace().currency
+            )
+    except IntegrityError:
+        raise ScoringBusy(
+            _("A scoring run is already running: it scores every customer, and its scores show when it ends.")
+        ) from None
+
+
+def customers_score(*, by=None, progress=None, run_id=None) -> ScoringRun | None:
     """Score every customer who has bought. `by` is the user who asked (None: the scheduler).
 
+    In the queued run ``run_id`` (the job's; None when that run was taken or retired meanwhile),
+    or else in the queued run if there is one, or a new one; ScoringBusy if one is running.
     `progress(stage)` is called as each of STAGES starts; the run is done, and its `seconds`
     counted, when the scores are written, before the model checks. When the data cannot identify the
     models (too few repeat buyers, too short a history), RFM is still scored and the run's
@@ -40,8 +132,16 @@ def customers_score(*, by=None, progress=None) -> ScoringRun:
         require_perm(by, "scoring.run_scoring")
     workspace = get_workspace()
     started = time.perf_counter()
-    run = ScoringRun.objects.create(started_at=timezone.now(), currency=workspace.currency)
-    step = progress or (lambda stage: None)
+    run = _claim(run_id)
+    if run is None:
+        return None
+    run.currency = workspace.currency
+
+    def step(stage):
+        ScoringRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+        if progress is not None:
+            progress(stage)
+
     try:
         step("read")
         orders = orders_frame()
@@ -64,7 +164,7 @@ def customers_score(*, by=None, progress=None) -> ScoringRun:
     except Exception as error:
         run.status, run.note = ScoringRun.Status.FAILED, f"{type(error).__name__}: {error}"
         run.finished_at, run.seconds = timezone.now(), time.perf_counter() - started
-        run.save()
+        run.save(update_fields=OUTCOME)
         raise
     # The scores are in; the model checks (for the analyst tab) come after and are timed apart.
     step("check")
@@ -205,5 +305,5 @@ def _stored(value):
 def _finish(run, started, scores, *, note):
     run.status, run.note, run.customers = ScoringRun.Status.DONE, note, scores.height
     run.finished_at, run.seconds = timezone.now(), time.perf_counter() - started
-    run.save()
+    run.save(update_fields=OUTCOME)
     return run

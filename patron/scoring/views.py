@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patron.accounts.permissions import require_perm
-from patron.scoring.jobs import score_customers
 from patron.scoring.models import CustomerScore, Segment
 from patron.scoring.selectors import clv_bands, latest_run, rfm_grid, segment_sizes, valuable_at_risk
+from patron.scoring.services import scoring_request
 from patron.workspace.money import format_money
 from patron.workspace.services import get_workspace
 
@@ -94,7 +94,15 @@ def _band_label(band, currency):
 @login_required
 @require_POST
 def score_view(request):
-    require_perm(request.user, "scoring.run_scoring")
-    score_customers()
-    messages.success(request, _("Scoring started: the page shows the new scores when it has finished."))
+    _run, joined = scoring_request(by=request.user)
+    if joined:
+        messages.info(
+            request,
+            _(
+                "Scoring was already asked for and has not finished: your request joins it. The page "
+                "shows the new scores when it has finished."
+            ),
+        )
+    else:
+        messages.success(request, _("Scoring started: the page shows the new scores when it has finished."))
     return redirect("scoring:value")

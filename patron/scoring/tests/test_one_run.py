@@ -1,0 +1,124 @@
+"""One scoring run at a time: a request while one is queued or running joins it; a run that
+shows no sign of life for STALE_AFTER blocks nothing; two requests at once queue one run."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from patron.conftest import with_token
+from patron.imports.summary import ImportSummary
+from patron.scoring.jobs import score_after_import, score_customers
+from patron.scoring.models import ScoringRun
+from patron.scoring.services import STALE_AFTER, STALE_NOTE, scoring_request
+
+Status = ScoringRun.Status
+
+
+def active_run(status, since=None):
+    since = since or timezone.now()
+    return ScoringRun.objects.create(status=status, started_at=since, heartbeat_at=since, currency="THB")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.QUEUED, Status.RUNNING])
+def test_the_api_joins_the_run_queued_or_running(client, thai_shop, lan, status):
+    run = active_run(status)
+    response = with_token(client, lan).post("/api/scoring-runs")
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["id"], body["status"], body["joined"]) == (run.pk, status, True)
+    assert ScoringRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_api_queues_a_run_when_none_is_active(client, thai_shop, lan):
+    ScoringRun.objects.create(status=Status.DONE, started_at=timezone.now(), currency="THB")
+    body = with_token(client, lan).post("/api/scoring-runs").json()
+    assert body["joined"] is False
+    assert body["status"] == Status.DONE  # the test queue runs jobs at once
+    assert ScoringRun.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_page_says_the_request_joined_the_run(client, thai_shop, lan):
+    active_run(Status.RUNNING)
+    client.force_login(lan)
+    response = client.post(reverse("scoring:score"), follow=True)
+    assert "your request joins it" in response.content.decode()
+    assert ScoringRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_silent_too_long_is_failed_and_a_new_one_queued(thai_shop, lan):
+    dead = active_run(Status.RUNNING, since=timezone.now() - STALE_AFTER - timedelta(seconds=1))
+    run, joined = scoring_request(by=lan)
+    dead.refresh_from_db()
+    assert (dead.status, dead.note) == (Status.FAILED, STALE_NOTE)
+    assert not joined and run.pk != dead.pk and run.status == Status.DONE
+
+
+@pytest.mark.django_db
+def test_an_import_during_a_run_has_it_run_once_more(thai_shop):
+    running = active_run(Status.RUNNING)
+    score_after_import(ImportSummary(read=1, created=1))
+    running.refresh_from_db()
+    assert running.again and ScoringRun.objects.count() == 1
+    # The job of a run asked to go again queues the next one when it is done.
+    ScoringRun.objects.filter(pk=running.pk).update(status=Status.DONE)
+    queued = active_run(Status.QUEUED)
+    ScoringRun.objects.filter(pk=queued.pk).update(again=True)
+    score_customers.call_local(queued.pk)
+    assert list(ScoringRun.objects.values_list("status", flat=True)) == [Status.DONE] * 3
+
+
+@pytest.mark.django_db
+def test_a_queued_run_taken_by_another_worker_is_not_scored_twice(thai_shop):
+    run = active_run(Status.QUEUED)
+    ScoringRun.objects.filter(pk=run.pk).update(status=Status.FAILED, note=STALE_NOTE)
+    score_customers.call_local(run.pk)
+    run.refresh_from_db()
+    assert run.status == Status.FAILED and ScoringRun.objects.count() == 1
+
+
+@pytest.fixture
+def queue_for_real():
+    """Jobs go to the queue instead of running at once, so requests find a queued run."""
+    HUEY.immediate = False
+    HUEY.flush()
+    yield
+    HUEY.flush()
+    HUEY.immediate = True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_side_by_side_queue_one_run(thai_shop, lan, queue_for_real):
+    threads, results, errors = 8, [], []
+    start = threading.Barrier(threads)
+
+    def ask():
+        try:
+            start.wait()
+            results.append(scoring_request(by=lan))
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=ask) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert errors == []
+    assert ScoringRun.objects.count() == 1
+    run = ScoringRun.objects.get()
+    assert run.status == Status.QUEUED
+    assert {r.pk for r, _joined in results} == {run.pk}
+    assert sorted(joined for _run, joined in results) == [False] + [True] * (threads - 1)
+    assert HUEY.pending_count() == 1
