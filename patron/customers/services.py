@@ -28,6 +28,7 @@ from patron.customers.models import (
     Tag,
 )
 from patron.customers.phones import national_digits, normalise_phone
+from patron.imports.limits import attributes_problem
 from patron.workspace.regions import validate_country, validate_time_zone
 from patron.workspace.services import get_workspace
 
@@ -45,6 +46,7 @@ PROFILE_FIELDS = [
     "attributes",
 ]
 MAX_LENGTHS = {"display_name": 200, "given_name": 100, "family_name": 100}
+GENDERS = frozenset(Gender.values)
 
 
 @dataclass
@@ -97,12 +99,14 @@ def _clean_profile(data, errors):
         else:
             cleaned["birthday"] = data.birthday
     if data.gender is not None:
-        if data.gender and data.gender not in Gender.values:
+        if data.gender and data.gender not in GENDERS:
             errors["gender"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Gender.values)}]
         cleaned["gender"] = data.gender
     if data.attributes is not None:
         if not isinstance(data.attributes, dict):
             errors["attributes"] = [_("Attributes must be a JSON object.")]
+        elif problem := attributes_problem(data.attributes):
+            errors["attributes"] = [problem]
         cleaned["attributes"] = data.attributes
     return cleaned
 

@@ -13,6 +13,11 @@ come before any attempt to read cells:
 * :func:`_refuse_binary_text` refuses what is left if it has NULs or many
   control characters, which no text in a single-byte or UTF-8 encoding has;
   encoding detection calls it once UTF-16 (whose NULs are legitimate) is ruled out.
+* :func:`_check_declared_sizes` refuses an XLSX file whose parts say they unpack to
+  more than Patron reads, or many hundred times their packed size (a "ZIP bomb"),
+  before a byte is unpacked (:mod:`patron.imports.xlsx_parts` holds them to it while
+  reading too, since what an archive declares can lie).
+* :func:`check_upload` is all of this for a file just uploaded.
 
 Every refusal is a :class:`FileRefused`, whose message can be shown to the
 person who uploaded the file as it is. The reading and encoding modules raise
@@ -29,7 +34,16 @@ from pathlib import Path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["FileRefused"]
+from patron.imports.limits import (
+    XLSX_MAX_OTHER_PART_BYTES,
+    XLSX_MAX_RATIO,
+    XLSX_MAX_SHARED_STRINGS_BYTES,
+    XLSX_MAX_SHEET_BYTES,
+    XLSX_RATIO_FROM,
+    number_text,
+)
+
+__all__ = ["FileRefused", "check_upload"]
 
 _SIGNATURES = (
     (b"%PDF", _("a PDF document")),
@@ -65,14 +79,29 @@ def _not_a_table(what) -> FileRefused:
     return FileRefused(message % {"what": what})
 
 
+def check_upload(path: Path) -> None:
+    """Refuse, without reading cells, a file no import could read: the checks of its first bytes
+    and, for an XLSX file, of the sizes its parts declare. Cheap enough for the upload itself."""
+    with Path(path).open("rb") as file:
+        sample = file.read(4096)
+    if not sample:
+        raise FileRefused(gettext("The file is empty."))
+    if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        _check_is_xlsx(Path(path))
+    else:
+        _refuse_known_binary(sample)
+
+
 def _check_is_xlsx(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         raise _not_a_table(_("a damaged ZIP archive")) from None
     if "xl/workbook.xml" in names:
+        _check_declared_sizes(members)
         return
     if "xl/workbook.bin" in names:
         raise _not_a_table(_("a binary Excel (.xlsb) workbook"))
@@ -101,9 +130,59 @@ def _refuse_known_binary(sample: bytes) -> None:
 
 
 def _refuse_binary_text(sample: bytes) -> None:
-    """Text files in a single-byte or UTF-8 encoding have no NULs and few control characters."""
-    if b"\x00" in sample:
-        raise _not_a_table(_("a binary file"))
-    controls = len(re.findall(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]", sample))
+    """Text files in a single-byte or UTF-8 encoding have few NULs and control characters.
+
+    A stray one is not a binary file: the reading rejects the row that holds it, wherever it is
+    (:mod:`patron.imports.limits`). Binary data has one in ten bytes or so.
+    """
+    controls = len(re.findall(rb"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]", sample))
     if controls > len(sample) // 100:
         raise _not_a_table(_("a binary file"))
+
+
+def part_limit(name: str) -> int:
+    """The most bytes the XLSX part ``name`` may unpack to: sheets are read row by row, the
+    shared strings are held in memory, and openpyxl reads any other XML part whole."""
+    lower = name.lower()
+    if lower.startswith("xl/worksheets/"):
+        return XLSX_MAX_SHEET_BYTES
+    if lower.endswith("sharedstrings.xml"):
+        return XLSX_MAX_SHARED_STRINGS_BYTES
+    return XLSX_MAX_OTHER_PART_BYTES
+
+
+def _check_declared_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse an archive whose parts declare absurd sizes, before unpacking any.
+
+    Parts openpyxl does not read (images, macros) are held to the ratio only. A part that is
+    not a sheet or the shared strings under an unusual name is held here to the largest limit;
+    reading then holds it to its own (:mod:`patron.imports.xlsx_parts`).
+    """
+    for member in members:
+        name = member.filename
+        if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * member.compress_size:
+            raise FileRefused(
+                gettext(
+                    "This XLSX file cannot be imported: its part %(part)s unpacks to %(ratio)s times "
+                    "its packed size; real workbooks stay under %(limit)s times."
+                )
+                % {
+                    "part": name,
+                    "ratio": member.file_size // max(member.compress_size, 1),
+                    "limit": XLSX_MAX_RATIO,
+                }
+            )
+        if not name.lower().endswith((".xml", ".rels")):
+            continue
+        limit = part_limit(name)
+        if limit == XLSX_MAX_OTHER_PART_BYTES:
+            limit = XLSX_MAX_SHEET_BYTES
+        if member.file_size > limit:
+            raise part_too_large(name, limit)
+
+
+def part_too_large(name: str, limit: int) -> FileRefused:
+    message = gettext(
+        "This XLSX file cannot be imported: its part %(part)s unpacks to more than %(limit)s MB."
+    )
+    return FileRefused(message % {"part": name, "limit": number_text(limit // 2**20)})

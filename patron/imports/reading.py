@@ -30,6 +30,13 @@ number to quote in a reject report. ``values`` always has exactly
 ``len(table.header)`` strings, NFC-normalised but otherwise untouched (not
 stripped: the value parsers decide what whitespace means). Blank rows are
 skipped.
+
+The limits of :mod:`patron.imports.limits` are kept here: a header with too many
+columns, a column name too long or holding a control character refuses the file when
+it is opened; an XLSX part past its size is refused as it is unpacked
+(:mod:`patron.imports.xlsx_parts`). A cell too long or holding a control character only
+flaws its row: the row comes with ``problem`` set, and the import rejects it
+(:func:`set_aside_flawed`, :func:`reject_flawed`), wherever in the file it is.
 """
 
 from __future__ import annotations
@@ -41,19 +48,26 @@ import datetime as dt
 import io
 import os
 import unicodedata
-import warnings
 import weakref
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 from patron.imports.formats import FileRefused, _check_is_xlsx, _refuse_known_binary
+from patron.imports.limits import (
+    MAX_COLUMNS,
+    MAX_HEADER_LENGTH,
+    CellProblem,
+    cell_problem,
+    control_character,
+    number_text,
+)
 from patron.imports.text_encodings import _checked_encoding, detect_encoding
+from patron.imports.xlsx_parts import load_workbook
 
 __all__ = ["FileRefused", "Row", "Table", "detect_delimiter", "detect_encoding", "open_table"]
 
@@ -77,12 +91,15 @@ class Row:
     ``missing_cells``: the CSV record had fewer cells than the header; the
     missing ones are ``""``. Never set for XLSX, where a short row only means
     trailing empty cells.
+    ``problem``: a cell no import may take (too long, a control character), which
+    makes the whole row a reject; see :func:`set_aside_flawed`.
     """
 
     number: int
     values: list[str]
     extra_cells: bool = False
     missing_cells: bool = False
+    problem: CellProblem | None = None
 
 
 # --------------------------------------------------------------------------- public entry point
@@ -222,15 +239,57 @@ def _unique_header(names: list[str]) -> list[str]:
     return result
 
 
-def _fit(number: int, values: list[str], width: int, *, short_is_missing: bool) -> Row:
-    """Pad or cut ``values`` to ``width`` cells, recording what was changed."""
+def _header(names: list[str], row: int) -> list[str]:
+    """The header's column names (:func:`_unique_header`), or FileRefused past the limits."""
+    for number, name in enumerate(names, start=1):
+        code = control_character(name)
+        if code:
+            message = _(
+                "The name of column %(column)d in the header (row %(row)d) holds the control "
+                "character %(code)s; remove it and import the file again."
+            )
+            raise FileRefused(message % {"column": number, "row": row, "code": code})
+    header = _unique_header(names)
+    if len(header) > MAX_COLUMNS:
+        message = _("This file has %(count)s columns; Patron imports at most %(limit)s.")
+        raise FileRefused(message % {"count": number_text(len(header)), "limit": number_text(MAX_COLUMNS)})
+    for number, name in enumerate(header, start=1):
+        if len(name) > MAX_HEADER_LENGTH:
+            message = _(
+                "The name of column %(column)d in the header (row %(row)d) is longer than "
+                "%(limit)d characters; shorten it and import the file again."
+            )
+            raise FileRefused(message % {"column": number, "row": row, "limit": MAX_HEADER_LENGTH})
+    return header
+
+
+def _fit(number: int, values: list[str], header: list[str], *, short_is_missing: bool) -> Row:
+    """Pad or cut ``values`` to the header's width, recording what was changed and any flawed cell."""
+    width = len(header)
     length = len(values)
-    if length == width:
-        return Row(number, values)
+    missing = extra = False
     if length < width:
-        return Row(number, values + [""] * (width - length), missing_cells=short_is_missing)
-    extra = not _is_blank(values[width:])
-    return Row(number, values[:width], extra_cells=extra)
+        values = values + [""] * (width - length)
+        missing = short_is_missing
+    elif length > width:
+        extra = not _is_blank(values[width:])
+        values = values[:width]
+    problem = cell_problem(header, values)
+    return Row(number, values, extra_cells=extra, missing_cells=missing, problem=problem)
+
+
+def set_aside_flawed(batch: list[Row]) -> tuple[list[Row], list[Row]]:
+    """(the rows of ``batch`` flawed by a cell no import may take, the others)."""
+    if all(row.problem is None for row in batch):
+        return [], batch
+    return [row for row in batch if row.problem is not None], [row for row in batch if row.problem is None]
+
+
+def reject_flawed(flawed: list[Row], rejects) -> None:
+    """Count the ``flawed`` rows as read and write them to the reject file with their reasons."""
+    for row in flawed:
+        rejects.summary.read += 1
+        rejects.add(row.number, row.values, row.problem.column, row.problem.reason)
 
 
 class Table:
@@ -295,7 +354,7 @@ class CsvTable(Table):
         if first is None:
             raise FileRefused(_("The file is empty."))
         self.header_row, names = first
-        self.header = _unique_header(names)
+        self.header = _header(names, self.header_row)
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """Non-blank records with the line they start on.
@@ -327,11 +386,11 @@ class CsvTable(Table):
                 yield start, record if joined.isascii() else [_nfc(value) for value in record]
 
     def _rows(self) -> Iterator[Row]:
-        width = len(self.header)
+        header = self.header
         with contextlib.closing(self._records()) as records:
             next(records, None)  # the header
             for number, values in records:
-                yield _fit(number, values, width, short_is_missing=True)
+                yield _fit(number, values, header, short_is_missing=True)
 
     def estimated_rows(self) -> int | None:
         """Line breaks in the first bytes, scaled to the file's size."""
@@ -352,7 +411,7 @@ class XlsxTable(Table):
         # openpyxl refuses file names without an Excel extension; a file object has none to check.
         self._file = path.open("rb")
         try:
-            self._workbook = _load_workbook(self._file)
+            self._workbook = load_workbook(self._file)
         except BaseException:
             self._file.close()
             raise
@@ -371,7 +430,7 @@ class XlsxTable(Table):
             self._close_workbook()
             raise FileRefused(_('The sheet "%(sheet)s" is empty.') % {"sheet": self._sheet.title})
         self.header_row, names = first
-        self.header = _unique_header(names)
+        self.header = _header(names, self.header_row)
 
     def estimated_rows(self) -> int | None:
         """The size the writing program recorded, when it recorded one."""
@@ -389,11 +448,11 @@ class XlsxTable(Table):
                 yield number, [cell_text(cell) for cell in cells]
 
     def _rows(self) -> Iterator[Row]:
-        width = len(self.header)
+        header = self.header
         with contextlib.closing(self._records()) as records:
             next(records, None)  # the header
             for number, values in records:
-                yield _fit(number, values, width, short_is_missing=False)
+                yield _fit(number, values, header, short_is_missing=False)
 
     def close(self) -> None:
         super().close()
@@ -402,19 +461,6 @@ class XlsxTable(Table):
     def _close_workbook(self) -> None:
         self._workbook.close()
         self._file.close()
-
-
-def _load_workbook(file: BinaryIO):
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it drops (styles, extensions); we only want values.
-            warnings.simplefilter("ignore", UserWarning)
-            return openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        message = _("This XLSX file cannot be read; it may be damaged (%(error)s).")
-        raise FileRefused(message % {"error": error}) from None
 
 
 def _pick_sheet(workbook, sheet: str | int | None):
