@@ -8,6 +8,7 @@ from patron.customers.models import Channel, Gender, Purpose, Tag
 from patron.customers.services import CustomerData
 from patron.interactions.models import Interaction
 from patron.scoring.models import Segment
+from patron.web.widgets import QuickSelect
 from patron.workspace.regions import TIME_ZONES
 
 
@@ -23,11 +24,15 @@ class CustomerFilterForm(forms.Form):
         required=False,
         to_field_name="name",
         empty_label=_("Any tag"),
+        widget=QuickSelect,
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    consent = forms.ChoiceField(label=_("Consent"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
+    consent = forms.ChoiceField(label=_("Consent"), required=False, widget=QuickSelect)
     segment = forms.ChoiceField(
-        label=_("Segment"), required=False, choices=[("", _("Any segment")), *Segment.choices]
+        label=_("Segment"),
+        required=False,
+        choices=[("", _("Any segment")), *Segment.choices],
+        widget=QuickSelect,
     )
     churn = forms.ChoiceField(
         label=_("Churn risk"),
@@ -38,6 +43,7 @@ class CustomerFilterForm(forms.Form):
             ("medium", _("Medium churn risk (30–70%)")),
             ("low", _("Low churn risk (under 30%)")),
         ],
+        widget=QuickSelect,
     )
     min_clv = forms.DecimalField(
         label=_("Lifetime value at least"), required=False, min_value=0, max_digits=18, decimal_places=4
@@ -50,6 +56,7 @@ class CustomerFilterForm(forms.Form):
             ("clv", _("Highest lifetime value first")),
             ("churn", _("Highest churn risk first")),
         ],
+        widget=QuickSelect,
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
 
