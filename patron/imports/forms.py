@@ -77,22 +77,33 @@ UNMAPPED = {"customers": _("Keep as a custom attribute"), "orders": _("Not impor
 
 
 class StartForm(forms.Form):
-    """The preview's choices: a field per column (``map-<n>``), date order and calendar."""
+    """The preview's choices: a field for each column offered (``map-<index in the file>``), date
+    order and calendar, and in a file too wide for the page, one more ``column`` named with its
+    ``field``."""
 
     date_order = forms.ChoiceField(label=_("Dates"), choices=DATE_ORDERS, required=False)
     calendar = forms.ChoiceField(label=_("Years"), choices=CALENDARS, required=False)
+    column = forms.CharField(label=_("Another column"), required=False)
+    field = forms.ChoiceField(label=_("Its field"), required=False)
 
-    def __init__(self, *args, kind="customers", columns=(), fields=(), mapping=None, **kwargs):
+    def __init__(self, *args, kind="customers", choices=(), shown=0, fields=(), mapping=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.columns = list(columns)
-        choices = [("", UNMAPPED[kind]), *((f, FIELD_LABELS.get(f, f)) for f in fields)]
-        for index, column in enumerate(self.columns):
+        self.columns = {index: column for index, column in choices}
+        self.shown = shown
+        options = [("", UNMAPPED[kind]), *((f, FIELD_LABELS.get(f, f)) for f in fields)]
+        self.fields["field"].choices = options
+        for index, column in self.columns.items():
             self.fields[f"map-{index}"] = forms.ChoiceField(
-                label=column, choices=choices, required=False, initial=(mapping or {}).get(column, "")
+                label=column, choices=options, required=False, initial=(mapping or {}).get(column, "")
             )
 
     def mapping(self):
-        return {column: self.cleaned_data[f"map-{index}"] for index, column in enumerate(self.columns)}
+        return {column: self.cleaned_data[f"map-{index}"] for index, column in self.columns.items()}
 
     def column_fields(self):
-        return [self[f"map-{index}"] for index in range(len(self.columns))]
+        """The choosers of the columns shown in the preview's table, in its order."""
+        return [self[f"map-{index}"] for index in self.columns if index < self.shown]
+
+    def more_fields(self):
+        """The choosers of columns beyond the table: mapped, proposed or ambiguous ones."""
+        return [self[f"map-{index}"] for index in self.columns if index >= self.shown]

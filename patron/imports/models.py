@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -28,13 +30,23 @@ class SourceMapping(models.Model):
 
 
 class ImportRun(models.Model):
-    """One file imported from the web page: uploaded, previewed, then run as a background job."""
+    """One file imported from the web page: uploaded, previewed, then run as a background job.
+
+    Uploaded as "previewing": a job reads the file's first rows once into ``preview`` and leaves
+    it "uploaded" (or "refused"). Started, it is "queued", then "running" in a worker, then
+    "finished", "refused" or "failed". ``heartbeat_at`` is the last sign of life of its job: set
+    when the job is queued, then every few seconds while it works. An active run silent for
+    longer than ``PATRON_IMPORT_HEARTBEAT`` seconds (its worker died, or its job was lost from
+    the queue) is marked failed, to be retried or discarded. ``attempt`` counts the jobs queued
+    for the run: a job works on the run only while it is its attempt, so a job that lost it stops.
+    """
 
     class Kind(models.TextChoices):
         CUSTOMERS = "customers", _("Customers")
         ORDERS = "orders", _("Orders")
 
     class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("Reading the file")
         UPLOADED = "uploaded", _("Uploaded")
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Importing")
@@ -51,6 +63,9 @@ class ImportRun(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     rows_estimated = models.PositiveIntegerField(null=True)
     summary = models.JSONField(default=dict, editable=False)
+    preview = models.JSONField(default=dict, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, editable=False)
+    attempt = models.PositiveIntegerField(default=0, editable=False)
     message = models.TextField(blank=True)
     reject_path = models.CharField(max_length=500, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -71,6 +86,12 @@ class ImportRun(models.Model):
     @property
     def is_active(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_silent(self):
+        """Its job has given no sign of life for longer than the heartbeat limit."""
+        limit = timezone.now() - timedelta(seconds=settings.PATRON_IMPORT_HEARTBEAT)
+        return self.heartbeat_at is None or self.heartbeat_at < limit
 
     @property
     def speed(self):

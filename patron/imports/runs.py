@@ -1,15 +1,18 @@
 """Imports from the web page: upload, preview, run as a background job, report.
 
     run = run_upload(by=user, kind="orders", upload=request.FILES["file"], source="pos", ...)
-    preview = run_preview(run=run, by=user)        # first rows, detected format and mapping
+    run_read(run.pk)                                # a job: the preview, kept in run.preview
     run_start(run=run, by=user, mapping={...})      # queues patron.imports.jobs.import_run
     run_execute(run_id)                             # in the worker: the same importer as the CLI
 
 Nothing is written to customers or orders before run_start; the importers then work as on the
-command line, batch by batch, and the run records their progress and summary.
+command line, batch by batch, and the run records their progress and summary. The file is read
+for its preview once, by a job (see :mod:`patron.imports.previews`); the page and the start use
+the preview kept on the run. Both jobs keep a heartbeat; a run whose job died is marked failed
+(see :mod:`patron.imports.heartbeats`), and Retry runs it again: importers are idempotent, so a
+second run writes only what the first did not.
 """
 
-import itertools
 import shutil
 import time
 import uuid
@@ -17,16 +20,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.imports.customers import import_customers
 from patron.imports.formats import FileRefused
-from patron.imports.headers import FIELDS, MappingProblem, ambiguous_columns
-from patron.imports.mapping import blank_columns, data_columns, date_reader_for, mapping_for
+from patron.imports.headers import FIELDS, MappingProblem, header_key
+from patron.imports.heartbeats import Heartbeat, RunLost, sweep
+from patron.imports.mapping import data_columns
 from patron.imports.models import ImportRun
-from patron.imports.orders import LINE_FIELDS, import_orders, order_number_search, reading_mapping
+from patron.imports.orders import import_orders
+from patron.imports.previews import SHOWN_COLUMNS, read_preview
 from patron.imports.reading import open_table
 from patron.imports.summary import ImportRefused
 from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
@@ -37,8 +43,6 @@ PERMISSIONS = {
     "customers": ("customers.add_customer", "customers.change_customer"),
     "orders": ("sales.add_order", "sales.change_order"),
 }
-DATE_FIELDS = {"customers": "birthday", "orders": "placed_at"}
-PREVIEW_ROWS = 10
 KEPT_REJECTS = 100
 PROGRESS_EVERY = 0.5  # seconds between saves of a running import's progress
 # The upload and its reject file side by side, under fixed names: kept under its own name, a
@@ -46,6 +50,10 @@ PROGRESS_EVERY = 0.5  # seconds between saves of a running import's progress
 UPLOAD_NAME = "upload"
 REJECTS_NAME = "rejects.csv"
 REFUSALS = (FileRefused, ImportRefused, MappingProblem, AmbiguousDates)
+Status = ImportRun.Status
+# What may be discarded: what is not being read or imported, or has waited for its job too long.
+DISCARDABLE = (Status.UPLOADED, Status.REFUSED, Status.FAILED)
+WAITING = (Status.PREVIEWING, Status.QUEUED)
 
 
 def may_import(user, kind):
@@ -61,7 +69,8 @@ def importable_kinds(user):
 
 
 def run_upload(*, by, kind, upload, source, country="", encoding="", date_order="", calendar=""):
-    """Keep an uploaded file for an import of ``kind``; nothing is imported yet."""
+    """Keep an uploaded file for an import of ``kind`` and queue the reading of its preview;
+    nothing is imported yet."""
     if kind not in IMPORTERS:
         raise ValidationError({"kind": [_("Choose customers or orders.")]})
     require_perm(by, *PERMISSIONS[kind])
@@ -88,101 +97,116 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
     options = {"country": (country or "").upper(), "encoding": encoding, "date_order": date_order}
     # The reasons of rejected rows are written in the language of the person who uploads.
     options |= {"calendar": calendar, "language": translation.get_language()}
-    return ImportRun.objects.create(
-        kind=kind, source=source, file_name=name, stored_path=str(path), options=options, created_by=by
+    run = ImportRun.objects.create(
+        kind=kind,
+        source=source,
+        file_name=name,
+        stored_path=str(path),
+        options=options,
+        created_by=by,
+        status=Status.PREVIEWING,
+        heartbeat_at=timezone.now(),
     )
+    _queue(run)
+    return run
 
 
 def run_get(*, pk, by):
-    """The run, for a user who may import its kind."""
+    """The run, for a user who may import its kind (runs whose job died are marked so first)."""
+    sweep()
     run = ImportRun.objects.select_related("created_by").get(pk=pk)
     require_perm(by, *PERMISSIONS[run.kind])
     return run
 
 
 def run_list(*, by, limit=20):
-    return ImportRun.objects.filter(kind__in=importable_kinds(by)).select_related("created_by")[:limit]
+    sweep()
+    runs = ImportRun.objects.filter(kind__in=importable_kinds(by)).select_related("created_by")
+    return runs.defer("preview")[:limit]
 
 
-def run_preview(*, run, by):
-    """What the file holds and how it will be read: a dict for the preview page.
+def run_read(run_id, attempt=None):
+    """Read the uploaded file's preview (the job's body): kept on the run, which is then
+    "uploaded", or "refused" with the reason."""
+    run = _claim(run_id, attempt, status=Status.PREVIEWING)
+    if run is None:
+        return
+    with Heartbeat(run), translation.override(run.options.get("language")):
+        try:
+            preview = read_preview(run)
+        except REFUSALS as refusal:
+            _end(run, Status.REFUSED, message=_message(refusal))
+            return
+        except Exception as error:
+            _end(run, Status.FAILED, message=f"{type(error).__name__}: {error}")
+            raise
+    _end(run, Status.UPLOADED, preview=preview)
 
-    {"refused": message} when the file cannot be imported at all; otherwise format,
-    encoding, delimiter, columns, the first rows, the mapping {column: field}, the fields of
-    the kind, and "dates": a message when the date column needs a date order. For orders
-    also: "order_number", the column proposed as the order number when no header names it
-    (with "other_numbers", other columns that could be it), or "no_order_number"; "ignored",
-    the columns that would not be imported; "ambiguous", {column: the fields it could be}.
+
+def _claim(run_id, attempt, *, status, **changes):
+    """The run, taken by the job queued for its ``attempt`` and put in ``status``; None when the
+    run was discarded, started again, or is no longer waiting for this job.
+
+    A run marked failed because its job was not in the queue is taken all the same: the sweep
+    looked while a worker held the job between the queue and here.
     """
+    waiting = Status.QUEUED if status == Status.RUNNING else status
+    claimed = ImportRun.objects.filter(pk=run_id, status__in=[waiting, Status.FAILED], attempt=attempt)
+    if attempt is None:  # a job queued before runs counted their attempts
+        claimed = ImportRun.objects.filter(pk=run_id, status=waiting)
+    if not claimed.update(
+        status=status, message="", finished_at=None, heartbeat_at=timezone.now(), **changes
+    ):
+        return None
+    return ImportRun.objects.select_related("created_by").get(pk=run_id)
+
+
+def run_choose(*, run, by, mapping, column="", field=""):
+    """Keep the fields chosen on the preview page, and give ``field`` to ``column``, a column of
+    a file too wide for the page named by the user. The page is then shown again with it."""
     require_perm(by, *PERMISSIONS[run.kind])
-    options = run.options
-    try:
-        with open_table(run.stored_path, encoding=options.get("encoding") or None) as table:
-            columns = data_columns(table.header)
-            mapping = mapping_for(run.kind, run.source, columns, options.get("overrides", ()))
-            rows = [row.values[: len(columns)] for row in itertools.islice(table.rows(), PREVIEW_ROWS)]
-            preview = {
-                "format": table.format,
-                "encoding": table.encoding,
-                "delimiter": table.delimiter,
-                "estimated_rows": table.estimated_rows(),
-                "columns": columns,
-                "rows": rows,
-                "mapping": mapping,
-                "fields": list(FIELDS[run.kind]),
-                "dates": _date_problem(table, run, mapping),
-            }
-            if run.kind == "orders":
-                preview |= _order_columns(table, run, columns, mapping)
-    except REFUSALS as refusal:
-        return {"refused": _message(refusal)}
-    return preview
+    _check_fields(run, [*mapping.values(), field])
+    if run.status != Status.UPLOADED:
+        raise ValidationError(_("This import has already been started."))
+    preview = run.preview
+    chosen = {**preview["mapping"], **mapping}
+    if column:
+        column, index = _column_named(run, column)
+        chosen = {other: mapped for other, mapped in chosen.items() if mapped != field or not field}
+        chosen[column] = field
+        if index >= SHOWN_COLUMNS and [index, column] not in preview["choices"]:
+            preview["choices"].append([index, column])
+    preview["mapping"] = {column: mapped for column, mapped in chosen.items() if mapped}
+    ImportRun.objects.filter(pk=run.pk, status=Status.UPLOADED).update(preview=preview)
+    run.preview = preview
+    return run
 
 
-def _order_columns(table, run, columns, mapping):
-    """What the preview of an orders file says about its order number and unused columns.
-
-    With no column mapped to the order number, the column that looks most like it is proposed
-    (in ``mapping``, so that the page offers it), with the evidence, for the user to confirm.
-    """
-    found = []
-    if "order_id" not in mapping.values():
-        blank = blank_columns(run.kind, run.source, columns, run.options.get("overrides", ()))
-        found = [c for c in order_number_search(table, columns, mapping) if c.column not in blank]
-        if found:
-            mapping[found[0].column] = "order_id"
-    reading = reading_mapping(mapping, lines=bool(set(mapping.values()) & LINE_FIELDS))
-    return {
-        "order_number": found[0] if found else None,
-        "other_numbers": [candidate.column for candidate in found[1:]],
-        "no_order_number": "order_id" not in mapping.values(),
-        "ignored": [column for column in columns if column not in reading],
-        "ambiguous": ambiguous_columns(run.kind, columns, mapping),
-    }
+def _column_named(run, name):
+    """(column, its index) for a name typed on the page: the header exactly, or folded like headers
+    when that finds one column. Only the header of the file is read."""
+    name = name.strip()
+    with open_table(run.stored_path, encoding=run.options.get("encoding") or None) as table:
+        columns = data_columns(table.header)
+    if name in columns:
+        return name, columns.index(name)
+    key = header_key(name)
+    found = [index for index, column in enumerate(columns) if header_key(column) == key]
+    if len(found) != 1:
+        raise ValidationError(_("The file has no column “%(column)s”.") % {"column": name})
+    return columns[found[0]], found[0]
 
 
-def _date_problem(table, run, mapping):
-    """The message of a date column that needs its order told, or ""."""
-    options = run.options
-    try:
-        date_reader_for(
-            table,
-            mapping,
-            DATE_FIELDS[run.kind],
-            order=options.get("date_order") or None,
-            calendar=options.get("calendar") or None,
-        )
-    except AmbiguousDates as problem:
-        return problem.message
-    return ""
+def _check_fields(run, fields):
+    known = set(FIELDS[run.kind])
+    if any(field and field not in known for field in fields):
+        raise ValidationError(_("Choose each column's field from the list."))
 
 
 def run_start(*, run, by, mapping, date_order="", calendar=""):
     """Queue the import with the columns mapped as the user chose: {column: field or ""}."""
     require_perm(by, *PERMISSIONS[run.kind])
-    known = set(FIELDS[run.kind])
-    if any(field and field not in known for field in mapping.values()):
-        raise ValidationError(_("Choose each column's field from the list."))
+    _check_fields(run, mapping.values())
     options = {
         **run.options,
         "overrides": [f"{column}={field}" for column, field in mapping.items()],
@@ -190,34 +214,49 @@ def run_start(*, run, by, mapping, date_order="", calendar=""):
         "calendar": calendar if calendar in CALENDARS else run.options.get("calendar", ""),
     }
     # A conditional update, so that a double click or two tabs queue the file once.
-    queued = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.UPLOADED).update(
-        options=options, status=ImportRun.Status.QUEUED
+    queued = ImportRun.objects.filter(pk=run.pk, status=Status.UPLOADED).update(
+        options=options, status=Status.QUEUED, heartbeat_at=timezone.now()
     )
     if not queued:
         raise ValidationError(_("This import has already been started."))
-    run.options, run.status = options, ImportRun.Status.QUEUED
-    from patron.imports.jobs import import_run  # the job module imports this one
-
-    import_run(run.pk)
+    run.options, run.status = options, Status.QUEUED
+    _queue(run)
     return run
 
 
-def run_execute(run_id):
+def _queue(run):
+    """Queue the job of the run's status: the next attempt of reading or importing its file."""
+    from patron.imports.jobs import import_run, read_run  # the job module imports this one
+
+    ImportRun.objects.filter(pk=run.pk).update(attempt=F("attempt") + 1)
+    run.attempt = ImportRun.objects.values_list("attempt", flat=True).get(pk=run.pk)
+    (read_run if run.status == Status.PREVIEWING else import_run)(run.pk, run.attempt)
+
+
+def run_execute(run_id, attempt=None):
     """Run a queued import (the job's body): progress, then the summary, a refusal or a failure."""
-    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
-        status=ImportRun.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
-        return  # no longer queued: another worker took it
-    run = ImportRun.objects.select_related("created_by").get(pk=run_id)
+    run = _claim(run_id, attempt, status=Status.RUNNING, started_at=timezone.now())
+    if run is None:
+        return  # no longer queued: another worker took it, or it was discarded
+    with Heartbeat(run) as heartbeat:
+        summary = _import(run, heartbeat)
+    if summary is not None:
+        score_after_import(summary)
+
+
+def _import(run, heartbeat):
+    """The import of a claimed run, its outcome saved on it; the summary, or None."""
     options = run.options
     saved = [0.0]
+    mine = ImportRun.objects.filter(pk=run.pk, status=Status.RUNNING, attempt=run.attempt)
 
     def progress(done, estimate):
+        heartbeat.check()
         now = time.monotonic()
         if now - saved[0] >= PROGRESS_EVERY:
             saved[0] = now
-            ImportRun.objects.filter(pk=run.pk).update(rows_done=done, rows_estimated=estimate)
+            if not mine.update(rows_done=done, rows_estimated=estimate, heartbeat_at=timezone.now()):
+                raise RunLost
 
     rejects = Path(run.stored_path).with_name(REJECTS_NAME)
     try:
@@ -234,36 +273,71 @@ def run_execute(run_id):
                 rejects_path=rejects,
                 progress=progress,
             )
+    except RunLost:
+        return None  # marked failed meanwhile, or taken by a retry: theirs to report
     except (*REFUSALS, PermissionDenied) as refusal:
-        _end(run, ImportRun.Status.REFUSED, message=_message(refusal))
-        return
+        _end(run, Status.REFUSED, message=_message(refusal))
+        return None
     except Exception as error:
-        _end(run, ImportRun.Status.FAILED, message=f"{type(error).__name__}: {error}")
+        _end(run, Status.FAILED, message=f"{type(error).__name__}: {error}")
         raise
-    run.summary = {
-        **summary.as_dict(),
-        "rejects": [[r.row, r.column, r.reason] for r in summary.rejects[:KEPT_REJECTS]],
-    }
-    run.reject_path = summary.reject_file or ""
-    run.rows_done = summary.read
-    run.rows_estimated = summary.read
-    _end(run, ImportRun.Status.FINISHED)
-    score_after_import(summary)
+    _end(
+        run,
+        Status.FINISHED,
+        summary={
+            **summary.as_dict(),
+            "rejects": [[r.row, r.column, r.reason] for r in summary.rejects[:KEPT_REJECTS]],
+        },
+        reject_path=summary.reject_file or "",
+        rows_done=summary.read,
+        rows_estimated=summary.read,
+    )
+    return summary
 
 
-def _end(run, status, message=""):
-    run.status, run.message, run.finished_at = status, message, timezone.now()
-    run.save()
+def _end(run, status, **changes):
+    """Save the outcome of the job that took ``run``, unless the run is no longer that job's."""
+    ImportRun.objects.filter(pk=run.pk, status=run.status, attempt=run.attempt).update(
+        status=status, finished_at=timezone.now(), **changes
+    )
 
 
 def _message(refusal):
     return getattr(refusal, "message", "") or str(refusal)
 
 
-def run_discard(*, run, by):
-    """Forget an upload that was not imported, and its file."""
+def run_retry(*, run, by):
+    """Queue a failed run again: its preview when it has none, else its import from the start.
+
+    Importers are idempotent: the rows a first attempt committed are found and not written again.
+    """
     require_perm(by, *PERMISSIONS[run.kind])
-    if run.status != ImportRun.Status.UPLOADED:
-        raise ValidationError(_("Only an import that has not started can be discarded."))
+    status = Status.QUEUED if run.preview else Status.PREVIEWING
+    retried = ImportRun.objects.filter(pk=run.pk, status=Status.FAILED).update(
+        status=status,
+        message="",
+        rows_done=0,
+        rows_estimated=None,
+        summary={},
+        reject_path="",
+        started_at=None,
+        finished_at=None,
+        heartbeat_at=timezone.now(),
+    )
+    if not retried:
+        raise ValidationError(_("Only a failed import can be retried."))
+    run.status = status
+    _queue(run)
+    return run
+
+
+def may_discard(run):
+    return run.status in DISCARDABLE or run.status in WAITING and run.is_silent
+
+
+def run_discard(*, run, by):
+    """Forget an upload that is not being imported, and its file (not what it imported)."""
+    require_perm(by, *PERMISSIONS[run.kind])
+    if not may_discard(run) or not ImportRun.objects.filter(pk=run.pk, status=run.status).delete()[0]:
+        raise ValidationError(_("Only an import that is not running can be discarded."))
     shutil.rmtree(Path(run.stored_path).parent, ignore_errors=True)
-    run.delete()

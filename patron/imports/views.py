@@ -1,9 +1,10 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,10 +14,12 @@ from patron.imports.forms import FIELD_LABELS, StartForm, UploadForm
 from patron.imports.models import ImportRun
 from patron.imports.runs import (
     importable_kinds,
+    may_discard,
+    run_choose,
     run_discard,
     run_get,
     run_list,
-    run_preview,
+    run_retry,
     run_start,
     run_upload,
 )
@@ -60,50 +63,78 @@ def import_list_view(request):
     return render(request, "imports/list.html", {"form": form, "runs": run_list(by=request.user)})
 
 
+def _start_form(run, data=None):
+    preview = run.preview
+    return StartForm(
+        data,
+        kind=run.kind,
+        initial={
+            "date_order": run.options.get("date_order", ""),
+            "calendar": run.options.get("calendar", ""),
+        },
+        choices=preview["choices"],
+        shown=len(preview["columns"]),
+        fields=preview["fields"],
+        mapping=preview["mapping"],
+    )
+
+
 @login_required
 def import_run_view(request, pk):
     run = _run(pk, request.user)
-    context = {"run": run}
+    context = _run_context(run)
     if run.status == ImportRun.Status.UPLOADED:
-        preview = run_preview(run=run, by=request.user)
+        preview = run.preview
         context["preview"] = preview
-        if "refused" not in preview:
-            context["ambiguous"] = [
-                (column, [FIELD_LABELS[field] for field in fields])
-                for column, fields in preview.get("ambiguous", {}).items()
-            ]
-            context["form"] = StartForm(
-                kind=run.kind,
-                initial={
-                    "date_order": run.options.get("date_order", ""),
-                    "calendar": run.options.get("calendar", ""),
-                },
-                columns=preview["columns"],
-                fields=preview["fields"],
-                mapping=preview["mapping"],
-            )
+        context["ambiguous"] = [
+            (column, [FIELD_LABELS[field] for field in fields])
+            for column, fields in preview.get("ambiguous", {}).items()
+        ]
+        context["form"] = _start_form(run)
     return render(request, "imports/run.html", context)
 
 
 @login_required
 @require_POST
 def import_start_view(request, pk):
+    """Start the import with the chosen fields; or, with action=map, keep them and map one more
+    column by its name, and show the preview again."""
     run = _run(pk, request.user)
-    preview = run_preview(run=run, by=request.user)
-    if "refused" in preview:
+    if not run.preview:
         return redirect("imports:run", run.pk)
-    form = StartForm(request.POST, kind=run.kind, columns=preview["columns"], fields=preview["fields"])
+    form = _start_form(run, request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            run_start(
-                run=run,
-                by=request.user,
-                mapping=form.mapping(),
-                date_order=form.cleaned_data["date_order"],
-                calendar=form.cleaned_data["calendar"],
-            )
+            if request.POST.get("action") == "map":
+                run_choose(
+                    run=run,
+                    by=request.user,
+                    mapping=form.mapping(),
+                    column=data["column"],
+                    field=data["field"],
+                )
+            else:
+                run_start(
+                    run=run,
+                    by=request.user,
+                    mapping=form.mapping(),
+                    date_order=data["date_order"],
+                    calendar=data["calendar"],
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    return redirect("imports:run", run.pk)
+
+
+@login_required
+@require_POST
+def import_retry_view(request, pk):
+    run = _run(pk, request.user)
+    try:
+        run_retry(run=run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("imports:run", run.pk)
 
 
@@ -121,8 +152,15 @@ def import_discard_view(request, pk):
 
 @login_required
 def import_progress_view(request, pk):
+    """The progress fragment the page polls; once a file has been read, the whole page again."""
     run = _run(pk, request.user)
-    return render(request, "imports/_progress.html", {"run": run})
+    if request.GET.get("reading") and run.status != ImportRun.Status.PREVIEWING:
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    return render(request, "imports/_progress.html", _run_context(run))
+
+
+def _run_context(run):
+    return {"run": run, "may_discard": may_discard(run), "heartbeat_limit": settings.PATRON_IMPORT_HEARTBEAT}
 
 
 @login_required

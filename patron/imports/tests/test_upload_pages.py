@@ -33,7 +33,7 @@ def start(client, run, mapping=None, **fields):
     page = client.get(reverse("imports:run", args=[run.pk]))
     form = page.context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
-    for index, column in enumerate(form.columns):
+    for index, column in form.columns.items():
         if mapping and column in mapping:
             data[f"map-{index}"] = mapping[column]
     data.update(fields)
@@ -156,6 +156,7 @@ def test_the_progress_of_a_running_import_is_polled_until_it_ends(signed_in, sta
         rows_done=500,
         rows_estimated=2000,
         started_at=now - timedelta(seconds=10),
+        heartbeat_at=now,
         created_by=staff("lan"),
     )
     progress = client.get(reverse("imports:progress", args=[run.pk])).content.decode()
@@ -186,8 +187,10 @@ def test_a_file_that_is_not_a_table_is_refused_on_the_preview(signed_in):
     client = signed_in("lan")
     upload(client, b"%PDF-1.4\n" + bytes(range(256)) * 4, name="scan.pdf")
     run = ImportRun.objects.get()
-    page = client.get(reverse("imports:run", args=[run.pk]))
-    assert "PDF" in page.context["preview"]["refused"]
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    run.refresh_from_db()
+    assert run.status == "refused" and "PDF" in run.message
+    assert 'id="refused"' in page and "PDF" in page
     response = client.post(reverse("imports:discard", args=[run.pk]))
     assert response.url == reverse("imports:list")
     assert not ImportRun.objects.exists()
@@ -302,7 +305,7 @@ def test_an_order_number_found_from_its_values_is_proposed_on_the_preview_and_re
     run = ImportRun.objects.get()
     page = client.get(reverse("imports:run", args=[run.pk]))
     preview = page.context["preview"]
-    assert (preview["order_number"].column, preview["order_number"].orders) == ("Chk #", 5)
+    assert (preview["order_number"]["column"], preview["order_number"]["orders"]) == ("Chk #", 5)
     assert preview["mapping"]["Chk #"] == "order_id" and page.context["form"]["map-0"].value() == "order_id"
     assert preview["ignored"] == ["Server"] and not preview["no_order_number"]
     html = page.content.decode()
