@@ -49,7 +49,7 @@ def test_the_page_says_the_request_joined_the_run(client, thai_shop, lan):
     active_run(Status.RUNNING)
     client.force_login(lan)
     response = client.post(reverse("scoring:score"), follow=True)
-    assert "your request joins it" in response.content.decode()
+    assert "yêu cầu của bạn được gộp vào lượt đó" in response.content.decode()  # lan reads Vietnamese
     assert ScoringRun.objects.count() == 1
 
 
