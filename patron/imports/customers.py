@@ -7,8 +7,8 @@ customer fields (:mod:`patron.imports.mapping`). A file is refused whole
 (:class:`ImportRefused`, :class:`FileRefused`, :class:`MappingProblem`, :class:`AmbiguousDates`)
 before anything is written; otherwise every row is either written or rejected.
 
-Each row becomes a :class:`CustomerData` and goes through the customer services, so the
-rules and the audit trail are the same as in the UI:
+Each row becomes a :class:`CustomerData` and is taken by the customer services' rules, so
+the outcome and the audit trail are the same as in the UI:
 
 * a row whose (source, external id) is already known updates that customer: non-empty cells
   overwrite the profile, e-mails, phones and tags are added (existing ones are kept), custom
@@ -20,32 +20,31 @@ rules and the audit trail are the same as in the UI:
 Columns that map to no field are kept as typed custom attributes
 (:mod:`patron.imports.attributes`); rejected rows go to the reject file
 (:mod:`patron.imports.rejects`).
+
+Rows are read and checked in a thread a batch or two ahead (``prepare_batch``, no database);
+each batch is then worked out in memory and written in bulk by
+:mod:`patron.imports.customer_batch`, with the services' rules applied row by row in file
+order, so the outcome is the same as calling the services for each row, at about a hundred
+times the speed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
-from patron.customers.identity import find_existing
-from patron.customers.models import Customer
+from patron.customers.identity import is_email_address
 from patron.customers.phones import normalise_phone
-from patron.customers.services import (
-    PROFILE_FIELDS,
-    CustomerData,
-    customer_create_or_attach,
-    customer_update,
-)
+from patron.customers.services import CustomerData
 from patron.imports.attributes import attributes_of, text
-from patron.imports.batches import run_in_batches
+from patron.imports.batches import bulk_writes, run_in_batches
+from patron.imports.customer_batch import CREATED, CustomerBatch, CustomerRow
 from patron.imports.formats import FileRefused
 from patron.imports.headers import MappingProblem, guess_mapping
 from patron.imports.mapping import (
@@ -74,6 +73,7 @@ __all__ = [
 ]
 
 KIND = "customers"
+BATCH_SIZE = 5_000
 NAME_FIELDS = ("display_name", "given_name", "family_name")
 
 _SEPARATORS = re.compile(r"[;,]")
@@ -131,7 +131,7 @@ def import_customers(
     calendar=None,
     overrides=(),
     rejects_path=None,
-    batch_size=500,
+    batch_size=BATCH_SIZE,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportSummary:
     """Import the customers in the file at ``path``; see the module docstring.
@@ -152,7 +152,9 @@ def import_customers(
             header=table.header,
             columns=columns,
             mapping=mapping,
-            dates=date_reader_for(table, mapping, "birthday", order=date_order, calendar=calendar),
+            dates=_RememberedDates(
+                date_reader_for(table, mapping, "birthday", order=date_order, calendar=calendar)
+            ),
             source=source,
             country=(country or "").strip().upper() or None,
             workspace_country=get_workspace().country,
@@ -161,14 +163,16 @@ def import_customers(
         )
         remember(KIND, source, columns, mapping, proposed=guess_mapping(KIND, columns))
         try:
-            run_in_batches(
-                table,
-                batch_size=batch_size,
-                write=importer.import_batch,
-                summary=summary,
-                rejects=rejects,
-                progress=progress,
-            )
+            with bulk_writes():
+                run_in_batches(
+                    table,
+                    batch_size=batch_size,
+                    prepare=importer.prepare_batch,
+                    write=importer.import_batch,
+                    summary=summary,
+                    rejects=rejects,
+                    progress=progress,
+                )
         finally:
             rejects.close()
     return summary
@@ -203,6 +207,31 @@ def _gender(value):
     return gender
 
 
+class _RememberedDates:
+    """The file's date reader, remembering what it made of each text: a file repeats its
+    birthdays and other values, and every custom attribute is first tried as a date."""
+
+    SIZE = 100_000
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.read: dict[str, tuple] = {}  # text -> (date, None) or (None, the problem's message)
+
+    def parse_date(self, text):
+        found = self.read.get(text)
+        if found is None:
+            try:
+                found = (self.reader.parse_date(text), None)
+            except ValueProblem as problem:
+                found = (None, problem.message)
+            if len(self.read) >= self.SIZE:
+                self.read.clear()
+            self.read[text] = found
+        if found[1] is not None:
+            raise ValueProblem(found[1])
+        return found[0]
+
+
 # --------------------------------------------------------------------------- rows
 
 
@@ -222,35 +251,50 @@ class _Importer:
         self.summary = rejects.summary
         self.seen = SeenKeys()  # external ids read, with their first row
         self.first_rows: dict[int, int] = {}  # row number -> first row of its external id, this batch
+        # Reasons are written in the language of whoever imports, in the reading thread too.
+        self.language = translation.get_language()
 
-    def import_batch(self, batch: list[Row]):
-        """Write one batch; the caller holds its transaction, each row has its own savepoint."""
-        self.first_rows = {}
-        if self.id_column:
-            index = self.header.index(self.id_column)
-            read = [(text(row.values[index]), row.number) for row in batch if text(row.values[index])]
-            firsts = self.seen.first_rows([key for key, _n in read], [n for _key, n in read])
-            self.first_rows = {n: first for (_key, n), first in zip(read, firsts, strict=True)}
-        for row in batch:
-            self._import_row(row)
+    def prepare_batch(self, batch: list[Row]):
+        """The batch's rows read and checked (CustomerRow), or (row, [(field, reason)]) for a bad
+        one: the part of the work that needs no database (see run_in_batches)."""
+        with translation.override(self.language):
+            self.first_rows = {}
+            if self.id_column:
+                index = self.header.index(self.id_column)
+                read = [(text(row.values[index]), row.number) for row in batch if text(row.values[index])]
+                firsts = self.seen.first_rows([key for key, _n in read], [n for _key, n in read])
+                self.first_rows = {n: first for (_key, n), first in zip(read, firsts, strict=True)}
+            prepared = []
+            for row in batch:
+                cells = dict(zip(self.header, row.values, strict=True))
+                external_id = text(cells[self.id_column]) if self.id_column else ""
+                try:
+                    data, stated_country = self._data(cells, external_id, row.number)
+                except _RowProblems as problems:
+                    prepared.append((row, problems.problems))
+                    continue
+                prepared.append(CustomerRow(row.number, row.values, external_id, data, stated_country))
+            return prepared
 
-    def _import_row(self, row: Row):
-        self.summary.read += 1
-        cells = dict(zip(self.header, row.values, strict=True))
-        external_id = text(cells[self.id_column]) if self.id_column else ""
-        try:
-            data, stated_country = self._data(cells, external_id, row.number)
-            with transaction.atomic():
-                outcome = self._write(data, external_id, stated_country)
-        except _RowProblems as problems:
-            self._reject(row, problems.problems)
-            return
-        except ValidationError as error:
-            self._reject(row, self._explain(error))
-            return
-        self.summary.count(outcome)
-        if outcome == "created":
-            self.summary.customers_created += 1
+    def import_batch(self, prepared):
+        """Write one prepared batch (see customer_batch); the caller holds its transaction."""
+        summary = self.summary
+        summary.read += len(prepared)
+        rows = [item for item in prepared if isinstance(item, CustomerRow)]
+        batch = CustomerBatch(source=self.source, by=self.by, workspace_country=self.workspace_country)
+        outcomes = batch.outcomes(rows)
+        batch.write()
+        rejected = [(item[0].number, item[0].values, item[1]) for item in prepared if isinstance(item, tuple)]
+        for row, outcome in zip(rows, outcomes, strict=True):
+            if isinstance(outcome, ValidationError):
+                rejected.append((row.number, row.values, self._explain(outcome)))
+                continue
+            kind, matched = outcome
+            summary.count(kind)
+            summary.customers_created += outcome == CREATED
+            summary.customers_matched += matched
+        for number, values, problems in sorted(rejected, key=lambda item: item[0]):
+            self._reject(number, values, problems)
 
     def _data(self, cells, external_id, number):
         """(CustomerData, the country the row or --country states) from one row.
@@ -298,9 +342,7 @@ class _Importer:
         """Bad e-mails and phones, told with the row's other problems (the services check again)."""
         problems = []
         for address in values.get("email") or ():
-            try:
-                validate_email(address)
-            except ValidationError:
+            if not is_email_address(address):
                 problems.append(
                     ("email", _("'%(value)s' is not a valid e-mail address") % {"value": address})
                 )
@@ -323,33 +365,6 @@ class _Importer:
             return text(raw).upper() or None
         return text(raw) or None
 
-    # -- writing
-
-    def _write(self, data, external_id, stated_country):
-        """ "created", "updated" or "unchanged"; raises ValidationError for a bad row."""
-        if external_id:
-            customer, _matched_on = find_existing(external_ids=[(self.source, external_id)])
-            if customer is not None:
-                update = _update_for(customer, replace(data, country=stated_country), self.workspace_country)
-                if update is None:
-                    return "unchanged"
-                customer_update(customer=customer, data=update, by=self.by)
-                return "updated"
-        else:
-            # A row known only by e-mail or phone, which a second import of the file meets
-            # again: unchanged when it would add nothing to the customer who holds them.
-            region = data.country or self.workspace_country
-            phones = [_phone_key(raw, region) for raw in data.phones or []]
-            customer, _matched_on = find_existing(emails=data.emails or [], phones_e164=phones)
-            if customer is not None and _update_for(customer, data, self.workspace_country) is None:
-                self.summary.customers_matched += 1
-                return "unchanged"
-        _customer, matched_on = customer_create_or_attach(data=data, by=self.by)
-        if matched_on is None:
-            return "created"
-        self.summary.customers_matched += 1
-        return "updated"
-
     @staticmethod
     def _explain(error: ValidationError):
         """[(field, reason)] from a service's error; "phones.0" is the "phone" field."""
@@ -370,57 +385,7 @@ class _Importer:
             column = "/".join(c for c, f in self.mapping.items() if f in NAME_FIELDS)
         return column or ""
 
-    def _reject(self, row: Row, problems):
+    def _reject(self, number, values, problems):
         """Reject a row; ``problems`` is [(field, reason)]."""
         column, reason = told(problems, self._column_for, self.columns)
-        self.rejects.add(row.number, row.values, column, reason)
-
-
-def _update_for(customer: Customer, data: CustomerData, default_region) -> CustomerData | None:
-    """What ``data`` changes on ``customer`` (a row of a known external id), or None for nothing.
-
-    Non-empty profile cells overwrite; e-mails, phones and tags are added to the customer's own.
-    """
-    update = CustomerData()
-    changed = False
-    for name in PROFILE_FIELDS:
-        if name == "attributes":
-            continue
-        value = getattr(data, name)
-        if value is not None and value != getattr(customer, name):
-            setattr(update, name, value)
-            changed = True
-    if data.attributes:
-        merged = {**customer.attributes, **data.attributes}
-        if merged != customer.attributes:
-            update.attributes = merged
-            changed = True
-    if data.emails:
-        have = [e.address for e in customer.emails.all()]
-        known = {a.casefold() for a in have}
-        new = [a for a in data.emails if a.casefold() not in known]
-        if new:
-            update.emails = have + new
-            changed = True
-    if data.phones:
-        have = [p.e164 for p in customer.phones.all()]
-        region = update.country or customer.country or default_region
-        new = [raw for raw in data.phones if _phone_key(raw, region) not in have]
-        if new:
-            update.phones = have + new
-            changed = True
-    if data.tags:
-        have = [t.name for t in customer.tags.all()]
-        new = [t for t in data.tags if text(t) not in have]
-        if new:
-            update.tags = have + new
-            changed = True
-    return update if changed else None
-
-
-def _phone_key(raw, region):
-    """The E.164 form, or the raw text when it is not a phone (the service then rejects it)."""
-    try:
-        return normalise_phone(raw, region)
-    except ValidationError:
-        return raw
+        self.rejects.add(number, values, column, reason)

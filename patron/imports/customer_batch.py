@@ -1,0 +1,495 @@
+"""One batch of a customer import: worked out in memory by the services' rules, written in bulk.
+
+The customer services write one customer at a time, a dozen queries each: about 100 rows a
+second. A batch here does the same work set-wise:
+
+1. one query each finds the customers that the batch's external ids, e-mails and phones name
+   (following merged records to their survivor, as ``find_existing`` does), and a few more
+   read those customers whole, as :class:`Held` customers;
+2. each row is then worked out in file order, in memory, by the services' own rules
+   (``validate_data``, ``attached_data``, ``customer_snapshot``, ``snapshot_changes``), so a row
+   that matches a customer an earlier row of the batch created or changed finds them as the
+   services would: the second row with an e-mail attaches to the first;
+3. the outcome is written with one bulk statement per table (:mod:`.customer_writing`): new
+   customers with their e-mails, phones, external ids, tags and "created" audit events; the
+   customers that changed updated, their e-mails and phones replaced as the services replace
+   them, with an audit event for each change as the services write it.
+
+Identity matching keeps ``find_existing``'s order: the external id, else the earliest stored
+e-mail (by id) with the same match key, else the earliest phone. E-mails and phones written
+in this batch count as later than every stored one, in the order the services would have
+stored them.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from patron.customers.identity import email_match_key
+from patron.customers.models import AuditEvent, Customer, CustomerEmail, CustomerPhone, ExternalId, Tag
+from patron.customers.phones import normalise_phone
+from patron.customers.services import (
+    PROFILE_FIELDS,
+    CustomerData,
+    attached_data,
+    build_display_name,
+    check_changed_name,
+    check_new_name,
+    customer_snapshot,
+    search_text_for,
+    snapshot_changes,
+    tag_name,
+    validate_data,
+)
+from patron.imports.attributes import text
+from patron.imports.customer_writing import (
+    QUERY_CHUNK,
+    delete_of_customers,
+    insert,
+    json_text,
+    moment,
+    new_ids,
+)
+from patron.imports.customer_writing import update as update_rows
+
+LATER = 1 << 62  # sort keys of e-mails and phones made in this batch: after every stored one
+CUSTOMER_COLUMNS = ("id", *PROFILE_FIELDS, "search_text", "created_at", "updated_at")
+CHANGED_COLUMNS = (*PROFILE_FIELDS, "search_text", "updated_at")
+EMAIL_COLUMNS = ("customer_id", "address", "normalised", "match_key", "is_primary")
+PHONE_COLUMNS = ("customer_id", "e164", "raw", "is_primary")
+ID_COLUMNS = ("customer_id", "source", "value", "created_at")
+EVENT_COLUMNS = ("customer_id", "actor_id", "action", "changes", "at")
+TagLink = Customer.tags.through
+
+# Outcomes of a row: (count as, matched an existing customer by e-mail or phone).
+CREATED = ("created", False)
+UPDATED = ("updated", False)
+UNCHANGED = ("unchanged", False)
+ATTACHED = ("updated", True)
+FOUND_UNCHANGED = ("unchanged", True)
+
+
+@dataclass(slots=True)
+class CustomerRow:
+    """A row read and checked (see ``patron.imports.customers``): what it says of its customer."""
+
+    number: int
+    values: list[str]
+    external_id: str
+    data: CustomerData
+    stated_country: str | None  # the row's or --country's; None leaves a known customer's as is
+
+
+class _Related(list):
+    """A held customer's e-mails, phones, tags or external ids. ``all()`` answers as a related
+    manager does, so the services' rules read a held customer as they read a Customer."""
+
+    def all(self):
+        return self
+
+
+@dataclass(slots=True)
+class _Email:
+    address: str
+    normalised: str
+    match_key: str
+    key: int  # the stored id, or LATER + n for one made in this batch
+
+
+@dataclass(slots=True)
+class _Phone:
+    e164: str
+    raw: str
+    key: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Tag:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Id:
+    source: str
+    value: str
+
+
+class Held:
+    """A customer as the services read one: profile fields, then e-mails, phones, tags and
+    external ids as related lists; either read from the database or new in this batch."""
+
+    def __init__(self, pk, profile, search_text=""):
+        self.pk = pk  # a new customer's is provisional (negative) until it is written
+        self.merged_into_id = None
+        for name in PROFILE_FIELDS:
+            setattr(self, name, profile[name])
+        self.search_text = search_text
+        self.emails = _Related()
+        self.phones = _Related()
+        self.tags = _Related()
+        self.external_ids = _Related()
+        self.stored_tags: set[str] = set()
+        self.stored_ids: set[tuple[str, str]] = set()
+        self.changed = False
+        self.emails_replaced = False
+        self.phones_replaced = False
+
+
+NEW_PROFILE = {
+    name: field.get_default() for field in Customer._meta.fields if (name := field.name) in PROFILE_FIELDS
+}
+
+
+def update_for(customer, data: CustomerData, default_region) -> CustomerData | None:
+    """What ``data`` changes on ``customer`` (a row of a known external id), or None for nothing.
+
+    Non-empty profile cells overwrite; e-mails, phones and tags are added to the customer's own.
+    """
+    update = CustomerData()
+    changed = False
+    for name in PROFILE_FIELDS:
+        if name == "attributes":
+            continue
+        value = getattr(data, name)
+        if value is not None and value != getattr(customer, name):
+            setattr(update, name, value)
+            changed = True
+    if data.attributes:
+        merged = {**customer.attributes, **data.attributes}
+        if merged != customer.attributes:
+            update.attributes = merged
+            changed = True
+    if data.emails:
+        have = [e.address for e in customer.emails.all()]
+        known = {a.casefold() for a in have}
+        new = [a for a in data.emails if a.casefold() not in known]
+        if new:
+            update.emails = have + new
+            changed = True
+    if data.phones:
+        have = [p.e164 for p in customer.phones.all()]
+        region = update.country or customer.country or default_region
+        new = [raw for raw in data.phones if _phone_key(raw, region) not in have]
+        if new:
+            update.phones = have + new
+            changed = True
+    if data.tags:
+        have = [t.name for t in customer.tags.all()]
+        new = [t for t in data.tags if text(t) not in have]
+        if new:
+            update.tags = have + new
+            changed = True
+    return update if changed else None
+
+
+def _phone_key(raw, region):
+    """The E.164 form, or the raw text when it is not a phone (the rules then reject it)."""
+    try:
+        return normalise_phone(raw, region)
+    except ValidationError:
+        return raw
+
+
+class CustomerBatch:
+    """Works out and writes one batch of rows; see the module docstring.
+
+    ``outcomes(rows)`` gives, for each row, CREATED, UPDATED, UNCHANGED, ATTACHED or
+    FOUND_UNCHANGED, or the ValidationError the services would raise for it; ``write()`` then
+    writes the batch (inside the caller's transaction).
+    """
+
+    def __init__(self, *, source, by, workspace_country):
+        self.source = source
+        self.by = by
+        self.workspace_country = workspace_country
+        self.held: dict[int, Held] = {}  # stored customers read for this batch, by id
+        self.new: list[Held] = []
+        self.by_id: dict[str, Held] = {}  # external ids of the source -> customer
+        self.by_email: dict[str, list[tuple[int, Held]]] = {}  # match key -> (sort key, customer)
+        self.by_phone: dict[str, list[tuple[int, Held]]] = {}  # E.164 -> (sort key, customer)
+        self.events: list[tuple[Held, str, dict]] = []
+        self.known_tags: set[str] | None = None  # for a role that may not add tags
+        self._made = 0
+
+    # -- reading what the batch names
+
+    def outcomes(self, rows: list[CustomerRow]):
+        self._load(rows)
+        results = []
+        for row in rows:
+            try:
+                results.append(self._outcome(row))
+            except ValidationError as error:
+                results.append(error)
+        return results
+
+    def _load(self, rows):
+        values = sorted({row.external_id for row in rows if row.external_id})
+        keys = sorted({email_match_key(e) for row in rows for e in row.data.emails or ()})
+        phones = sorted({_phone_key(p, row.data.country) for row in rows for p in row.data.phones or ()})
+        ids = _found(ExternalId.objects.filter(source=self.source), "value", values, "value", "customer_id")
+        emails = _found(CustomerEmail.objects, "match_key", keys, "match_key", "pk", "customer_id")
+        phones = _found(CustomerPhone.objects, "e164", phones, "e164", "pk", "customer_id")
+        owners = {row[-1] for row in ids} | {row[-1] for row in emails} | {row[-1] for row in phones}
+        live = _survivors(owners)
+        self._read_customers(set(live.values()))
+        for value, owner in ids:
+            self.by_id[value] = self.held[live[owner]]
+        # Identities still on a merged record lead to its survivor; the survivors' own are
+        # indexed with the rest of each held customer.
+        for index, found in ((self.by_email, emails), (self.by_phone, phones)):
+            for key, pk, owner in found:
+                if live[owner] != owner:
+                    index.setdefault(key, []).append((pk, self.held[live[owner]]))
+        if not self.by.has_perm("customers.add_tag"):
+            names = set()
+            for row in rows:
+                for raw in row.data.tags or ():
+                    try:
+                        names.add(tag_name(raw))
+                    except ValidationError:
+                        continue
+            self.known_tags = {name for held in self.held.values() for name in held.stored_tags}
+            self.known_tags |= {name for (name,) in _found(Tag.objects, "name", sorted(names), "name")}
+
+    def _read_customers(self, pks):
+        pks = sorted(pks)
+        for pk, *profile, search_text in _found(
+            Customer.objects, "pk", pks, "pk", *PROFILE_FIELDS, "search_text"
+        ):
+            self.held[pk] = Held(pk, dict(zip(PROFILE_FIELDS, profile, strict=True)), search_text)
+        emails = CustomerEmail.objects.order_by("-is_primary", "pk")
+        for owner, pk, address, normalised, key in _found(
+            emails, "customer_id", pks, "customer_id", "pk", "address", "normalised", "match_key"
+        ):
+            held = self.held[owner]
+            held.emails.append(_Email(address, normalised, key, pk))
+            self.by_email.setdefault(key, []).append((pk, held))
+        phones = CustomerPhone.objects.order_by("-is_primary", "pk")
+        for owner, pk, e164, raw in _found(phones, "customer_id", pks, "customer_id", "pk", "e164", "raw"):
+            held = self.held[owner]
+            held.phones.append(_Phone(e164, raw, pk))
+            self.by_phone.setdefault(e164, []).append((pk, held))
+        for owner, name in _found(TagLink.objects, "customer_id", pks, "customer_id", "tag__name"):
+            self.held[owner].tags.append(_Tag(name))
+            self.held[owner].stored_tags.add(name)
+        for owner, source, value in _found(
+            ExternalId.objects, "customer_id", pks, "customer_id", "source", "value"
+        ):
+            self.held[owner].external_ids.append(_Id(source, value))
+            self.held[owner].stored_ids.add((source, value))
+
+    # -- one row, as patron.imports.customers' rules and the services would take it
+
+    def _outcome(self, row: CustomerRow):
+        data = row.data
+        if row.external_id:
+            held = self.by_id.get(row.external_id)
+            if held is not None:
+                update = update_for(held, replace(data, country=row.stated_country), self.workspace_country)
+                if update is None:
+                    return UNCHANGED
+                self._update(held, update)
+                return UPDATED
+            held = self._find(data)
+        else:
+            # A row known only by e-mail or phone, which a second import of the file meets
+            # again: unchanged when it would add nothing to the customer who holds them.
+            held = self._find(data)
+            if held is not None and update_for(held, data, self.workspace_country) is None:
+                return FOUND_UNCHANGED
+        if held is None:
+            self._create(data)
+            return CREATED
+        self._update(held, attached_data(held, data))
+        return ATTACHED
+
+    def _find(self, data):
+        """The customer holding the earliest of the row's e-mails, else of its phones, or None."""
+        region = data.country
+        for index, keys in (
+            (self.by_email, [email_match_key(e) for e in data.emails or ()]),
+            (self.by_phone, [_phone_key(p, region) for p in data.phones or ()]),
+        ):
+            found = [entry for key in keys for entry in index.get(key, ())]
+            if found:
+                return min(found, key=lambda entry: entry[0])[1]
+        return None
+
+    def _validate(self, data, customer):
+        def taken(source, value):
+            owner = self.by_id.get(value) if source == self.source else None
+            return owner is not None and owner is not customer
+
+        return validate_data(
+            data,
+            by=self.by,
+            country=customer.country if customer else "",
+            taken=taken,
+            known_tags=lambda names: self.known_tags & set(names),
+            workspace_country=self.workspace_country,
+        )
+
+    def _create(self, data):
+        cleaned, emails, phones, tags, external_ids, errors = self._validate(data, None)
+        check_new_name(cleaned, errors)
+        if errors:
+            raise ValidationError(errors)
+        held = Held(-1 - len(self.new), NEW_PROFILE | {"attributes": {}})
+        self._apply(held, cleaned, emails or [], phones or [], tags or [], external_ids or [])
+        self.new.append(held)
+        changes = snapshot_changes({}, customer_snapshot(held))
+        self.events.append((held, AuditEvent.Action.CREATE.value, changes))
+
+    def _update(self, held, data):
+        cleaned, emails, phones, tags, external_ids, errors = self._validate(data, held)
+        check_changed_name(cleaned, held, errors)
+        if errors:
+            raise ValidationError(errors)
+        before = customer_snapshot(held)
+        self._apply(held, cleaned, emails, phones, tags, external_ids)
+        held.changed = True
+        changes = snapshot_changes(before, customer_snapshot(held))
+        if changes:
+            self.events.append((held, AuditEvent.Action.UPDATE.value, changes))
+
+    def _apply(self, held, cleaned, emails, phones, tags, external_ids):
+        """The services' ``_apply``, in memory."""
+        for name, value in cleaned.items():
+            setattr(held, name, value)
+        if not held.display_name:
+            held.display_name = build_display_name(held.given_name, held.family_name, held.country)
+        if emails is not None:
+            _unindex(self.by_email, held, [email.match_key for email in held.emails])
+            held.emails = _Related(_Email(a, a.casefold(), email_match_key(a), self._later()) for a in emails)
+            for email in held.emails:
+                self.by_email.setdefault(email.match_key, []).append((email.key, held))
+            held.emails_replaced = True
+        if phones is not None:
+            _unindex(self.by_phone, held, [phone.e164 for phone in held.phones])
+            held.phones = _Related(_Phone(e164, raw, self._later()) for e164, raw in phones)
+            for phone in held.phones:
+                self.by_phone.setdefault(phone.e164, []).append((phone.key, held))
+            held.phones_replaced = True
+        if tags is not None:
+            held.tags = _Related(_Tag(name) for name in tags)
+        if external_ids is not None:
+            keep = set(external_ids)
+            kept = [x for x in held.external_ids if (x.source, x.value) in keep]
+            have = {(x.source, x.value) for x in kept}
+            held.external_ids = _Related(kept + [_Id(s, v) for s, v in external_ids if (s, v) not in have])
+            for source, value in external_ids:
+                if source == self.source:
+                    self.by_id[value] = held
+        held.search_text = search_text_for(
+            names=[held.display_name, held.given_name, held.family_name],
+            emails=[email.normalised for email in held.emails],
+            phones_e164=[phone.e164 for phone in held.phones],
+        )
+
+    def _later(self):
+        self._made += 1
+        return LATER + self._made
+
+    # -- writing
+
+    def write(self):
+        """Write what the rows made of the batch's customers; call inside a transaction.
+
+        An import only adds tags and external ids to a customer (its rules keep the ones it
+        has), so those of a stored customer are written as additions.
+        """
+        now = moment(timezone.now())
+        for held, pk in zip(self.new, new_ids(Customer, len(self.new)), strict=True):
+            held.pk = pk
+        insert(Customer, CUSTOMER_COLUMNS, [(h.pk, *_profile(h), h.search_text, now, now) for h in self.new])
+        changed = [held for held in self.held.values() if held.changed]
+        update_rows(Customer, CHANGED_COLUMNS, [(*_profile(h), h.search_text, now, h.pk) for h in changed])
+
+        emails = [h for h in changed if h.emails_replaced]
+        delete_of_customers(CustomerEmail, [h.pk for h in emails])
+        rows = sorted(
+            (e.key, h.pk, e.address, e.normalised, e.match_key, i == 0)
+            for h in (*self.new, *emails)
+            for i, e in enumerate(h.emails)
+        )
+        insert(CustomerEmail, EMAIL_COLUMNS, [row[1:] for row in rows])
+        phones = [h for h in changed if h.phones_replaced]
+        delete_of_customers(CustomerPhone, [h.pk for h in phones])
+        rows = sorted(
+            (p.key, h.pk, p.e164, p.raw, i == 0) for h in (*self.new, *phones) for i, p in enumerate(h.phones)
+        )
+        insert(CustomerPhone, PHONE_COLUMNS, [row[1:] for row in rows])
+
+        touched = (*self.new, *changed)
+        ids = [
+            (h.pk, x.source, x.value, now)
+            for h in touched
+            for x in h.external_ids
+            if (x.source, x.value) not in h.stored_ids
+        ]
+        insert(ExternalId, ID_COLUMNS, ids)
+        links = [(h.pk, t.name) for h in touched for t in h.tags if t.name not in h.stored_tags]
+        tag_ids = _tag_ids({name for _pk, name in links})
+        insert(TagLink, ("customer_id", "tag_id"), [(pk, tag_ids[name]) for pk, name in links])
+        insert(
+            AuditEvent,
+            EVENT_COLUMNS,
+            [(h.pk, self.by.pk, action, json_text(changes), now) for h, action, changes in self.events],
+        )
+
+
+def _profile(held):
+    """A held customer's profile fields as the database takes them."""
+    values = []
+    for name in PROFILE_FIELDS:
+        value = getattr(held, name)
+        if name == "attributes":
+            value = json_text(value)
+        elif name == "birthday" and value is not None:
+            value = value.isoformat()
+        values.append(value)
+    return values
+
+
+def _unindex(index, held, keys):
+    for key in keys:
+        index[key] = [entry for entry in index.get(key, ()) if entry[1] is not held]
+
+
+def _found(queryset, field_name, keys, *names):
+    """``values_list(*names)`` of the rows whose ``field_name`` is one of ``keys``, in chunks."""
+    rows = []
+    for start in range(0, len(keys), QUERY_CHUNK):
+        chunk = keys[start : start + QUERY_CHUNK]
+        rows += queryset.filter(**{f"{field_name}__in": chunk}).values_list(*names)
+    return rows
+
+
+def _survivors(pks):
+    """{customer id: the id of the live customer it leads to} (itself unless merged)."""
+    parents = {}
+    todo = sorted(pks)
+    while todo:
+        found = dict(_found(Customer.objects, "pk", todo, "pk", "merged_into_id"))
+        parents |= found
+        todo = sorted({parent for parent in found.values() if parent is not None and parent not in parents})
+    live = {}
+    for pk in pks:
+        survivor = pk
+        while parents[survivor] is not None:
+            survivor = parents[survivor]
+        live[pk] = survivor
+    return live
+
+
+def _tag_ids(names):
+    """{name: tag id} for ``names``, making the tags that do not exist yet."""
+    names = sorted(names)
+    ids = dict(_found(Tag.objects, "name", names, "name", "pk"))
+    missing = [name for name in names if name not in ids]
+    if missing:
+        Tag.objects.bulk_create(Tag(name=name) for name in missing)
+        ids |= dict(_found(Tag.objects, "name", missing, "name", "pk"))
+    return ids

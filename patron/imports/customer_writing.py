@@ -1,0 +1,110 @@
+"""Writing many customers at once, through the database's own bulk path.
+
+A batch of an import inserts its new customers, their e-mails, phones, external ids, tag links
+and audit events with one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) per table, inside
+the batch's transaction, and updates the customers it changed with one ``executemany``.
+Customer ids are taken up front (from the identity sequence on PostgreSQL; after the highest
+id on SQLite, whose write lock the transaction already holds), so identities and audit events
+name a new customer without reading anything back.
+
+Values are given as the database takes them in text: JSON as ``json.dumps`` writes it (as
+Django's JSONField does), dates in ISO form, times from :func:`moment`.
+"""
+
+import json
+from datetime import UTC, datetime
+
+from django.db import connection
+
+QUERY_CHUNK = 10_000
+
+
+def moment(when: datetime):
+    """An aware time as Django stores it: naive UTC text on SQLite, ISO with its offset on PostgreSQL."""
+    when = when.astimezone(UTC)
+    if connection.vendor == "postgresql":
+        return when.isoformat(" ")
+    return when.replace(tzinfo=None).isoformat(" ")
+
+
+def json_text(value):
+    return json.dumps(value)
+
+
+def new_ids(model, count):
+    """``count`` new primary keys of ``model``, in increasing order; call inside a transaction."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        highest = cursor.fetchone()[0]
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def columns(model, names):
+    fields = {field.attname: field for field in model._meta.fields}
+    fields |= {field.column: field for field in model._meta.fields}
+    return ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+
+
+def insert(model, names, rows):
+    """Insert ``rows`` (tuples in the order of ``names``) into ``model``'s table."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({columns(model, names)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(names))
+    sql = f"INSERT INTO {table} ({columns(model, names)}) VALUES ({marks})"  # noqa: S608
+    connection.ensure_connection()
+    connection.connection.executemany(sql, rows)
+
+
+def update(model, names, rows):
+    """Set ``names`` on the rows of ``model`` whose id ends each tuple of ``rows``."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    sets = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in _column_names(model, names))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
+
+
+def delete_of_customers(model, customer_ids):
+    """Delete the rows of ``model`` that belong to these customers."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    customer_ids = sorted(customer_ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(customer_ids), QUERY_CHUNK):
+            chunk = customer_ids[start : start + QUERY_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE customer_id IN ({marks})", chunk)  # noqa: S608
+
+
+def delete_pairs(model, first, second, pairs):
+    """Delete the rows of ``model`` whose (``first``, ``second``) columns are one of ``pairs``."""
+    if not pairs:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    first, second = _column_names(model, [first, second])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM {table} WHERE {connection.ops.quote_name(first)} = %s "  # noqa: S608
+            f"AND {connection.ops.quote_name(second)} = %s",
+            list(pairs),
+        )
+
+
+def _column_names(model, names):
+    fields = {field.attname: field for field in model._meta.fields}
+    return [fields[name].column for name in names]
