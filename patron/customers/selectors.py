@@ -1,10 +1,12 @@
 """Queries on customers that the web UI and the API share."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from patron.customers.folding import search_terms
-from patron.customers.models import Channel, Customer, Purpose, Tag
+from patron.customers.models import Channel, Customer, CustomerEmail, CustomerPhone, Purpose, Tag
 from patron.customers.phones import looks_like_phone, phone_search_digits
 from patron.workspace.services import get_workspace
 
@@ -83,3 +85,25 @@ def customer_with_identities(pk):
         .select_related("merged_into")
         .get(pk=pk)
     )
+
+
+def with_contact_summary(customers):
+    """Give each customer of a page `first_email` (address or ""), `first_phone` (E.164 or "")
+    and `tag_names`, in the models' own order, from three queries of plain values: prefetching
+    made a model of every e-mail, phone and tag, a fifth of the customer list's time."""
+    ids = [customer.pk for customer in customers]
+    emails, phones, tags = {}, {}, defaultdict(list)
+    rows = CustomerEmail.objects.filter(customer_id__in=ids).order_by("customer_id", "-is_primary", "id")
+    for customer_id, address in rows.values_list("customer_id", "address"):
+        emails.setdefault(customer_id, address)
+    rows = CustomerPhone.objects.filter(customer_id__in=ids).order_by("customer_id", "-is_primary", "id")
+    for customer_id, e164 in rows.values_list("customer_id", "e164"):
+        phones.setdefault(customer_id, e164)
+    rows = Customer.tags.through.objects.filter(customer_id__in=ids).order_by("tag__name")
+    for customer_id, name in rows.values_list("customer_id", "tag__name"):
+        tags[customer_id].append(name)
+    for customer in customers:
+        customer.first_email = emails.get(customer.pk, "")
+        customer.first_phone = phones.get(customer.pk, "")
+        customer.tag_names = tags[customer.pk]
+    return customers

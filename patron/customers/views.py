@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from patron.accounts.permissions import require_perm
 from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, InteractionForm
 from patron.customers.models import Customer
-from patron.customers.selectors import customer_list, customer_with_identities
+from patron.customers.selectors import customer_list, customer_with_identities, with_contact_summary
 from patron.customers.services import consent_record, customer_create_or_attach, customer_update
 from patron.interactions.selectors import interaction_list
 from patron.interactions.services import interaction_log
@@ -61,13 +61,12 @@ def customer_list_view(request):
         filters["tag"] = filters["tag"].name if filters["tag"] else None
         cursor, sort = form.cleaned_data["cursor"], form.cleaned_data["sort"]
         try:
-            customers = (
-                customer_list(**filters).select_related("score").prefetch_related("emails", "phones", "tags")
-            )
+            customers = customer_list(**filters).select_related("score")
             if sort:
                 page = ranked_page(customers, field=RANKED[sort], cursor=cursor, limit=PAGE_SIZE)
             else:
                 page = keyset_page(customers, cursor=cursor, limit=PAGE_SIZE)
+            with_contact_summary(page.items)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
