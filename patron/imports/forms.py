@@ -93,8 +93,14 @@ class StartForm(forms.Form):
         options = [("", UNMAPPED[kind]), *((f, FIELD_LABELS.get(f, f)) for f in fields)]
         self.fields["field"].choices = options
         for index, column in self.columns.items():
+            # Named by aria-label in the preview's table: a hidden label positioned out of the
+            # table's scrolling box would widen the page.
             self.fields[f"map-{index}"] = forms.ChoiceField(
-                label=column, choices=options, required=False, initial=(mapping or {}).get(column, "")
+                label=column,
+                choices=options,
+                required=False,
+                initial=(mapping or {}).get(column, ""),
+                widget=forms.Select(attrs={"aria-label": column}),
             )
 
     def mapping(self):
