@@ -116,3 +116,49 @@ class Merge(models.Model):
 
     def __str__(self):
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class ScanStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_SCAN = (ScanStatus.QUEUED, ScanStatus.RUNNING)
+
+
+class DuplicateScan(models.Model):
+    """A search for duplicates asked for on the review page, run by the worker.
+
+    At most one is queued or running (a constraint); a request made meanwhile joins that one
+    (see ``scanning.scan_request``).
+    """
+
+    Status = ScanStatus
+
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    min_score = models.DecimalField(_("minimum score"), max_digits=4, decimal_places=3)
+    queued_at = models.DateTimeField(_("queued"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Set when queued and when it starts; an active scan silent for scanning.STALE_AFTER is taken
+    # as dead, so that it does not block new scans for ever.
+    heartbeat_at = models.DateTimeField(_("last sign of life"))
+    found = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                models.Value(True), condition=Q(status__in=ACTIVE_SCAN), name="one_active_duplicate_scan"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.queued_at:%Y-%m-%d %H:%M} {self.status}"

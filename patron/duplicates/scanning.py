@@ -2,25 +2,34 @@
 
 A pair is stored once: a later scan refreshes the score and evidence of an open pair, and
 never proposes again a pair that was dismissed or merged.
+
+Scans asked for on the review page run one at a time (``scan_request``): a request while a
+scan is queued or running joins it.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.duplicates.finder import find_pairs
-from patron.duplicates.models import MERGE_CUSTOMERS, DuplicatePair, PairStatus
+from patron.duplicates.models import ACTIVE_SCAN, MERGE_CUSTOMERS, DuplicatePair, DuplicateScan, PairStatus
 from patron.duplicates.people import people_for_matching
 
 DEFAULT_MIN_SCORE = 0.5
 SCORE_STEP = Decimal("0.001")
 BATCH = 500
+# An active scan with no sign of life for this long is taken as dead (its worker was killed, its
+# queued job lost): the next request marks it failed and queues a new one. A scan signs at start
+# and takes seconds to minutes; one queued behind long jobs may wait longer and is then replaced.
+STALE_AFTER = timedelta(minutes=30)
+STALE_NOTE = "No sign of life for 30 minutes: taken as stopped."
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,68 @@ def _score(value):
     return Decimal(str(value)).quantize(SCORE_STEP)
 
 
+def _check_min_score(min_score):
+    if (
+        isinstance(min_score, bool)
+        or not isinstance(min_score, int | float | Decimal)
+        or not 0 <= min_score <= 1
+    ):
+        raise ValidationError({"min_score": [_("The minimum score is a number from 0 to 1.")]})
+
+
+def scan_request(*, by, min_score=DEFAULT_MIN_SCORE) -> tuple[DuplicateScan, bool]:
+    """The scan that will look for duplicates, and whether the request joined it.
+
+    One scan at a time: a request while a scan is queued or running joins it (True); otherwise
+    a scan is queued, and its job with it (False). Two requests at once cannot both queue: the
+    database holds at most one active scan (a unique constraint), and the loser joins the winner.
+    """
+    from patron.duplicates.jobs import find_duplicates
+
+    require_perm(by, MERGE_CUSTOMERS)
+    _check_min_score(min_score)
+    now = timezone.now()
+    DuplicateScan.objects.filter(status__in=ACTIVE_SCAN, heartbeat_at__lt=now - STALE_AFTER).update(
+        status=DuplicateScan.Status.FAILED, finished_at=now, note=STALE_NOTE
+    )
+    for _attempt in range(5):
+        active = DuplicateScan.objects.filter(status__in=ACTIVE_SCAN).first()
+        if active is not None:
+            return active, True
+        try:
+            with transaction.atomic():
+                scan = DuplicateScan.objects.create(
+                    requested_by=by, min_score=_score(min_score), queued_at=now, heartbeat_at=now
+                )
+        except IntegrityError:
+            continue  # another request queued one first: join it
+        find_duplicates(scan.pk)
+        scan.refresh_from_db()
+        return scan, False
+    raise ValidationError(
+        _("Searches for duplicates are starting and ending too fast to join one: try again.")
+    )
+
+
+def scan_run(scan_id) -> DuplicateScan | None:
+    """Run the queued scan ``scan_id`` as the person who asked; None when it was taken or retired."""
+    scan = DuplicateScan.objects.select_related("requested_by").filter(pk=scan_id).first()
+    queued = DuplicateScan.objects.filter(pk=scan_id, status=DuplicateScan.Status.QUEUED)
+    if scan is None or not queued.update(status=DuplicateScan.Status.RUNNING, heartbeat_at=timezone.now()):
+        return None
+    try:
+        result = duplicates_scan(by=scan.requested_by, min_score=scan.min_score)
+    except Exception as error:
+        scan.status, scan.note = DuplicateScan.Status.FAILED, f"{type(error).__name__}: {error}"
+        scan.finished_at = timezone.now()
+        scan.save(update_fields=["status", "note", "finished_at"])
+        raise
+    scan.status, scan.finished_at = DuplicateScan.Status.DONE, timezone.now()
+    scan.found, scan.created, scan.dropped = result.found, result.created, result.dropped
+    scan.save(update_fields=["status", "finished_at", "found", "created", "dropped"])
+    return scan
+
+
 def duplicates_scan(*, by, min_score=DEFAULT_MIN_SCORE):
     """Run the finder over every live customer and store what it proposes.
 
@@ -41,12 +112,7 @@ def duplicates_scan(*, by, min_score=DEFAULT_MIN_SCORE):
     its customers was merged, or their details changed. Decided pairs are kept as they are.
     """
     require_perm(by, MERGE_CUSTOMERS)
-    if (
-        isinstance(min_score, bool)
-        or not isinstance(min_score, int | float | Decimal)
-        or not 0 <= min_score <= 1
-    ):
-        raise ValidationError({"min_score": [_("The minimum score is a number from 0 to 1.")]})
+    _check_min_score(min_score)
     proposals = {(p.left, p.right): p for p in find_pairs(people_for_matching(), min_score=float(min_score))}
     now = timezone.now()
     with transaction.atomic():

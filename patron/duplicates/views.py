@@ -12,9 +12,9 @@ from patron.api_schemas import MAX_ID
 from patron.customers.models import Customer
 from patron.duplicates.deciding import pair_dismiss, pair_merge
 from patron.duplicates.forms import MergeForm
-from patron.duplicates.jobs import find_duplicates
 from patron.duplicates.merging import merge_undo
 from patron.duplicates.models import MERGE_CUSTOMERS, DuplicatePair, Merge
+from patron.duplicates.scanning import scan_request
 from patron.duplicates.selectors import evidence_lines, merge_list, open_pair_page, pair_review
 from patron.pagination import keyset_page
 from patron.workspace.services import get_workspace
@@ -61,11 +61,19 @@ def pair_list_view(request):
 @login_required
 @require_POST
 def scan_view(request):
-    require_perm(request.user, MERGE_CUSTOMERS)
-    find_duplicates(request.user.pk)
-    messages.success(
-        request, _("Looking for duplicates. Pairs appear here as they are found: reload in a minute.")
-    )
+    _scan, joined = scan_request(by=request.user)
+    if joined:
+        messages.info(
+            request,
+            _(
+                "A search for duplicates is already under way: your request joins it. Pairs appear "
+                "here as they are found: reload in a minute."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Looking for duplicates. Pairs appear here as they are found: reload in a minute.")
+        )
     return redirect("duplicates:list")
 
 

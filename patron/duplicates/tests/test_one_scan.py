@@ -1,0 +1,109 @@
+"""One search for duplicates at a time: a request while one is queued or running joins it; a
+scan that shows no sign of life for STALE_AFTER blocks nothing; two requests at once queue one."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from patron.duplicates.jobs import find_duplicates
+from patron.duplicates.models import DuplicatePair, DuplicateScan
+from patron.duplicates.scanning import STALE_AFTER, STALE_NOTE, scan_request
+from patron.duplicates.tests.factories import an_at_the_shop, an_on_the_web
+
+Status = DuplicateScan.Status
+
+
+def active_scan(status, by, since=None):
+    since = since or timezone.now()
+    return DuplicateScan.objects.create(
+        status=status, requested_by=by, min_score=Decimal("0.5"), queued_at=since, heartbeat_at=since
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.QUEUED, Status.RUNNING])
+def test_a_request_while_a_scan_is_queued_or_running_joins_it(lan, thai_shop, status):
+    scan = active_scan(status, lan)
+    joined_scan, joined = scan_request(by=lan)
+    assert joined and joined_scan.pk == scan.pk
+    assert DuplicateScan.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_page_says_the_request_joined_the_scan(client, lan, thai_shop):
+    active_scan(Status.RUNNING, lan)
+    client.force_login(lan)
+    response = client.post(reverse("duplicates:scan"), follow=True)
+    assert "yêu cầu của bạn được gộp vào lượt đó" in response.content.decode()  # lan reads Vietnamese
+    assert DuplicateScan.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_scan_is_queued_run_and_recorded(somchai, thai_shop):
+    an_at_the_shop(somchai), an_on_the_web(somchai)
+    scan, joined = scan_request(by=somchai)
+    assert not joined
+    assert (scan.status, scan.found, scan.created) == (Status.DONE, 1, 1)  # the test queue runs at once
+    assert DuplicatePair.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_scan_silent_too_long_is_failed_and_a_new_one_queued(lan, thai_shop):
+    dead = active_scan(Status.RUNNING, lan, since=timezone.now() - STALE_AFTER - timedelta(seconds=1))
+    scan, joined = scan_request(by=lan)
+    dead.refresh_from_db()
+    assert (dead.status, dead.note) == (Status.FAILED, STALE_NOTE)
+    assert not joined and scan.pk != dead.pk and scan.status == Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_scan_taken_or_retired_meanwhile_is_not_run_again(lan, thai_shop):
+    scan = active_scan(Status.QUEUED, lan)
+    DuplicateScan.objects.filter(pk=scan.pk).update(status=Status.FAILED, note=STALE_NOTE)
+    find_duplicates.call_local(scan.pk)
+    scan.refresh_from_db()
+    assert scan.status == Status.FAILED
+
+
+@pytest.fixture
+def queue_for_real():
+    """Jobs go to the queue instead of running at once, so requests find a queued scan."""
+    HUEY.immediate = False
+    HUEY.flush()
+    yield
+    HUEY.flush()
+    HUEY.immediate = True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_side_by_side_queue_one_scan(lan, thai_shop, queue_for_real):
+    threads, results, errors = 8, [], []
+    start = threading.Barrier(threads)
+
+    def ask():
+        try:
+            start.wait()
+            results.append(scan_request(by=lan))
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=ask) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert errors == []
+    scan = DuplicateScan.objects.get()
+    assert scan.status == Status.QUEUED
+    assert {s.pk for s, _joined in results} == {scan.pk}
+    assert sorted(joined for _scan, joined in results) == [False] + [True] * (threads - 1)
+    assert HUEY.pending_count() == 1
