@@ -1,14 +1,15 @@
 """The preview of an uploaded file: read once, within bounds, by a job, and kept on its run.
 
 However long or wide the file, the preview reads at most ``DETECTION_CELLS`` cells of its first
-rows (``DETECTION_ROWS`` rows, fewer in a wide file) and stops reading rows after
-``PREVIEW_SECONDS``; the date order and the order number are told from those rows. What it keeps
-for the page is small: the first ``SHOWN_COLUMNS`` columns of the first ``SHOWN_ROWS`` rows, each
-cell cut to ``SHOWN_CHARACTERS`` characters, and the columns that get a field chooser ("choices"):
-every shown column, and beyond them the columns that have or could take a field (mapped,
-proposed as the order number, or ambiguous), at most ``MORE_CHOICES``. Any other column of a
-wide file is mapped by its name (see ``runs.run_choose``), so the page's form stays far below
-Django's limit on the number of fields.
+rows (``DETECTION_ROWS`` rows, fewer in a wide file), and stops reading rows once they hold
+``DETECTION_CHARACTERS`` characters or after ``PREVIEW_SECONDS``; the date order and the order
+number are told from those rows. What it keeps for the page is small: the first
+``SHOWN_COLUMNS`` columns of the first ``SHOWN_ROWS`` rows, each cell cut to
+``SHOWN_CHARACTERS`` characters, and the columns that get a field chooser ("choices"): every
+shown column, and beyond them the columns that have or could take a field (mapped, proposed as
+the order number, or ambiguous), at most ``MORE_CHOICES``. Any other column of a wide file is
+mapped by its name (see ``runs.run_choose``), so the page's form stays far below Django's limit
+on the number of fields.
 """
 
 import contextlib
@@ -29,6 +30,7 @@ ones always fit, and the ambiguous ones and order-number candidates fill the res
 LISTED = 50
 """Names listed of the columns not imported, and of other order-number candidates."""
 DETECTION_CELLS = 500_000
+DETECTION_CHARACTERS = 10_000_000
 SEARCHED_COLUMNS = 1_000
 """The first columns searched for an order number under an unknown header."""
 PREVIEW_SECONDS = 10
@@ -38,16 +40,23 @@ DATE_FIELDS = {"customers": "birthday", "orders": "placed_at"}
 class FirstRows:
     """A table's header and first rows, read once: what the preview's detection reads.
 
-    Reading stops at ``count`` rows or at ``deadline`` (time.monotonic()), whichever comes first.
+    Reading stops at ``count`` rows, at DETECTION_CHARACTERS characters, or at ``deadline``
+    (time.monotonic()), whichever comes first.
     """
 
     def __init__(self, table, count, deadline):
         self.header = table.header
         self.read = []
+        characters = 0
         with contextlib.closing(table.rows()) as rows:
             for row in rows:
                 self.read.append(row)
-                if len(self.read) >= count or time.monotonic() > deadline:
+                characters += sum(map(len, row.values))
+                if (
+                    len(self.read) >= count
+                    or characters >= DETECTION_CHARACTERS
+                    or time.monotonic() > deadline
+                ):
                     break
 
     def rows(self):

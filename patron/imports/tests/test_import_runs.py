@@ -132,6 +132,14 @@ def test_the_preview_stops_reading_rows_at_its_time_limit(signed_in, monkeypatch
     assert run.status == "uploaded" and len(run.preview["rows"]) == 1
 
 
+def test_rows_of_long_cells_are_sampled_up_to_a_number_of_characters(signed_in, monkeypatch):
+    monkeypatch.setattr(previews, "DETECTION_CHARACTERS", 25_000)
+    client = signed_in("lan")
+    upload(client, "รหัสลูกค้า,หมายเหตุ\n" + "".join(f"C{n},{'ข' * 10_000}\n" for n in range(30)))
+    run = ImportRun.objects.get()
+    assert run.status == "uploaded" and len(run.preview["rows"]) == 3  # 30,006 characters
+
+
 def test_a_wide_file_is_sampled_in_fewer_rows(signed_in, pos_customers):
     client = signed_in("somchai")
     text = wide_orders_csv(600).replace("order_id,", "Chk,", 1)  # no header names the order number
