@@ -144,7 +144,7 @@ def part_limit(name: str) -> int:
     """The most bytes the XLSX part ``name`` may unpack to: sheets are read row by row, the
     shared strings are held in memory, and openpyxl reads any other XML part whole."""
     lower = name.lower()
-    if lower.startswith("xl/worksheets/"):
+    if lower.startswith("xl/worksheets/") and "/_rels/" not in lower:
         return XLSX_MAX_SHEET_BYTES
     if lower.endswith("sharedstrings.xml"):
         return XLSX_MAX_SHARED_STRINGS_BYTES

@@ -32,6 +32,7 @@ from patron.imports.limits import (
     MAX_CELL_LENGTH,
     XLSX_MAX_ROW_BYTES,
     XLSX_MAX_SHARED_STRINGS_BYTES,
+    XLSX_MAX_SHEET_BYTES,
     XLSX_MAX_TEXT_BYTES,
     number_text,
 )
@@ -139,7 +140,7 @@ class _BoundedArchive(zipfile.ZipFile):
         return self.open_part(filename, part_limit(filename), pwd=pwd)
 
     def open_part(self, name, limit, pwd=None):
-        sheet = name.lower().startswith("xl/worksheets/")
+        sheet = limit == XLSX_MAX_SHEET_BYTES and name.lower().startswith("xl/worksheets/")
         return _BoundedPart(super().open(name, "r", pwd), name, limit, rows=sheet)
 
 
