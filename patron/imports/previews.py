@@ -104,11 +104,12 @@ def read_preview(run):
 
 
 def choices(columns, wanted):
-    """[[index, column]]: the first SHOWN_COLUMNS columns, then those of ``wanted`` beyond them."""
+    """[[index, column]]: the first SHOWN_COLUMNS columns, then the first MORE_CHOICES of
+    ``wanted`` (mapped columns first) beyond them, in the file's order."""
     shown = [[index, column] for index, column in enumerate(columns[:SHOWN_COLUMNS])]
-    wanted = set(wanted)
-    more = [[index, column] for index, column in enumerate(columns) if column in wanted]
-    return shown + [choice for choice in more if choice[0] >= SHOWN_COLUMNS][:MORE_CHOICES]
+    beyond = {column: index for index, column in enumerate(columns) if index >= SHOWN_COLUMNS}
+    more = [column for column in dict.fromkeys(wanted) if column in beyond][:MORE_CHOICES]
+    return shown + sorted([beyond[column], column] for column in more)
 
 
 def _cut(value):

@@ -401,3 +401,13 @@ def test_a_job_that_comes_after_its_run_was_marked_lost_takes_it(signed_in, pos_
     import_run.call_local(run.pk, run.attempt)
     run.refresh_from_db()
     assert (run.status, run.message, run.summary["created"]) == ("finished", "", 5)
+
+
+def test_columns_beyond_the_table_get_choosers_mapped_ones_first():
+    columns = [f"c{n}" for n in range(300)]
+    ambiguous = [f"c{n}" for n in range(60, 160)]  # more than there are choosers for
+    offered = previews.choices(columns, ["c250", *ambiguous])
+    assert offered[: previews.SHOWN_COLUMNS] == [[n, f"c{n}"] for n in range(previews.SHOWN_COLUMNS)]
+    beyond = offered[previews.SHOWN_COLUMNS :]
+    assert len(beyond) == previews.MORE_CHOICES and beyond[-1] == [250, "c250"]
+    assert beyond[:2] == [[60, "c60"], [61, "c61"]]  # in the file's order
