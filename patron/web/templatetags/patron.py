@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from patron.customers.phones import display_phone
+from patron.scoring.models import Segment
 from patron.workspace.money import babel_locale, format_money
 
 register = template.Library()
@@ -100,6 +101,16 @@ def language_name(code):
         return Locale.parse(_locale()).languages.get(Locale.parse(code.replace("-", "_")).language, code)
     except (ValueError, UnknownLocaleError):
         return code
+
+
+SEGMENT_NAMES = dict(Segment.choices)
+
+
+@register.filter
+def segment_name(segment):
+    """ "at_risk" -> "At risk" in the active language, as get_segment_display() says it, which
+    builds a dictionary of every segment's translated name on each call (50 times a page)."""
+    return SEGMENT_NAMES.get(segment, segment)
 
 
 @register.filter
