@@ -25,7 +25,7 @@ def test_analyst_reads_the_grid_segments_and_the_model_checks(page, live_server,
     cells = page.locator("#rfm-grid td")
     assert cells.count() == 25
     assert sum(int(c.get_attribute("data-customers")) for c in cells.all()) == CustomerScore.objects.count()
-    page.wait_for_function("document.getElementById('clv-chart').dataset.drawn === 'true'")
+    page.wait_for_function("() => document.getElementById('clv-chart').dataset.drawn === 'true'")
     assert page.locator("#score-now").count() == 0  # analysts read
     segments = page.locator("#segments tbody tr")
     assert segments.count() == CustomerScore.objects.values("segment").distinct().count()
@@ -37,8 +37,8 @@ def test_analyst_reads_the_grid_segments_and_the_model_checks(page, live_server,
     assert "ang tsansang aktibo pa" in page.locator(".reasons").inner_text()  # maria reads Filipino
 
     page.goto(f"{live_server.url}/value/checks/")
-    page.wait_for_function("document.getElementById('tracking-chart').dataset.drawn === 'true'")
-    page.wait_for_function("document.getElementById('holdout-chart').dataset.drawn === 'true'")
+    page.wait_for_function("() => document.getElementById('tracking-chart').dataset.drawn === 'true'")
+    page.wait_for_function("() => document.getElementById('holdout-chart').dataset.drawn === 'true'")
     assert page.locator("#params-purchases tbody tr").count() == 4
     assert page.locator("#holdout tbody tr").count() == 8
     page.screenshot(path=str(tmp_path / "checks.png"), full_page=True)
@@ -63,7 +63,7 @@ def test_charts_write_thai_in_the_pages_font(page, live_server, scored):
     """A canvas does not take the page's fonts: the charts must ask for them, or Thai shows as boxes."""
     log_in(page, live_server, "somchai")  # reads Thai
     page.goto(f"{live_server.url}/value/")
-    page.wait_for_function("document.getElementById('clv-chart').dataset.drawn === 'true'")
+    page.wait_for_function("() => document.getElementById('clv-chart').dataset.drawn === 'true'")
     chart = page.evaluate(
         """(() => {
           const chart = Chart.getChart('clv-chart');
@@ -85,7 +85,7 @@ def test_charts_write_thai_in_the_pages_font(page, live_server, scored):
 def test_chart_numbers_follow_the_pages_language(page, live_server, scored):
     log_in(page, live_server, "lan")  # reads Vietnamese: 1.000, not 1,000
     page.goto(f"{live_server.url}/value/checks/")
-    page.wait_for_function("document.getElementById('tracking-chart').dataset.drawn === 'true'")
+    page.wait_for_function("() => document.getElementById('tracking-chart').dataset.drawn === 'true'")
     ticks = page.evaluate("Chart.getChart('tracking-chart').scales.y.ticks.map(t => [t.value, t.label])")
     assert max(value for value, _label in ticks) >= 1000
     for value, label in ticks:

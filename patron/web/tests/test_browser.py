@@ -20,7 +20,7 @@ def test_marketer_finds_a_vietnamese_customer_typed_without_accents(page, live_s
     page.fill("input[type=search]", "nguyen van")
     results = page.locator("#results tbody tr")
     results.first.wait_for()
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 1")
     assert results.count() == 1
     page.click("text=Nguyễn Văn An")
     page.wait_for_url(f"{live_server.url}/customers/{shop['nguyen_van_an'].pk}/")
