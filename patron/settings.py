@@ -6,6 +6,7 @@ ever committed and `make run` works with no environment at all.
 
 import os
 import secrets
+import stat
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +30,24 @@ def envlist(name, default):
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("PATRON_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_data_dir():
+    """The data directory (database, secret key, job queue, uploads: personal data) is its owner's
+    only: every file a Patron process makes is made 0600 (umask 077), the directory 0700, and at
+    every start the directory and the files in it are put back so (an older release's 0644)."""
+    os.umask(0o077)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if DATA_DIR.stat().st_uid != os.getuid():
+        return  # a directory someone else gave us: theirs to set
+    DATA_DIR.chmod(0o700)
+    for path in DATA_DIR.iterdir():
+        status = path.lstat()
+        if stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid() and status.st_mode & 0o077:
+            path.chmod(0o600)
+
+
+_private_data_dir()
 TESTING = "pytest" in sys.modules
 
 
@@ -227,6 +245,11 @@ PATRON_JOB_RETRY_DELAY = envint("PATRON_JOB_RETRY_DELAY", 0 if TESTING else 60)
 
 # Files uploaded on the import page; larger ones go through `patron import` on the server.
 PATRON_IMPORT_MAX_BYTES = envint("PATRON_IMPORT_MAX_MB", 200) * 2**20
+# Uploads too large to hold in memory are spooled inside the data directory, not in /tmp.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Every request body: the largest upload plus a form's other fields, refused (413) by its
 # Content-Length before it is read; a body sent in chunks without a length, at most as much
 # as Django keeps in memory (patron.web.body_limit).

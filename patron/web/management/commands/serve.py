@@ -1,5 +1,7 @@
 import multiprocessing
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
@@ -42,6 +44,10 @@ class Command(BaseCommand):
         # Incremental: copies only what is missing or changed, so a new data directory or an
         # upgrade of Patron serves its own pages' assets without a separate step.
         call_command("collectstatic", interactive=False, verbosity=0)
+        # gunicorn's control socket (gunicornc) and its workers' heartbeat files, inside the
+        # data directory rather than in $XDG_RUNTIME_DIR, ~/.gunicorn or /tmp.
+        run_dir = Path(settings.DATA_DIR) / "run"
+        run_dir.mkdir(mode=0o700, exist_ok=True)
         PatronServer(
             {
                 "bind": options["bind"],
@@ -49,6 +55,10 @@ class Command(BaseCommand):
                 "threads": options["threads"],
                 "timeout": options["timeout"],
                 "accesslog": "-",
+                "control_socket": str(run_dir / "gunicorn.ctl"),
+                "control_socket_mode": 0o600,
+                "worker_tmp_dir": str(run_dir),
+                "umask": 0o077,
             }
         ).run()
 
