@@ -123,7 +123,7 @@ def _spelt_otherwise(rnd, address):
 
 
 def timed_import(env, path):
-    """(seconds, peak RSS in bytes, summary) of one `patron import customers` process."""
+    """(seconds, CPU seconds, peak RSS in bytes, summary) of one `patron import customers` process."""
     command = [str(PATRON), "import", "customers", str(path), "--source", "pos", "--country", "TH", "--json"]
     command += ["--rejects", str(path.with_suffix(".rejects.csv"))]
     started = time.perf_counter()
@@ -134,7 +134,8 @@ def timed_import(env, path):
     out, err = process.stdout.read().decode(), process.stderr.read().decode()
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"the import failed:\n{err[-3000:]}")
-    return seconds, usage.ru_maxrss * 1024, json.loads(out.strip().splitlines()[-1])
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss * 1024, json.loads(out.strip().splitlines()[-1])
 
 
 def run_database(args, name, data_dir, url=None):
@@ -151,21 +152,11 @@ def run_database(args, name, data_dir, url=None):
         if done.returncode:
             sys.exit(f"patron {' '.join(command)} failed on {name}:\n{done.stderr[-3000:]}")
     result = {"database": name}
-    seconds, peak, summary = timed_import(env, args.file)
-    result["import"] = {
-        "seconds": seconds,
-        "peak_rss": peak,
-        "rows_per_s": summary["read"] / seconds,
-        **summary,
-    }
-    if args.again:
-        seconds, peak, summary = timed_import(env, args.file)
-        result["again"] = {
-            "seconds": seconds,
-            "peak_rss": peak,
-            "rows_per_s": summary["read"] / seconds,
-            **summary,
-        }
+    for run in ("import", "again") if args.again else ("import",):
+        load = os.getloadavg()[0]
+        seconds, cpu, peak, summary = timed_import(env, args.file)
+        result[run] = {"seconds": seconds, "cpu": cpu, "peak_rss": peak, "load": load, **summary}
+        result[run]["rows_per_s"] = summary["read"] / seconds
     return result
 
 
@@ -179,6 +170,10 @@ def report(result, matching):
         print(
             f"  {label:<15} {run['read']:>10,} rows {run['seconds']:7.1f} s "
             f"{run['rows_per_s']:>8,.0f} rows/s  peak {run['peak_rss'] / 2**20:,.0f} MiB"
+        )
+        print(
+            f"  {'':<15} the import process's CPU time {run['cpu']:.1f} s "
+            f"({run['read'] / run['cpu']:,.0f} rows per CPU second); load average at start {run['load']:.1f}"
         )
         print(
             f"  {'':<15} created {run['created']:,}, updated {run['updated']:,}, "

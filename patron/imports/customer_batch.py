@@ -50,6 +50,7 @@ from patron.imports.customer_writing import (
     json_text,
     moment,
     new_ids,
+    rows_with,
 )
 from patron.imports.customer_writing import update as update_rows
 
@@ -228,9 +229,9 @@ class CustomerBatch:
         values = sorted({row.external_id for row in rows if row.external_id})
         keys = sorted({email_match_key(e) for row in rows for e in row.data.emails or ()})
         phones = sorted({_phone_key(p, row.data.country) for row in rows for p in row.data.phones or ()})
-        ids = _found(ExternalId.objects.filter(source=self.source), "value", values, "value", "customer_id")
-        emails = _found(CustomerEmail.objects, "match_key", keys, "match_key", "pk", "customer_id")
-        phones = _found(CustomerPhone.objects, "e164", phones, "e164", "pk", "customer_id")
+        ids = rows_with(ExternalId, "value", values, ["value", "customer_id"], source=self.source)
+        emails = rows_with(CustomerEmail, "match_key", keys, ["match_key", "pk", "customer_id"])
+        phones = rows_with(CustomerPhone, "e164", phones, ["e164", "pk", "customer_id"])
         owners = {row[-1] for row in ids} | {row[-1] for row in emails} | {row[-1] for row in phones}
         live = _survivors(owners)
         self._read_customers(set(live.values()))
