@@ -1,8 +1,7 @@
 """Background jobs of imports."""
 
-from django.db import connection
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, close_db, db_periodic_task
 
 from patron.imports.heartbeats import sweep
 from patron.imports.runs import run_execute, run_read
@@ -28,9 +27,7 @@ def sweep_import_runs():
 
 
 @HUEY.on_startup()
+@close_db
 def sweep_import_runs_at_start():
     """A worker that starts marks the imports its predecessor left running."""
-    try:
-        sweep()
-    finally:
-        connection.close()
+    sweep()
