@@ -26,6 +26,9 @@ MAX_HEADER_LENGTH = 255
 MAX_COLUMNS = 1_000
 """Columns in a file. Shop, marketplace and point-of-sale exports have tens."""
 
+MAX_LINE_LENGTH = 1024 * 1024
+"""Characters in one line of a CSV file, read before it is split into cells (a cell may span lines)."""
+
 MAX_ATTRIBUTE_KEY_LENGTH = MAX_HEADER_LENGTH
 """Characters in a custom attribute's name, from a file, a form or the API."""
 

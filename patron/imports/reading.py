@@ -61,6 +61,7 @@ from patron.imports.formats import FileRefused, _check_is_xlsx, _refuse_known_bi
 from patron.imports.limits import (
     MAX_COLUMNS,
     MAX_HEADER_LENGTH,
+    MAX_LINE_LENGTH,
     CellProblem,
     cell_problem,
     control_character,
@@ -340,6 +341,24 @@ class Table:
         return f"<{type(self).__name__} {self.path.name!r} {len(self.header)} columns>"
 
 
+def _bounded_lines(text) -> Iterator[str]:
+    """The lines of ``text``, refusing one longer than MAX_LINE_LENGTH before it is read whole.
+
+    A file of one line of 200 MB would otherwise be held in memory several times over while
+    the csv module splits it. The lines are counted as the csv module counts them.
+    """
+    readline = text.readline
+    number = 0
+    while line := readline(MAX_LINE_LENGTH + 2):
+        number += 1
+        if len(line) > MAX_LINE_LENGTH and len(line.rstrip("\r\n")) > MAX_LINE_LENGTH:
+            message = _(
+                "Line %(line)d of this file is longer than %(limit)s characters; no export has such lines."
+            )
+            raise FileRefused(message % {"line": number, "limit": number_text(MAX_LINE_LENGTH)})
+        yield line
+
+
 class CsvTable(Table):
     """A delimited text file, read line by line with the csv module."""
 
@@ -366,7 +385,7 @@ class CsvTable(Table):
         a long import halfway.
         """
         with self.path.open(encoding=self.encoding, errors="replace", newline="") as text:
-            reader = csv.reader(text, delimiter=self.delimiter)
+            reader = csv.reader(_bounded_lines(text), delimiter=self.delimiter)
             ended = 0
             while True:
                 try:

@@ -30,6 +30,7 @@ from patron.imports.limits import (
     MAX_CELL_LENGTH,
     MAX_COLUMNS,
     MAX_HEADER_LENGTH,
+    MAX_LINE_LENGTH,
     XLSX_MAX_OTHER_PART_BYTES,
     XLSX_MAX_RATIO,
     XLSX_MAX_SHARED_STRINGS_BYTES,
@@ -81,13 +82,13 @@ def test_the_one_gib_shared_string_bomb_is_refused_at_once_without_memory(bomb):
     with zipfile.ZipFile(bomb) as archive:
         assert archive.getinfo("xl/sharedStrings.xml").file_size > 2**30
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(FileRefused, match=r"xl/sharedStrings\.xml unpacks to 1010 times its packed size"):
         open_table(bomb)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     _size, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert elapsed < 0.5
+    assert elapsed < 1
     assert peak < 10 * 2**20
 
 
@@ -101,13 +102,13 @@ def test_the_bomb_is_stopped_while_unpacking_when_its_declared_sizes_pass(bomb, 
     monkeypatch.setattr(formats, "XLSX_MAX_RATIO", 10**6)
     monkeypatch.setattr(formats, "XLSX_MAX_SHARED_STRINGS_BYTES", 2**31)
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(FileRefused, match=r"xl/sharedStrings\.xml holds a text or tag of more than 1 MB"):
         open_table(bomb)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     _size, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert elapsed < 0.5
+    assert elapsed < 1
     assert peak < 20 * 2**20
 
 
@@ -119,10 +120,10 @@ def test_a_part_that_declares_less_than_it_holds_is_read_no_further(tmp_path):
         shared_strings=strings,
         declared={"xl/sharedStrings.xml": 1000},
     )
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(FileRefused, match="damaged"):
         open_table(path)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 1
 
 
 def info(name, size, packed):
@@ -167,12 +168,12 @@ def test_a_sheet_bomb_is_refused(tmp_path):
         f'<worksheet xmlns="{MAIN}"><sheetData>'.encode(), row * 1024, 3000, b"</sheetData></worksheet>"
     )
     path = write_xlsx(tmp_path / "sheet-bomb.xlsx", sheet=sheet)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(FileRefused, match="xl/worksheets/sheet1.xml unpacks to"):
         check_upload(path)
     with pytest.raises(FileRefused, match="xl/worksheets/sheet1.xml unpacks to"):
         open_table(path)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 2
 
 
 def test_real_workbooks_of_repetitive_data_pass(tmp_path):
@@ -258,7 +259,8 @@ def test_a_row_as_large_as_the_limit_is_read_and_one_larger_is_refused(tmp_path,
         read_all(path)
 
 
-def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path):
+def test_a_row_of_a_million_cells_is_refused_before_it_is_built(tmp_path, monkeypatch):
+    """15 MB of one row; with the limit at 1 MB here (8 MB in use) it stops at the first MB."""
     cells = Repeated(
         f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'.encode(),
         b"<c><v>1</v></c>" * 1000,
@@ -266,10 +268,11 @@ def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path):
         b"</row></sheetData></worksheet>",
     )
     path = write_xlsx(tmp_path / "wide-row.xlsx", sheet=cells)
-    started = time.perf_counter()
-    with pytest.raises(FileRefused, match="a row of its part"):
+    monkeypatch.setattr(xlsx_parts, "XLSX_MAX_ROW_BYTES", 2**20)
+    started = time.process_time()
+    with pytest.raises(FileRefused, match="a row of its part xl/worksheets/sheet1.xml takes more than 1 MB"):
         open_table(path)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 2
 
 
 def test_xml_entity_declarations_are_refused(tmp_path):
@@ -315,10 +318,10 @@ def test_a_file_of_the_most_columns_is_read_and_one_wider_is_refused(tmp_path):
 
 def test_a_hundred_thousand_columns_are_refused_at_once(tmp_path):
     path = csv_file(tmp_path, [[f"c{i}" for i in range(100_000)], ["1"] * 100_000])
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(FileRefused, match="100,000 columns"):
         open_table(path)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_empty_columns_after_the_last_name_do_not_count(tmp_path):
@@ -360,6 +363,39 @@ def test_a_control_character_in_the_header_refuses_the_file(tmp_path):
         FileRefused, match=r"column 2 in the header \(row 1\) holds the control character U\+001B"
     ):
         open_table(path)
+
+
+def test_a_line_as_long_as_the_limit_is_read_and_one_longer_refuses_the_file(tmp_path):
+    """A cell may be 131,072 characters for the csv module, so the line is eight cells and a bit."""
+    cells = ["n" * 100_000] * 10
+    cells.append("n" * (MAX_LINE_LENGTH - len(",".join(cells)) - 1))
+    line = ",".join(cells)
+    assert len(line) == MAX_LINE_LENGTH
+    path = tmp_path / "long.csv"
+    header = ",".join(f"c{i}" for i in range(len(cells)))
+    path.write_text(f"{header}\r\n{line}\r\nAn\r\n")
+    _table, rows = read_all(path)
+    assert [row.number for row in rows] == [2, 3]
+    assert rows[0].problem.column == "c0"
+    path.write_text(f"{header}\n{line}n\nAn\n")
+    with (
+        open_table(path) as table,
+        pytest.raises(FileRefused, match="Line 2 of this file is longer than 1,048,576"),
+    ):
+        list(table.rows())
+
+
+def test_a_file_of_one_huge_line_is_refused_without_reading_it_whole(tmp_path):
+    path = tmp_path / "one-line.csv"
+    with path.open("w") as file:
+        for _ in range(20):
+            file.write("a," * 500_000)
+    tracemalloc.start()
+    with pytest.raises(FileRefused, match="Line 1 of this file is longer than"):
+        open_table(path)
+    _size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 32 * 2**20
 
 
 # --------------------------------------------------------------------------- cells
