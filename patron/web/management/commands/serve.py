@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from gunicorn.app.base import BaseApplication
 
@@ -60,6 +60,9 @@ class Command(BaseCommand):
         # data directory rather than in $XDG_RUNTIME_DIR, ~/.gunicorn or /tmp.
         run_dir = Path(settings.DATA_DIR) / "run"
         run_dir.mkdir(mode=0o700, exist_ok=True)
+        # The workers are forked from this process: none may inherit its database connection
+        # (SQLite forbids using one across a fork; each worker thread opens and keeps its own).
+        connections.close_all()
         PatronServer(
             {
                 "bind": options["bind"],
