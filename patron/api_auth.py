@@ -33,11 +33,12 @@ def throttle_wait(address):
     window = settings.PATRON_API_FAILURE_WINDOW
     now = timezone.now()
     recent = TokenFailure.objects.filter(address=address, failed_at__gt=now - window)
-    failures = list(recent.order_by("-failed_at").values_list("failed_at", flat=True))
-    if len(failures) < settings.PATRON_API_FAILURE_LIMIT:
+    limit = settings.PATRON_API_FAILURE_LIMIT
+    failures = list(recent.order_by("-failed_at").values_list("failed_at", flat=True)[:limit])
+    if len(failures) < limit:
         return 0
     # The address may try again once it is back under the limit in the window.
-    freed_at = failures[settings.PATRON_API_FAILURE_LIMIT - 1] + window
+    freed_at = failures[limit - 1] + window
     return max(1, math.ceil((freed_at - now).total_seconds()))
 
 

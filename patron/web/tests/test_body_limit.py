@@ -2,7 +2,8 @@
 
 Through the test client for the words, and through a real `patron serve` (gunicorn, two
 worker processes) for the bytes: a body past the cap is answered before it is sent, and no
-file appears in the temporary or data directories.
+file appears in the temporary or data directories. The same server shows the API's throttle
+of wrong tokens counted across its worker processes.
 """
 
 import http.client
