@@ -1,20 +1,18 @@
 """One search for duplicates at a time: a request while one is queued or running joins it; a
 scan that shows no sign of life for STALE_AFTER blocks nothing; two requests at once queue one."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from patron.duplicates.jobs import find_duplicates
 from patron.duplicates.models import DuplicatePair, DuplicateScan
 from patron.duplicates.scanning import STALE_AFTER, STALE_NOTE, scan_request
 from patron.duplicates.tests.factories import an_at_the_shop, an_on_the_web
+from patron.scoring.tests.side_by_side import REQUESTS, side_by_side
 
 Status = DuplicateScan.Status
 
@@ -71,39 +69,12 @@ def test_a_scan_taken_or_retired_meanwhile_is_not_run_again(lan, thai_shop):
     assert scan.status == Status.FAILED
 
 
-@pytest.fixture
-def queue_for_real():
-    """Jobs go to the queue instead of running at once, so requests find a queued scan."""
-    HUEY.immediate = False
-    HUEY.flush()
-    yield
-    HUEY.flush()
-    HUEY.immediate = True
-
-
 @pytest.mark.django_db(transaction=True)
-def test_requests_side_by_side_queue_one_scan(lan, thai_shop, queue_for_real):
-    threads, results, errors = 8, [], []
-    start = threading.Barrier(threads)
-
-    def ask():
-        try:
-            start.wait()
-            results.append(scan_request(by=lan))
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=ask) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-
-    assert errors == []
-    scan = DuplicateScan.objects.get()
-    assert scan.status == Status.QUEUED
-    assert {s.pk for s, _joined in results} == {scan.pk}
-    assert sorted(joined for _scan, joined in results) == [False] + [True] * (threads - 1)
-    assert HUEY.pending_count() == 1
+def test_requests_side_by_side_queue_one_scan(lan, thai_shop, tmp_path):
+    results, rows, queued = side_by_side(
+        "patron.duplicates.scanning:scan_request", lan.username, "duplicates_duplicatescan", tmp_path
+    )
+    ((scan_id, status),) = rows
+    assert status == Status.QUEUED and queued == 1
+    assert {made for made, _joined in results} == {scan_id}
+    assert sorted(joined for _made, joined in results) == [False] + [True] * (REQUESTS - 1)

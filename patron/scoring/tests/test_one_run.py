@@ -1,20 +1,21 @@
 """One scoring run at a time: a request while one is queued or running joins it; a run that
 shows no sign of life for STALE_AFTER blocks nothing; two requests at once queue one run."""
 
-import threading
 from datetime import timedelta
+from io import StringIO
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from patron.conftest import with_token
 from patron.imports.summary import ImportSummary
 from patron.scoring.jobs import score_after_import, score_customers
 from patron.scoring.models import ScoringRun
 from patron.scoring.services import STALE_AFTER, STALE_NOTE, scoring_request
+from patron.scoring.tests.side_by_side import REQUESTS, side_by_side
 
 Status = ScoringRun.Status
 
@@ -85,40 +86,24 @@ def test_a_queued_run_taken_by_another_worker_is_not_scored_twice(thai_shop):
     assert run.status == Status.FAILED and ScoringRun.objects.count() == 1
 
 
-@pytest.fixture
-def queue_for_real():
-    """Jobs go to the queue instead of running at once, so requests find a queued run."""
-    HUEY.immediate = False
-    HUEY.flush()
-    yield
-    HUEY.flush()
-    HUEY.immediate = True
-
-
 @pytest.mark.django_db(transaction=True)
-def test_requests_side_by_side_queue_one_run(thai_shop, lan, queue_for_real):
-    threads, results, errors = 8, [], []
-    start = threading.Barrier(threads)
+def test_requests_side_by_side_queue_one_run(thai_shop, lan, tmp_path):
+    results, rows, queued = side_by_side(
+        "patron.scoring.services:scoring_request", lan.username, "scoring_scoringrun", tmp_path
+    )
+    ((run_id, status),) = rows
+    assert status == Status.QUEUED and queued == 1
+    assert {made for made, _joined in results} == {run_id}
+    assert sorted(joined for _made, joined in results) == [False] + [True] * (REQUESTS - 1)
 
-    def ask():
-        try:
-            start.wait()
-            results.append(scoring_request(by=lan))
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
 
-    workers = [threading.Thread(target=ask) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+@pytest.mark.django_db
+def test_patron_score_takes_the_queued_run_and_refuses_beside_a_running_one(thai_shop, somchai):
+    queued = active_run(Status.QUEUED)
+    call_command("score", "--as", "somchai", "--json", stdout=StringIO())
+    queued.refresh_from_db()
+    assert queued.status == Status.DONE and ScoringRun.objects.count() == 1
 
-    assert errors == []
-    assert ScoringRun.objects.count() == 1
-    run = ScoringRun.objects.get()
-    assert run.status == Status.QUEUED
-    assert {r.pk for r, _joined in results} == {run.pk}
-    assert sorted(joined for _run, joined in results) == [False] + [True] * (threads - 1)
-    assert HUEY.pending_count() == 1
+    active_run(Status.RUNNING)
+    with pytest.raises(CommandError, match="already running"):
+        call_command("score", "--as", "somchai", "--json", stdout=StringIO())

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from patron.accounts.commands import acting_user
-from patron.scoring.services import STAGES, customers_score
+from patron.scoring.services import STAGES, ScoringBusy, customers_score
 
 LABELS = {
     "read": "Reading orders",
@@ -36,6 +36,8 @@ class Command(BaseCommand):
             run = customers_score(by=by) if as_json else self._with_progress(by)
         except PermissionDenied as error:
             raise CommandError(f"{by.username} may not score customers: {error}") from error
+        except ScoringBusy as busy:
+            raise CommandError(busy.message) from busy
         report = {
             "customers": run.customers,
             "orders": run.orders,
