@@ -1,5 +1,7 @@
 """Dates, numbers and money formatted for the active language and the viewer's time zone."""
 
+import functools
+
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_compact_currency, format_decimal, format_percent
@@ -22,7 +24,14 @@ def _locale():
 def money(amount, currency):
     if amount is None:
         return "—"
-    return format_money(amount, currency, get_language())
+    return _money(amount, currency, get_language())
+
+
+# Lists show the same amounts and phones page after page: Babel and phonenumbers take 15 and
+# 20 microseconds for each, 50 rows a page.
+@functools.lru_cache(maxsize=20_000)
+def _money(amount, currency, language):
+    return format_money(amount, currency, language)
 
 
 @register.filter
@@ -61,6 +70,7 @@ def percent(share):
 
 
 @register.filter
+@functools.lru_cache(maxsize=20_000)
 def phone(e164, region=None):
     return display_phone(e164, region)
 
