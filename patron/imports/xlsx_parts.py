@@ -55,7 +55,8 @@ def load_workbook(file):
 
     class BoundedReader(ExcelReader):
         def __init__(self, file):
-            super().__init__(file, read_only=True, data_only=True)
+            # External links are other workbooks' cached cells; the sheet keeps its own values.
+            super().__init__(file, read_only=True, data_only=True, keep_links=False)
             self.archive.close()  # openpyxl's own; closing it leaves the file open
             self.archive = _BoundedArchive(file)
 
