@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 
 from django.db import connection, transaction
 
-from patron.imports.reading import Row, Table
+from patron.imports.reading import Row, Table, reject_flawed, set_aside_flawed
 from patron.imports.rejects import restored_rows
 
 
@@ -48,12 +48,14 @@ def run_in_batches(
     rows = table.rows()
     estimate = table.estimated_rows()
     batches = _batches(restored_rows(table.header, rows), max(1, batch_size), group)
+    batches = (set_aside_flawed(batch) for batch in batches)
     if prepare is not None:
-        batches = _ahead(map(prepare, batches))
+        batches = _ahead((flawed, prepare(batch)) for flawed, batch in batches)
     try:
-        for batch in batches:
+        for flawed, batch in batches:
             with transaction.atomic():
                 write(batch)
+            reject_flawed(flawed, rejects)
             rejects.flush()
             if progress is not None:
                 progress(summary.read, max(estimate or 0, summary.read) or None)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.imports.customers import import_customers
-from patron.imports.formats import FileRefused
+from patron.imports.formats import FileRefused, check_upload
 from patron.imports.headers import FIELDS, MappingProblem, header_key
 from patron.imports.heartbeats import Heartbeat, RunLost, sweep
 from patron.imports.mapping import data_columns
@@ -94,6 +94,11 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    try:
+        check_upload(path)
+    except FileRefused as refusal:
+        shutil.rmtree(folder)
+        raise ValidationError({"file": [refusal.message]}) from None
     options = {"country": (country or "").upper(), "encoding": encoding, "date_order": date_order}
     # The reasons of rejected rows are written in the language of the person who uploads.
     options |= {"calendar": calendar, "language": translation.get_language()}

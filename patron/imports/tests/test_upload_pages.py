@@ -183,16 +183,11 @@ def test_ambiguous_dates_are_told_on_the_preview_and_settled_there(signed_in, kn
     assert Order.objects.get(external_id="S2").placed_at.month == 4
 
 
-def test_a_file_that_is_not_a_table_is_refused_on_the_preview(signed_in):
+def test_a_file_that_is_not_a_table_is_refused_at_upload(signed_in):
     client = signed_in("lan")
-    upload(client, b"%PDF-1.4\n" + bytes(range(256)) * 4, name="scan.pdf")
-    run = ImportRun.objects.get()
-    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
-    run.refresh_from_db()
-    assert run.status == "refused" and "PDF" in run.message
-    assert 'id="refused"' in page and "PDF" in page
-    response = client.post(reverse("imports:discard", args=[run.pk]))
-    assert response.url == reverse("imports:list")
+    page = upload(client, b"%PDF-1.4\n" + bytes(range(256)) * 4, name="scan.pdf")
+    assert page.status_code == 200
+    assert "PDF" in " ".join(page.context["form"].errors["file"])
     assert not ImportRun.objects.exists()
 
 
