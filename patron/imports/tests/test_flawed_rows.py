@@ -22,12 +22,8 @@ def read_rejects(summary):
         return list(csv.reader(file))
 
 
-def test_a_late_nul_and_a_cell_too_long_reject_their_customer_rows_only(
-    somchai, thai_shop, tmp_path
-):
-    rows = [["id", "name", "note"]] + [
-        [f"C{i}", f"Customer {i}", "vip"] for i in range(30_000)
-    ]
+def test_a_late_nul_and_a_cell_too_long_reject_their_customer_rows_only(somchai, thai_shop, tmp_path):
+    rows = [["id", "name", "note"]] + [[f"C{i}", f"Customer {i}", "vip"] for i in range(30_000)]
     rows[20_000][1] = "Nul\x00l"
     rows[-1][2] = "n" * (MAX_CELL_LENGTH + 1)
     path = write(tmp_path, rows, "customers.csv")
@@ -54,17 +50,11 @@ def test_a_late_nul_and_a_cell_too_long_reject_their_customer_rows_only(
     ]
 
 
-def test_a_late_control_character_rejects_its_order_row_only(
-    somchai, thai_shop, tmp_path
-):
+def test_a_late_control_character_rejects_its_order_row_only(somchai, thai_shop, tmp_path):
     customers = [["id", "name"], *[[f"C{i}", f"Customer {i}"] for i in range(100)]]
-    import_customers(
-        write(tmp_path, customers, "customers.csv"), by=somchai, source="pos"
-    )
+    import_customers(write(tmp_path, customers, "customers.csv"), by=somchai, source="pos")
     rows = [["order_id", "customer_id", "date", "total"]]
-    rows += [
-        [f"SO{i}", f"C{i % 100}", "2024-03-01 10:00", "100.00"] for i in range(50_000)
-    ]
+    rows += [[f"SO{i}", f"C{i % 100}", "2024-03-01 10:00", "100.00"] for i in range(50_000)]
     rows[45_000][3] = "100.00\x1b[2J"
     path = write(tmp_path, rows, "orders.csv")
     summary = import_orders(path, by=somchai, source="pos", batch_size=20_000)
@@ -78,9 +68,7 @@ def test_a_batch_of_flawed_rows_only(somchai, thai_shop, tmp_path):
     rows = [["id", "name"], *[[f"C{i}", f"Customer {i}"] for i in range(100)]]
     rows[51][1] += "\x07"
     rows[52][1] += "\x07"
-    summary = import_customers(
-        write(tmp_path, rows, "customers.csv"), by=somchai, source="pos", batch_size=2
-    )
+    summary = import_customers(write(tmp_path, rows, "customers.csv"), by=somchai, source="pos", batch_size=2)
     assert (summary.read, summary.created, summary.rejected) == (100, 98, 2)
 
 
