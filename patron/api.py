@@ -103,7 +103,7 @@ def unknown_path(request, rest=""):
 
 def register_routers():
     from patron.customers.api import consents_router, customers_router
-    from patron.duplicates.api import duplicates_router, merges_router
+    from patron.duplicates.api import duplicates_router, merges_router, scans_router
     from patron.interactions.api import router as interactions_router
     from patron.organisations.api import router as organisations_router
     from patron.sales.api import router as orders_router
@@ -116,6 +116,7 @@ def register_routers():
     api.add_router("/organisations", organisations_router)
     api.add_router("/duplicates", duplicates_router)
     api.add_router("/merges", merges_router)
+    api.add_router("/duplicate-scans", scans_router)
     api.add_router("/scores", scores_router)
     api.add_router("/segments", segments_router)
     api.add_router("/scoring-runs", runs_router)

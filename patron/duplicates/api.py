@@ -22,14 +22,24 @@ from patron.api_schemas import (
 from patron.customers.api import ExternalIdSchema
 from patron.duplicates.deciding import pair_dismiss, pair_merge
 from patron.duplicates.merging import merge_undo
-from patron.duplicates.models import MERGE_CUSTOMERS, DuplicatePair, Merge, PairStatus
+from patron.duplicates.models import (
+    MERGE_CUSTOMERS,
+    DuplicatePair,
+    DuplicateScan,
+    Merge,
+    PairStatus,
+    ScanStatus,
+)
+from patron.duplicates.scanning import DEFAULT_MIN_SCORE, scan_request
 from patron.duplicates.selectors import merge_list, open_pair_page, pair_customer, pairs_with_customers
 from patron.pagination import keyset_page
 
 duplicates_router = Router(tags=["duplicates"])
 merges_router = Router(tags=["merges"])
+scans_router = Router(tags=["duplicates"])
 
 DuplicateStatus = api_enum("DuplicateStatus", PairStatus)
+DuplicateScanStatus = api_enum("DuplicateScanStatus", ScanStatus)
 
 
 class PairCustomerOut(Schema):
@@ -152,3 +162,44 @@ def undo_merge(request, merge_id: PathId):
     merge = get_object_or_404(Merge, pk=merge_id)
     merge_undo(merge=merge, by=request.user)
     return merge_out(merge_list().get(pk=merge.pk))
+
+
+class ScanQuery(Schema):
+    min_score: float = Field(DEFAULT_MIN_SCORE, ge=0, le=1, description="Propose pairs scoring at least this")
+
+
+class ScanOut(Schema):
+    id: int
+    status: DuplicateScanStatus
+    min_score: float
+    queued_at: datetime
+    finished_at: datetime | None
+    found: int = Field(description="Open pairs the scan proposed, new or already stored")
+    created: int = Field(description="Pairs proposed for the first time")
+    note: str
+
+
+class ScanRequestedOut(ScanOut):
+    joined: bool = Field(
+        description="True when a scan was already queued or running: the request joined it rather "
+        "than queueing another (one search for duplicates at a time)"
+    )
+
+
+def scan_out(scan):
+    fields = {field: getattr(scan, field) for field in ScanOut.model_fields}
+    return fields | {"min_score": float(scan.min_score)}
+
+
+@scans_router.get("", auth=needs("customers.view_customer"), response={200: ListOut[ScanOut], **READ_ERRORS})
+def list_scans(request, filters: Query[ListQuery]):
+    """Searches for duplicates, latest first."""
+    page = keyset_page(DuplicateScan.objects.all(), cursor=filters.cursor, limit=filters.limit)
+    return {"items": [scan_out(scan) for scan in page.items], "next": page.next}
+
+
+@scans_router.post("", auth=needs(MERGE_CUSTOMERS), response={202: ScanRequestedOut, **WRITE_ERRORS})
+def start_scan(request, query: Query[ScanQuery]):
+    """Queue a search for duplicates, or join the one already queued or running."""
+    scan, joined = scan_request(by=request.user, min_score=query.min_score)
+    return Status(202, scan_out(scan) | {"joined": joined})

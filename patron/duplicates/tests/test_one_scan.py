@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patron.accounts.services import token_create
 from patron.duplicates.jobs import find_duplicates
 from patron.duplicates.models import DuplicatePair, DuplicateScan
 from patron.duplicates.scanning import STALE_AFTER, STALE_NOTE, scan_request
@@ -78,3 +79,28 @@ def test_requests_side_by_side_queue_one_scan(lan, thai_shop, tmp_path):
     assert status == Status.QUEUED and queued == 1
     assert {made for made, _joined in results} == {scan_id}
     assert sorted(joined for _made, joined in results) == [False] + [True] * (REQUESTS - 1)
+
+
+@pytest.mark.django_db
+def test_the_api_queues_a_scan_then_joins_the_one_running(client, somchai, thai_shop):
+    an_at_the_shop(somchai), an_on_the_web(somchai)
+    _token, secret = token_create(user=somchai, name="tests")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    first = client.post("/api/duplicate-scans?min_score=0.5", **auth)
+    assert first.status_code == 202
+    assert first.json() | {"queued_at": None} == {
+        "id": DuplicateScan.objects.get().pk,
+        "status": "done",  # the test queue runs at once
+        "min_score": 0.5,
+        "queued_at": None,
+        "finished_at": first.json()["finished_at"],
+        "found": 1,
+        "created": 1,
+        "note": "",
+        "joined": False,
+    }
+    running = active_scan(Status.RUNNING, somchai)
+    second = client.post("/api/duplicate-scans", **auth)
+    assert (second.status_code, second.json()["id"], second.json()["joined"]) == (202, running.pk, True)
+    listed = client.get("/api/duplicate-scans", HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert [scan["id"] for scan in listed["items"]] == [running.pk, first.json()["id"]]

@@ -79,6 +79,8 @@ EXPECTED = {
     ("POST", "/api/duplicates/{pair_id}/dismiss"): MERGERS,
     ("GET", "/api/merges"): READ,
     ("POST", "/api/merges/{merge_id}/undo"): MERGERS,
+    ("GET", "/api/duplicate-scans"): READ,
+    ("POST", "/api/duplicate-scans"): SCORERS,
     ("GET", "/api/scores"): READ,
     ("GET", "/api/scores/{customer_id}"): READ,
     ("GET", "/api/segments"): READ,
@@ -220,7 +222,13 @@ def invalid_request(document, method, path):
     URL, the body (or None) and whether the operation reads any input at all."""
     operation = document["paths"][path][method.lower()]
     takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
-    url = re.sub(r"\{\w+\}", "not-an-id", path) + "?limit=-1&no_such_parameter=1"
+    numbers = [
+        parameter["name"]
+        for parameter in operation.get("parameters", ())
+        if parameter["in"] == "query" and parameter.get("schema", {}).get("type") in ("number", "integer")
+    ]
+    query = "".join(f"&{name}=not-a-number" for name in numbers if name != "limit")
+    url = re.sub(r"\{\w+\}", "not-an-id", path) + "?limit=-1&no_such_parameter=1" + query
     body = {"display_name": ["not", "text"], "customer": "nobody", "lines": 7} if method != "GET" else None
     return url, body, takes_input
 
