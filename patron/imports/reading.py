@@ -67,6 +67,7 @@ from patron.imports.limits import (
     control_character,
     number_text,
 )
+from patron.imports.rejects import is_reject_header, restored
 from patron.imports.text_encodings import _checked_encoding, detect_encoding
 from patron.imports.xlsx_parts import load_workbook
 
@@ -241,7 +242,12 @@ def _unique_header(names: list[str]) -> list[str]:
 
 
 def _header(names: list[str], row: int) -> list[str]:
-    """The header's column names (:func:`_unique_header`), or FileRefused past the limits."""
+    """The header's column names (:func:`_unique_header`), or FileRefused past the limits.
+
+    A reject file's header is restored as its rows are (:func:`patron.imports.rejects.restored_rows`).
+    """
+    if is_reject_header(names):
+        names = [restored(name) for name in names]
     for number, name in enumerate(names, start=1):
         code = control_character(name)
         if code:

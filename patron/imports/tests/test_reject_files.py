@@ -63,6 +63,11 @@ def test_a_header_that_starts_a_formula_is_neutralised_too(somchai, thai_shop, t
     path = write_rows(tmp_path / "customers.csv", ["id", "name", "phone", "=1+1"], [["A", "An", "12", "x"]])
     summary = import_customers(path, by=somchai, source="pos")
     assert read_rejects(summary.reject_file)[0] == ["id", "name", "phone", "'=1+1", "row", "reason"]
+    rows = read_rejects(summary.reject_file)
+    rows[1][2] = "0891234567"
+    again = import_customers(write_rows(tmp_path / "fixed.csv", rows[0], rows[1:]), by=somchai, source="pos")
+    assert again.created == 1
+    assert ExternalId.objects.get(source="pos", value="A").customer.attributes["=1+1"] == "x"
 
 
 def test_a_fixed_reject_file_imports_the_values_as_they_were(somchai, thai_shop, tmp_path):
