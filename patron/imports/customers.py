@@ -30,6 +30,8 @@ times the speed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -163,7 +165,7 @@ def import_customers(
         )
         remember(KIND, source, columns, mapping, proposed=guess_mapping(KIND, columns))
         try:
-            with bulk_writes():
+            with bulk_writes(), _fewer_collections():
                 run_in_batches(
                     table,
                     batch_size=batch_size,
@@ -176,6 +178,26 @@ def import_customers(
         finally:
             rejects.close()
     return summary
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    """The cyclic garbage collector, seldom and over the import's own objects only, while it runs.
+
+    A batch makes hundreds of thousands of objects (rows, customers, their e-mails...) that
+    reference counting frees; the collector, run every 700 of them by default, would look at
+    all of them and at everything Django holds again and again: 40 % of an import's time.
+    Objects from before the import are set aside (``gc.freeze``) and the youngest generation
+    is collected every 50,000 objects; both are put back when the import ends.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _check_mapping(mapping):
