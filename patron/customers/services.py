@@ -68,7 +68,7 @@ class CustomerData:
     external_ids: list[tuple[str, str]] | None = field(default=None)
 
 
-def _clean_profile(data, errors):
+def _clean_profile(data, errors, today=None):
     cleaned = {}
     for name, limit in MAX_LENGTHS.items():
         value = getattr(data, name)
@@ -94,7 +94,7 @@ def _clean_profile(data, errors):
     if data.birthday is not None:
         if not isinstance(data.birthday, date) or isinstance(data.birthday, datetime):
             errors["birthday"] = [_("Give the birthday as a date.")]
-        elif data.birthday > timezone.localdate() or data.birthday.year < 1900:
+        elif data.birthday > (today or timezone.localdate()) or data.birthday.year < 1900:
             errors["birthday"] = [_("A birthday cannot be in the future or before 1900.")]
         else:
             cleaned["birthday"] = data.birthday
@@ -245,15 +245,17 @@ def _validate(data, customer, by):
     )
 
 
-def validate_data(data, *, by, country, taken, known_tags, workspace_country=None):
+def validate_data(data, *, by, country, taken, known_tags, workspace_country=None, today=None):
     """(cleaned profile, e-mails, phones, tags, external ids, errors) of ``data``, nothing written.
 
     ``country``: the customer's ("" for a new one), for local phone numbers when ``data`` names
     none, else the workspace's; ``taken(source, value)``: whether that external ID is another
-    customer's; ``known_tags(names)``: which of the names are tags already.
+    customer's; ``known_tags(names)``: which of the names are tags already; ``today``: the date
+    a birthday may not be after (today's in the current time zone unless given: an import reads
+    it once a batch, as it writes the batch at one moment).
     """
     errors = {}
-    cleaned = _clean_profile(data, errors)
+    cleaned = _clean_profile(data, errors, today)
     country = cleaned.get("country", country) or workspace_country or get_workspace().country
     emails = _clean_emails(data.emails, errors) if data.emails is not None else None
     phones = _clean_phones(data.phones, country, errors) if data.phones is not None else None

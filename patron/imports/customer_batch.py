@@ -54,6 +54,7 @@ from patron.imports.customer_writing import (
 )
 from patron.imports.customer_writing import update as update_rows
 
+_EMPTY = (None, "", [], {})
 LATER = 1 << 62  # sort keys of e-mails and phones made in this batch: after every stored one
 CUSTOMER_COLUMNS = ("id", *PROFILE_FIELDS, "search_text", "created_at", "updated_at")
 CHANGED_COLUMNS = (*PROFILE_FIELDS, "search_text", "updated_at")
@@ -211,6 +212,7 @@ class CustomerBatch:
         self.by_phone: dict[str, list[tuple[int, Held]]] = {}  # E.164 -> (sort key, customer)
         self.events: list[tuple[Held, str, dict]] = []
         self.known_tags: set[str] | None = None  # for a role that may not add tags
+        self.today = timezone.localdate()
         self._made = 0
 
     # -- reading what the batch names
@@ -330,6 +332,7 @@ class CustomerBatch:
             taken=taken,
             known_tags=lambda names: self.known_tags & set(names),
             workspace_country=self.workspace_country,
+            today=self.today,
         )
 
     def _create(self, data):
@@ -340,7 +343,9 @@ class CustomerBatch:
         held = Held(-1 - len(self.new), NEW_PROFILE | {"attributes": {}})
         self._apply(held, cleaned, emails or [], phones or [], tags or [], external_ids or [])
         self.new.append(held)
-        changes = snapshot_changes({}, customer_snapshot(held))
+        # snapshot_changes({}, snapshot): what the new customer holds, empty fields left out
+        snapshot = customer_snapshot(held)
+        changes = {key: [None, value] for key, value in snapshot.items() if value not in _EMPTY}
         self.events.append((held, AuditEvent.Action.CREATE.value, changes))
 
     def _update(self, held, data):
