@@ -22,6 +22,7 @@ stored them.
 """
 
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -63,6 +64,8 @@ PHONE_COLUMNS = ("customer_id", "e164", "raw", "is_primary")
 ID_COLUMNS = ("customer_id", "source", "value", "created_at")
 EVENT_COLUMNS = ("customer_id", "actor_id", "action", "changes", "at")
 TagLink = Customer.tags.through
+_PROFILE_OF = attrgetter(*PROFILE_FIELDS)
+_ATTRIBUTES, _BIRTHDAY = PROFILE_FIELDS.index("attributes"), PROFILE_FIELDS.index("birthday")
 
 # Outcomes of a row: (count as, matched an existing customer by e-mail or phone).
 CREATED = ("created", False)
@@ -448,14 +451,10 @@ class CustomerBatch:
 
 def _profile(held):
     """A held customer's profile fields as the database takes them."""
-    values = []
-    for name in PROFILE_FIELDS:
-        value = getattr(held, name)
-        if name == "attributes":
-            value = json_text(value)
-        elif name == "birthday" and value is not None:
-            value = value.isoformat()
-        values.append(value)
+    values = list(_PROFILE_OF(held))
+    values[_ATTRIBUTES] = json_text(values[_ATTRIBUTES])
+    if values[_BIRTHDAY] is not None:
+        values[_BIRTHDAY] = values[_BIRTHDAY].isoformat()
     return values
 
 
