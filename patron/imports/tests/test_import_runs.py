@@ -24,22 +24,6 @@ from patron.sales.models import Order
 WIDE = 1_000  # columns: one form field each would pass Django's limit of 1,000 fields
 
 
-@pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
-    """Uploads go to the data directory: a temporary one, not the developer's var/."""
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def signed_in(client, staff, thai_shop):
-    def sign_in(name):
-        client.force_login(staff(name))
-        return client
-
-    return sign_in
-
-
 @pytest.fixture
 def pos_customers(somchai, tmp_path, thai_shop):
     """The POS's customers C0 to C9, for the orders below."""

@@ -40,22 +40,6 @@ def start(client, run, mapping=None, **fields):
     return client.post(reverse("imports:start", args=[run.pk]), data)
 
 
-@pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
-    """Uploads go to the data directory: a temporary one, not the developer's var/."""
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def signed_in(client, staff, thai_shop):
-    def sign_in(name):
-        client.force_login(staff(name))
-        return client
-
-    return sign_in
-
-
 def test_upload_shows_the_first_rows_and_the_detected_mapping_and_writes_nothing(signed_in):
     client = signed_in("lan")
     response = upload(client, CUSTOMERS)
