@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from patron.control_characters import control_character
+
 Item = TypeVar("Item")
 
 # Primary keys are 64-bit on every database Patron runs on; a larger number is no row of ours.
@@ -93,8 +95,9 @@ def api_enum(name, choices):
 def _check_value(value):
     """Refuse what no database column can store, so the client hears 422 rather than 500."""
     if isinstance(value, str):
-        if "\x00" in value:
-            raise _invalid(_("Text must not contain NUL (\\u0000) characters."))
+        code = control_character(value)
+        if code:
+            raise _invalid(_("Text must not contain the control character %(code)s.") % {"code": code})
         if _SURROGATES.search(value):
             raise _invalid(_("Text must be valid Unicode, without lone surrogates."))
     elif isinstance(value, float):

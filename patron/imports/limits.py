@@ -11,11 +11,12 @@ either written or rejected.
 """
 
 import json
-import re
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from patron.control_characters import CONTROL, control_character
 
 MAX_CELL_LENGTH = 32_767
 """Characters in one cell: Excel's own limit, so no spreadsheet export goes past it."""
@@ -65,17 +66,6 @@ XLSX_MAX_ROW_BYTES = 8 * 1024**2
 """Bytes of one sheet row (openpyxl builds each row's XML tree in memory before reading it)."""
 
 
-# C0 controls but tab, line feed and carriage return; DEL; the C1 controls, which some
-# terminals obey as escape sequences and which are in text only when it was decoded wrongly.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def control_character(text):
-    """The first control character ``text`` may not hold, as "U+0000", or None."""
-    found = _CONTROL.search(text)
-    return f"U+{ord(found.group()):04X}" if found else None
-
-
 @dataclass(frozen=True, slots=True)
 class CellProblem:
     """Why a row cannot be imported as read: ``column`` names the cell, ``reason`` says why."""
@@ -92,7 +82,7 @@ def cell_problem(header, values):
     which str says faster than the pattern does.
     """
     joined = "".join(values)
-    if len(joined) <= MAX_CELL_LENGTH and (joined.isprintable() or _CONTROL.search(joined) is None):
+    if len(joined) <= MAX_CELL_LENGTH and (joined.isprintable() or CONTROL.search(joined) is None):
         return None
     for column, value in zip(header, values, strict=False):
         if len(value) > MAX_CELL_LENGTH:

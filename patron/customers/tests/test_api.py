@@ -166,10 +166,18 @@ def test_body_that_is_not_json_is_400(api):
     assert response.json()["detail"]
 
 
-def test_text_with_nul_character_is_422_not_a_database_error(api):
-    response = post(api, "/api/customers", {"display_name": "Som\x00sak"})
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f", "\x85"])
+def test_text_with_a_control_character_is_422_as_in_an_import_file(api, character):
+    response = post(api, "/api/customers", {"display_name": f"Som{character}sak"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "payload", "display_name"]
+    (problem,) = response.json()["detail"]
+    assert problem["loc"] == ["body", "payload", "display_name"]
+    assert f"U+{ord(character):04X}" in problem["msg"]
+
+
+def test_tabs_and_line_breaks_are_text(api):
+    response = post(api, "/api/customers", {"display_name": "Som\tsak", "attributes": {"note": "a\r\nb"}})
+    assert response.status_code == 201
 
 
 def test_id_beyond_64_bits_is_422_not_a_database_error(api):

@@ -533,11 +533,24 @@ def test_attributes_as_large_as_the_limit_are_kept_and_larger_refused(api):
 @pytest.mark.parametrize("character", ["\x01", "\x1b", "\x7f", "\x9b"])
 def test_control_characters_in_attributes_are_refused(api, character):
     code = f"U+{ord(character):04X}"
+    # The API's schema refuses control characters in any text, as the service does.
     answer = refusal(create(api, {"note": f"a{character}b"}))
-    assert f"The attribute “note” holds the control character {code}." in answer
+    assert f"Text must not contain the control character {code}." in answer
     answer = refusal(create(api, {f"no{character}te": "ab"}))
-    assert f"holds the control character {code}." in answer
+    assert f"Text must not contain the control character {code}." in answer
     assert create(api, {"note": "one\ttwo\r\nthree"}).status_code == 201
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x1b", "\x7f", "\x9b"])
+def test_the_service_refuses_control_characters_in_attributes(somchai, thai_shop, character):
+    code = f"U+{ord(character):04X}"
+    with pytest.raises(ValidationError) as refused:
+        customer_create(
+            data=CustomerData(display_name="An", attributes={"note": f"a{character}b"}), by=somchai
+        )
+    assert refused.value.message_dict["attributes"] == [
+        f"The attribute “note” holds the control character {code}."
+    ]
 
 
 def test_the_service_refuses_what_the_api_refuses(somchai, thai_shop):
