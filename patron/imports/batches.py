@@ -151,3 +151,19 @@ def _ahead(items: Iterator, depth: int = 2):
         while worker.is_alive():
             with contextlib.suppress(queue.Empty):
                 ready.get(timeout=0.1)
+
+
+def new_ids(model, count):
+    """``count`` new primary keys of ``model``, in increasing order; call inside a transaction."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        highest = cursor.fetchone()[0]
+    return list(range(highest + 1, highest + 1 + count))

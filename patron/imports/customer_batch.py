@@ -44,13 +44,13 @@ from patron.customers.services import (
     validate_data,
 )
 from patron.imports.attributes import text
+from patron.imports.batches import new_ids
 from patron.imports.customer_writing import (
     QUERY_CHUNK,
     delete_of_customers,
     insert,
     json_text,
     moment,
-    new_ids,
     rows_with,
 )
 from patron.imports.customer_writing import update as update_rows

@@ -31,22 +31,6 @@ def json_text(value):
     return json.dumps(value)
 
 
-def new_ids(model, count):
-    """``count`` new primary keys of ``model``, in increasing order; call inside a transaction."""
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        highest = cursor.fetchone()[0]
-    return list(range(highest + 1, highest + 1 + count))
-
-
 def columns(model, names):
     return ", ".join(connection.ops.quote_name(name) for name in _column_names(model, names))
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 import polars as pl
 from django.db import connection
 
+from patron.imports.batches import new_ids
 from patron.sales.models import Order, OrderLine
 
 ORDER_COLUMNS = (
@@ -60,7 +61,7 @@ def insert_orders(orders: list[NewOrder]):
     """Insert ``orders`` and their lines; call inside a transaction."""
     if not orders:
         return
-    ids = _new_ids(len(orders))
+    ids = new_ids(Order, len(orders))
     if connection.vendor == "postgresql":
         now = datetime.now(UTC)
         order_rows = [
@@ -136,19 +137,6 @@ def insert_plain_orders(rows):
             copy.write(rows)
     else:
         _executemany(Order, PLAIN_COLUMNS, rows)
-
-
-def _new_ids(count):
-    table = Order._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        highest = cursor.fetchone()[0]
-    return range(highest + 1, highest + 1 + count)
 
 
 def _copy(model, names, rows):
