@@ -123,10 +123,11 @@ def order_number_candidates(header, rows, columns, order_cells):
     ``order_cells`` the indexes of the columns naming the order's date and customer.
     """
     found = []
+    position = {column: index for index, column in enumerate(header)}
     for column in columns:
         if names_another_number(column):
             continue
-        index = header.index(column)
+        index = position[column]
         values = [(row[index] if index < len(row) else "").strip() for row in rows]
         filled = [value for value in values if value]
         if len(filled) < max(3, CANDIDATE_SHARE * len(values)):
