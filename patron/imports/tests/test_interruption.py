@@ -81,7 +81,7 @@ def wait_for_orders(data, at_least, running):
     while time.monotonic() < deadline and running():
         if orders_in(data)[0] >= at_least:
             return
-        time.sleep(0.05)
+        time.sleep(0.01)
     assert running(), "the import ended before it could be interrupted"
 
 
@@ -146,10 +146,16 @@ def test_a_background_import_stops_on_sigterm_and_ctrl_c_does_not_reach_it(shop,
     wait_for_orders(data, 2 * BATCH, lambda: shell.poll() is None)
     pid = int(pid_file.read_text())
 
-    os.kill(pid, signal.SIGINT)
+    # The import is held stopped while each signal is sent, so that it cannot finish the file in
+    # between however fast the machine is: Ctrl-C is ignored (it goes on), then SIGTERM stops it.
+    os.kill(pid, signal.SIGSTOP)
     ignored_at = orders_in(data)[0]
-    wait_for_orders(data, ignored_at + 2 * BATCH, lambda: shell.poll() is None)
+    os.kill(pid, signal.SIGINT)
+    os.kill(pid, signal.SIGCONT)
+    wait_for_orders(data, ignored_at + BATCH, lambda: shell.poll() is None)
+    os.kill(pid, signal.SIGSTOP)
     os.kill(pid, signal.SIGTERM)
+    os.kill(pid, signal.SIGCONT)
     shell.wait(timeout=60)
 
     assert status_file.read_text().strip() == "143"

@@ -113,6 +113,10 @@ class Command(BaseCommand):
                     )
             except Stopped as signalled:
                 stopped = signalled
+            except KeyboardInterrupt:
+                # Polars catches Ctrl-C itself while it computes and raises this at once: the
+                # batch being written is rolled back, as after a second Ctrl-C.
+                stopped = Stopped(signal.SIGINT)
             except REFUSALS as exc:
                 raise CommandError(f"File refused: {exc}") from exc
             except PermissionDenied as exc:
@@ -184,12 +188,16 @@ class _Stop:
     @contextlib.contextmanager
     def on_signals(self):
         before = {signum: signal.getsignal(signum) for signum in self.SIGNALS}
-        for signum, handler in before.items():
-            if handler is not signal.SIG_IGN:
-                signal.signal(signum, self._handle)
+        ignored = {signum for signum, handler in before.items() if handler is signal.SIG_IGN}
+        for signum in before.keys() - ignored:
+            signal.signal(signum, self._handle)
+        # An ignored signal is also blocked, in this thread and the threads it starts: Polars sets
+        # a Ctrl-C handler of its own while it computes, which would otherwise take it.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, ignored)
         try:
             yield
         finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             for signum, handler in before.items():
                 signal.signal(signum, handler)
 
