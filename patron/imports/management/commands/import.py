@@ -191,13 +191,10 @@ class _Stop:
         ignored = {signum for signum, handler in before.items() if handler is signal.SIG_IGN}
         for signum in before.keys() - ignored:
             signal.signal(signum, self._handle)
-        # An ignored signal is also blocked, in this thread and the threads it starts: Polars sets
-        # a Ctrl-C handler of its own while it computes, which would otherwise take it.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, ignored)
+        # An ignored Ctrl-C is also blocked, by `patron` itself before any thread starts.
         try:
             yield
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             for signum, handler in before.items():
                 signal.signal(signum, handler)
 
