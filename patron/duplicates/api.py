@@ -32,6 +32,7 @@ from patron.duplicates.models import (
 )
 from patron.duplicates.scanning import DEFAULT_MIN_SCORE, scan_request
 from patron.duplicates.selectors import merge_list, open_pair_page, pair_customer, pairs_with_customers
+from patron.jobs.single_run import shown_note
 from patron.pagination import keyset_page
 
 duplicates_router = Router(tags=["duplicates"])
@@ -188,7 +189,7 @@ class ScanRequestedOut(ScanOut):
 
 def scan_out(scan):
     fields = {field: getattr(scan, field) for field in ScanOut.model_fields}
-    return fields | {"min_score": float(scan.min_score)}
+    return fields | {"min_score": float(scan.min_score), "note": shown_note(scan.note)}
 
 
 @scans_router.get("", auth=needs("customers.view_customer"), response={200: ListOut[ScanOut], **READ_ERRORS})

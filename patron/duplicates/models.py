@@ -144,8 +144,8 @@ class DuplicateScan(models.Model):
     min_score = models.DecimalField(_("minimum score"), max_digits=4, decimal_places=3)
     queued_at = models.DateTimeField(_("queued"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    # Set when queued and when it starts; an active scan silent for scanning.STALE_AFTER is taken
-    # as dead, so that it does not block new scans for ever.
+    # Set when queued and when it starts; an active scan silent for
+    # patron.jobs.single_run.STALE_AFTER is taken as dead, so that it does not block new scans for ever.
     heartbeat_at = models.DateTimeField(_("last sign of life"))
     found = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)

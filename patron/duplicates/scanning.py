@@ -8,11 +8,10 @@ scan is queued or running joins it.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,15 +20,11 @@ from patron.accounts.permissions import require_perm
 from patron.duplicates.finder import find_pairs
 from patron.duplicates.models import ACTIVE_SCAN, MERGE_CUSTOMERS, DuplicatePair, DuplicateScan, PairStatus
 from patron.duplicates.people import people_for_matching
+from patron.jobs.single_run import join_or_queue
 
 DEFAULT_MIN_SCORE = 0.5
 SCORE_STEP = Decimal("0.001")
 BATCH = 500
-# An active scan with no sign of life for this long is taken as dead (its worker was killed, its
-# queued job lost): the next request marks it failed and queues a new one. A scan signs at start
-# and takes seconds to minutes; one queued behind long jobs may wait longer and is then replaced.
-STALE_AFTER = timedelta(minutes=30)
-STALE_NOTE = "No sign of life for 30 minutes: taken as stopped."
 
 
 @dataclass(frozen=True)
@@ -55,35 +50,29 @@ def _check_min_score(min_score):
 def scan_request(*, by, min_score=DEFAULT_MIN_SCORE) -> tuple[DuplicateScan, bool]:
     """The scan that will look for duplicates, and whether the request joined it.
 
-    One scan at a time: a request while a scan is queued or running joins it (True); otherwise
-    a scan is queued, and its job with it (False). Two requests at once cannot both queue: the
-    database holds at most one active scan (a unique constraint), and the loser joins the winner.
+    One scan at a time (:mod:`patron.jobs.single_run`): a request while a scan is queued or
+    running joins it (True); otherwise a scan is queued, and its job with it (False).
     """
     from patron.duplicates.jobs import find_duplicates
 
     require_perm(by, MERGE_CUSTOMERS)
     _check_min_score(min_score)
-    now = timezone.now()
-    DuplicateScan.objects.filter(status__in=ACTIVE_SCAN, heartbeat_at__lt=now - STALE_AFTER).update(
-        status=DuplicateScan.Status.FAILED, finished_at=now, note=STALE_NOTE
-    )
-    for _attempt in range(5):
-        active = DuplicateScan.objects.filter(status__in=ACTIVE_SCAN).first()
-        if active is not None:
-            return active, True
-        try:
-            with transaction.atomic():
-                scan = DuplicateScan.objects.create(
-                    requested_by=by, min_score=_score(min_score), queued_at=now, heartbeat_at=now
-                )
-        except IntegrityError:
-            continue  # another request queued one first: join it
+
+    def create():
+        now = timezone.now()
+        return DuplicateScan.objects.create(
+            requested_by=by, min_score=_score(min_score), queued_at=now, heartbeat_at=now
+        )
+
+    scan, joined = join_or_queue(DuplicateScan.objects.filter(status__in=ACTIVE_SCAN), create)
+    if scan is None:
+        raise ValidationError(
+            _("Searches for duplicates are starting and ending too fast to join one: try again.")
+        )
+    if not joined:
         find_duplicates(scan.pk)
         scan.refresh_from_db()
-        return scan, False
-    raise ValidationError(
-        _("Searches for duplicates are starting and ending too fast to join one: try again.")
-    )
+    return scan, joined
 
 
 def scan_run(scan_id) -> DuplicateScan | None:

@@ -77,13 +77,15 @@ FOUND_UNCHANGED = ("unchanged", True)
 
 @dataclass(slots=True)
 class CustomerRow:
-    """A row read and checked (see ``patron.imports.customers``): what it says of its customer."""
+    """A row read and checked (see ``patron.imports.customers``): what it says of its customer,
+    and the customer it makes if the batch finds no one to update (``new_customer``)."""
 
     number: int
     values: list[str]
     external_id: str
     data: CustomerData
     stated_country: str | None  # the row's or --country's; None leaves a known customer's as is
+    new: tuple | dict | None = None  # see new_customer
 
 
 class _Related(list):
@@ -139,6 +141,83 @@ class Held:
         self.changed = False
         self.emails_replaced = False
         self.phones_replaced = False
+        self.row = None  # a new customer's profile fields as written, until a later row changes it
+
+
+class _MayAddTags:
+    """Whoever imports, for the tag rule, when they may add tags (others' rows take the
+    services' way in full)."""
+
+    @staticmethod
+    def has_perm(_permission):
+        return True
+
+
+def new_customer(data: CustomerData, *, workspace_country, today) -> tuple | dict:
+    """The customer the services would create from ``data``, worked out without the database,
+    or the errors ({field: [messages]}) they would refuse it with.
+
+    Good for a row that the batch finds no customer for (then no one holds its external id) and
+    imported by someone who may add tags; ``CustomerBatch`` uses it only then. An import works
+    this out as it reads a batch, in a forked process (:mod:`.forked`), so the customer comes
+    in plain values, quick to pickle: (profile values in PROFILE_FIELDS order, e-mails as
+    (address, normalised, match key), phones as (E.164, raw), tag names, external ids as
+    (source, value), search text, profile values as written, the "created" event's changes in
+    JSON).
+    """
+    cleaned, emails, phones, tags, external_ids, errors = validate_data(
+        data,
+        by=_MayAddTags,
+        country="",
+        taken=lambda _source, _value: False,
+        known_tags=None,
+        workspace_country=workspace_country,
+        today=today,
+    )
+    check_new_name(cleaned, errors)
+    if errors:
+        return errors
+    held = Held(-1, NEW_PROFILE | {"attributes": {}})
+    fill(held, cleaned, emails or [], phones or [], tags or [], external_ids or [], later=lambda: 0)
+    # snapshot_changes({}, snapshot): what the new customer holds, empty fields left out
+    snapshot = customer_snapshot(held)
+    changes = {key: [None, value] for key, value in snapshot.items() if value not in _EMPTY}
+    return (
+        _PROFILE_OF(held),
+        [(e.address, e.normalised, e.match_key) for e in held.emails],
+        [(p.e164, p.raw) for p in held.phones],
+        [t.name for t in held.tags],
+        [(x.source, x.value) for x in held.external_ids],
+        held.search_text,
+        tuple(_profile(held)),
+        json_text(changes),
+    )
+
+
+def fill(held, cleaned, emails, phones, tags, external_ids, *, later):
+    """The services' ``_apply``, in memory; ``later()`` gives each new e-mail and phone its key."""
+    for name, value in cleaned.items():
+        setattr(held, name, value)
+    if not held.display_name:
+        held.display_name = build_display_name(held.given_name, held.family_name, held.country)
+    if emails is not None:
+        held.emails = _Related(_Email(a, a.casefold(), email_match_key(a), later()) for a in emails)
+        held.emails_replaced = True
+    if phones is not None:
+        held.phones = _Related(_Phone(e164, raw, later()) for e164, raw in phones)
+        held.phones_replaced = True
+    if tags is not None:
+        held.tags = _Related(_Tag(name) for name in tags)
+    if external_ids is not None:
+        keep = set(external_ids)
+        kept = [x for x in held.external_ids if (x.source, x.value) in keep]
+        have = {(x.source, x.value) for x in kept}
+        held.external_ids = _Related(kept + [_Id(s, v) for s, v in external_ids if (s, v) not in have])
+    held.search_text = search_text_for(
+        names=[held.display_name, held.given_name, held.family_name],
+        emails=[email.normalised for email in held.emails],
+        phones_e164=[phone.e164 for phone in held.phones],
+    )
 
 
 NEW_PROFILE = {
@@ -204,7 +283,7 @@ class CustomerBatch:
     writes the batch (inside the caller's transaction).
     """
 
-    def __init__(self, *, source, by, workspace_country):
+    def __init__(self, *, source, by, workspace_country, today=None):
         self.source = source
         self.by = by
         self.workspace_country = workspace_country
@@ -215,7 +294,7 @@ class CustomerBatch:
         self.by_phone: dict[str, list[tuple[int, Held]]] = {}  # E.164 -> (sort key, customer)
         self.events: list[tuple[Held, str, dict]] = []
         self.known_tags: set[str] | None = None  # for a role that may not add tags
-        self.today = timezone.localdate()
+        self.today = today or timezone.localdate()
         self._made = 0
 
     # -- reading what the batch names
@@ -306,7 +385,7 @@ class CustomerBatch:
             if held is not None and update_for(held, data, self.workspace_country) is None:
                 return FOUND_UNCHANGED
         if held is None:
-            self._create(data)
+            self._create(row)
             return CREATED
         self._update(held, attached_data(held, data))
         return ATTACHED
@@ -338,17 +417,26 @@ class CustomerBatch:
             today=self.today,
         )
 
-    def _create(self, data):
-        cleaned, emails, phones, tags, external_ids, errors = self._validate(data, None)
-        check_new_name(cleaned, errors)
-        if errors:
-            raise ValidationError(errors)
-        held = Held(-1 - len(self.new), NEW_PROFILE | {"attributes": {}})
-        self._apply(held, cleaned, emails or [], phones or [], tags or [], external_ids or [])
+    def _create(self, row):
+        if self.known_tags is not None:
+            # Someone who may not add tags: the rules again, with the tags that exist.
+            cleaned, *_lists, errors = self._validate(row.data, None)
+            check_new_name(cleaned, errors)
+            if errors:
+                raise ValidationError(errors)
+        new = row.new or new_customer(row.data, workspace_country=self.workspace_country, today=self.today)
+        if isinstance(new, dict):
+            raise ValidationError(new)
+        profile, emails, phones, tags, external_ids, search_text, written, changes = new
+        held = Held(-1 - len(self.new), dict(zip(PROFILE_FIELDS, profile, strict=True)), search_text)
+        held.emails = _Related(_Email(*email, self._later()) for email in emails)
+        held.phones = _Related(_Phone(*phone, self._later()) for phone in phones)
+        held.tags = _Related(_Tag(name) for name in tags)
+        held.external_ids = _Related(_Id(*pair) for pair in external_ids)
+        held.emails_replaced = held.phones_replaced = True
+        held.row = written
+        self._index(held, emails=True, phones=True, ids=True)
         self.new.append(held)
-        # snapshot_changes({}, snapshot): what the new customer holds, empty fields left out
-        snapshot = customer_snapshot(held)
-        changes = {key: [None, value] for key, value in snapshot.items() if value not in _EMPTY}
         self.events.append((held, AuditEvent.Action.CREATE.value, changes))
 
     def _update(self, held, data):
@@ -364,38 +452,27 @@ class CustomerBatch:
             self.events.append((held, AuditEvent.Action.UPDATE.value, changes))
 
     def _apply(self, held, cleaned, emails, phones, tags, external_ids):
-        """The services' ``_apply``, in memory."""
-        for name, value in cleaned.items():
-            setattr(held, name, value)
-        if not held.display_name:
-            held.display_name = build_display_name(held.given_name, held.family_name, held.country)
+        """The services' ``_apply``, in memory, with the batch's indexes kept up to date."""
         if emails is not None:
             _unindex(self.by_email, held, [email.match_key for email in held.emails])
-            held.emails = _Related(_Email(a, a.casefold(), email_match_key(a), self._later()) for a in emails)
-            for email in held.emails:
-                self.by_email.setdefault(email.match_key, []).append((email.key, held))
-            held.emails_replaced = True
         if phones is not None:
             _unindex(self.by_phone, held, [phone.e164 for phone in held.phones])
-            held.phones = _Related(_Phone(e164, raw, self._later()) for e164, raw in phones)
+        fill(held, cleaned, emails, phones, tags, external_ids, later=self._later)
+        held.row = None
+        self._index(held, emails=emails is not None, phones=phones is not None, ids=external_ids is not None)
+
+    def _index(self, held, *, emails, phones, ids):
+        """Index the held customer's e-mails, phones and external ids (those named) for matching."""
+        if emails:
+            for email in held.emails:
+                self.by_email.setdefault(email.match_key, []).append((email.key, held))
+        if phones:
             for phone in held.phones:
                 self.by_phone.setdefault(phone.e164, []).append((phone.key, held))
-            held.phones_replaced = True
-        if tags is not None:
-            held.tags = _Related(_Tag(name) for name in tags)
-        if external_ids is not None:
-            keep = set(external_ids)
-            kept = [x for x in held.external_ids if (x.source, x.value) in keep]
-            have = {(x.source, x.value) for x in kept}
-            held.external_ids = _Related(kept + [_Id(s, v) for s, v in external_ids if (s, v) not in have])
-            for source, value in external_ids:
-                if source == self.source:
-                    self.by_id[value] = held
-        held.search_text = search_text_for(
-            names=[held.display_name, held.given_name, held.family_name],
-            emails=[email.normalised for email in held.emails],
-            phones_e164=[phone.e164 for phone in held.phones],
-        )
+        if ids:
+            for x in held.external_ids:
+                if x.source == self.source:
+                    self.by_id[x.value] = held
 
     def _later(self):
         self._made += 1
@@ -412,7 +489,11 @@ class CustomerBatch:
         now = moment(timezone.now())
         for held, pk in zip(self.new, new_ids(Customer, len(self.new)), strict=True):
             held.pk = pk
-        insert(Customer, CUSTOMER_COLUMNS, [(h.pk, *_profile(h), h.search_text, now, now) for h in self.new])
+        insert(
+            Customer,
+            CUSTOMER_COLUMNS,
+            [(h.pk, *(h.row or _profile(h)), h.search_text, now, now) for h in self.new],
+        )
         changed = [held for held in self.held.values() if held.changed]
         update_rows(Customer, CHANGED_COLUMNS, [(*_profile(h), h.search_text, now, h.pk) for h in changed])
 
@@ -445,7 +526,7 @@ class CustomerBatch:
         insert(
             AuditEvent,
             EVENT_COLUMNS,
-            [(h.pk, self.by.pk, action, json_text(changes), now) for h, action, changes in self.events],
+            [(h.pk, self.by.pk, action, _json(changes), now) for h, action, changes in self.events],
         )
 
 
@@ -456,6 +537,10 @@ def _profile(held):
     if values[_BIRTHDAY] is not None:
         values[_BIRTHDAY] = values[_BIRTHDAY].isoformat()
     return values
+
+
+def _json(changes):
+    return changes if isinstance(changes, str) else json_text(changes)
 
 
 def _unindex(index, held, keys):

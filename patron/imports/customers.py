@@ -34,10 +34,11 @@ import contextlib
 import gc
 import re
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
@@ -46,7 +47,8 @@ from patron.customers.phones import normalise_phone
 from patron.customers.services import CustomerData
 from patron.imports.attributes import attributes_of, text
 from patron.imports.batches import bulk_writes, run_in_batches
-from patron.imports.customer_batch import CREATED, CustomerBatch, CustomerRow
+from patron.imports.customer_batch import CREATED, CustomerBatch, CustomerRow, new_customer
+from patron.imports.forked import Forked
 from patron.imports.formats import FileRefused
 from patron.imports.headers import MappingProblem, guess_mapping
 from patron.imports.mapping import (
@@ -79,6 +81,7 @@ BATCH_SIZE = 5_000
 NAME_FIELDS = ("display_name", "given_name", "family_name")
 
 _SEPARATORS = re.compile(r"[;,]")
+_DATA_FIELDS = attrgetter(*CustomerData.__dataclass_fields__)
 
 GENDERS = {
     "male": "male",
@@ -165,7 +168,8 @@ def import_customers(
         )
         remember(KIND, source, columns, mapping, proposed=guess_mapping(KIND, columns))
         try:
-            with bulk_writes(), _fewer_collections():
+            with bulk_writes(), _fewer_collections(), Forked(importer.work_out) as rules:
+                importer.rules = rules
                 run_in_batches(
                     table,
                     batch_size=batch_size,
@@ -273,37 +277,69 @@ class _Importer:
         self.summary = rejects.summary
         self.seen = SeenKeys()  # external ids read, with their first row
         self.first_rows: dict[int, int] = {}  # row number -> first row of its external id, this batch
-        # Reasons are written in the language of whoever imports, in the reading thread too.
+        # Reasons are written in the language of whoever imports, and birthdays checked against
+        # their today, in the reading thread too.
         self.language = translation.get_language()
+        self.zone = timezone.get_current_timezone()
+        # Rows that make a new customer are worked out as they are read, unless the tags a row
+        # names must first be looked up (for a role that may not add tags).
+        self.work_out_new = by.has_perm("customers.add_tag")
+        self.rules = self.work_out
 
     def prepare_batch(self, batch: list[Row]):
-        """The batch's rows read and checked (CustomerRow), or (row, [(field, reason)]) for a bad
-        one: the part of the work that needs no database (see run_in_batches)."""
+        """(today, the batch's rows read and checked): a CustomerRow, or (row, [(field, reason)])
+        for a bad one; the part of the work that needs no database (see run_in_batches).
+
+        The rows' rules are worked out by ``self.rules``, which may be a forked process
+        (:mod:`.forked`); the duplicate ids, found with Polars, here.
+        """
+        first_rows = {}
+        if self.id_column:
+            index = self.header.index(self.id_column)
+            read = [(text(row.values[index]), row.number) for row in batch if text(row.values[index])]
+            firsts = self.seen.first_rows([key for key, _n in read], [n for _key, n in read])
+            first_rows = {n: first for (_key, n), first in zip(read, firsts, strict=True)}
+        today, results = self.rules(([(row.number, row.values) for row in batch], first_rows))
+        prepared = []
+        for row, result in zip(batch, results, strict=True):
+            if isinstance(result, list):
+                prepared.append((row, result))
+                continue
+            external_id, data, stated_country, new = result
+            data = CustomerData(*data)
+            prepared.append(CustomerRow(row.number, row.values, external_id, data, stated_country, new))
+        return today, prepared
+
+    def work_out(self, work):
+        """(today, for each row its [(field, reason)], or (external id, CustomerData's fields,
+        stated country, new_customer(data))): plain values, quick to pickle."""
+        rows, self.first_rows = work
+        today = timezone.localdate(timezone=self.zone)
+        results = []
         with translation.override(self.language):
-            self.first_rows = {}
-            if self.id_column:
-                index = self.header.index(self.id_column)
-                read = [(text(row.values[index]), row.number) for row in batch if text(row.values[index])]
-                firsts = self.seen.first_rows([key for key, _n in read], [n for _key, n in read])
-                self.first_rows = {n: first for (_key, n), first in zip(read, firsts, strict=True)}
-            prepared = []
-            for row in batch:
-                cells = dict(zip(self.header, row.values, strict=True))
+            for number, values in rows:
+                cells = dict(zip(self.header, values, strict=True))
                 external_id = text(cells[self.id_column]) if self.id_column else ""
                 try:
-                    data, stated_country = self._data(cells, external_id, row.number)
+                    data, stated_country = self._data(cells, external_id, number)
                 except _RowProblems as problems:
-                    prepared.append((row, problems.problems))
+                    results.append(problems.problems)
                     continue
-                prepared.append(CustomerRow(row.number, row.values, external_id, data, stated_country))
-            return prepared
+                new = None
+                if self.work_out_new:
+                    new = new_customer(data, workspace_country=self.workspace_country, today=today)
+                results.append((external_id, _DATA_FIELDS(data), stated_country, new))
+        return today, results
 
     def import_batch(self, prepared):
         """Write one prepared batch (see customer_batch); the caller holds its transaction."""
+        today, prepared = prepared
         summary = self.summary
         summary.read += len(prepared)
         rows = [item for item in prepared if isinstance(item, CustomerRow)]
-        batch = CustomerBatch(source=self.source, by=self.by, workspace_country=self.workspace_country)
+        batch = CustomerBatch(
+            source=self.source, by=self.by, workspace_country=self.workspace_country, today=today
+        )
         outcomes = batch.outcomes(rows)
         batch.write()
         rejected = [(item[0].number, item[0].values, item[1]) for item in prepared if isinstance(item, tuple)]

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from patron.api_auth import needs
 from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery, PathId, api_enum
+from patron.jobs.single_run import shown_note
 from patron.pagination import keyset_page
 from patron.scoring.models import CustomerScore, ScoringRun, Segment
 from patron.scoring.selectors import scores_filtered, segment_sizes
@@ -119,7 +120,11 @@ def list_segments(request):
 def list_runs(request, filters: Query[ListQuery]):
     """Scoring runs, latest first, with the models they fitted."""
     page = keyset_page(ScoringRun.objects.all(), cursor=filters.cursor, limit=filters.limit)
-    return {"items": list(page.items), "next": page.next}
+    return {"items": [run_out(run) for run in page.items], "next": page.next}
+
+
+def run_out(run):
+    return {field: getattr(run, field) for field in RunOut.model_fields} | {"note": shown_note(run.note)}
 
 
 class RunRequestedOut(RunOut):
@@ -133,4 +138,4 @@ class RunRequestedOut(RunOut):
 def start_run(request):
     """Queue a scoring of every customer now, or join the run already queued or running."""
     run, joined = scoring_request(by=request.user)
-    return Status(202, {**{field: getattr(run, field) for field in RunOut.model_fields}, "joined": joined})
+    return Status(202, run_out(run) | {"joined": joined})

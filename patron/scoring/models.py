@@ -36,7 +36,7 @@ class ScoringRun(models.Model):
     # When it was queued, then when it started.
     started_at = models.DateTimeField(_("started"))
     # Last sign of life: set when queued and at every stage; an active run silent for
-    # services.STALE_AFTER is taken as dead, so that it does not block new runs for ever.
+    # patron.jobs.single_run.STALE_AFTER is taken as dead, so that it does not block new runs for ever.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     # An import finished while this run was reading: run again once it is done.
     again = models.BooleanField(default=False)

@@ -3,7 +3,7 @@ nightly job and the job after each import all call `customers_score`)."""
 
 import time
 import warnings
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from patron import analytics
 from patron.accounts.permissions import require_perm
+from patron.jobs.single_run import join_or_queue, retire_stale
 from patron.scoring.checks import model_checks
 from patron.scoring.models import ACTIVE, CustomerScore, ScoringRun
 from patron.scoring.reading import orders_frame
@@ -29,11 +30,6 @@ HORIZON_MONTHS = 12
 PURCHASE_WEEKS = 90 / 7
 UNUSABLE = "The fitted model gives no finite prediction for some customers: only RFM is scored."
 STAGES = ("read", "summarise", "fit", "predict", "write", "check")
-# An active run with no sign of life for this long is taken as dead (its worker was killed, its
-# queued job lost): the next request marks it failed and queues a new one. Signs of life come
-# at every stage, and no stage of a scoring takes this long; a run queued behind long jobs may.
-STALE_AFTER = timedelta(minutes=30)
-STALE_NOTE = "No sign of life for 30 minutes: taken as stopped."
 
 
 # What a run saves as it ends: never `again`, which an import may set meanwhile.
@@ -47,55 +43,45 @@ class ScoringBusy(ValidationError):
 def scoring_request(*, by=None, after_import=False) -> tuple[ScoringRun, bool]:
     """The run that will score every customer, and whether the request joined it.
 
-    One run at a time: a request while a run is queued or running joins it (True); otherwise a
-    run is queued, and its job with it (False). Two requests at once cannot both queue: the
-    database holds at most one active run (a unique constraint), and the loser joins the winner.
-    An import's request (``after_import``) that finds a run already reading the orders asks it
-    to run once more when it has finished, so the imported rows are scored.
+    One run at a time (:mod:`patron.jobs.single_run`): a request while a run is queued or running
+    joins it (True); otherwise a run is queued, and its job with it (False). An import's request
+    (``after_import``) that finds a run already reading the orders asks it to run once more when
+    it has finished, so the imported rows are scored.
     """
     from patron.scoring.jobs import score_customers
 
     if by is not None:
         require_perm(by, "scoring.run_scoring")
-    _retire_stale()
-    for _attempt in range(5):
-        active = ScoringRun.objects.filter(status__in=ACTIVE).first()
-        if active is not None:
-            if not after_import or active.status == ScoringRun.Status.QUEUED:
-                return active, True
-            running = ScoringRun.objects.filter(pk=active.pk, status=ScoringRun.Status.RUNNING)
-            if running.update(again=True):
-                return active, True
-            continue  # it finished meanwhile: queue a new one
+
+    def join(active):
+        if not after_import or active.status == ScoringRun.Status.QUEUED:
+            return True
+        # False: it finished meanwhile, and a new one is queued.
+        return ScoringRun.objects.filter(pk=active.pk, status=ScoringRun.Status.RUNNING).update(again=True)
+
+    def create():
         now = timezone.now()
-        try:
-            with transaction.atomic():
-                run = ScoringRun.objects.create(
-                    status=ScoringRun.Status.QUEUED,
-                    started_at=now,
-                    heartbeat_at=now,
-                    currency=get_workspace().currency,
-                )
-        except IntegrityError:
-            continue  # another request queued one first: join it
+        return ScoringRun.objects.create(
+            status=ScoringRun.Status.QUEUED,
+            started_at=now,
+            heartbeat_at=now,
+            currency=get_workspace().currency,
+        )
+
+    run, joined = join_or_queue(ScoringRun.objects.filter(status__in=ACTIVE), create, join=join)
+    if run is None:
+        raise ScoringBusy(_("Scoring runs are starting and ending too fast to join one: try again."))
+    if not joined:
         score_customers(run.pk)
         run.refresh_from_db()
-        return run, False
-    raise ScoringBusy(_("Scoring runs are starting and ending too fast to join one: try again."))
-
-
-def _retire_stale():
-    cutoff = timezone.now() - STALE_AFTER
-    ScoringRun.objects.filter(status__in=ACTIVE, heartbeat_at__lt=cutoff).update(
-        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), note=STALE_NOTE
-    )
+    return run, joined
 
 
 def _claim(run_id):
     """The run to score in: queued run ``run_id`` (None: the queued one, or a new one), now
     running; None when that run was taken or retired meanwhile. ScoringBusy when a run is running."""
     now = timezone.now()
-    _retire_stale()
+    retire_stale(ScoringRun.objects.filter(status__in=ACTIVE))
     queued = ScoringRun.objects.filter(status=ScoringRun.Status.QUEUED)
     if run_id is not None:
         queued = queued.filter(pk=run_id)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from patron.accounts.services import token_create
 from patron.duplicates.jobs import find_duplicates
 from patron.duplicates.models import DuplicatePair, DuplicateScan
-from patron.duplicates.scanning import STALE_AFTER, STALE_NOTE, scan_request
+from patron.duplicates.scanning import scan_request
 from patron.duplicates.tests.factories import an_at_the_shop, an_on_the_web
+from patron.jobs.single_run import STALE_AFTER, STALE_NOTE
 from patron.scoring.tests.side_by_side import REQUESTS, side_by_side
 
 Status = DuplicateScan.Status

@@ -98,7 +98,7 @@ class ServicesBatch:
     """The reference: each row given to the customer services, one by one (the import before
     it wrote in bulk)."""
 
-    def __init__(self, *, source, by, workspace_country):
+    def __init__(self, *, source, by, workspace_country, today):
         self.source, self.by, self.workspace_country = source, by, workspace_country
 
     def outcomes(self, rows):

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from patron.conftest import with_token
 from patron.imports.summary import ImportSummary
+from patron.jobs.single_run import STALE_AFTER, STALE_NOTE
 from patron.scoring.jobs import score_after_import, score_customers
 from patron.scoring.models import ScoringRun
-from patron.scoring.services import STALE_AFTER, STALE_NOTE, scoring_request
+from patron.scoring.services import scoring_request
 from patron.scoring.tests.side_by_side import REQUESTS, side_by_side
 
 Status = ScoringRun.Status
@@ -61,6 +62,15 @@ def test_a_run_silent_too_long_is_failed_and_a_new_one_queued(thai_shop, lan):
     dead.refresh_from_db()
     assert (dead.status, dead.note) == (Status.FAILED, STALE_NOTE)
     assert not joined and run.pk != dead.pk and run.status == Status.DONE
+
+
+@pytest.mark.django_db
+def test_the_note_of_a_run_taken_as_stopped_is_read_in_the_readers_language(client, thai_shop, lan):
+    dead = active_run(Status.RUNNING, since=timezone.now() - STALE_AFTER - timedelta(seconds=1))
+    scoring_request(by=lan)
+    runs = with_token(client, lan).get("/api/scoring-runs", HTTP_ACCEPT_LANGUAGE="vi").json()["items"]
+    note = next(item["note"] for item in runs if item["id"] == dead.pk)
+    assert note == "Không có dấu hiệu hoạt động trong 30 phút: coi như đã dừng."
 
 
 @pytest.mark.django_db
