@@ -18,7 +18,10 @@ another id: 10 % by their e-mail (half of them written with Gmail dots, a +tag o
 For each database: a fresh data directory (SQLite) or a throwaway PostgreSQL 15 cluster (as
 scripts/test.sh starts one, durable defaults), ``patron migrate``, a superuser, then
 ``patron import customers FILE --source pos --country TH --json`` timed from outside as a whole
-process (start-up included), its peak resident memory read from the kernel (``wait4``). With
+process (start-up included). The import forks a process of its own to work out the rows'
+rules, so its memory is measured as the peak of the two together: their proportional set
+sizes (PSS: pages they share counted once) summed, read from /proc every 0.2 s; the peak
+resident memory of the larger one, from the kernel (``wait4``), is printed beside it. With
 ``--again`` the same file is imported a second time (every row then unchanged).
 """
 
@@ -30,6 +33,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -122,20 +126,45 @@ def _spelt_otherwise(rnd, address):
     return address.upper() if rnd.random() < 0.5 else address
 
 
+def tree_pss(pid):
+    """Bytes of memory of process ``pid`` and its descendants: their PSS summed."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return total
+    return total + sum(tree_pss(int(child)) for child in children)
+
+
 def timed_import(env, path):
-    """(seconds, CPU seconds, peak RSS in bytes, summary) of one `patron import customers` process."""
+    """(seconds, CPU seconds, peak PSS of the processes, peak RSS of the larger, summary) of one
+    `patron import customers` command."""
     command = [str(PATRON), "import", "customers", str(path), "--source", "pos", "--country", "TH", "--json"]
     command += ["--rejects", str(path.with_suffix(".rejects.csv"))]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def watch():
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_pss(process.pid))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     # wait4 gives this process's own peak memory, not that of the others this script started.
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    done.set()
+    watcher.join()
     out, err = process.stdout.read().decode(), process.stderr.read().decode()
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"the import failed:\n{err[-3000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, usage.ru_maxrss * 1024, json.loads(out.strip().splitlines()[-1])
+    return seconds, cpu, peak[0], usage.ru_maxrss * 1024, json.loads(out.strip().splitlines()[-1])
 
 
 def run_database(args, name, data_dir, url=None):
@@ -154,25 +183,26 @@ def run_database(args, name, data_dir, url=None):
     result = {"database": name}
     for run in ("import", "again") if args.again else ("import",):
         load = os.getloadavg()[0]
-        seconds, cpu, peak, summary = timed_import(env, args.file)
-        result[run] = {"seconds": seconds, "cpu": cpu, "peak_rss": peak, "load": load, **summary}
+        seconds, cpu, peak, rss, summary = timed_import(env, args.file)
+        result[run] = {"seconds": seconds, "cpu": cpu, "peak": peak, "peak_rss": rss, "load": load, **summary}
         result[run]["rows_per_s"] = summary["read"] / seconds
     return result
 
 
 def report(result, matching):
     imported = result["import"]
-    passed = imported["rows_per_s"] >= TARGET and imported["peak_rss"] < MEMORY_LIMIT
+    passed = imported["rows_per_s"] >= TARGET and imported["peak"] < MEMORY_LIMIT
     print(f"\n{result['database']}")
     for label, run in (("import", imported), ("same file again", result.get("again"))):
         if run is None:
             continue
         print(
             f"  {label:<15} {run['read']:>10,} rows {run['seconds']:7.1f} s "
-            f"{run['rows_per_s']:>8,.0f} rows/s  peak {run['peak_rss'] / 2**20:,.0f} MiB"
+            f"{run['rows_per_s']:>8,.0f} rows/s  peak {run['peak'] / 2**20:,.0f} MiB "
+            f"(PSS of both processes; RSS of the larger {run['peak_rss'] / 2**20:,.0f} MiB)"
         )
         print(
-            f"  {'':<15} the import process's CPU time {run['cpu']:.1f} s "
+            f"  {'':<15} the import's CPU time (both processes) {run['cpu']:.1f} s "
             f"({run['read'] / run['cpu']:,.0f} rows per CPU second); load average at start {run['load']:.1f}"
         )
         print(

@@ -68,9 +68,11 @@ class Customer(models.Model):
 
 
 class CustomerEmail(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
+    # Indexed by customer_email_once, which leads with the customer: one index fewer to write.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails", db_index=False)
     address = models.EmailField(_("e-mail"), max_length=254)
-    normalised = models.CharField(max_length=254, db_index=True, editable=False)
+    # Never looked up alone (identity matching compares match_key).
+    normalised = models.CharField(max_length=254, editable=False)
     # What identity matching compares (see identity.py): Gmail ignores dots and +tags.
     match_key = models.CharField(max_length=254, db_index=True, default="", editable=False)
     is_primary = models.BooleanField(_("primary"), default=False)
@@ -88,7 +90,8 @@ class CustomerEmail(models.Model):
 
 
 class CustomerPhone(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    # Indexed by customer_phone_once, which leads with the customer.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones", db_index=False)
     e164 = models.CharField(_("phone"), max_length=20, db_index=True)
     raw = models.CharField(_("as entered"), max_length=50, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
@@ -182,7 +185,10 @@ class AuditEvent(models.Model):
         MERGE = "merge", pgettext_lazy("audit action", "Merged")
         DELETE = "delete", pgettext_lazy("audit action", "Deleted")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="audit_events")
+    # Indexed by audit_customer_at, which leads with the customer.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="audit_events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -21,6 +21,7 @@ in this batch count as later than every stored one, in the order the services wo
 stored them.
 """
 
+import pickle
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
@@ -75,17 +76,37 @@ ATTACHED = ("updated", True)
 FOUND_UNCHANGED = ("unchanged", True)
 
 
-@dataclass(slots=True)
 class CustomerRow:
     """A row read and checked (see ``patron.imports.customers``): what it says of its customer,
-    and the customer it makes if the batch finds no one to update (``new_customer``)."""
+    the keys of its e-mails and phones to match by, and the customer it makes if the batch finds
+    no one to update (``new_customer``).
 
-    number: int
-    values: list[str]
-    external_id: str
-    data: CustomerData
-    stated_country: str | None  # the row's or --country's; None leaves a known customer's as is
-    new: tuple | dict | None = None  # see new_customer
+    ``data`` may come pickled (a forked process read the row), and is unpickled when it is
+    needed: to update a customer, which few rows of a first import do.
+    """
+
+    __slots__ = ("number", "values", "external_id", "_data", "stated_country", "new", "keys")
+
+    def __init__(self, number, values, external_id, data, stated_country, new=None, keys=None):
+        self.number = number
+        self.values = values
+        self.external_id = external_id
+        self._data = data  # CustomerData, or its fields pickled
+        self.stated_country = stated_country  # the row's or --country's; None leaves a customer's
+        self.new = new
+        self.keys = keys or match_keys(data)
+
+    @property
+    def data(self) -> CustomerData:
+        if isinstance(self._data, bytes):
+            self._data = CustomerData(*pickle.loads(self._data))  # noqa: S301 - from our own fork
+        return self._data
+
+
+def match_keys(data: CustomerData):
+    """(e-mail match keys, phone keys) of a row's data, as the batch matches customers by them."""
+    emails = tuple(email_match_key(e) for e in data.emails or ())
+    return emails, tuple(_phone_key(p, data.country) for p in data.phones or ())
 
 
 class _Related(list):
@@ -306,13 +327,15 @@ class CustomerBatch:
             try:
                 results.append(self._outcome(row))
             except ValidationError as error:
-                results.append(error)
+                # Without its traceback, whose frames hold this list: no cycle for the
+                # garbage collector to find, which keeps the batch alive until it does.
+                results.append(error.with_traceback(None))
         return results
 
     def _load(self, rows):
         values = sorted({row.external_id for row in rows if row.external_id})
-        keys = sorted({email_match_key(e) for row in rows for e in row.data.emails or ()})
-        phones = sorted({_phone_key(p, row.data.country) for row in rows for p in row.data.phones or ()})
+        keys = sorted({key for row in rows for key in row.keys[0]})
+        phones = sorted({key for row in rows for key in row.keys[1]})
         ids = rows_with(ExternalId, "value", values, ["value", "customer_id"], source=self.source)
         emails = rows_with(CustomerEmail, "match_key", keys, ["match_key", "pk", "customer_id"])
         phones = rows_with(CustomerPhone, "e164", phones, ["e164", "pk", "customer_id"])
@@ -368,35 +391,31 @@ class CustomerBatch:
     # -- one row, as patron.imports.customers' rules and the services would take it
 
     def _outcome(self, row: CustomerRow):
-        data = row.data
         if row.external_id:
             held = self.by_id.get(row.external_id)
             if held is not None:
-                update = update_for(held, replace(data, country=row.stated_country), self.workspace_country)
+                data = replace(row.data, country=row.stated_country)
+                update = update_for(held, data, self.workspace_country)
                 if update is None:
                     return UNCHANGED
                 self._update(held, update)
                 return UPDATED
-            held = self._find(data)
+            held = self._find(row)
         else:
             # A row known only by e-mail or phone, which a second import of the file meets
             # again: unchanged when it would add nothing to the customer who holds them.
-            held = self._find(data)
-            if held is not None and update_for(held, data, self.workspace_country) is None:
+            held = self._find(row)
+            if held is not None and update_for(held, row.data, self.workspace_country) is None:
                 return FOUND_UNCHANGED
         if held is None:
             self._create(row)
             return CREATED
-        self._update(held, attached_data(held, data))
+        self._update(held, attached_data(held, row.data))
         return ATTACHED
 
-    def _find(self, data):
+    def _find(self, row):
         """The customer holding the earliest of the row's e-mails, else of its phones, or None."""
-        region = data.country
-        for index, keys in (
-            (self.by_email, [email_match_key(e) for e in data.emails or ()]),
-            (self.by_phone, [_phone_key(p, region) for p in data.phones or ()]),
-        ):
+        for index, keys in zip((self.by_email, self.by_phone), row.keys, strict=True):
             found = [entry for key in keys for entry in index.get(key, ())]
             if found:
                 return min(found, key=lambda entry: entry[0])[1]

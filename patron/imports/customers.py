@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import pickle
 import re
 from collections.abc import Callable
 from operator import attrgetter
@@ -47,7 +48,7 @@ from patron.customers.phones import normalise_phone
 from patron.customers.services import CustomerData
 from patron.imports.attributes import attributes_of, text
 from patron.imports.batches import bulk_writes, run_in_batches
-from patron.imports.customer_batch import CREATED, CustomerBatch, CustomerRow, new_customer
+from patron.imports.customer_batch import CREATED, CustomerBatch, CustomerRow, match_keys, new_customer
 from patron.imports.forked import Forked
 from patron.imports.formats import FileRefused
 from patron.imports.headers import MappingProblem, guess_mapping
@@ -305,14 +306,14 @@ class _Importer:
             if isinstance(result, list):
                 prepared.append((row, result))
                 continue
-            external_id, data, stated_country, new = result
-            data = CustomerData(*data)
-            prepared.append(CustomerRow(row.number, row.values, external_id, data, stated_country, new))
+            external_id, data, stated_country, new, keys = result
+            prepared.append(CustomerRow(row.number, row.values, external_id, data, stated_country, new, keys))
         return today, prepared
 
     def work_out(self, work):
-        """(today, for each row its [(field, reason)], or (external id, CustomerData's fields,
-        stated country, new_customer(data))): plain values, quick to pickle."""
+        """(today, for each row its [(field, reason)], or (external id, CustomerData's fields
+        pickled, stated country, new_customer(data), match_keys(data))): plain values, quick to
+        pickle, the data pickled apart as few rows need it."""
         rows, self.first_rows = work
         today = timezone.localdate(timezone=self.zone)
         results = []
@@ -328,7 +329,8 @@ class _Importer:
                 new = None
                 if self.work_out_new:
                     new = new_customer(data, workspace_country=self.workspace_country, today=today)
-                results.append((external_id, _DATA_FIELDS(data), stated_country, new))
+                fields = pickle.dumps(_DATA_FIELDS(data), pickle.HIGHEST_PROTOCOL)
+                results.append((external_id, fields, stated_country, new, match_keys(data)))
         return today, results
 
     def import_batch(self, prepared):
