@@ -241,7 +241,8 @@ if _queue_url.startswith("redis"):
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "queue.sqlite3")})
 PATRON_JOB_RETRIES = envint("PATRON_JOB_RETRIES", 3)
-# Customer value: the monthly discount rate of lifetime value, and the hour (UTC) of the nightly scoring.
+# Customer value: the monthly discount rate of lifetime value, and the hour of the nightly scoring
+# in the workspace's time zone.
 PATRON_CLV_DISCOUNT = float(os.environ.get("PATRON_CLV_DISCOUNT", "0.01"))
 PATRON_SCORING_HOUR = envint("PATRON_SCORING_HOUR", 2)
 PATRON_JOB_RETRY_DELAY = envint("PATRON_JOB_RETRY_DELAY", 0 if TESTING else 60)

@@ -29,6 +29,7 @@ from patron.customers.models import (
 )
 from patron.customers.phones import national_digits, normalise_phone
 from patron.imports.limits import attributes_problem
+from patron.workspace.clock import business_today
 from patron.workspace.regions import validate_country, validate_time_zone
 from patron.workspace.services import get_workspace
 
@@ -94,7 +95,7 @@ def _clean_profile(data, errors, today=None):
     if data.birthday is not None:
         if not isinstance(data.birthday, date) or isinstance(data.birthday, datetime):
             errors["birthday"] = [_("Give the birthday as a date.")]
-        elif data.birthday > (today or timezone.localdate()) or data.birthday.year < 1900:
+        elif data.birthday > (today or business_today()) or data.birthday.year < 1900:
             errors["birthday"] = [_("A birthday cannot be in the future or before 1900.")]
         else:
             cleaned["birthday"] = data.birthday
@@ -251,8 +252,8 @@ def validate_data(data, *, by, country, taken, known_tags, workspace_country=Non
     ``country``: the customer's ("" for a new one), for local phone numbers when ``data`` names
     none, else the workspace's; ``taken(source, value)``: whether that external ID is another
     customer's; ``known_tags(names)``: which of the names are tags already; ``today``: the date
-    a birthday may not be after (today's in the current time zone unless given: an import reads
-    it once a batch, as it writes the batch at one moment).
+    a birthday may not be after (the business day's unless given: an import reads it once a
+    batch, as it writes the batch at one moment).
     """
     errors = {}
     cleaned = _clean_profile(data, errors, today)

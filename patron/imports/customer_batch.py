@@ -55,6 +55,7 @@ from patron.imports.customer_writing import (
     rows_with,
 )
 from patron.imports.customer_writing import update as update_rows
+from patron.workspace.clock import business_today
 
 _EMPTY = (None, "", [], {})
 LATER = 1 << 62  # sort keys of e-mails and phones made in this batch: after every stored one
@@ -315,7 +316,7 @@ class CustomerBatch:
         self.by_phone: dict[str, list[tuple[int, Held]]] = {}  # E.164 -> (sort key, customer)
         self.events: list[tuple[Held, str, dict]] = []
         self.known_tags: set[str] | None = None  # for a role that may not add tags
-        self.today = today or timezone.localdate()
+        self.today = today or business_today()
         self._made = 0
 
     # -- reading what the batch names

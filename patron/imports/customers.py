@@ -65,6 +65,7 @@ from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, ImportSummary, Reject
 from patron.imports.values import AmbiguousDates, ValueProblem
+from patron.workspace.clock import business_zone
 from patron.workspace.services import get_workspace
 
 __all__ = [
@@ -278,10 +279,10 @@ class _Importer:
         self.summary = rejects.summary
         self.seen = SeenKeys()  # external ids read, with their first row
         self.first_rows: dict[int, int] = {}  # row number -> first row of its external id, this batch
-        # Reasons are written in the language of whoever imports, and birthdays checked against
-        # their today, in the reading thread too.
+        # Reasons are written in the language of whoever imports, in the reading thread too, and
+        # birthdays checked against the business day.
         self.language = translation.get_language()
-        self.zone = timezone.get_current_timezone()
+        self.zone = business_zone()
         # Rows that make a new customer are worked out as they are read, unless the tags a row
         # names must first be looked up (for a role that may not add tags).
         self.work_out_new = by.has_perm("customers.add_tag")

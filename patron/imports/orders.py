@@ -39,7 +39,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -85,6 +84,7 @@ from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, OrderImportSummary
 from patron.sales.models import Order, OrderLine, Product
 from patron.sales.services import MAX_TOTAL
+from patron.workspace.clock import business_zone
 from patron.workspace.models import ExchangeRate
 from patron.workspace.money import quantum
 from patron.workspace.regions import validate_country
@@ -152,7 +152,7 @@ def import_orders(
             require_perm(by, "customers.add_customer", "customers.change_customer")
         if fields & {"sku", "product_name"}:
             require_perm(by, "sales.add_product")
-        zone = ZoneInfo(workspace.time_zone)
+        zone = business_zone(workspace)
         rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(path)
         rejects = RejectFile(rejects_path, columns, summary)
         reader = OrderRowReader(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
 from patron.sales.models import Order, OrderLine, Product
+from patron.workspace.clock import business_day
 from patron.workspace.money import MoneyError, check_currency, has_more_precision_than, minor_units, quantize
 from patron.workspace.services import get_workspace, to_base_currency
 
@@ -136,7 +137,7 @@ def order_create(
         raise ValidationError(errors)
 
     total = quantize(total, currency)
-    on_date = timezone.localtime(placed_at, timezone.get_current_timezone()).date()
+    on_date = business_day(placed_at, workspace)
     total_base, rate = to_base_currency(amount=total, currency=currency, on_date=on_date, workspace=workspace)
     if total_base >= MAX_TOTAL:
         raise ValidationError({"total": [_("This total is too large to record.")]})

@@ -1,12 +1,14 @@
 """Scoring in the background: when asked, every night, and after each import."""
 
+from datetime import UTC
+
 from django.conf import settings
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import close_db, db_periodic_task
 
 from patron.jobs.queue import job
 from patron.scoring.models import ScoringRun
 from patron.scoring.services import customers_score, scoring_request
+from patron.workspace.clock import business_zone
 
 
 @job(retries=0)
@@ -24,7 +26,15 @@ def score_customers(run_id=None):
         scoring_request()
 
 
-@db_periodic_task(crontab(hour=settings.PATRON_SCORING_HOUR, minute=0))
+@close_db
+def at_scoring_hour(minute):
+    """Whether huey's ``minute`` (naive UTC) is PATRON_SCORING_HOUR:00 on the business clock: in
+    the workspace's time zone (:mod:`patron.workspace.clock`)."""
+    local = minute.replace(tzinfo=UTC).astimezone(business_zone())
+    return (local.hour, local.minute) == (settings.PATRON_SCORING_HOUR, 0)
+
+
+@db_periodic_task(at_scoring_hour)
 def score_customers_nightly():
     scoring_request()
 

@@ -5,7 +5,6 @@ import time
 import warnings
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -23,6 +22,7 @@ from patron.scoring.models import ACTIVE, CustomerScore, ScoringRun
 from patron.scoring.reading import orders_frame
 from patron.scoring.selectors import latest_run
 from patron.scoring.writing import scores_replace
+from patron.workspace.clock import business_today
 from patron.workspace.services import get_workspace
 
 PERIOD = "week"
@@ -137,7 +137,7 @@ def customers_score(*, by=None, progress=None, run_id=None) -> ScoringRun | None
             return _finish(run, started, pl.DataFrame(), note="There are no orders to score.")
         step("summarise")
         zone = workspace.time_zone
-        today = datetime.now(ZoneInfo(zone)).date()
+        today = business_today(workspace)
         summary = analytics.summarise(orders, period=PERIOD, grain="day", tz=zone, observation_end=today)
         step("fit")
         purchases, spend, note = _fitted(summary, run)

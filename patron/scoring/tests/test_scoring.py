@@ -136,13 +136,16 @@ def test_an_import_that_adds_orders_scores_the_customers(somchai, thai_shop, tmp
     assert ScoringRun.objects.count() == 1  # nothing new: no new scoring
 
 
-def test_scoring_runs_every_night_at_the_set_hour(settings):
+@pytest.mark.django_db
+def test_scoring_runs_every_night_at_the_set_hour_of_the_workspaces_zone(thai_shop, settings):
     from patron.scoring.jobs import score_customers_nightly
 
+    settings.PATRON_SCORING_HOUR = 2
     task = score_customers_nightly.task_class()
-    assert task.validate_datetime(datetime(2026, 11, 24, settings.PATRON_SCORING_HOUR, 0))
-    assert not task.validate_datetime(datetime(2026, 11, 24, settings.PATRON_SCORING_HOUR, 1))
-    assert not task.validate_datetime(datetime(2026, 11, 24, (settings.PATRON_SCORING_HOUR + 1) % 24, 0))
+    # huey asks in naive UTC; 2:00 in Bangkok is 19:00 UTC the day before.
+    assert task.validate_datetime(datetime(2026, 11, 23, 19, 0))
+    assert not task.validate_datetime(datetime(2026, 11, 23, 19, 1))
+    assert not task.validate_datetime(datetime(2026, 11, 24, 2, 0))
 
 
 def test_replacing_the_scores_keeps_the_tables_indexes_and_keys(shop, lan):
