@@ -16,13 +16,18 @@ class PatronAdminSite(AdminSite):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown in the admin, never added or changed there: these rows are written by Patron's
-    services (on its pages, by the API and imports), which validate them, audit them and keep
-    what follows from them in step (an order's base total, a consent in force, a search text).
-    A model form would save whatever is typed, a total or a date the API refuses included."""
+    """Shown in the admin, never added, changed or deleted there: these rows are written by
+    Patron's services (on its pages, by the API and imports), which validate them, audit them
+    and keep what follows from them in step (an order's base total, a consent in force, a
+    search text). A model form would save whatever is typed, a total or a date the API refuses
+    included; a delete would take an order out of the revenue or a consent out of its history
+    with no audit record."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

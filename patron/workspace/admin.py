@@ -10,9 +10,6 @@ class WorkspaceAdmin(ReadOnlyAdmin):
 
     list_display = ["name", "country", "currency", "time_zone"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):

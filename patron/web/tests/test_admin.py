@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from patron.accounts.models import ApiToken, UserProfile
 from patron.accounts.services import token_authenticate, token_create
-from patron.customers.models import ConsentEvent, Customer, Tag
+from patron.customers.models import AuditEvent, ConsentEvent, Customer, Tag
+from patron.customers.services import consent_record
 from patron.customers.tests.factories import make_customer
 from patron.interactions.models import Interaction
 from patron.interactions.services import interaction_log
@@ -135,6 +136,26 @@ def test_rows_the_services_write_cannot_be_added_in_the_admin(shop_owner, somsri
         "source": "admin",
     }
     assert shop_owner.post(path, data).status_code == 403
+    assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("model", [Order, ConsentEvent, AuditEvent, Customer, Interaction])
+def test_rows_the_services_write_cannot_be_deleted_in_the_admin(shop_owner, somsri, somchai, model):
+    """An order deleted there would leave the revenue, a consent event its history, with no
+    audit record of either."""
+    order_create(customer=somsri, placed_at=timezone.now(), channel="store", total=Decimal("99"), by=somchai)
+    consent_record(
+        customer=somsri, channel="email", purpose="marketing", granted=True, source="shop", by=somchai
+    )
+    interaction_log(
+        customer=somsri, channel="phone", direction="inbound", subject="Asked about points", by=somchai
+    )
+    row = model.objects.order_by("pk").last()
+    before = model.objects.count()
+    path = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    assert shop_owner.get(f"{path}{row.pk}/delete/").status_code == 403
+    assert shop_owner.post(f"{path}{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    shop_owner.post(path, {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
     assert model.objects.count() == before
 
 
