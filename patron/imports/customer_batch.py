@@ -100,8 +100,16 @@ class CustomerRow:
     @property
     def data(self) -> CustomerData:
         if isinstance(self._data, bytes):
-            self._data = CustomerData(*pickle.loads(self._data))  # noqa: S301 - from our own fork
+            self._data = CustomerData(*pickle.loads(self._data))  # noqa: S301 - see packed
         return self._data
+
+
+_DATA_FIELDS = attrgetter(*CustomerData.__dataclass_fields__)
+
+
+def packed(data: CustomerData) -> bytes:
+    """``data`` pickled, as a CustomerRow takes it from the import's own forked process."""
+    return pickle.dumps(_DATA_FIELDS(data), pickle.HIGHEST_PROTOCOL)
 
 
 def match_keys(data: CustomerData):
@@ -314,7 +322,7 @@ class CustomerBatch:
         self.by_id: dict[str, Held] = {}  # external ids of the source -> customer
         self.by_email: dict[str, list[tuple[int, Held]]] = {}  # match key -> (sort key, customer)
         self.by_phone: dict[str, list[tuple[int, Held]]] = {}  # E.164 -> (sort key, customer)
-        self.events: list[tuple[Held, str, dict]] = []
+        self.events: list[tuple[Held, str, str]] = []  # (customer, action, changes in JSON)
         self.known_tags: set[str] | None = None  # for a role that may not add tags
         self.today = today or business_today()
         self._made = 0
@@ -469,7 +477,7 @@ class CustomerBatch:
         held.changed = True
         changes = snapshot_changes(before, customer_snapshot(held))
         if changes:
-            self.events.append((held, AuditEvent.Action.UPDATE.value, changes))
+            self.events.append((held, AuditEvent.Action.UPDATE.value, json_text(changes)))
 
     def _apply(self, held, cleaned, emails, phones, tags, external_ids):
         """The services' ``_apply``, in memory, with the batch's indexes kept up to date."""
@@ -546,7 +554,7 @@ class CustomerBatch:
         insert(
             AuditEvent,
             EVENT_COLUMNS,
-            [(h.pk, self.by.pk, action, _json(changes), now) for h, action, changes in self.events],
+            [(h.pk, self.by.pk, action, changes, now) for h, action, changes in self.events],
         )
 
 
@@ -557,10 +565,6 @@ def _profile(held):
     if values[_BIRTHDAY] is not None:
         values[_BIRTHDAY] = values[_BIRTHDAY].isoformat()
     return values
-
-
-def _json(changes):
-    return changes if isinstance(changes, str) else json_text(changes)
 
 
 def _unindex(index, held, keys):

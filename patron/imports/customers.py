@@ -32,10 +32,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import pickle
 import re
 from collections.abc import Callable
-from operator import attrgetter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -48,7 +46,14 @@ from patron.customers.phones import normalise_phone
 from patron.customers.services import CustomerData
 from patron.imports.attributes import attributes_of, text
 from patron.imports.batches import bulk_writes, run_in_batches
-from patron.imports.customer_batch import CREATED, CustomerBatch, CustomerRow, match_keys, new_customer
+from patron.imports.customer_batch import (
+    CREATED,
+    CustomerBatch,
+    CustomerRow,
+    match_keys,
+    new_customer,
+    packed,
+)
 from patron.imports.forked import Forked
 from patron.imports.formats import FileRefused
 from patron.imports.headers import MappingProblem, guess_mapping
@@ -83,7 +88,6 @@ BATCH_SIZE = 5_000
 NAME_FIELDS = ("display_name", "given_name", "family_name")
 
 _SEPARATORS = re.compile(r"[;,]")
-_DATA_FIELDS = attrgetter(*CustomerData.__dataclass_fields__)
 
 GENDERS = {
     "male": "male",
@@ -278,7 +282,6 @@ class _Importer:
         self.rejects = rejects
         self.summary = rejects.summary
         self.seen = SeenKeys()  # external ids read, with their first row
-        self.first_rows: dict[int, int] = {}  # row number -> first row of its external id, this batch
         # Reasons are written in the language of whoever imports, in the reading thread too, and
         # birthdays checked against the business day.
         self.language = translation.get_language()
@@ -315,23 +318,23 @@ class _Importer:
         """(today, for each row its [(field, reason)], or (external id, CustomerData's fields
         pickled, stated country, new_customer(data), match_keys(data))): plain values, quick to
         pickle, the data pickled apart as few rows need it."""
-        rows, self.first_rows = work
+        rows, first_rows = work  # first_rows: row number -> first row of its external id
         today = timezone.localdate(timezone=self.zone)
         results = []
         with translation.override(self.language):
             for number, values in rows:
                 cells = dict(zip(self.header, values, strict=True))
                 external_id = text(cells[self.id_column]) if self.id_column else ""
+                first = first_rows[number] if external_id else None
                 try:
-                    data, stated_country = self._data(cells, external_id, number)
+                    data, stated_country = self._data(cells, external_id, number, first)
                 except _RowProblems as problems:
                     results.append(problems.problems)
                     continue
                 new = None
                 if self.work_out_new:
                     new = new_customer(data, workspace_country=self.workspace_country, today=today)
-                fields = pickle.dumps(_DATA_FIELDS(data), pickle.HIGHEST_PROTOCOL)
-                results.append((external_id, fields, stated_country, new, match_keys(data)))
+                results.append((external_id, packed(data), stated_country, new, match_keys(data)))
         return today, results
 
     def import_batch(self, prepared):
@@ -357,20 +360,19 @@ class _Importer:
         for number, values, problems in sorted(rejected, key=lambda item: item[0]):
             self._reject(number, values, problems)
 
-    def _data(self, cells, external_id, number):
-        """(CustomerData, the country the row or --country states) from one row.
+    def _data(self, cells, external_id, number, first):
+        """(CustomerData, the country the row or --country states) from one row; ``first`` is the
+        first row of its external id in the file.
 
         Raises _RowProblems with every problem of the row, not only the first. A row without
         a country gets --country, else the workspace's; an update only changes a customer's
         country when the row or --country states one.
         """
         problems = []
-        if external_id:
-            first = self.first_rows[number]
-            if first != number:
-                reason = _("duplicate external id %(id)s within the file, first on row %(row)d")
-                reason %= {"id": external_id, "row": first}
-                problems.append(("external_id", reason))
+        if external_id and first != number:
+            reason = _("duplicate external id %(id)s within the file, first on row %(row)d")
+            reason %= {"id": external_id, "row": first}
+            problems.append(("external_id", reason))
         values = {}
         for column, field_name in self.mapping.items():
             try:

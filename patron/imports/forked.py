@@ -16,7 +16,9 @@ included.
 
 import contextlib
 import os
+import pickle
 import signal
+from multiprocessing import Pipe
 
 from django.db import connections
 
@@ -32,8 +34,6 @@ class Forked:
         self.pid = None
         if not hasattr(os, "fork"):
             return
-        from multiprocessing import Pipe
-
         self.pipe, child_end = Pipe()
         pid = os.fork()
         if pid == 0:  # the child
@@ -90,14 +90,17 @@ def _serve(work, pipe):
         except Exception as error:  # handed to the parent, which raises it
             result = (False, error)
         try:
-            try:
-                pipe.send(result)
-            except OSError:
-                raise
-            except Exception as error:  # a result or an error that cannot be pickled
-                pipe.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+            pipe.send_bytes(_pickled(result))
         except OSError:  # the parent is gone
             return
+
+
+def _pickled(result):
+    """``result`` pickled as ``Connection.recv`` reads it, or the error of pickling it."""
+    try:
+        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # a result or an error that cannot be pickled
+        return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
 
 
 def _no_database():
