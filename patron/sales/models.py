@@ -19,20 +19,26 @@ class Product(models.Model):
         return f"{self.sku} {self.name}"
 
 
-class Order(models.Model):
-    class Status(models.TextChoices):
-        COMPLETED = "completed", _("Completed")
-        REFUNDED = "refunded", _("Refunded")
-        CANCELLED = "cancelled", _("Cancelled")
-        # Goods brought back: a document of its own, its total the amount paid back.
-        RETURNED = "returned", _("Return")
+class OrderStatus(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
+    # Goods brought back: a document of its own, its total the amount paid back.
+    RETURNED = "returned", _("Return")
 
-    class SalesChannel(models.TextChoices):
-        STORE = "store", _("Store")
-        WEB = "web", _("Web")
-        APP = "app", _("App")
-        PHONE = "phone", _("Phone")
-        MARKETPLACE = "marketplace", _("Marketplace")
+
+class SalesChannel(models.TextChoices):
+    STORE = "store", _("Store")
+    WEB = "web", _("Web")
+    APP = "app", _("App")
+    PHONE = "phone", _("Phone")
+    MARKETPLACE = "marketplace", _("Marketplace")
+
+
+class Order(models.Model):
+    # Declared above, where Meta's constraints can see them; Order.Status as before.
+    Status = OrderStatus
+    SalesChannel = SalesChannel
 
     # Indexed by order_customer_placed below, which leads with the customer.
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders", db_index=False)
@@ -66,6 +72,12 @@ class Order(models.Model):
                 name="order_fingerprint_unique",
             ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OrderStatus.values), name="order_status_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=SalesChannel.values), name="order_channel_known"
+            ),
         ]
         indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_placed")]
 
