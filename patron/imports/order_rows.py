@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from patron.customers.folding import fold
 from patron.imports.attributes import text
 from patron.imports.values import AmountReader, ValueProblem, parse_bool, parse_quantity
+from patron.sales.rules import RETURN
 from patron.workspace.money import MoneyError, check_currency, quantum
 
 STATUSES = {
@@ -260,12 +261,12 @@ class OrderRowReader:
                 reason = _("'%(value)s' is not a status: use completed, refunded, cancelled or returned")
                 reason %= {"value": text(raw)}
                 problems.append(("status", reason))
-        is_return = status == "returned"
+        is_return = status == RETURN
         raw = get("is_return", "")
         if raw and raw.strip():
             try:
                 if parse_bool(raw):
-                    is_return, status = True, "returned"
+                    is_return, status = True, RETURN
             except ValueProblem as problem:
                 problems.append(("is_return", problem.message))
 

@@ -82,10 +82,10 @@ from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
 from patron.imports.summary import ImportRefused, OrderImportSummary
+from patron.sales.events import ImportAnnouncer
 from patron.sales.models import Order, OrderLine, Product
-from patron.sales.services import MAX_TOTAL
-from patron.workspace.clock import business_zone
-from patron.workspace.models import ExchangeRate
+from patron.sales.rules import MAX_TOTAL, base_total, exchange_rate, rate_day
+from patron.workspace.clock import business_today, business_zone
 from patron.workspace.money import quantum
 from patron.workspace.regions import validate_country
 from patron.workspace.services import get_workspace
@@ -159,7 +159,7 @@ def import_orders(
             dates=date_reader_for(
                 table, reading, "placed_at", order=date_order, calendar=calendar, zone=zone
             ),
-            currency=_file_currency(country) or workspace.currency,
+            currency=_file_currency(country, workspace) or workspace.currency,
             locale_hint=str(Locale.parse(f"und_{country or workspace.country}")),
             now=timezone.now() + settings.PATRON_CLOCK_SKEW,
         )
@@ -169,11 +169,12 @@ def import_orders(
             reader=reader,
             source=source,
             country=country or workspace.country,
-            base_currency=workspace.currency,
+            workspace=workspace,
             zone=zone,
             by=by,
             rejects=rejects,
             lines=lines,
+            announcer=ImportAnnouncer(source, timezone.now()),
         )
         remember(KIND, source, columns, mapping, proposed)
         importer.preload_customers()
@@ -185,6 +186,7 @@ def import_orders(
             def group(row):
                 return row.values[index].strip() or row.number
 
+        finished = False
         try:
             with bulk_writes():
                 run_in_batches(
@@ -197,8 +199,11 @@ def import_orders(
                     progress=progress,
                     group=group,
                 )
+            finished = True
         finally:
             rejects.close()
+            # The batches committed are told, also those of an import stopped or failed later.
+            importer.announcer.end(finished=finished)
     return summary
 
 
@@ -260,10 +265,10 @@ def _check_mapping(mapping):
         raise ImportRefused(_("This file has no amount column: map one with --map 'column=total'."))
 
 
-def _file_currency(country):
+def _file_currency(country, workspace):
     if not country:
         return None
-    currencies = get_territory_currencies(country, date.today())
+    currencies = get_territory_currencies(country, business_today(workspace))
     return currencies[0] if currencies else None
 
 
@@ -277,19 +282,22 @@ class _Rejected(Exception):
 
 
 class _OrderImporter:
-    def __init__(self, *, header, mapping, reader, source, country, base_currency, zone, by, rejects, lines):
+    def __init__(
+        self, *, header, mapping, reader, source, country, workspace, zone, by, rejects, lines, announcer
+    ):
         self.header = header
         self.mapping = mapping
         self.fields = [(header.index(column), field) for column, field in mapping.items()]
         self.reader = reader
         self.source = source
         self.country = country
-        self.base_currency = base_currency
-        self.zone = zone
+        self.workspace = workspace
+        self.base_currency = workspace.currency
         self.by = by
         self.rejects = rejects
         self.summary = rejects.summary
         self.lines = lines
+        self.announcer = announcer
         self.seen = SeenKeys()  # order numbers and fingerprints read, with their first row
         self.rejected_now = set()  # first rows of this batch rejected after their number was read
         self.order_index = (
@@ -304,7 +312,7 @@ class _OrderImporter:
             lines=lines,
             calendar=reader.dates.calendar,
             currency=reader.currency,
-            base_currency=base_currency,
+            base_currency=self.base_currency,
             zone=zone,
             now=reader.now,
         )
@@ -344,14 +352,23 @@ class _OrderImporter:
             self._remember_customer_ids(ids.values_list("value", "customer_id", "customer__merged_into_id"))
 
     def import_batch(self, prepared):
-        """Write one prepared batch; the caller holds its transaction. Rejects go in row order."""
+        """Write one prepared batch; the caller holds its transaction. Rejects go in row order;
+        the orders written are told to the announcer (see :mod:`patron.sales.events`)."""
         batch, plain = prepared
         self.pending_rejects = []
+        self.created_now, self.changed_now, self.placed_now = 0, [], []
         if plain is not None:
             batch = self._write_plain(batch, plain)
         self._write_rows(batch)
         for number, values, column, reason in sorted(self.pending_rejects, key=lambda r: r[0]):
             self.rejects.add(number, values, column, reason)
+        if self.placed_now:
+            self.announcer.batch(
+                created=self.created_now,
+                changed=self.changed_now,
+                placed_from=min(self.placed_now),
+                placed_to=max(self.placed_now),
+            )
 
     def _write_rows(self, batch: list[Row]):
         """The row-by-row path: every row the plain path did not take."""
@@ -370,8 +387,10 @@ class _OrderImporter:
             self._find_products(orders)
         new, existing = self._split_known(orders)
         insert_orders([order for order, _rows in new])
-        for _order, rows in new:
+        for order, rows in new:
             self.summary.count("created", len(rows))
+            self.placed_now.append(order.placed_at)
+        self.created_now += len(new)
         for order, rows, known in existing:
             self._update(order, rows, known)
 
@@ -421,6 +440,9 @@ class _OrderImporter:
             insert_plain_orders(plain_order_rows(new, source=self.source, currency=self.base_currency))
         self.summary.read += new.height + len(unchanged)
         self.summary.count("created", new.height)
+        if new.height:
+            self.created_now += new.height
+            self.placed_now += [new["placed_at"].min(), new["placed_at"].max()]
         self.summary.count("unchanged", len(unchanged))
         if new.height + len(unchanged) == plain.frame.height:  # every plain row done
             return plain.rest
@@ -509,11 +531,8 @@ class _OrderImporter:
         if total >= MAX_TOTAL:
             raise _Rejected("total", _("this total is too large to record"))
         fingerprint = "" if first.order_id else first.fingerprint(total)
-        if first.currency == self.base_currency:
-            rate, total_base = Decimal(1), total
-        else:
-            rate = self._rate(first.currency, timezone.localtime(first.placed_at, self.zone).date())
-            total_base = (total * rate).quantize(quantum(self.base_currency), rounding=ROUND_HALF_EVEN)
+        rate = self._rate(first.currency, rate_day(first.placed_at, self.workspace))
+        total_base = base_total(total, rate, self.base_currency)
         if total_base >= MAX_TOTAL:
             raise _Rejected("total", _("this total is too large to record"))
         order = NewOrder(
@@ -652,8 +671,7 @@ class _OrderImporter:
     def _rate(self, currency, day):
         key = (currency, day)
         if key not in self.rates:
-            rates = ExchangeRate.objects.filter(currency=currency, date=day)
-            self.rates[key] = rates.values_list("rate", flat=True).first()
+            self.rates[key] = exchange_rate(currency, day, self.base_currency)
         rate = self.rates[key]
         if rate is None:
             reason = _(
@@ -797,6 +815,8 @@ class _OrderImporter:
                 OrderLine(order_id=order_id, product_id=p, quantity=q, unit_price=u) for p, q, u in lines
             )
         self.summary.count("updated", len(rows))
+        self.changed_now.append(order_id)
+        self.placed_now.append(order.placed_at)
 
     # -- rejects
 

@@ -36,7 +36,6 @@ from patron.imports.previews import SHOWN_COLUMNS, read_preview
 from patron.imports.reading import open_table
 from patron.imports.summary import ImportRefused
 from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
-from patron.scoring.jobs import score_after_import
 
 IMPORTERS = {"customers": import_customers, "orders": import_orders}
 PERMISSIONS = {
@@ -244,13 +243,12 @@ def run_execute(run_id, attempt=None):
     if run is None:
         return  # no longer queued: another worker took it, or it was discarded
     with Heartbeat(run) as heartbeat:
-        summary = _import(run, heartbeat)
-    if summary is not None:
-        score_after_import(summary)
+        _import(run, heartbeat)
 
 
 def _import(run, heartbeat):
-    """The import of a claimed run, its outcome saved on it; the summary, or None."""
+    """The import of a claimed run, its outcome saved on it. The orders it records are announced
+    by the importer (:mod:`patron.sales.events`)."""
     options = run.options
     saved = [0.0]
     mine = ImportRun.objects.filter(pk=run.pk, status=Status.RUNNING, attempt=run.attempt)
@@ -279,10 +277,10 @@ def _import(run, heartbeat):
                 progress=progress,
             )
     except RunLost:
-        return None  # marked failed meanwhile, or taken by a retry: theirs to report
+        return  # marked failed meanwhile, or taken by a retry: theirs to report
     except (*REFUSALS, PermissionDenied) as refusal:
         _end(run, Status.REFUSED, message=_message(refusal))
-        return None
+        return
     except Exception as error:
         _end(run, Status.FAILED, message=f"{type(error).__name__}: {error}")
         raise
@@ -297,7 +295,6 @@ def _import(run, heartbeat):
         rows_done=summary.read,
         rows_estimated=summary.read,
     )
-    return summary
 
 
 def _end(run, status, **changes):

@@ -1,6 +1,7 @@
 from django.db.models import Count, Max, Min, Q, Sum
 
 from patron.sales.models import Order
+from patron.sales.rules import PAID_BACK, SPEND
 
 
 def order_list(*, customer=None, status=None, channel=None, since=None, until=None):
@@ -23,12 +24,13 @@ def purchase_timeline(customer, limit=50):
 
 
 def purchase_totals(customer):
-    """Totals in the base currency: orders, completed orders, spend, refunds, first and last."""
+    """Totals in the base currency: orders, completed orders, spend, money paid back (refunds and
+    returns), first and last (:mod:`patron.sales.rules`)."""
     return customer.orders.aggregate(
         orders=Count("id"),
-        completed=Count("id", filter=Q(status=Order.Status.COMPLETED)),
-        spend=Sum("total_base", filter=Q(status=Order.Status.COMPLETED)),
-        refunded=Sum("total_base", filter=Q(status__in=[Order.Status.REFUNDED, Order.Status.RETURNED])),
+        completed=Count("id", filter=Q(status__in=SPEND)),
+        spend=Sum("total_base", filter=Q(status__in=SPEND)),
+        refunded=Sum("total_base", filter=Q(status__in=PAID_BACK)),
         first=Min("placed_at"),
         last=Max("placed_at"),
     )

@@ -8,13 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
+from patron.sales.events import announce_recorded
 from patron.sales.models import Order, OrderLine, Product
-from patron.workspace.clock import business_day
+from patron.sales.rules import MAX_TOTAL, base_total, exchange_rate, rate_day
 from patron.workspace.money import MoneyError, check_currency, has_more_precision_than, minor_units, quantize
-from patron.workspace.services import get_workspace, to_base_currency
-
-# Order.total and Order.total_base hold 18 digits, 4 of them after the point.
-MAX_TOTAL = Decimal(10) ** 14
+from patron.workspace.services import get_workspace
 
 
 @dataclass
@@ -52,6 +50,14 @@ def precision_message(currency):
     }
 
 
+def no_rate_message(currency, base, on_date):
+    return _(
+        "This order is in %(currency)s but the workspace's base currency is "
+        "%(base)s, and no %(currency)s exchange rate is known for %(date)s. "
+        "Add the rate first, or record the order in %(base)s."
+    ) % {"currency": currency, "base": base, "date": on_date}
+
+
 def product_upsert(*, sku, name, category="", by):
     require_perm(by, "sales.add_product")
     sku, name = (sku or "").strip(), (name or "").strip()
@@ -82,7 +88,8 @@ def order_create(
     source="patron",
 ):
     """Record an order. An order in a currency other than the base one needs a known
-    exchange rate for its date; amounts finer than the currency's minor unit are refused."""
+    exchange rate for its date; amounts finer than the currency's minor unit are refused.
+    Once recorded and committed, it is announced (:mod:`patron.sales.events`)."""
     require_perm(by, "sales.add_order")
     workspace = get_workspace()
     errors = {}
@@ -137,8 +144,11 @@ def order_create(
         raise ValidationError(errors)
 
     total = quantize(total, currency)
-    on_date = business_day(placed_at, workspace)
-    total_base, rate = to_base_currency(amount=total, currency=currency, on_date=on_date, workspace=workspace)
+    on_date = rate_day(placed_at, workspace)
+    rate = exchange_rate(currency, on_date, workspace.currency)
+    if rate is None:
+        raise ValidationError({"currency": [no_rate_message(currency, workspace.currency, on_date)]})
+    total_base = base_total(total, rate, workspace.currency)
     if total_base >= MAX_TOTAL:
         raise ValidationError({"total": [_("This total is too large to record.")]})
     try:
@@ -159,6 +169,7 @@ def order_create(
                 OrderLine(order=order, product=p, quantity=q, unit_price=price)
                 for p, q, price in cleaned_lines
             )
+            announce_recorded([order.pk])
     except IntegrityError as exc:
         raise ValidationError(
             {

@@ -39,7 +39,8 @@ def score_customers_nightly():
     scoring_request()
 
 
-def score_after_import(summary):
-    """Ask for a scoring when an import changed something (orders, or customers they belong to)."""
-    if summary.created or summary.updated:
+def score_imported_orders(sender, *, event, **kwargs):
+    """Ask for a scoring when an import of orders has read its file to the end and recorded or
+    changed orders (connected to ``patron.sales.events.orders_imported`` in ScoringConfig)."""
+    if event.finished and (event.created or event.changed):
         scoring_request(after_import=True)

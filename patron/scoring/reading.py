@@ -1,8 +1,8 @@
 """The orders every score is computed from, read in bulk into a Polars frame.
 
-A completed order counts at its total in the base currency; a return (its own document,
-status "returned") counts negative on its day, so it nets against that day's purchases;
-cancelled and refunded orders do not count.
+The orders that count in net spend (:mod:`patron.sales.rules`): a completed order counts at
+its total in the base currency; a return (its own document, status "returned") counts negative
+on its day, so it nets against that day's purchases; cancelled and refunded orders do not count.
 """
 
 import io
@@ -11,19 +11,18 @@ import polars as pl
 from django.db import connection
 
 from patron.sales.models import Order
+from patron.sales.rules import net_amount_sql, net_spend_sql
 
 SCHEMA = {"customer": pl.Int64, "time": pl.Int64, "amount": pl.Float64}
-COUNTED = (Order.Status.COMPLETED, Order.Status.RETURNED)
 
 
 def orders_frame() -> pl.DataFrame:
     """customer, time (UTC Datetime), amount (base currency) of every order that counts."""
     table = Order._meta.db_table
-    signed = f"CASE WHEN status = '{Order.Status.RETURNED}' THEN -total_base ELSE total_base END"
-    counted = ", ".join(f"'{status}'" for status in COUNTED)
+    signed, counted = net_amount_sql(), net_spend_sql()
     if connection.vendor == "postgresql":
         micros = "(extract(epoch FROM placed_at) * 1000000)::bigint"
-        query = f"SELECT customer_id, {micros}, {signed} FROM {table} WHERE status IN ({counted})"  # noqa: S608
+        query = f"SELECT customer_id, {micros}, {signed} FROM {table} WHERE {counted}"  # noqa: S608
         sql = f"COPY ({query}) TO STDOUT"
         buffer = io.BytesIO()
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -44,7 +43,7 @@ def orders_frame() -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT customer_id, CAST(placed_at AS TEXT), CAST({signed} AS REAL) FROM {table} "  # noqa: S608
-            f"WHERE status IN ({counted})"
+            f"WHERE {counted}"
         )
         rows = cursor.fetchall()
     frame = pl.DataFrame(

@@ -1,6 +1,4 @@
-"""The workspace: its defaults, and converting an order's money into the base currency."""
-
-from decimal import Decimal
+"""The workspace: its defaults (country, base currency, time zone)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
-from patron.workspace.models import ExchangeRate, Workspace
-from patron.workspace.money import MoneyError, check_currency, quantize
+from patron.workspace.models import Workspace
+from patron.workspace.money import MoneyError, check_currency
 from patron.workspace.regions import country_currency, validate_country, validate_time_zone
 
 
@@ -57,29 +55,3 @@ def workspace_update(*, by, name=None, country=None, currency=None, time_zone=No
     workspace.save()
     return workspace
 
-
-def to_base_currency(*, amount, currency, on_date, workspace=None):
-    """Convert `amount` in `currency` to the workspace's base currency at the rate of `on_date`.
-
-    Returns (amount in base currency, rate used). Raises ValidationError when no rate for
-    that date is known: an order is never booked at a guessed rate.
-    """
-    workspace = workspace or get_workspace()
-    currency = check_currency(currency)
-    if currency == workspace.currency:
-        return quantize(amount, currency), Decimal(1)
-    rate = ExchangeRate.objects.filter(currency=currency, date=on_date).first()
-    if rate is None:
-        raise ValidationError(
-            {
-                "currency": [
-                    _(
-                        "This order is in %(currency)s but the workspace's base currency is "
-                        "%(base)s, and no %(currency)s exchange rate is known for %(date)s. "
-                        "Add the rate first, or record the order in %(base)s."
-                    )
-                    % {"currency": currency, "base": workspace.currency, "date": on_date}
-                ]
-            }
-        )
-    return quantize(Decimal(amount) * rate.rate, workspace.currency), rate.rate

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patron.conftest import with_token
-from patron.imports.summary import ImportSummary
 from patron.jobs.single_run import STALE_AFTER, STALE_NOTE
-from patron.scoring.jobs import score_after_import, score_customers
+from patron.sales.events import OrdersImported
+from patron.scoring.jobs import score_customers, score_imported_orders
 from patron.scoring.models import ScoringRun
 from patron.scoring.services import scoring_request
 from patron.scoring.tests.side_by_side import REQUESTS, side_by_side
@@ -76,7 +76,8 @@ def test_the_note_of_a_run_taken_as_stopped_is_read_in_the_readers_language(clie
 @pytest.mark.django_db
 def test_an_import_during_a_run_has_it_run_once_more(thai_shop):
     running = active_run(Status.RUNNING)
-    score_after_import(ImportSummary(read=1, created=1))
+    imported = OrdersImported("1", "pos", timezone.now(), 1, 0, timezone.now(), timezone.now(), finished=True)
+    score_imported_orders(None, event=imported)
     running.refresh_from_db()
     assert running.again and ScoringRun.objects.count() == 1
     # The job of a run asked to go again queues the next one when it is done.

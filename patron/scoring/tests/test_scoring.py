@@ -119,7 +119,9 @@ def test_the_api_lists_scores_and_segments_for_an_analyst(client, shop, lan, mar
     assert with_token(client, lan).post("/api/scoring-runs").status_code == 202  # the client is lan's now
 
 
-def test_an_import_that_adds_orders_scores_the_customers(somchai, thai_shop, tmp_path):
+def test_an_import_that_adds_orders_scores_the_customers(
+    somchai, thai_shop, tmp_path, django_capture_on_commit_callbacks
+):
     path = tmp_path / "orders.csv"
     rows = ["order,customer_id,name,date,total"]
     for i in range(60):
@@ -128,11 +130,15 @@ def test_an_import_that_adds_orders_scores_the_customers(somchai, thai_shop, tmp
                 f"O{i}-{k},C{i},Customer {i},2025-{1 + (i + 3 * k) % 12:02d}-{1 + k * 7:02d},{100 + i * k}.00"
             )
     path.write_text("\n".join(rows) + "\n")
-    call_command("import", "orders", str(path), "--source", "shop", "--as", "somchai", "--json")
+    # The scoring is asked for once the import's orders are committed (the test's transaction
+    # never is, so its commit callbacks are run here).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import", "orders", str(path), "--source", "shop", "--as", "somchai", "--json")
     run = ScoringRun.objects.get()
     assert run.status == ScoringRun.Status.DONE and run.orders == len(rows) - 1
     assert CustomerScore.objects.count() == 60
-    call_command("import", "orders", str(path), "--source", "shop", "--as", "somchai", "--json")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import", "orders", str(path), "--source", "shop", "--as", "somchai", "--json")
     assert ScoringRun.objects.count() == 1  # nothing new: no new scoring
 
 

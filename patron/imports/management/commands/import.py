@@ -21,7 +21,6 @@ from rich.progress import (
 from patron.accounts.commands import acting_user
 from patron.imports.runs import IMPORTERS, REFUSALS
 from patron.imports.values import CALENDARS, ORDERS
-from patron.scoring.jobs import score_after_import
 
 
 class Command(BaseCommand):
@@ -125,7 +124,6 @@ class Command(BaseCommand):
             # The conventional status of a process ended by a signal: 130 for SIGINT, 143 for SIGTERM.
             self.stderr.write(stopped.sentence(stop.committed))
             sys.exit(128 + stopped.signum)
-        score_after_import(summary)
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
             return
