@@ -20,6 +20,13 @@ class Segment(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 ACTIVE = ("queued", "running")
 
 
@@ -27,11 +34,8 @@ class ScoringRun(models.Model):
     """One scoring of every customer. At most one is queued or running (a constraint); a request
     made meanwhile joins that one (see ``services.scoring_request``)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    # Declared above, where Meta's constraints can see it; ScoringRun.Status as before.
+    Status = RunStatus
 
     # When it was queued, then when it started.
     started_at = models.DateTimeField(_("started"))
@@ -61,7 +65,10 @@ class ScoringRun(models.Model):
         constraints = [
             models.UniqueConstraint(
                 models.Value(True), condition=models.Q(status__in=ACTIVE), name="one_active_scoring_run"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=RunStatus.values), name="scoring_run_status_known"
+            ),
         ]
 
     def __str__(self):
@@ -103,6 +110,34 @@ class CustomerScore(models.Model):
             models.Index(fields=["segment", "-clv"], name="score_segment_clv"),
             models.Index(fields=["-clv"], name="score_clv"),
             models.Index(fields=["-churn_risk"], name="score_churn"),
+        ]
+        # Null where there is no prediction (see above). A NaN is refused on PostgreSQL, which
+        # orders it above 1; SQLite stores it as null.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(segment__in=Segment.values), name="score_segment_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recency_score__range=(1, 5)), name="score_recency_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frequency_score__range=(1, 5)), name="score_frequency_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monetary_score__range=(1, 5)), name="score_monetary_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(p_alive__isnull=True) | models.Q(p_alive__range=(0, 1)),
+                name="score_p_alive_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(churn_risk__isnull=True) | models.Q(churn_risk__range=(0, 1)),
+                name="score_churn_risk_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value_decile__isnull=True) | models.Q(value_decile__range=(1, 10)),
+                name="score_value_decile_1_to_10",
+            ),
         ]
 
     def __str__(self):
