@@ -62,6 +62,14 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         indexes = [models.Index(fields=["country", "id"], name="customer_country_id")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gender__in=[*Gender.values, ""]), name="customer_gender_known_or_blank"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")), name="customer_not_merged_into_itself"
+            ),
+        ]
 
     def __str__(self):
         return self.display_name
@@ -83,6 +91,9 @@ class CustomerEmail(models.Model):
         ordering = ["-is_primary", "id"]
         constraints = [
             models.UniqueConstraint(fields=["customer", "normalised"], name="customer_email_once"),
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(is_primary=True), name="customer_email_one_primary"
+            ),
         ]
 
     def __str__(self):
@@ -100,7 +111,12 @@ class CustomerPhone(models.Model):
         verbose_name = _("phone number")
         verbose_name_plural = _("phone numbers")
         ordering = ["-is_primary", "id"]
-        constraints = [models.UniqueConstraint(fields=["customer", "e164"], name="customer_phone_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "e164"], name="customer_phone_once"),
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(is_primary=True), name="customer_phone_one_primary"
+            ),
+        ]
 
     def __str__(self):
         return self.e164
@@ -147,6 +163,14 @@ class ConsentEvent(models.Model):
                 fields=["customer", "channel", "purpose", "-occurred_at"], name="consent_event_lookup"
             )
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="consent_event_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=Purpose.values), name="consent_event_purpose_known"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.customer_id} {self.channel}/{self.purpose}: {self.granted}"
@@ -168,6 +192,12 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(fields=["customer", "channel", "purpose"], name="consent_one_in_force"),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="consent_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=Purpose.values), name="consent_purpose_known"
+            ),
         ]
         indexes = [models.Index(fields=["channel", "purpose", "granted", "customer"], name="consent_filter")]
 
@@ -175,15 +205,19 @@ class Consent(models.Model):
         return f"{self.customer_id} {self.channel}/{self.purpose}: {self.granted}"
 
 
+class AuditAction(models.TextChoices):
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Changed")
+    CONSENT = "consent", pgettext_lazy("audit action", "Consent changed")
+    MERGE = "merge", pgettext_lazy("audit action", "Merged")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+
+
 class AuditEvent(models.Model):
     """Who changed what on a customer or their consents, and when."""
 
-    class Action(models.TextChoices):
-        CREATE = "create", pgettext_lazy("audit action", "Created")
-        UPDATE = "update", pgettext_lazy("audit action", "Changed")
-        CONSENT = "consent", pgettext_lazy("audit action", "Consent changed")
-        MERGE = "merge", pgettext_lazy("audit action", "Merged")
-        DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+    # Declared above, where Meta's constraints can see it; AuditEvent.Action as before.
+    Action = AuditAction
 
     # Indexed by audit_customer_at, which leads with the customer.
     customer = models.ForeignKey(
@@ -201,6 +235,11 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["customer", "-at"], name="audit_customer_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=AuditAction.values), name="audit_action_known"
+            )
+        ]
 
     def __str__(self):
         return f"{self.at} {self.action} {self.customer_id}"
