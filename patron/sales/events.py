@@ -46,9 +46,9 @@ class OrdersRecorded:
 class OrdersImported:
     """What a bulk import of orders from ``source`` recorded, in its committed batches.
 
-    ``import_id`` tells this import from others. ``created``: the orders it recorded (their
-    ``source`` is the import's, and their ``created_at`` falls between ``started_at`` and the
-    moment of this event). ``changed``: the orders already recorded whose values it changed
+    ``import_id`` tells this import from others. ``created``: the orders it recorded, found as
+    the orders of ``source`` created (``created_at``) since ``started_at``, with any other order
+    of that source recorded meanwhile. ``changed``: the orders already recorded whose values it changed
     (also told by id in ``orders_recorded``). ``placed_from`` and ``placed_to``: the first and
     last ``placed_at`` of those orders (None when there are none). ``finished``: the import
     read its file to the end; False when it was stopped or failed after some batches were
