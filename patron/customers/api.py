@@ -21,6 +21,7 @@ from patron.api_schemas import (
     QueryId,
     api_enum,
 )
+from patron.customers.filters import customer_filters
 from patron.customers.models import Channel, Consent, ConsentEvent, Customer, Purpose
 from patron.customers.selectors import customer_list, customer_with_identities
 from patron.customers.services import CustomerData, consent_record, customer_create_or_attach, customer_update
@@ -90,13 +91,8 @@ class CustomerPatch(In):
     external_ids: list[ExternalIdSchema] | None = None
 
 
-class CustomerFilters(ListQuery):
-    q: str | None = Field(None, max_length=200, description="Name, e-mail or phone; ignores case and accents")
-    tag: str | None = None
-    country: str | None = Field(None, max_length=2)
-    consent: str | None = Field(
-        None, description="channel:purpose with consent granted, e.g. email:marketing"
-    )
+# Every filter of the customer list page, and its orders, from one declaration.
+CustomerFilters = customer_filters.query_schema("CustomerFilters")
 
 
 def customer_out(customer):
@@ -132,10 +128,11 @@ def _data(payload, *, partial):
     "", auth=needs("customers.view_customer"), response={200: ListOut[CustomerOut], **READ_ERRORS}
 )
 def list_customers(request, filters: Query[CustomerFilters]):
-    customers = customer_list(
-        q=filters.q, tag=filters.tag, country=filters.country, consent=filters.consent
-    ).prefetch_related("tags", "emails", "phones", "external_ids")
-    page = keyset_page(customers, cursor=filters.cursor, limit=filters.limit)
+    """Customers matching every filter given (the list page's), latest added first, or in the
+    order `sort` names; a bad value is answered 422 at its parameter."""
+    selection = customer_filters.parse_query(filters.dict(exclude={"cursor", "limit"}))
+    customers = customer_list(selection).prefetch_related("tags", "emails", "phones", "external_ids")
+    page = selection.page(customers, cursor=filters.cursor, limit=filters.limit)
     return {"items": [customer_out(c) for c in page.items], "next": page.next}
 
 

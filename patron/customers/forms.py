@@ -4,11 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patron.customers.models import Channel, Gender, Purpose, Tag
+from patron.customers.filters import customer_filters
+from patron.customers.models import Channel, Gender, Purpose
 from patron.customers.services import CustomerData
+from patron.filtering import FilterForm
 from patron.interactions.models import Interaction
-from patron.scoring.models import Segment
-from patron.web.widgets import QuickSelect
 from patron.workspace.regions import TIME_ZONES
 
 
@@ -16,58 +16,10 @@ def _lines(text):
     return [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
 
 
-class CustomerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    tag = forms.ModelChoiceField(
-        label=_("Tag"),
-        queryset=Tag.objects.all(),
-        required=False,
-        to_field_name="name",
-        empty_label=_("Any tag"),
-        widget=QuickSelect,
-    )
-    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
-    consent = forms.ChoiceField(label=_("Consent"), required=False, widget=QuickSelect)
-    segment = forms.ChoiceField(
-        label=_("Segment"),
-        required=False,
-        choices=[("", _("Any segment")), *Segment.choices],
-        widget=QuickSelect,
-    )
-    churn = forms.ChoiceField(
-        label=_("Churn risk"),
-        required=False,
-        choices=[
-            ("", _("Any churn risk")),
-            ("high", _("High churn risk (at least 70%)")),
-            ("medium", _("Medium churn risk (30–70%)")),
-            ("low", _("Low churn risk (under 30%)")),
-        ],
-        widget=QuickSelect,
-    )
-    min_clv = forms.DecimalField(
-        label=_("Lifetime value at least"), required=False, min_value=0, max_digits=18, decimal_places=4
-    )
-    sort = forms.ChoiceField(
-        label=_("Order"),
-        required=False,
-        choices=[
-            ("", _("Newest first")),
-            ("clv", _("Highest lifetime value first")),
-            ("churn", _("Highest churn risk first")),
-        ],
-        widget=QuickSelect,
-    )
-    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+class CustomerFilterForm(FilterForm):
+    """The customer list's filters, as declared in patron.customers.filters."""
 
-    def __init__(self, *args, countries=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country")), *countries]
-        self.fields["consent"].choices = [("", _("Any consent"))] + [
-            (f"{c}:{p}", f"{c_label} · {p_label}")
-            for c, c_label in Channel.choices
-            for p, p_label in Purpose.choices
-        ]
+    filter_set = customer_filters
 
 
 class CustomerForm(forms.Form):

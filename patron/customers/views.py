@@ -15,10 +15,7 @@ from patron.customers.selectors import customer_list, customer_with_identities, 
 from patron.customers.services import consent_record, customer_create_or_attach, customer_update
 from patron.interactions.selectors import interaction_list
 from patron.interactions.services import interaction_log
-from patron.pagination import keyset_page, ranked_page
 from patron.sales.selectors import purchase_timeline, purchase_totals
-from patron.scoring.models import CustomerScore
-from patron.scoring.reasons import score_reasons
 from patron.web.errors import add_service_errors
 from patron.workspace.regions import country_names
 from patron.workspace.services import get_workspace
@@ -48,24 +45,16 @@ def _get_customer(pk):
         raise Http404(_("No such customer.")) from exc
 
 
-RANKED = {"clv": "score__clv", "churn": "score__churn_risk"}
-
-
 @login_required
 def customer_list_view(request):
     require_perm(request.user, "customers.view_customer")
-    form = CustomerFilterForm(request.GET, countries=country_names(get_language()))
+    form = CustomerFilterForm(request.GET)
     page, error = None, None
     if form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if k not in ("cursor", "sort")}
-        filters["tag"] = filters["tag"].name if filters["tag"] else None
-        cursor, sort = form.cleaned_data["cursor"], form.cleaned_data["sort"]
         try:
-            customers = customer_list(**filters).select_related("score")
-            if sort:
-                page = ranked_page(customers, field=RANKED[sort], cursor=cursor, limit=PAGE_SIZE)
-            else:
-                page = keyset_page(customers, cursor=cursor, limit=PAGE_SIZE)
+            selection = form.selection()
+            customers = customer_list(selection).select_related("score")
+            page = selection.page(customers, cursor=form.cleaned_data["cursor"], limit=PAGE_SIZE)
             with_contact_summary(page.items)
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -80,13 +69,9 @@ def customer_list_view(request):
 def customer_detail_view(request, pk):
     require_perm(request.user, "customers.view_customer")
     customer = _get_customer(pk)
-    workspace = get_workspace()
-    score = CustomerScore.objects.select_related("run").filter(customer=customer).first()
     context = {
         "customer": customer,
-        "score": score,
-        "reasons": score_reasons(score, workspace.currency) if score else [],
-        "workspace": workspace,
+        "workspace": get_workspace(),
         "consents": customer.consents.order_by("channel", "purpose"),
         "consent_history": customer.consent_events.select_related("recorded_by")[:50],
         "orders": purchase_timeline(customer),

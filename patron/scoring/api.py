@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -11,6 +12,7 @@ from patron.api_auth import needs
 from patron.api_schemas import ONE_ERRORS, READ_ERRORS, ListOut, ListQuery, PathId, api_enum
 from patron.jobs.single_run import shown_note
 from patron.pagination import keyset_page
+from patron.scoring.filters import CHURN_BANDS, CHURN_BANDS_DOCUMENTED
 from patron.scoring.models import CustomerScore, ScoringRun, Segment
 from patron.scoring.selectors import scores_filtered, segment_sizes
 from patron.scoring.services import scoring_request
@@ -20,6 +22,7 @@ segments_router = Router(tags=["scores"])
 runs_router = Router(tags=["scores"])
 
 SegmentName = api_enum("SegmentName", Segment)
+ChurnBandName = StrEnum("ChurnBandName", {name: name for name in CHURN_BANDS})
 VIEW = "scoring.view_customerscore"
 
 
@@ -57,9 +60,23 @@ class ScoreOut(Schema):
 
 class ScoreQuery(ListQuery):
     segment: SegmentName | None = None
-    min_clv: Decimal | None = Field(None, ge=0)
-    min_churn_risk: float | None = Field(None, ge=0, le=1)
-    max_churn_risk: float | None = Field(None, ge=0, le=1)
+    churn: ChurnBandName | None = Field(None, description=CHURN_BANDS_DOCUMENTED)
+    min_clv: Decimal | None = Field(None, ge=0, description="Lifetime value at least this, inclusive")
+    min_churn_risk: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Churn risk at least this, inclusive: 0.7 lists customers at exactly 0.7",
+    )
+    max_churn_risk: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description=(
+            "Churn risk at most this, inclusive: 0.7 lists customers at exactly 0.7, whom the churn "
+            "bands count as high. For the bands the customer list shows, use `churn`."
+        ),
+    )
 
 
 class SegmentOut(Schema):
@@ -94,9 +111,11 @@ def score_out(score):
 
 @scores_router.get("", auth=needs(VIEW), response={200: ListOut[ScoreOut], **READ_ERRORS})
 def list_scores(request, filters: Query[ScoreQuery]):
-    """Scores of the last run, by customer id descending; filter by segment, CLV and churn risk."""
+    """Scores of the last run, by customer id descending; filter by segment, churn band (the
+    customer list's), CLV and churn risk."""
     scores = scores_filtered(
         segment=filters.segment,
+        churn=filters.churn,
         min_clv=filters.min_clv,
         min_churn_risk=filters.min_churn_risk,
         max_churn_risk=filters.max_churn_risk,

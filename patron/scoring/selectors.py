@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from patron.scoring.filters import CHURN_BANDS
 from patron.scoring.models import CustomerScore, ScoringRun, Segment
 
 
@@ -11,10 +12,14 @@ def latest_run():
     return ScoringRun.objects.filter(status=ScoringRun.Status.DONE).first()
 
 
-def scores_filtered(*, segment=None, min_clv=None, min_churn_risk=None, max_churn_risk=None):
+def scores_filtered(*, segment=None, churn=None, min_clv=None, min_churn_risk=None, max_churn_risk=None):
+    """Scores matching every filter given; `churn` names one of CHURN_BANDS, the bounds of
+    churn risk are both inclusive."""
     scores = CustomerScore.objects.all()
     if segment:
         scores = scores.filter(segment=segment)
+    if churn:
+        scores = scores.filter(CHURN_BANDS[churn].q("churn_risk"))
     if min_clv is not None:
         scores = scores.filter(clv__gte=min_clv)
     if min_churn_risk is not None:

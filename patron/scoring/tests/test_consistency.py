@@ -15,9 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from patron.analytics.tests.cdnow import CDNOW, OBSERVATION_END
-from patron.customers.selectors import CHURN_BANDS, customer_list
+from patron.customers.selectors import customer_list
 from patron.demo.generator import generate_shop
 from patron.scoring.api import score_out
+from patron.scoring.filters import CHURN_BANDS
 from patron.scoring.models import CustomerScore, Segment
 from patron.scoring.reasons import score_reasons
 from patron.scoring.selectors import valuable_at_risk
