@@ -13,16 +13,14 @@ from patron.api_schemas import (
     Id,
     In,
     ListOut,
-    ListQuery,
     PathId,
-    QueryId,
     api_enum,
     fields_renamed,
 )
+from patron.organisations.filters import organisation_filters
 from patron.organisations.models import Organisation
 from patron.organisations.selectors import organisation_list
 from patron.organisations.services import contact_create, organisation_create, organisation_update
-from patron.pagination import keyset_page
 
 router = Router(tags=["organisations"])
 
@@ -75,10 +73,8 @@ class ContactIn(In):
     phone: str = Field("", max_length=50)
 
 
-class OrganisationFilters(ListQuery):
-    q: str | None = Field(None, max_length=200)
-    kind: Kind | None = None
-    owner: QueryId | None = None
+# The list page's filters, from one declaration.
+OrganisationFilters = organisation_filters.query_schema("OrganisationFilters")
 
 
 def contact_out(contact):
@@ -120,8 +116,9 @@ def _values(payload, *, partial):
     "", auth=needs("organisations.view_organisation"), response={200: ListOut[OrganisationOut], **READ_ERRORS}
 )
 def list_organisations(request, filters: Query[OrganisationFilters]):
-    organisations = organisation_list(q=filters.q, kind=filters.kind, owner=filters.owner)
-    page = keyset_page(organisations.prefetch_related("contacts"), cursor=filters.cursor, limit=filters.limit)
+    selection = organisation_filters.parse_query(filters.dict(exclude={"cursor", "limit"}))
+    organisations = organisation_list(selection).prefetch_related("contacts")
+    page = selection.page(organisations, cursor=filters.cursor, limit=filters.limit)
     return {"items": [organisation_out(o) for o in page.items], "next": page.next}
 
 

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from patron.filtering import FilterForm
+from patron.organisations.filters import organisation_filters
 from patron.organisations.models import Organisation
 
 
@@ -33,9 +35,7 @@ class ContactForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
 
 
-class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Organisation.Kind.choices]
-    )
-    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+class OrganisationFilterForm(FilterForm):
+    """The organisation list's filters, as declared in patron.organisations.filters."""
+
+    filter_set = organisation_filters

@@ -1,13 +1,12 @@
-from patron.customers.folding import search_terms
+from patron.organisations.filters import organisation_filters
 from patron.organisations.models import Organisation
 
 
-def organisation_list(*, q=None, kind=None, owner=None):
-    organisations = Organisation.objects.select_related("owner")
-    for term in search_terms(q or ""):
-        organisations = organisations.filter(search_name__contains=term)
-    if kind:
-        organisations = organisations.filter(kind=kind)
-    if owner:
-        organisations = organisations.filter(owner_id=owner)
-    return organisations
+def organisation_list(selection=None, **values):
+    """Organisations matching `selection` (of organisation_filters) or `values`, read by the
+    same filters as the list page and the API: organisation_list(kind="supplier")."""
+    if selection is None:
+        selection = organisation_filters.parse(values)
+    elif values:
+        raise TypeError("Give a selection or filter values, not both.")
+    return selection.apply(Organisation.objects.select_related("owner"))

@@ -14,7 +14,6 @@ from patron.organisations.forms import ContactForm, OrganisationFilterForm, Orga
 from patron.organisations.models import Organisation
 from patron.organisations.selectors import organisation_list
 from patron.organisations.services import contact_create, organisation_create, organisation_update
-from patron.pagination import keyset_page
 from patron.web.errors import add_service_errors
 from patron.workspace.regions import country_names
 
@@ -26,10 +25,12 @@ def organisation_list_view(request):
     page, error = None, None
     if form.is_valid():
         try:
-            organisations = organisation_list(q=form.cleaned_data["q"], kind=form.cleaned_data["kind"])
-            page = keyset_page(organisations, cursor=form.cleaned_data["cursor"], limit=50)
+            selection = form.selection()
+            page = selection.page(organisation_list(selection), cursor=form.cleaned_data["cursor"], limit=50)
         except ValidationError as exc:
             error = " ".join(exc.messages)
+    else:
+        error = _("Some filters are not valid; showing nothing until they are corrected.")
     return render(request, "organisations/list.html", {"form": form, "page": page, "error": error})
 
 
