@@ -12,16 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
+from patron.customers.audit import Action, audit_record
+from patron.customers.consents import consents_refresh
 from patron.customers.folding import fold
 from patron.customers.identity import email_match_key, find_existing, is_email_address
 from patron.customers.models import (
-    AuditEvent,
     Channel,
-    Consent,
     ConsentEvent,
     Customer,
-    CustomerEmail,
-    CustomerPhone,
     ExternalId,
     Gender,
     Purpose,
@@ -294,23 +292,13 @@ def _apply(customer, cleaned, emails, phones, tags, external_ids):
         )
     customer.save()
     if emails is not None:
-        customer.emails.all().delete()
-        CustomerEmail.objects.bulk_create(
-            CustomerEmail(
-                customer=customer,
-                address=a,
-                normalised=a.casefold(),
-                match_key=email_match_key(a),
-                is_primary=i == 0,
-            )
-            for i, a in enumerate(emails)
+        _keep_rows(
+            customer.emails,
+            "normalised",
+            [{"address": a, "normalised": a.casefold(), "match_key": email_match_key(a)} for a in emails],
         )
     if phones is not None:
-        customer.phones.all().delete()
-        CustomerPhone.objects.bulk_create(
-            CustomerPhone(customer=customer, e164=e164, raw=raw, is_primary=i == 0)
-            for i, (e164, raw) in enumerate(phones)
-        )
+        _keep_rows(customer.phones, "e164", [{"e164": e164, "raw": raw} for e164, raw in phones])
     if tags is not None:
         customer.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
     if external_ids is not None:
@@ -325,6 +313,26 @@ def _apply(customer, cleaned, emails, phones, tags, external_ids):
     refresh_search_text(customer)
 
 
+def _keep_rows(related, key, wanted):
+    """Make the customer's e-mails or phones be ``wanted`` (the first one primary), unique by
+    ``key``: rows that stay are updated in place, keeping their ids and history; the others
+    are deleted, new ones added. A primary is given up before another is set, so that at no
+    moment does the customer hold two."""
+    rows = {getattr(row, key): row for row in related.all()}
+    keep = {values[key] for values in wanted}
+    related.filter(pk__in=[row.pk for k, row in rows.items() if k not in keep]).delete()
+    related.filter(is_primary=True).exclude(**{key: wanted[0][key] if wanted else None}).update(
+        is_primary=False
+    )
+    for i, values in enumerate(wanted):
+        values = {**values, "is_primary": i == 0}
+        row = rows.get(values[key])
+        if row is None:
+            related.create(**values)
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            related.filter(pk=row.pk).update(**values)
+
+
 def customer_create(*, data, by):
     require_perm(by, "customers.add_customer")
     cleaned, emails, phones, tags, external_ids, errors = _validate(data, None, by)
@@ -334,10 +342,10 @@ def customer_create(*, data, by):
     with transaction.atomic():
         customer = Customer()
         _apply(customer, cleaned, emails or [], phones or [], tags or [], external_ids or [])
-        AuditEvent.objects.create(
+        audit_record(
             customer=customer,
             actor=by,
-            action=AuditEvent.Action.CREATE,
+            action=Action.CREATE,
             changes=snapshot_changes({}, customer_snapshot(customer)),
         )
     return customer
@@ -357,9 +365,7 @@ def customer_update(*, customer, data, by):
         _apply(customer, cleaned, emails, phones, tags, external_ids)
         changes = snapshot_changes(before, customer_snapshot(customer))
         if changes:
-            AuditEvent.objects.create(
-                customer=customer, actor=by, action=AuditEvent.Action.UPDATE, changes=changes
-            )
+            audit_record(customer=customer, actor=by, action=Action.UPDATE, changes=changes)
     return customer
 
 
@@ -400,33 +406,11 @@ def consent_record(*, customer, channel, purpose, granted, source, by, occurred_
             recorded_by=by,
             note=note or "",
         )
-        current = (
-            Consent.objects.select_for_update()
-            .filter(customer=customer, channel=channel, purpose=purpose)
-            .first()
-        )
-        if current is None:
-            Consent.objects.create(
-                customer=customer,
-                channel=channel,
-                purpose=purpose,
-                granted=granted,
-                since=occurred_at,
-                source=source,
-                event=event,
-            )
-        elif occurred_at >= current.since:
-            current.granted, current.since, current.source, current.event = (
-                granted,
-                occurred_at,
-                source,
-                event,
-            )
-            current.save()
-        AuditEvent.objects.create(
+        consents_refresh(customer, keys=[(channel, purpose)])
+        audit_record(
             customer=customer,
             actor=by,
-            action=AuditEvent.Action.CONSENT,
+            action=Action.CONSENT,
             changes={
                 "channel": channel,
                 "purpose": purpose,

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from patron.customers.audit import Action, audit_event
 from patron.customers.identity import email_match_key
 from patron.customers.models import (
-    AuditEvent,
     Consent,
     ConsentEvent,
     Customer,
@@ -137,10 +137,10 @@ class ShopPlanner:
         ]
         batch.external_ids.append(ExternalId(customer=customer, source=CUSTOMER_SOURCE, value=external_id))
         batch.audits.append(
-            AuditEvent(
+            audit_event(
                 customer=customer,
                 actor=None,
-                action=AuditEvent.Action.CREATE,
+                action=Action.CREATE,
                 changes={
                     "display_name": [None, name.display],
                     "country": [None, profile.country],

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
-from patron.customers.models import AuditEvent, Customer
+from patron.customers.audit import Action, audit_record
+from patron.customers.models import Customer
 from patron.customers.services import PROFILE_FIELDS, refresh_search_text
 from patron.duplicates import moving
 from patron.duplicates.models import MERGE_CUSTOMERS, DuplicatePair, Merge, PairStatus
-from patron.scoring.services import scores_put_back, scores_set_aside
 
 # Profile fields a person picks between; attributes are picked one key at a time.
 CHOOSABLE_FIELDS = [name for name in PROFILE_FIELDS if name != "attributes"]
@@ -119,18 +119,10 @@ def customer_merge(*, survivor, merged, choices=None, by, pair=None):
             for name, value in fields.items()
             if getattr(survivor, name) != value
         }
-        rows = moving.move_rows(source=merged, target=survivor)
         snapshot = {
             "profile": profile,
             "attributes": [survivor.attributes, attributes],
-            "rows": rows,
-            # The tombstone's score goes; so does the survivor's when orders came to them.
-            "scores": scores_set_aside([merged, survivor] if rows["orders"] else [merged]),
-            "external_ids": moving.move_external_ids(source=merged, target=survivor),
-            "emails": moving.move_identities(name="emails", source=merged, target=survivor),
-            "phones": moving.move_identities(name="phones", source=merged, target=survivor),
-            "tags": moving.move_tags(source=merged, target=survivor),
-            "consents": moving.consent_ids(merged),
+            **moving.move_all(source=merged, target=survivor),
         }
         for name, value in fields.items():
             setattr(survivor, name, value)
@@ -138,8 +130,6 @@ def customer_merge(*, survivor, merged, choices=None, by, pair=None):
         survivor.save()
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into", "updated_at"])
-        moving.recompute_consents(survivor)
-        moving.recompute_consents(merged)
         now = timezone.now()
         merge = Merge.objects.create(
             survivor=survivor,
@@ -156,16 +146,16 @@ def customer_merge(*, survivor, merged, choices=None, by, pair=None):
         attribute_changes = (
             {} if attributes == snapshot["attributes"][0] else {"attributes": snapshot["attributes"]}
         )
-        AuditEvent.objects.create(
+        audit_record(
             customer=survivor,
             actor=by,
-            action=AuditEvent.Action.MERGE,
+            action=Action.MERGE,
             changes={"merged_from": [None, label(merged)], **profile, **attribute_changes},
         )
-        AuditEvent.objects.create(
+        audit_record(
             customer=merged,
             actor=by,
-            action=AuditEvent.Action.MERGE,
+            action=Action.MERGE,
             changes={"merged_into": [None, label(survivor)]},
         )
         refresh_search_text(survivor)
@@ -210,19 +200,11 @@ def merge_undo(*, merge, by):
                 % {"survivor": label(survivor), "other": label(survivor.merged_into)}
             )
         snapshot = merge.snapshot
-        moving.return_rows(moved=snapshot["rows"], source=merged, target=survivor)
-        moving.return_external_ids(rows=snapshot["external_ids"], source=merged, target=survivor)
-        for name in moving.IDENTITIES:
-            moving.return_identities(name=name, rows=snapshot[name], source=merged, target=survivor)
-        moving.return_tags(tags=snapshot["tags"], source=merged, target=survivor)
-        if "scores" in snapshot:  # merges made before scores were set aside have none
-            scores_put_back(snapshot["scores"])
+        moving.return_all(snapshot, source=merged, target=survivor)
         changes = _restore_profile(survivor, snapshot)
         survivor.save()
         merged.merged_into = None
         merged.save(update_fields=["merged_into", "updated_at"])
-        moving.recompute_consents(survivor)
-        moving.recompute_consents(merged, ids=snapshot["consents"])
         now = timezone.now()
         merge.undone_at, merge.undone_by = now, by
         merge.save(update_fields=["undone_at", "undone_by"])
@@ -230,16 +212,16 @@ def merge_undo(*, merge, by):
             DuplicatePair.objects.filter(pk=merge.pair_id).update(
                 status=PairStatus.OPEN, decided_by=None, decided_at=None
             )
-        AuditEvent.objects.create(
+        audit_record(
             customer=survivor,
             actor=by,
-            action=AuditEvent.Action.UPDATE,
+            action=Action.UPDATE,
             changes={"merged_from": [label(merged), None], **changes},
         )
-        AuditEvent.objects.create(
+        audit_record(
             customer=merged,
             actor=by,
-            action=AuditEvent.Action.UPDATE,
+            action=Action.UPDATE,
             changes={"merged_into": [label(survivor), None]},
         )
         refresh_search_text(survivor)

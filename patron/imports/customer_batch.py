@@ -28,6 +28,7 @@ from operator import attrgetter
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from patron.customers import audit
 from patron.customers.identity import email_match_key
 from patron.customers.models import AuditEvent, Customer, CustomerEmail, CustomerPhone, ExternalId, Tag
 from patron.customers.phones import normalise_phone
@@ -48,7 +49,7 @@ from patron.imports.attributes import text
 from patron.imports.batches import new_ids
 from patron.imports.customer_writing import (
     QUERY_CHUNK,
-    delete_of_customers,
+    delete_ids,
     insert,
     json_text,
     moment,
@@ -64,7 +65,6 @@ CHANGED_COLUMNS = (*PROFILE_FIELDS, "search_text", "updated_at")
 EMAIL_COLUMNS = ("customer_id", "address", "normalised", "match_key", "is_primary")
 PHONE_COLUMNS = ("customer_id", "e164", "raw", "is_primary")
 ID_COLUMNS = ("customer_id", "source", "value", "created_at")
-EVENT_COLUMNS = ("customer_id", "actor_id", "action", "changes", "at")
 TagLink = Customer.tags.through
 _PROFILE_OF = attrgetter(*PROFILE_FIELDS)
 _ATTRIBUTES, _BIRTHDAY = PROFILE_FIELDS.index("attributes"), PROFILE_FIELDS.index("birthday")
@@ -168,6 +168,9 @@ class Held:
         self.external_ids = _Related()
         self.stored_tags: set[str] = set()
         self.stored_ids: set[tuple[str, str]] = set()
+        # {id: (address, normalised, match key, primary)} and {id: (e164, raw, primary)} as read
+        self.stored_emails: dict[int, tuple] = {}
+        self.stored_phones: dict[int, tuple] = {}
         self.changed = False
         self.emails_replaced = False
         self.phones_replaced = False
@@ -230,11 +233,16 @@ def fill(held, cleaned, emails, phones, tags, external_ids, *, later):
         setattr(held, name, value)
     if not held.display_name:
         held.display_name = build_display_name(held.given_name, held.family_name, held.country)
+    # An e-mail or phone the customer keeps keeps its key, so its stored row is updated in place.
     if emails is not None:
-        held.emails = _Related(_Email(a, a.casefold(), email_match_key(a), later()) for a in emails)
+        was = {email.normalised: email.key for email in held.emails}
+        held.emails = _Related(
+            _Email(a, a.casefold(), email_match_key(a), was.get(a.casefold()) or later()) for a in emails
+        )
         held.emails_replaced = True
     if phones is not None:
-        held.phones = _Related(_Phone(e164, raw, later()) for e164, raw in phones)
+        was = {phone.e164: phone.key for phone in held.phones}
+        held.phones = _Related(_Phone(e164, raw, was.get(e164) or later()) for e164, raw in phones)
         held.phones_replaced = True
     if tags is not None:
         held.tags = _Related(_Tag(name) for name in tags)
@@ -377,17 +385,29 @@ class CustomerBatch:
         ):
             self.held[pk] = Held(pk, dict(zip(PROFILE_FIELDS, profile, strict=True)), search_text)
         emails = CustomerEmail.objects.order_by("-is_primary", "pk")
-        for owner, pk, address, normalised, key in _found(
-            emails, "customer_id", pks, "customer_id", "pk", "address", "normalised", "match_key"
+        for owner, pk, *stored in _found(
+            emails,
+            "customer_id",
+            pks,
+            "customer_id",
+            "pk",
+            "address",
+            "normalised",
+            "match_key",
+            "is_primary",
         ):
             held = self.held[owner]
-            held.emails.append(_Email(address, normalised, key, pk))
-            self.by_email.setdefault(key, []).append((pk, held))
+            held.emails.append(_Email(*stored[:3], pk))
+            held.stored_emails[pk] = tuple(stored)
+            self.by_email.setdefault(stored[2], []).append((pk, held))
         phones = CustomerPhone.objects.order_by("-is_primary", "pk")
-        for owner, pk, e164, raw in _found(phones, "customer_id", pks, "customer_id", "pk", "e164", "raw"):
+        for owner, pk, *stored in _found(
+            phones, "customer_id", pks, "customer_id", "pk", "e164", "raw", "is_primary"
+        ):
             held = self.held[owner]
-            held.phones.append(_Phone(e164, raw, pk))
-            self.by_phone.setdefault(e164, []).append((pk, held))
+            held.phones.append(_Phone(*stored[:2], pk))
+            held.stored_phones[pk] = tuple(stored)
+            self.by_phone.setdefault(stored[0], []).append((pk, held))
         for owner, name in _found(TagLink.objects, "customer_id", pks, "customer_id", "tag__name"):
             self.held[owner].tags.append(_Tag(name))
             self.held[owner].stored_tags.add(name)
@@ -465,7 +485,7 @@ class CustomerBatch:
         held.row = written
         self._index(held, emails=True, phones=True, ids=True)
         self.new.append(held)
-        self.events.append((held, AuditEvent.Action.CREATE.value, changes))
+        self.events.append((held, audit.Action.CREATE, changes))
 
     def _update(self, held, data):
         cleaned, emails, phones, tags, external_ids, errors = self._validate(data, held)
@@ -477,7 +497,7 @@ class CustomerBatch:
         held.changed = True
         changes = snapshot_changes(before, customer_snapshot(held))
         if changes:
-            self.events.append((held, AuditEvent.Action.UPDATE.value, json_text(changes)))
+            self.events.append((held, audit.Action.UPDATE, json_text(changes)))
 
     def _apply(self, held, cleaned, emails, phones, tags, external_ids):
         """The services' ``_apply``, in memory, with the batch's indexes kept up to date."""
@@ -525,20 +545,10 @@ class CustomerBatch:
         changed = [held for held in self.held.values() if held.changed]
         update_rows(Customer, CHANGED_COLUMNS, [(*_profile(h), h.search_text, now, h.pk) for h in changed])
 
-        emails = [h for h in changed if h.emails_replaced]
-        delete_of_customers(CustomerEmail, [h.pk for h in emails])
-        rows = sorted(
-            (e.key, h.pk, e.address, e.normalised, e.match_key, i == 0)
-            for h in (*self.new, *emails)
-            for i, e in enumerate(h.emails)
-        )
-        insert(CustomerEmail, EMAIL_COLUMNS, [row[1:] for row in rows])
-        phones = [h for h in changed if h.phones_replaced]
-        delete_of_customers(CustomerPhone, [h.pk for h in phones])
-        rows = sorted(
-            (p.key, h.pk, p.e164, p.raw, i == 0) for h in (*self.new, *phones) for i, p in enumerate(h.phones)
-        )
-        insert(CustomerPhone, PHONE_COLUMNS, [row[1:] for row in rows])
+        emails = (*self.new, *(h for h in changed if h.emails_replaced))
+        _write_identities(CustomerEmail, EMAIL_COLUMNS, emails, "emails", "stored_emails")
+        phones = (*self.new, *(h for h in changed if h.phones_replaced))
+        _write_identities(CustomerPhone, PHONE_COLUMNS, phones, "phones", "stored_phones")
 
         touched = (*self.new, *changed)
         ids = [
@@ -553,9 +563,40 @@ class CustomerBatch:
         insert(TagLink, ("customer_id", "tag_id"), [(pk, tag_ids[name]) for pk, name in links])
         insert(
             AuditEvent,
-            EVENT_COLUMNS,
-            [(h.pk, self.by.pk, action, changes, now) for h, action, changes in self.events],
+            audit.COLUMNS,
+            [
+                audit.audit_row(
+                    customer_id=h.pk, actor_id=self.by.pk, action=action, changes_json=changes, at=now
+                )
+                for h, action, changes in self.events
+            ],
         )
+
+
+def _write_identities(model, names, customers, related, stored):
+    """Write the e-mails or phones of ``customers`` as the services' ``_keep_rows`` leaves them:
+    rows kept are updated in place (a primary given up before another is set), the others
+    deleted, new ones inserted in the order they were made."""
+    gone, changed, made = [], [], []
+    for held in customers:
+        rows = getattr(held, stored)
+        for i, item in enumerate(getattr(held, related)):
+            values = (*_IDENTITY_VALUES[model](item), i == 0)
+            if item.key not in rows:
+                made.append((item.key, held.pk, *values))
+            elif rows[item.key] != values:
+                changed.append((*values, item.key))
+        kept = {item.key for item in getattr(held, related)}
+        gone += [pk for pk in rows if pk not in kept]
+    delete_ids(model, gone)
+    update_rows(model, names[1:], sorted(changed, key=lambda row: row[-2]))
+    insert(model, names, [row[1:] for row in sorted(made)])
+
+
+_IDENTITY_VALUES = {
+    CustomerEmail: attrgetter("address", "normalised", "match_key"),
+    CustomerPhone: attrgetter("e164", "raw"),
+}
 
 
 def _profile(held):

@@ -62,15 +62,15 @@ def update(model, names, rows):
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
 
 
-def delete_of_customers(model, customer_ids):
-    """Delete the rows of ``model`` that belong to these customers."""
+def delete_ids(model, ids):
+    """Delete the rows of ``model`` with these ids."""
     table = connection.ops.quote_name(model._meta.db_table)
-    customer_ids = sorted(customer_ids)
+    ids = sorted(ids)
     with connection.cursor() as cursor:
-        for start in range(0, len(customer_ids), QUERY_CHUNK):
-            chunk = customer_ids[start : start + QUERY_CHUNK]
+        for start in range(0, len(ids), QUERY_CHUNK):
+            chunk = ids[start : start + QUERY_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {table} WHERE customer_id IN ({marks})", chunk)  # noqa: S608
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608
 
 
 def rows_with(model, column, keys, names, **equal):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from patron.customers.models import AuditEvent, Consent, ConsentEvent, Customer
+from patron.customers.models import AuditEvent, Consent, ConsentEvent, Customer, CustomerEmail
 from patron.customers.services import CustomerData, consent_record, customer_create, customer_update
 from patron.customers.tests.factories import make_customer
 
@@ -149,3 +149,31 @@ def test_consent_without_a_choice_is_refused(somchai, thai_shop, missing):
         consent_record(customer=customer, source="counter", by=somchai, **chosen)
     assert set(caught.value.message_dict) == {missing}
     assert not ConsentEvent.objects.exists()
+
+
+def test_an_update_keeps_the_rows_of_the_e_mails_and_phones_it_keeps(somchai, thai_shop):
+    customer = customer_create(
+        data=CustomerData(
+            given_name="Malee", emails=["malee@example.co.th", "m@x.th"], phones=["081 234 5678"]
+        ),
+        by=somchai,
+    )
+    first, second = customer.emails.order_by("id")
+    phone = customer.phones.get()
+    customer_update(
+        customer=customer,
+        data=CustomerData(emails=["new@example.th", "M@x.th"], phones=["081 234 5678", "089 999 0000"]),
+        by=somchai,
+    )
+    rows = {row.normalised: row for row in customer.emails.all()}
+    assert set(rows) == {"new@example.th", "m@x.th"}
+    assert not CustomerEmail.objects.filter(pk=first.pk).exists()
+    assert rows["m@x.th"].pk == second.pk and rows["m@x.th"].address == "M@x.th"
+    assert rows["new@example.th"].is_primary and not rows["m@x.th"].is_primary
+    phones = list(customer.phones.order_by("id"))
+    assert [p.pk for p in phones][0] == phone.pk and phones[0].is_primary
+    assert phones[1].e164 == "+66899990000" and not phones[1].is_primary
+    # The kept e-mail becomes the primary one: the same row, now primary, and only one.
+    customer_update(customer=customer, data=CustomerData(emails=["m@x.th"]), by=somchai)
+    (row,) = customer.emails.all()
+    assert (row.pk, row.is_primary, row.address) == (second.pk, True, "m@x.th")

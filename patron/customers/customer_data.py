@@ -1,0 +1,67 @@
+"""What the customers app holds about a customer (see registry.py)."""
+
+from patron.customers import merge_rows
+from patron.customers.consents import consent_ids, consents_refresh
+from patron.customers.models import (
+    AuditEvent,
+    Consent,
+    ConsentEvent,
+    Customer,
+    CustomerEmail,
+    CustomerPhone,
+    ExternalId,
+)
+from patron.customers.registry import Holding, OnErase, OnMerge, register
+
+
+def _consents_move(*, source, target, moved):
+    ids = consent_ids(source)
+    consents_refresh(target)
+    consents_refresh(source)
+    return ids
+
+
+def _consents_put_back(ids, *, source, target):
+    consents_refresh(target)
+    consents_refresh(source, ids=ids)
+
+
+# The profile itself: a merge picks the survivor's fields field by field (duplicates/merging.py),
+# and the merged record keeps its own as a tombstone.
+register(Holding("profile", Customer, OnMerge.KEEP, OnErase.SCRUB, customer_fields=("id",)))
+register(Holding("consent_events", ConsentEvent, OnMerge.MOVE, OnErase.DELETE))
+register(
+    Holding(
+        "external_ids",
+        ExternalId,
+        OnMerge.MOVE,
+        OnErase.DELETE,
+        move=merge_rows.move_external_ids,
+        put_back=merge_rows.return_external_ids,
+    )
+)
+for name, model in (("emails", CustomerEmail), ("phones", CustomerPhone)):
+    move, put_back = merge_rows.identity_mover(name)
+    register(Holding(name, model, OnMerge.MOVE, OnErase.DELETE, move=move, put_back=put_back))
+register(
+    Holding(
+        "tags",
+        Customer.tags.through,
+        OnMerge.MOVE,
+        OnErase.DELETE,
+        move=merge_rows.move_tags,
+        put_back=merge_rows.return_tags,
+    )
+)
+register(
+    Holding(
+        "consents",
+        Consent,
+        OnMerge.RECOMPUTE,
+        OnErase.DELETE,
+        move=_consents_move,
+        put_back=_consents_put_back,
+    )
+)
+# Who changed what, and when: the merged record's history stays its own.
+register(Holding("audit", AuditEvent, OnMerge.KEEP, OnErase.SCRUB))

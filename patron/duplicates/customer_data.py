@@ -1,0 +1,12 @@
+"""What the duplicates app holds about a customer (see patron/customers/registry.py)."""
+
+from patron.customers.registry import Holding, OnErase, OnMerge, Traces, register, register_traces
+from patron.duplicates.models import DuplicatePair, DuplicateScan, Merge
+
+# A pair's evidence quotes both customers' names and identities.
+register(
+    Holding("duplicate_pairs", DuplicatePair, OnMerge.KEEP, OnErase.DELETE, customer_fields=("left", "right"))
+)
+# A merge's record holds the profile values it replaced, to undo it.
+register(Holding("merges", Merge, OnMerge.KEEP, OnErase.SCRUB, customer_fields=("survivor", "merged")))
+register_traces(Traces(DuplicateScan, ("note",), personal=False, why="counts and the scan's outcome"))
