@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -21,6 +22,7 @@ from patron.api_schemas import (
     QueryId,
     api_enum,
 )
+from patron.customers.export import EXPORT_CUSTOMER, customer_export
 from patron.customers.filters import customer_filters
 from patron.customers.models import Channel, Consent, ConsentEvent, Customer, Purpose
 from patron.customers.selectors import customer_list, customer_with_identities
@@ -155,6 +157,14 @@ def create_customer(request, response: HttpResponse, payload: CustomerIn):
 def get_customer(request, customer_id: PathId):
     get_object_or_404(Customer, pk=customer_id)
     return customer_out(customer_with_identities(customer_id))
+
+
+@customers_router.get(
+    "/{customer_id}/export", auth=needs(EXPORT_CUSTOMER), response={200: dict[str, Any], **ONE_ERRORS}
+)
+def export_customer(request, customer_id: PathId):
+    """Everything held about the person, from every app, with the records merged into them."""
+    return customer_export(customer=get_object_or_404(Customer, pk=customer_id), by=request.user)
 
 
 @customers_router.patch(

@@ -14,6 +14,11 @@ from patron.customers.models import (
 from patron.customers.registry import Holding, OnErase, OnMerge, register
 
 
+def _tags(customer_ids):
+    links = Customer.tags.through.objects.filter(customer__in=customer_ids).order_by("tag__name", "customer")
+    return [{"customer_id": c, "tag": name} for c, name in links.values_list("customer_id", "tag__name")]
+
+
 def _consents_move(*, source, target, moved):
     ids = consent_ids(source)
     consents_refresh(target)
@@ -49,6 +54,7 @@ register(
         Customer.tags.through,
         OnMerge.MOVE,
         OnErase.DELETE,
+        export=_tags,
         move=merge_rows.move_tags,
         put_back=merge_rows.return_tags,
     )

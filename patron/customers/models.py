@@ -61,6 +61,7 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [("export_customer", _("Can export a customer's personal data"))]
         indexes = [models.Index(fields=["country", "id"], name="customer_country_id")]
         constraints = [
             models.CheckConstraint(
@@ -211,6 +212,7 @@ class AuditAction(models.TextChoices):
     CONSENT = "consent", pgettext_lazy("audit action", "Consent changed")
     MERGE = "merge", pgettext_lazy("audit action", "Merged")
     DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+    EXPORT = "export", pgettext_lazy("audit action", "Data exported")
 
 
 class AuditEvent(models.Model):

@@ -31,7 +31,9 @@ class OnErase(StrEnum):
 class Holding:
     """Rows of ``model`` that belong to a customer through one of ``customer_fields``.
 
-    ``name`` keys the holding in a merge's record and in an export. A MOVE holding without
+    ``name`` keys the holding in a merge's record and in an export. ``export``: whether the
+    person's copy of their data holds the rows (their columns as stored), or a function of the
+    customers' ids giving the rows as the copy shows them. A MOVE holding without
     ``move`` changes hands by id; one with ``move(source=, target=, moved=)`` returns what its
     ``put_back(record, source=, target=)`` needs to undo it, as JSON. RECOMPUTE holdings give
     both, run after every move (``moved``: {name: ids} of the rows moved by id); ``put_back``
@@ -43,7 +45,7 @@ class Holding:
     merge: OnMerge
     erase: OnErase
     customer_fields: tuple[str, ...] = ("customer",)
-    export: bool = True
+    export: bool | Callable = True
     move: Callable | None = None
     put_back: Callable | None = None
 

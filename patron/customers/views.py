@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from patron.accounts.permissions import require_perm
+from patron.customers.export import EXPORT_CUSTOMER, customer_export
 from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, InteractionForm
 from patron.customers.models import Customer
 from patron.customers.selectors import customer_list, customer_with_identities, with_contact_summary
@@ -80,10 +81,20 @@ def customer_detail_view(request, pk):
         "audit": customer.audit_events.select_related("actor")[:30],
         "consent_form": ConsentForm(),
         "can_change": request.user.has_perm("customers.change_customer"),
+        "can_export": request.user.has_perm(EXPORT_CUSTOMER),
         "can_consent": request.user.has_perm("customers.add_consentevent"),
         "can_interact": request.user.has_perm("interactions.add_interaction"),
     }
     return render(request, "customers/detail.html", context)
+
+
+@login_required
+def customer_export_view(request, pk):
+    """The person's copy of their data, as a JSON file to hand them."""
+    document = customer_export(customer=get_object_or_404(Customer, pk=pk), by=request.user)
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="customer-{pk}.json"'
+    return response
 
 
 def _customer_form(request, data=None, initial=None):

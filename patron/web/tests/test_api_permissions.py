@@ -50,6 +50,12 @@ EXPECTED = {
         "Service agent": 200,
         "Analyst": 403,
     },
+    ("GET", "/api/customers/{customer_id}/export"): {
+        "Admin": 200,
+        "Marketer": 403,
+        "Service agent": 403,
+        "Analyst": 403,
+    },
     ("GET", "/api/consents"): READ,
     ("GET", "/api/consents/events"): READ,
     ("POST", "/api/consents"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
