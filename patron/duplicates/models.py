@@ -157,7 +157,10 @@ class DuplicateScan(models.Model):
         constraints = [
             models.UniqueConstraint(
                 models.Value(True), condition=Q(status__in=ACTIVE_SCAN), name="one_active_duplicate_scan"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ScanStatus.values), name="duplicate_scan_status_known"
+            ),
         ]
 
     def __str__(self):
