@@ -29,6 +29,21 @@ class SourceMapping(models.Model):
         return f"{self.source} ({self.kind})"
 
 
+class ImportKind(models.TextChoices):
+    CUSTOMERS = "customers", _("Customers")
+    ORDERS = "orders", _("Orders")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWING = "previewing", _("Reading the file")
+    UPLOADED = "uploaded", _("Uploaded")
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Importing")
+    FINISHED = "finished", _("Finished")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
+
+
 class ImportRun(models.Model):
     """One file imported from the web page: uploaded, previewed, then run as a background job.
 
@@ -41,18 +56,9 @@ class ImportRun(models.Model):
     for the run: a job works on the run only while it is its attempt, so a job that lost it stops.
     """
 
-    class Kind(models.TextChoices):
-        CUSTOMERS = "customers", _("Customers")
-        ORDERS = "orders", _("Orders")
-
-    class Status(models.TextChoices):
-        PREVIEWING = "previewing", _("Reading the file")
-        UPLOADED = "uploaded", _("Uploaded")
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Importing")
-        FINISHED = "finished", _("Finished")
-        REFUSED = "refused", _("Refused")
-        FAILED = "failed", _("Failed")
+    # Declared above, where Meta's constraints can see them; ImportRun.Kind and .Status as before.
+    Kind = ImportKind
+    Status = ImportStatus
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=50)
@@ -79,6 +85,14 @@ class ImportRun(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ImportKind.values), name="import_run_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImportStatus.values), name="import_run_status_known"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.file_name}"
