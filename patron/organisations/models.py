@@ -3,18 +3,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class OrganisationKind(models.TextChoices):
+    SUPPLIER = "supplier", _("Supplier")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    CHANNEL_PARTNER = "channel_partner", _("Channel partner")
+    AGENCY = "agency", _("Agency")
+    INTERMEDIARY = "intermediary", _("Intermediary")
+    SHAREHOLDER = "shareholder", _("Shareholder")
+    INVESTOR = "investor", _("Investor")
+    ANALYST = "analyst", _("Analyst")
+
+
 class Organisation(models.Model):
     """A relationship other than a customer: a marketing partner or the financial community."""
 
-    class Kind(models.TextChoices):
-        SUPPLIER = "supplier", _("Supplier")
-        DISTRIBUTOR = "distributor", _("Distributor")
-        CHANNEL_PARTNER = "channel_partner", _("Channel partner")
-        AGENCY = "agency", _("Agency")
-        INTERMEDIARY = "intermediary", _("Intermediary")
-        SHAREHOLDER = "shareholder", _("Shareholder")
-        INVESTOR = "investor", _("Investor")
-        ANALYST = "analyst", _("Analyst")
+    # Declared above, where Meta's constraints can see it; Organisation.Kind as before.
+    Kind = OrganisationKind
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -38,6 +42,11 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganisationKind.values), name="organisation_kind_known"
+            )
+        ]
 
     def __str__(self):
         return self.name
