@@ -6,21 +6,27 @@ from patron.customers.models import Customer
 from patron.organisations.models import Organisation, OrganisationContact
 
 
+class InteractionChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    CHAT = "chat", _("Chat")
+    SOCIAL = "social", _("Social media")
+    IN_PERSON = "in_person", _("In person")
+    WEB = "web", _("Web")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("Inbound")
+    OUTBOUND = "outbound", _("Outbound")
+
+
 class Interaction(models.Model):
     """One contact with a customer or an organisation: the contact history."""
 
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("E-mail")
-        PHONE = "phone", _("Phone")
-        SMS = "sms", _("SMS")
-        CHAT = "chat", _("Chat")
-        SOCIAL = "social", _("Social media")
-        IN_PERSON = "in_person", _("In person")
-        WEB = "web", _("Web")
-
-    class Direction(models.TextChoices):
-        INBOUND = "inbound", _("Inbound")
-        OUTBOUND = "outbound", _("Outbound")
+    # Declared above, where Meta's constraints can see them; Interaction.Channel and .Direction as before.
+    Channel = InteractionChannel
+    Direction = Direction
 
     customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions"
@@ -53,6 +59,12 @@ class Interaction(models.Model):
             models.CheckConstraint(
                 condition=models.Q(customer__isnull=False) | models.Q(organisation__isnull=False),
                 name="interaction_has_a_party",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=InteractionChannel.values), name="interaction_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=Direction.values), name="interaction_direction_known"
             ),
         ]
         indexes = [
