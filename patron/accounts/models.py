@@ -16,6 +16,12 @@ class UserProfile(models.Model):
     class Meta:
         verbose_name = _("user profile")
         verbose_name_plural = _("user profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=[*dict(settings.LANGUAGES), ""]),
+                name="user_profile_language_known_or_blank",
+            )
+        ]
 
     def __str__(self):
         return str(self.user)
