@@ -20,6 +20,7 @@ from typing import Annotated
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import Field, WithJsonSchema, create_model
@@ -293,14 +294,16 @@ class FilterSet:
 
     def query_schema(self, name):
         """The list's API query: cursor and limit, then each filter and `sort`, optional and
-        documented with its type. Their values arrive as text, for parse() to read."""
-        fields = {
-            filter_.name: _parameter(filter_.schema(), filter_.description or str(filter_.label))
-            for filter_ in self.filters.values()
-        }
-        if self.sorts:
-            orders = "; ".join(f"{sort.name}: {sort.label}" for sort in self.sorts.values())
-            fields["sort"] = _parameter({"type": "string", "enum": list(self.sorts)}, f"{orders}.")
+        documented with its type (in English, like the rest of the document, whatever language
+        is active when the API is first loaded). Values arrive as text, for parse_query()."""
+        with translation.override("en"):
+            fields = {
+                filter_.name: _parameter(filter_.schema(), filter_.description or str(filter_.label))
+                for filter_ in self.filters.values()
+            }
+            if self.sorts:
+                orders = "; ".join(f"{sort.name}: {sort.label}" for sort in self.sorts.values())
+                fields["sort"] = _parameter({"type": "string", "enum": list(self.sorts)}, f"{orders}.")
         return create_model(name, __base__=ListQuery, **fields)
 
 

@@ -49,6 +49,7 @@ organisation_filters = FilterSet(
             choices=Organisation.Kind.choices,
             empty_label=gettext_lazy("Any kind"),
             lookup="kind",
+            description="Kind of relationship",
         ),
         ChoiceFilter(
             "owner",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 
 from patron.conftest import with_token
@@ -16,6 +16,7 @@ from patron.customers.forms import CustomerFilterForm
 from patron.customers.selectors import customer_list
 from patron.customers.services import consent_record
 from patron.customers.tests.factories import make_customer
+from patron.filtering import ChoiceFilter, Sort
 from patron.scoring.models import CustomerScore, ScoringRun
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,16 @@ def test_customers_imports_nothing_of_the_apps_that_add_filters():
                 assert not (node.module or "").startswith("patron.scoring"), path
             elif isinstance(node, ast.Import):
                 assert not any(alias.name.startswith("patron.scoring") for alias in node.names), path
+
+
+@pytest.mark.parametrize("name", ["segment", "q", "sort", "cursor", "limit"])
+def test_a_second_filter_of_a_name_already_taken_is_refused_at_start(name):
+    """An app that adds a filter under a name the list already has fails loudly in its ready()."""
+    with pytest.raises(ImproperlyConfigured):
+        customer_filters.add(ChoiceFilter(name, "X", choices=[("x", "X")], empty_label="-", lookup="pk"))
+    with pytest.raises(ImproperlyConfigured):
+        customer_filters.add_sort(Sort("clv", "X", "pk"))
+    assert list(customer_filters.filters) == EVERY_FILTER
 
 
 def test_the_page_and_the_api_list_the_same_customers(client, somchai, people):
