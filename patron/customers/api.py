@@ -78,6 +78,8 @@ class CustomerIn(In):
 
 
 class CustomerPatch(In):
+    """A field left out stays as it is; a field given as null is cleared."""
+
     display_name: str | None = Field(None, max_length=200)
     given_name: str | None = Field(None, max_length=100)
     family_name: str | None = Field(None, max_length=100)
@@ -119,8 +121,14 @@ def customer_out(customer):
     }
 
 
+# What a field given as null in a PATCH becomes: cleared.
+CLEARED = {"birthday": "", "attributes": {}, "tags": [], "emails": [], "phones": [], "external_ids": []}
+
+
 def _data(payload, *, partial):
     values = payload.dict(exclude_unset=partial)
+    if partial:
+        values = {name: CLEARED.get(name, "") if value is None else value for name, value in values.items()}
     if "external_ids" in values and values["external_ids"] is not None:
         values["external_ids"] = [(x["source"], x["value"]) for x in values["external_ids"]]
     return CustomerData(**values)

@@ -87,7 +87,7 @@ class CustomerForm(forms.Form):
             country=data["country"],
             locale=data["locale"],
             time_zone=data["time_zone"],
-            birthday=data["birthday"],
+            birthday=data["birthday"] or "",  # emptied on the form: cleared
             gender=data["gender"],
             attributes=data["attributes"],
             tags=_lines(data["tags"]),

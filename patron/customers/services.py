@@ -50,7 +50,8 @@ GENDERS = frozenset(Gender.values)
 
 @dataclass
 class CustomerData:
-    """What a person may say about a customer. `None` on update means "leave as it is"."""
+    """What a person may say about a customer. `None` on update means "leave as it is"; an
+    empty value ("" for a text or the birthday, [] or {}) clears the field."""
 
     display_name: str | None = None
     given_name: str | None = None
@@ -58,7 +59,7 @@ class CustomerData:
     country: str | None = None
     locale: str | None = None
     time_zone: str | None = None
-    birthday: date | None = None
+    birthday: date | str | None = None
     gender: str | None = None
     attributes: dict | None = None
     tags: list[str] | None = None
@@ -90,7 +91,9 @@ def _clean_profile(data, errors, today=None):
             cleaned["time_zone"] = validate_time_zone(data.time_zone) if data.time_zone else ""
         except ValidationError as exc:
             errors["time_zone"] = exc.messages
-    if data.birthday is not None:
+    if data.birthday == "":
+        cleaned["birthday"] = None
+    elif data.birthday is not None:
         if not isinstance(data.birthday, date) or isinstance(data.birthday, datetime):
             errors["birthday"] = [_("Give the birthday as a date.")]
         elif data.birthday > (today or business_today()) or data.birthday.year < 1900:

@@ -97,6 +97,18 @@ def test_get_returns_the_customer(api, people):
     assert body["phones"] == ["+66812345678"]
 
 
+def test_patch_with_null_clears_a_field_and_leaves_those_not_sent(api, people):
+    customer = people["juan"]
+    patch(api, f"/api/customers/{customer.pk}", {"birthday": "1988-02-29", "given_name": "Juan"})
+    response = patch(api, f"/api/customers/{customer.pk}", {"birthday": None, "emails": None})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["birthday"] is None and body["emails"] == []
+    assert body["given_name"] == "Juan" and body["phones"] == ["+639171234567"]
+    change = AuditEvent.objects.filter(customer=customer, action="update").order_by("pk").last()
+    assert change.changes["birthday"] == ["1988-02-29", None]
+
+
 def test_unknown_customer_is_404_json(api):
     response = api.get("/api/customers/999999")
     assert response.status_code == 404

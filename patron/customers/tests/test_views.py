@@ -1,5 +1,5 @@
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -79,6 +79,19 @@ def test_edit_customer_form_saves_and_audits(client, emre, somsri):
     somsri.refresh_from_db()
     assert somsri.display_name == "สมศรี ใจดีมาก"
     assert somsri.audit_events.filter(action="update", actor=emre).exists()
+
+
+def test_emptying_the_birthday_on_the_form_clears_it(client, emre, somsri):
+    somsri.birthday = date(1990, 5, 1)
+    somsri.save()
+    client.force_login(emre)
+    fields = {"given_name": "สมศรี", "family_name": "ใจดี", "country": "TH", "phones": "081 234 5678"}
+    assert (
+        client.post(reverse("customers:edit", args=[somsri.pk]), {**fields, "birthday": ""}).status_code
+        == 302
+    )
+    somsri.refresh_from_db()
+    assert somsri.birthday is None
 
 
 def test_customer_page_shows_the_360_view(client, somchai, somsri):

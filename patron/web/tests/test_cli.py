@@ -173,7 +173,7 @@ def test_serve_works_on_its_own_after_migrate_as_the_readme_says(tmp_path):
     server = subprocess.Popen(
         [*PATRON, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         env=environment(tmp_path),
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -192,9 +192,13 @@ def test_serve_works_on_its_own_after_migrate_as_the_readme_says(tmp_path):
         assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
         for asset in assets:
             assert get(f"http://127.0.0.1:{port}{asset}")[0] == 200, asset
+        get(f"http://127.0.0.1:{port}/customers/?q=Somsri+0812345678")
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        log, _errors = server.communicate(timeout=30)
+    # A search stays out of the access log: erasing a person could not reach it there.
+    assert "GET /customers/ HTTP/1.1" in log and "/login/" in log
+    assert "Somsri" not in log and "0812345678" not in log
 
 
 def test_serve_refuses_an_unmigrated_database_with_what_to_run(tmp_path):
