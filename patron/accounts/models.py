@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patron.constraints import one_of
+
 
 class UserProfile(models.Model):
     """A staff member's own language and time zone (empty: the workspace's)."""
@@ -18,7 +20,7 @@ class UserProfile(models.Model):
         verbose_name_plural = _("user profiles")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(language__in=[*dict(settings.LANGUAGES), ""]),
+                condition=one_of("language", [*dict(settings.LANGUAGES), ""]),
                 name="user_profile_language_known_or_blank",
             )
         ]

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from patron.constraints import one_of
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -65,7 +67,7 @@ class Customer(models.Model):
         indexes = [models.Index(fields=["country", "id"], name="customer_country_id")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(gender__in=[*Gender.values, ""]), name="customer_gender_known_or_blank"
+                condition=one_of("gender", [*Gender.values, ""]), name="customer_gender_known_or_blank"
             ),
             models.CheckConstraint(
                 condition=~models.Q(merged_into=models.F("id")), name="customer_not_merged_into_itself"
@@ -166,10 +168,10 @@ class ConsentEvent(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(channel__in=Channel.values), name="consent_event_channel_known"
+                condition=one_of("channel", Channel.values), name="consent_event_channel_known"
             ),
             models.CheckConstraint(
-                condition=models.Q(purpose__in=Purpose.values), name="consent_event_purpose_known"
+                condition=one_of("purpose", Purpose.values), name="consent_event_purpose_known"
             ),
         ]
 
@@ -193,12 +195,8 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(fields=["customer", "channel", "purpose"], name="consent_one_in_force"),
-            models.CheckConstraint(
-                condition=models.Q(channel__in=Channel.values), name="consent_channel_known"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(purpose__in=Purpose.values), name="consent_purpose_known"
-            ),
+            models.CheckConstraint(condition=one_of("channel", Channel.values), name="consent_channel_known"),
+            models.CheckConstraint(condition=one_of("purpose", Purpose.values), name="consent_purpose_known"),
         ]
         indexes = [models.Index(fields=["channel", "purpose", "granted", "customer"], name="consent_filter")]
 

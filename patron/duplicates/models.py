@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from patron.constraints import one_of
 from patron.customers.models import Customer
 
 # Finding, merging, dismissing and undoing; seeing the pairs only needs customers.view_customer.
@@ -159,7 +160,7 @@ class DuplicateScan(models.Model):
                 models.Value(True), condition=Q(status__in=ACTIVE_SCAN), name="one_active_duplicate_scan"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ScanStatus.values), name="duplicate_scan_status_known"
+                condition=one_of("status", ScanStatus.values), name="duplicate_scan_status_known"
             ),
         ]
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patron.constraints import one_of
+
 
 class SourceMapping(models.Model):
     """The column mapping last used for one source and kind, offered again next time.
@@ -86,11 +88,9 @@ class ImportRun(models.Model):
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.CheckConstraint(condition=one_of("kind", ImportKind.values), name="import_run_kind_known"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=ImportKind.values), name="import_run_kind_known"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ImportStatus.values), name="import_run_status_known"
+                condition=one_of("status", ImportStatus.values), name="import_run_status_known"
             ),
         ]
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from patron.constraints import one_of
 from patron.customers.models import Customer
 from patron.organisations.models import Organisation, OrganisationContact
 
@@ -61,10 +62,10 @@ class Interaction(models.Model):
                 name="interaction_has_a_party",
             ),
             models.CheckConstraint(
-                condition=models.Q(channel__in=InteractionChannel.values), name="interaction_channel_known"
+                condition=one_of("channel", InteractionChannel.values), name="interaction_channel_known"
             ),
             models.CheckConstraint(
-                condition=models.Q(direction__in=Direction.values), name="interaction_direction_known"
+                condition=one_of("direction", Direction.values), name="interaction_direction_known"
             ),
         ]
         indexes = [

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from patron.constraints import one_of
+
 
 class OrganisationKind(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
@@ -44,7 +46,7 @@ class Organisation(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=OrganisationKind.values), name="organisation_kind_known"
+                condition=one_of("kind", OrganisationKind.values), name="organisation_kind_known"
             )
         ]
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from patron.constraints import one_of
 from patron.customers.models import Customer
 from patron.workspace.fields import CurrencyField
 
@@ -72,11 +73,9 @@ class Order(models.Model):
                 name="order_fingerprint_unique",
             ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(condition=one_of("status", OrderStatus.values), name="order_status_known"),
             models.CheckConstraint(
-                condition=models.Q(status__in=OrderStatus.values), name="order_status_known"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(channel__in=SalesChannel.values), name="order_channel_known"
+                condition=one_of("channel", SalesChannel.values), name="order_channel_known"
             ),
         ]
         indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_placed")]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from patron.constraints import one_of
 from patron.customers.models import Customer
 
 
@@ -67,7 +68,7 @@ class ScoringRun(models.Model):
                 models.Value(True), condition=models.Q(status__in=ACTIVE), name="one_active_scoring_run"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=RunStatus.values), name="scoring_run_status_known"
+                condition=one_of("status", RunStatus.values), name="scoring_run_status_known"
             ),
         ]
 
@@ -114,9 +115,7 @@ class CustomerScore(models.Model):
         # Null where there is no prediction (see above). A NaN is refused on PostgreSQL, which
         # orders it above 1; SQLite stores it as null.
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(segment__in=Segment.values), name="score_segment_known"
-            ),
+            models.CheckConstraint(condition=one_of("segment", Segment.values), name="score_segment_known"),
             models.CheckConstraint(
                 condition=models.Q(recency_score__range=(1, 5)), name="score_recency_1_to_5"
             ),

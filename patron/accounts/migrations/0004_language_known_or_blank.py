@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='userprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'th', 'vi', 'tr', 'fil', ''])), name='user_profile_language_known_or_blank'),
+            constraint=models.CheckConstraint(condition=models.Q(('language', 'en'), ('language', 'th'), ('language', 'vi'), ('language', 'tr'), ('language', 'fil'), ('language', ''), _connector='OR'), name='user_profile_language_known_or_blank'),
         ),
     ]

@@ -18,23 +18,23 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'sms', 'phone', 'chat'])), name='consent_channel_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('channel', 'email'), ('channel', 'sms'), ('channel', 'phone'), ('channel', 'chat'), _connector='OR'), name='consent_channel_known'),
         ),
         migrations.AddConstraint(
             model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(('purpose__in', ['marketing', 'service'])), name='consent_purpose_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('purpose', 'marketing'), ('purpose', 'service'), _connector='OR'), name='consent_purpose_known'),
         ),
         migrations.AddConstraint(
             model_name='consentevent',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'sms', 'phone', 'chat'])), name='consent_event_channel_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('channel', 'email'), ('channel', 'sms'), ('channel', 'phone'), ('channel', 'chat'), _connector='OR'), name='consent_event_channel_known'),
         ),
         migrations.AddConstraint(
             model_name='consentevent',
-            constraint=models.CheckConstraint(condition=models.Q(('purpose__in', ['marketing', 'service'])), name='consent_event_purpose_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('purpose', 'marketing'), ('purpose', 'service'), _connector='OR'), name='consent_event_purpose_known'),
         ),
         migrations.AddConstraint(
             model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['female', 'male', 'other', ''])), name='customer_gender_known_or_blank'),
+            constraint=models.CheckConstraint(condition=models.Q(('gender', 'female'), ('gender', 'male'), ('gender', 'other'), ('gender', ''), _connector='OR'), name='customer_gender_known_or_blank'),
         ),
         migrations.AddConstraint(
             model_name='customer',

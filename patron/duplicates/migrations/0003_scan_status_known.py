@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='duplicatescan',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed'])), name='duplicate_scan_status_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'queued'), ('status', 'running'), ('status', 'done'), ('status', 'failed'), _connector='OR'), name='duplicate_scan_status_known'),
         ),
     ]

@@ -14,10 +14,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='importrun',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['customers', 'orders'])), name='import_run_kind_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('kind', 'customers'), ('kind', 'orders'), _connector='OR'), name='import_run_kind_known'),
         ),
         migrations.AddConstraint(
             model_name='importrun',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['previewing', 'uploaded', 'queued', 'running', 'finished', 'refused', 'failed'])), name='import_run_status_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'previewing'), ('status', 'uploaded'), ('status', 'queued'), ('status', 'running'), ('status', 'finished'), ('status', 'refused'), ('status', 'failed'), _connector='OR'), name='import_run_status_known'),
         ),
     ]

@@ -16,10 +16,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='interaction',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'phone', 'sms', 'chat', 'social', 'in_person', 'web'])), name='interaction_channel_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('channel', 'email'), ('channel', 'phone'), ('channel', 'sms'), ('channel', 'chat'), ('channel', 'social'), ('channel', 'in_person'), ('channel', 'web'), _connector='OR'), name='interaction_channel_known'),
         ),
         migrations.AddConstraint(
             model_name='interaction',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['inbound', 'outbound'])), name='interaction_direction_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('direction', 'inbound'), ('direction', 'outbound'), _connector='OR'), name='interaction_direction_known'),
         ),
     ]

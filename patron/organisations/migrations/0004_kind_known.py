@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['supplier', 'distributor', 'channel_partner', 'agency', 'intermediary', 'shareholder', 'investor', 'analyst'])), name='organisation_kind_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('kind', 'supplier'), ('kind', 'distributor'), ('kind', 'channel_partner'), ('kind', 'agency'), ('kind', 'intermediary'), ('kind', 'shareholder'), ('kind', 'investor'), ('kind', 'analyst'), _connector='OR'), name='organisation_kind_known'),
         ),
     ]

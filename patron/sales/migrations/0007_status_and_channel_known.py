@@ -13,10 +13,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['completed', 'refunded', 'cancelled', 'returned'])), name='order_status_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'completed'), ('status', 'refunded'), ('status', 'cancelled'), ('status', 'returned'), _connector='OR'), name='order_status_known'),
         ),
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['store', 'web', 'app', 'phone', 'marketplace'])), name='order_channel_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('channel', 'store'), ('channel', 'web'), ('channel', 'app'), ('channel', 'phone'), ('channel', 'marketplace'), _connector='OR'), name='order_channel_known'),
         ),
     ]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='customerscore',
-            constraint=models.CheckConstraint(condition=models.Q(('segment__in', ['champions', 'loyal', 'potential_loyalist', 'new', 'promising', 'need_attention', 'about_to_sleep', 'at_risk', 'cant_lose', 'hibernating', 'lost'])), name='score_segment_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('segment', 'champions'), ('segment', 'loyal'), ('segment', 'potential_loyalist'), ('segment', 'new'), ('segment', 'promising'), ('segment', 'need_attention'), ('segment', 'about_to_sleep'), ('segment', 'at_risk'), ('segment', 'cant_lose'), ('segment', 'hibernating'), ('segment', 'lost'), _connector='OR'), name='score_segment_known'),
         ),
         migrations.AddConstraint(
             model_name='customerscore',
@@ -41,6 +41,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='scoringrun',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed'])), name='scoring_run_status_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'queued'), ('status', 'running'), ('status', 'done'), ('status', 'failed'), _connector='OR'), name='scoring_run_status_known'),
         ),
     ]
