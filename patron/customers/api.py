@@ -22,6 +22,7 @@ from patron.api_schemas import (
     QueryId,
     api_enum,
 )
+from patron.customers.erasure import ERASE_CUSTOMER, customer_erase
 from patron.customers.export import EXPORT_CUSTOMER, customer_export
 from patron.customers.filters import customer_filters
 from patron.customers.models import Channel, Consent, ConsentEvent, Customer, Purpose
@@ -173,6 +174,26 @@ def get_customer(request, customer_id: PathId):
 def export_customer(request, customer_id: PathId):
     """Everything held about the person, from every app, with the records merged into them."""
     return customer_export(customer=get_object_or_404(Customer, pk=customer_id), by=request.user)
+
+
+class EraseIn(In):
+    reason: str = Field(max_length=500, description="Why the person is erased (kept in the audit trail)")
+
+
+class ErasedOut(Schema):
+    customer: int
+    erased_at: datetime
+
+
+@customers_router.post(
+    "/{customer_id}/erase", auth=needs(ERASE_CUSTOMER), response={200: ErasedOut, **WRITE_ERRORS}
+)
+def erase_customer(request, customer_id: PathId, payload: EraseIn):
+    """Erase the person and every record merged into them: their orders stay as anonymous sales."""
+    customer = customer_erase(
+        customer=get_object_or_404(Customer, pk=customer_id), reason=payload.reason, by=request.user
+    )
+    return {"customer": customer.pk, "erased_at": customer.erased_at}
 
 
 @customers_router.patch(

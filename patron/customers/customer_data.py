@@ -1,6 +1,6 @@
 """What the customers app holds about a customer (see registry.py)."""
 
-from patron.customers import merge_rows
+from patron.customers import erasure, merge_rows
 from patron.customers.consents import consent_ids, consents_refresh
 from patron.customers.models import (
     AuditEvent,
@@ -33,7 +33,16 @@ def _consents_put_back(ids, *, source, target):
 
 # The profile itself: a merge picks the survivor's fields field by field (duplicates/merging.py),
 # and the merged record keeps its own as a tombstone.
-register(Holding("profile", Customer, OnMerge.KEEP, OnErase.SCRUB, customer_fields=("id",)))
+register(
+    Holding(
+        "profile",
+        Customer,
+        OnMerge.KEEP,
+        OnErase.SCRUB,
+        customer_fields=("id",),
+        scrub=erasure.scrub_profiles,
+    )
+)
 register(Holding("consent_events", ConsentEvent, OnMerge.MOVE, OnErase.DELETE))
 register(
     Holding(
@@ -70,4 +79,4 @@ register(
     )
 )
 # Who changed what, and when: the merged record's history stays its own.
-register(Holding("audit", AuditEvent, OnMerge.KEEP, OnErase.SCRUB))
+register(Holding("audit", AuditEvent, OnMerge.KEEP, OnErase.SCRUB, scrub=erasure.scrub_audit))

@@ -22,6 +22,15 @@ class CustomerFilterForm(FilterForm):
     filter_set = customer_filters
 
 
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this person erased?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the customer asked for it by e-mail on 3 May. Kept in the audit trail."),
+    )
+
+
 class CustomerForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"),

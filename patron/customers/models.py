@@ -57,13 +57,18 @@ class Customer(models.Model):
     )
     # Folded names, e-mails and phone digits: what search looks in (see folding.py).
     search_text = models.TextField(default="", editable=False)
+    # When the person's data was erased (customers/erasure.py): the record stays, with no name.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        permissions = [("export_customer", _("Can export a customer's personal data"))]
+        permissions = [
+            ("export_customer", _("Can export a customer's personal data")),
+            ("erase_customer", _("Can erase a customer's personal data")),
+        ]
         indexes = [models.Index(fields=["country", "id"], name="customer_country_id")]
         constraints = [
             models.CheckConstraint(
@@ -211,6 +216,7 @@ class AuditAction(models.TextChoices):
     MERGE = "merge", pgettext_lazy("audit action", "Merged")
     DELETE = "delete", pgettext_lazy("audit action", "Deleted")
     EXPORT = "export", pgettext_lazy("audit action", "Data exported")
+    ERASE = "erase", pgettext_lazy("audit action", "Personal data erased")
 
 
 class AuditEvent(models.Model):
@@ -236,9 +242,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["customer", "-at"], name="audit_customer_at")]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(action__in=AuditAction.values), name="audit_action_known"
-            )
+            models.CheckConstraint(condition=one_of("action", AuditAction.values), name="audit_action_known")
         ]
 
     def __str__(self):

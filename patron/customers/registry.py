@@ -37,7 +37,8 @@ class Holding:
     ``move`` changes hands by id; one with ``move(source=, target=, moved=)`` returns what its
     ``put_back(record, source=, target=)`` needs to undo it, as JSON. RECOMPUTE holdings give
     both, run after every move (``moved``: {name: ids} of the rows moved by id); ``put_back``
-    gets None for a merge recorded before the holding existed.
+    gets None for a merge recorded before the holding existed. A SCRUB holding's
+    ``scrub(rows, pattern)`` takes the person's values out of their rows (see erasure.py).
     """
 
     name: str
@@ -48,10 +49,13 @@ class Holding:
     export: bool | Callable = True
     move: Callable | None = None
     put_back: Callable | None = None
+    scrub: Callable | None = None
 
     def __post_init__(self):
         if self.merge == OnMerge.RECOMPUTE and not (self.move and self.put_back):
             raise ValueError(f"{self.name}: a recomputed holding says how (move and put_back)")
+        if (self.erase == OnErase.SCRUB) != bool(self.scrub):
+            raise ValueError(f"{self.name}: a scrubbed holding, and only one, says how (scrub)")
         if bool(self.move) != bool(self.put_back):
             raise ValueError(f"{self.name}: move and put_back come together")
 

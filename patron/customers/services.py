@@ -358,6 +358,8 @@ def customer_update(*, customer, data, by):
     require_perm(by, "customers.change_customer")
     if customer.merged_into_id:
         raise ValidationError(_("This customer was merged into another one and cannot be changed."))
+    if customer.erased_at:
+        raise ValidationError(_("This person's data was erased."))
     cleaned, emails, phones, tags, external_ids, errors = _validate(data, customer, by)
     check_changed_name(cleaned, customer, errors)
     if errors:
@@ -396,6 +398,8 @@ def consent_record(*, customer, channel, purpose, granted, source, by, occurred_
         errors["occurred_at"] = [_("Consent cannot be recorded for a future time.")]
     if customer.merged_into_id:
         errors["customer"] = [_("This customer was merged into another one.")]
+    if customer.erased_at:
+        errors["customer"] = [_("This person's data was erased.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

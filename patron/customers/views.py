@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from patron.accounts.permissions import require_perm
+from patron.customers.erasure import ERASE_CUSTOMER, customer_erase
 from patron.customers.export import EXPORT_CUSTOMER, customer_export
-from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, InteractionForm
+from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, EraseForm, InteractionForm
 from patron.customers.models import Customer
 from patron.customers.selectors import customer_list, customer_with_identities, with_contact_summary
 from patron.customers.services import consent_record, customer_create_or_attach, customer_update
@@ -82,6 +83,7 @@ def customer_detail_view(request, pk):
         "consent_form": ConsentForm(),
         "can_change": request.user.has_perm("customers.change_customer"),
         "can_export": request.user.has_perm(EXPORT_CUSTOMER),
+        "can_erase": request.user.has_perm(ERASE_CUSTOMER) and not customer.erased_at,
         "can_consent": request.user.has_perm("customers.add_consentevent"),
         "can_interact": request.user.has_perm("interactions.add_interaction"),
     }
@@ -95,6 +97,24 @@ def customer_export_view(request, pk):
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="customer-{pk}.json"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_erase_view(request, pk):
+    """Erasure behind a confirmation: the page says what goes and what stays, and asks why."""
+    require_perm(request.user, ERASE_CUSTOMER)
+    customer = get_object_or_404(Customer, pk=pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_erase(customer=customer, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The person's data was erased."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/erase.html", {"form": form, "customer": customer})
 
 
 def _customer_form(request, data=None, initial=None):

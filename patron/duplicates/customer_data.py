@@ -16,5 +16,14 @@ register(
     )
 )
 # A merge's record holds the profile values it replaced, to undo it.
-register(Holding("merges", Merge, OnMerge.KEEP, OnErase.SCRUB, customer_fields=("survivor", "merged")))
+register(
+    Holding(
+        "merges",
+        Merge,
+        OnMerge.KEEP,
+        OnErase.SCRUB,
+        customer_fields=("survivor", "merged"),
+        scrub=lambda rows, pattern: rows.update(snapshot={"erased": True}, choices={}),
+    )
+)
 register_traces(Traces(DuplicateScan, ("note",), personal=False, why="counts and the scan's outcome"))

@@ -98,6 +98,8 @@ def customer_merge(*, survivor, merged, choices=None, by, pair=None):
     require_perm(by, MERGE_CUSTOMERS)
     if survivor.pk == merged.pk:
         raise ValidationError(_("A customer cannot be merged into itself."))
+    if survivor.erased_at or merged.erased_at:
+        raise ValidationError(_("This person's data was erased."))
     with transaction.atomic():
         survivor, merged = _lock(survivor.pk, merged.pk)
         if merged.merged_into_id:
@@ -193,6 +195,8 @@ def merge_undo(*, merge, by):
         merge = Merge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at:
             raise ValidationError(_("This merge was undone already."))
+        if merge.snapshot.get("erased"):
+            raise ValidationError(_("This person's data was erased: the merge cannot be undone."))
         survivor, merged = _lock(merge.survivor_id, merge.merged_id)
         if survivor.merged_into_id:
             raise ValidationError(

@@ -75,7 +75,7 @@ def test_consent_channel_and_purpose_are_known(customer, model):
 def test_an_audit_action_outside_the_choices_is_refused(customer):
     event = AuditEvent.objects.create(customer=customer, action=AuditEvent.Action.CREATE, changes={})
     rows = AuditEvent.objects.filter(pk=event.pk)
-    refused(rows, "audit_action_known", action="erase")
+    refused(rows, "audit_action_known", action="rename")
     for action in AuditEvent.Action.values:
         accepted(rows, action=action)
 

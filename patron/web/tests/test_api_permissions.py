@@ -56,6 +56,12 @@ EXPECTED = {
         "Service agent": 403,
         "Analyst": 403,
     },
+    ("POST", "/api/customers/{customer_id}/erase"): {
+        "Admin": 200,
+        "Marketer": 403,
+        "Service agent": 403,
+        "Analyst": 403,
+    },
     ("GET", "/api/consents"): READ,
     ("GET", "/api/consents/events"): READ,
     ("POST", "/api/consents"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
@@ -108,6 +114,7 @@ def bodies(world):
     return {
         ("POST", "/api/customers"): {"display_name": "Nong May", "phones": ["089 999 1234"]},
         ("PATCH", "/api/customers/{customer_id}"): {"tags": ["regular"]},
+        ("POST", "/api/customers/{customer_id}/erase"): {"reason": "Asked by e-mail"},
         ("POST", "/api/consents"): {
             "customer": world["customer_id"],
             "channel": "sms",
