@@ -230,6 +230,7 @@ def test_the_page_asks_why_then_erases(client, somchai, lan, wiparat):
     assert response.redirect_chain[-1][0] == detail
     assert "ถูกลบ" in response.content.decode()  # somchai reads Thai: the banner says erased
     assert f'href="{url}"' not in response.content.decode()
+    assert f'href="{reverse("customers:edit", args=[wiparat.pk])}"' not in response.content.decode()
     client.force_login(lan)
     assert client.get(url).status_code == 403
 
