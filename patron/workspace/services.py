@@ -54,4 +54,3 @@ def workspace_update(*, by, name=None, country=None, currency=None, time_zone=No
         raise ValidationError(errors)
     workspace.save()
     return workspace
-
