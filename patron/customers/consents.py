@@ -1,5 +1,10 @@
 """The consent in force: the one rule that recording a consent and merging customers both follow."""
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
 from patron.customers.merge_rows import free_id
 from patron.customers.models import Consent, ConsentEvent
 
@@ -17,16 +22,12 @@ def consents_refresh(customer, *, keys=None, ids=None):
     events = ConsentEvent.objects.filter(customer=customer)
     current = Consent.objects.select_for_update().filter(customer=customer)
     if keys is not None:
-        keys = set(keys)
-        events = events.filter(channel__in={c for c, _p in keys}, purpose__in={p for _c, p in keys})
-        current = current.filter(channel__in={c for c, _p in keys}, purpose__in={p for _c, p in keys})
+        pairs = reduce(or_, (Q(channel=channel, purpose=purpose) for channel, purpose in keys))
+        events, current = events.filter(pairs), current.filter(pairs)
     latest = {}
     for event in events.order_by("occurred_at", "pk"):
         latest[(event.channel, event.purpose)] = event
     current = {(c.channel, c.purpose): c for c in current}
-    if keys is not None:
-        latest = {key: event for key, event in latest.items() if key in keys}
-        current = {key: consent for key, consent in current.items() if key in keys}
     for key, consent in current.items():
         if key not in latest:
             consent.delete()
