@@ -11,13 +11,10 @@ deleted once the erasure commits. The erasure is audited with its reason, not th
 import re
 import unicodedata
 import zipfile
-from functools import reduce
-from operator import or_
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,12 +44,11 @@ FILE_ENCODINGS = ("utf-8", "utf-16", "cp874", "cp1258", "cp1254", "cp1252")
 def customer_erase(*, customer, reason, by):
     """Erase the person behind ``customer`` and every record merged into it; returns the
     customer, now a record with no name. Refused for a record merged into another (erase that
-    one) and while an import that names the person waits or runs."""
+    one)."""
     require_perm(by, ERASE_CUSTOMER)
     reason = " ".join((reason or "").split())
     if not reason or len(reason) > 500:
         raise ValidationError({"reason": [_("Say why this person is erased, in 1 to 500 characters.")]})
-    files = []
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         if customer.merged_into_id:
@@ -64,9 +60,7 @@ def customer_erase(*, customer, reason, by):
         ids = records_of(customer)
         pattern = _pattern(person_values(ids))
         for holding in holdings():
-            rows = holding.model.objects.filter(
-                reduce(or_, (Q(**{f"{name}__in": ids}) for name in holding.customer_fields))
-            )
+            rows = holding.rows_of(ids)
             if holding.erase == OnErase.DELETE:
                 rows.delete()
             elif holding.erase == OnErase.SCRUB:

@@ -2,12 +2,9 @@
 and the GDPR give them the right to it), gathered from what every app declared in the registry."""
 
 import json
-from functools import reduce
-from operator import or_
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from patron.accounts.permissions import require_perm
@@ -35,8 +32,7 @@ def customer_export(*, customer, by):
     data = {}
     for holding in holdings():
         if holding.export is True:
-            where = reduce(or_, (Q(**{f"{name}__in": ids}) for name in holding.customer_fields))
-            data[holding.name] = list(holding.model.objects.filter(where).order_by("pk").values())
+            data[holding.name] = list(holding.rows_of(ids).order_by("pk").values())
         elif holding.export:
             data[holding.name] = holding.export(ids)
     now = timezone.now()

@@ -11,7 +11,10 @@ and fails on one nobody declared.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import reduce
+from operator import or_
 
+from django.db.models import Q
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -50,6 +53,12 @@ class Holding:
     move: Callable | None = None
     put_back: Callable | None = None
     scrub: Callable | None = None
+
+    def rows_of(self, customer_ids):
+        """The rows that belong to any of these customers, through any of the customer fields."""
+        return self.model.objects.filter(
+            reduce(or_, (Q(**{f"{name}__in": customer_ids}) for name in self.customer_fields))
+        )
 
     def __post_init__(self):
         if self.merge == OnMerge.RECOMPUTE and not (self.move and self.put_back):
