@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import require_perm
 from patron.customers.audit import Action, audit_record
 from patron.customers.export import records_of
-from patron.customers.models import AuditEvent, Customer, CustomerEmail, CustomerPhone, ExternalId
+from patron.customers.models import CHAT_KINDS, AuditEvent, ContactKind, ContactPoint, Customer, ExternalId
 from patron.customers.phones import national_digits
 from patron.customers.registry import OnErase, holdings, traces
 
@@ -36,7 +37,12 @@ PERSONAL_FIELDS = {
     "phones",
     "external_ids",
     "birthday",
+    *(kind.value for kind in CHAT_KINDS),
 }
+BUSY = gettext_noop(
+    "A file being imported now names this person: erase them when the import has finished, "
+    "or the import would bring them back."
+)
 # Encodings an imported text file may be in (see imports/text_encodings.py).
 FILE_ENCODINGS = ("utf-8", "utf-16", "cp874", "cp1258", "cp1254", "cp1252")
 
@@ -84,7 +90,7 @@ def _forget(files):
 
 
 def person_values(ids):
-    """Every value that names the people of ``ids``: names, e-mails, phones in their forms,
+    """Every value that names the people of ``ids``: names, contact points in their forms,
     external ids, birthdays, attribute values, and those their audit trail says they had."""
     values = set()
     for row in Customer.objects.filter(pk__in=ids).values(
@@ -92,12 +98,11 @@ def person_values(ids):
     ):
         values |= {row["display_name"], row["given_name"], row["family_name"], str(row["birthday"] or "")}
         values |= set(_strings(row["attributes"]))
-    for address, normalised in CustomerEmail.objects.filter(customer__in=ids).values_list(
-        "address", "normalised"
-    ):
-        values |= {address, normalised}
-    for e164, raw in CustomerPhone.objects.filter(customer__in=ids).values_list("e164", "raw"):
-        values |= {e164, e164.lstrip("+"), raw, national_digits(e164)}
+    points = ContactPoint.objects.filter(customer__in=ids)
+    for kind, value, normalised, match_key in points.values_list("kind", "value", "normalised", "match_key"):
+        values |= {value, normalised, match_key}
+        if kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+            values |= {normalised.lstrip("+"), national_digits(normalised)}
     values |= set(ExternalId.objects.filter(customer__in=ids).values_list("value", flat=True))
     for changes in AuditEvent.objects.filter(customer__in=ids).values_list("changes", flat=True):
         for name, change in (changes or {}).items():
@@ -158,6 +163,8 @@ def _scrub_traces(pattern):
             for name in declared.files:
                 path = Path(getattr(row, name) or "")
                 if getattr(row, name) and path.is_file() and file_names(path, pattern):
+                    if declared.in_use and declared.in_use(row):
+                        raise ValidationError(_(BUSY))
                     files.append(path)
                     setattr(row, name, "")
                     changed.append(name)

@@ -40,7 +40,8 @@ class Holding:
     ``move`` changes hands by id; one with ``move(source=, target=, moved=)`` returns what its
     ``put_back(record, source=, target=)`` needs to undo it, as JSON. RECOMPUTE holdings give
     both, run after every move (``moved``: {name: ids} of the rows moved by id); ``put_back``
-    gets None for a merge recorded before the holding existed. A SCRUB holding's
+    gets None for a merge recorded before the holding existed; ``older`` names holdings it
+    replaced, whose records in older merges its ``put_back`` takes too. A SCRUB holding's
     ``scrub(rows, pattern)`` takes the person's values out of their rows (see erasure.py).
     """
 
@@ -53,6 +54,7 @@ class Holding:
     move: Callable | None = None
     put_back: Callable | None = None
     scrub: Callable | None = None
+    older: tuple[str, ...] = ()
 
     def rows_of(self, customer_ids):
         """The rows that belong to any of these customers, through any of the customer fields."""
@@ -74,12 +76,14 @@ class Traces:
     """Fields of ``model``, not tied to one customer, that can hold a person's data (cells of an
     imported file, a failed job's arguments); ``files`` name fields holding a path in the data
     directory. ``personal=False`` declares fields that never do, so the walk knows they were
-    thought of."""
+    thought of. ``in_use(row)`` says a row's files are still being read (a running import), so
+    an erasure that would delete them is refused until it ends."""
 
     model: type
     fields: tuple[str, ...]
     files: tuple[str, ...] = ()
     personal: bool = True
+    in_use: Callable | None = None
     why: str = field(default="", compare=False)
 
 

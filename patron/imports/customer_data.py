@@ -4,8 +4,13 @@ from patron.customers.registry import Traces, register_traces
 from patron.imports.models import ImportRun, SourceMapping
 
 # The uploaded file and the file of rejected rows are copies of the source's cells; the preview,
-# the summary and the message quote some of them.
+# the summary and the message quote some of them. A queued or running import still reads its file.
 register_traces(
-    Traces(ImportRun, ("options", "summary", "preview", "message"), files=("stored_path", "reject_path"))
+    Traces(
+        ImportRun,
+        ("options", "summary", "preview", "message"),
+        files=("stored_path", "reject_path"),
+        in_use=lambda run: run.is_active,
+    )
 )
 register_traces(Traces(SourceMapping, ("mapping",), personal=False, why="which column is which field"))

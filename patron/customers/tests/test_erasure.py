@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -201,6 +202,27 @@ def test_only_an_admin_erases_with_a_reason_and_the_survivor_not_a_merged_record
     with pytest.raises(ValidationError, match="merged into another"):
         customer_erase(customer=merged, reason="Asked", by=somchai)
     assert not Customer.objects.filter(erased_at__isnull=False).exists()
+
+
+def test_an_import_still_reading_a_file_that_names_the_person_holds_the_erasure_back(
+    client, wiparat, somchai, django_capture_on_commit_callbacks
+):
+    """Deleting a queued import's file would fail it, and a running one would bring the person back."""
+    client.force_login(somchai)
+    upload(client, FILE)
+    waiting = ImportRun.objects.latest("pk")
+    ImportRun.objects.filter(pk=waiting.pk).update(status=ImportRun.Status.QUEUED)
+    translation.activate("en")
+    with pytest.raises(ValidationError, match="being imported now"):
+        customer_erase(customer=wiparat, reason="Asked", by=somchai)
+    wiparat.refresh_from_db()
+    waiting.refresh_from_db()
+    assert wiparat.erased_at is None and wiparat.display_name == "วิภารัตน์ ศรีสวัสดิ์"  # nothing half-done
+    assert Path(waiting.stored_path).is_file() and waiting.preview
+    ImportRun.objects.filter(pk=waiting.pk).update(status=ImportRun.Status.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert customer_erase(customer=wiparat, reason="Asked", by=somchai).erased_at
+    assert not Path(waiting.stored_path).exists()
 
 
 def test_the_api_erases_and_answers_when(client, somchai, wiparat):
