@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.utils import timezone
 
 from patron.conftest import with_token
 from patron.customers.filters import customer_filters
@@ -17,7 +16,7 @@ from patron.customers.selectors import customer_list
 from patron.customers.services import consent_record
 from patron.customers.tests.factories import make_customer
 from patron.filtering import ChoiceFilter, Sort
-from patron.scoring.models import CustomerScore, ScoringRun
+from patron.scoring.tests.factories import make_run, make_score
 
 pytestmark = pytest.mark.django_db
 
@@ -29,31 +28,13 @@ EVERY_FILTER = ["q", "tag", "country", "consent", "segment", "churn", "min_clv",
 def people(somchai, thai_shop):
     """Four customers; three of them scored, of different value and churn risk."""
     made = {key: make_customer(somchai, key) for key in ["nguyen_van_an", "sukru_isik", "somsri", "juan"]}
-    now = timezone.now()
-    run = ScoringRun.objects.create(started_at=now, finished_at=now, status="done", currency="THB")
+    run = make_run()
     for key, segment, risk, clv, decile in [
         ("sukru_isik", "champions", 0.1, "9000.50", 1),
         ("somsri", "at_risk", 0.8, "2500", 4),
         ("juan", "at_risk", 0.75, "120", 9),
     ]:
-        CustomerScore.objects.create(
-            customer=made[key],
-            run=run,
-            purchases=3,
-            repeat_purchases=2,
-            first_purchase=now,
-            last_purchase=now,
-            weeks_observed=10,
-            total_spend=Decimal("100"),
-            recency_score=3,
-            frequency_score=3,
-            monetary_score=3,
-            segment=segment,
-            p_alive=1 - risk,
-            churn_risk=risk,
-            clv=Decimal(clv),
-            value_decile=decile,
-        )
+        make_score(made[key], run, segment=segment, churn_risk=risk, clv=Decimal(clv), value_decile=decile)
     consent_record(
         customer=made["somsri"], channel="sms", purpose="marketing", granted=True, source="shop", by=somchai
     )

@@ -4,11 +4,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from patron.customers.models import CustomerEmail
 from patron.customers.tests.factories import make_customer
-from patron.scoring.models import CustomerScore, ScoringRun
+from patron.scoring.models import CustomerScore
+from patron.scoring.tests.factories import make_run, make_score
 
 
 @pytest.fixture
@@ -29,21 +30,13 @@ def customers(somchai, thai_shop):
     foreign = make_customer(
         somchai, given_name="An", family_name="Nguyễn Văn", country="VN", phones=["+84 90 765 4321"]
     )
-    now = timezone.now()
-    run = ScoringRun.objects.create(started_at=now, status="done", currency="THB")
+    run = make_run()
     for customer, segment in ((somsri, "at_risk"), (foreign, "champions")):
-        CustomerScore.objects.create(
-            customer=customer,
-            run=run,
-            purchases=3,
-            repeat_purchases=2,
-            first_purchase=now,
-            last_purchase=now,
-            weeks_observed=10,
-            total_spend=Decimal("100"),
+        make_score(
+            customer,
+            run,
             recency_score=1,
             frequency_score=2,
-            monetary_score=3,
             segment=segment,
             churn_risk=0.25,
             clv=Decimal("1234.5"),

@@ -6,11 +6,10 @@ import math
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from patron.conftest import with_token
 from patron.customers.tests.factories import make_customer
-from patron.scoring.models import CustomerScore, ScoringRun
+from patron.scoring.tests.factories import make_run, make_score
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +21,15 @@ RISKS = {0.0: "low", BELOW_03: "low", 0.3: "medium", BELOW_07: "medium", 0.7: "h
 @pytest.fixture
 def scored(somchai, thai_shop):
     """{churn risk: customer id}, each customer scored with that risk."""
-    now = timezone.now()
-    run = ScoringRun.objects.create(started_at=now, finished_at=now, status="done", currency="THB")
+    run = make_run()
     made = {}
     for number, risk in enumerate(RISKS):
         customer = make_customer(somchai, display_name=f"Risk {risk!r}")
-        CustomerScore.objects.create(
-            customer=customer,
-            run=run,
+        make_score(
+            customer,
+            run,
             purchases=1 if risk is None else 3,
             repeat_purchases=0 if risk is None else 2,
-            first_purchase=now,
-            last_purchase=now,
-            weeks_observed=10,
-            total_spend=Decimal("100"),
-            recency_score=3,
-            frequency_score=3,
-            monetary_score=3,
-            segment="need_attention",
-            p_alive=None if risk is None else 1 - risk,
             churn_risk=risk,
             clv=Decimal(100 + number),
             value_decile=1 + number,

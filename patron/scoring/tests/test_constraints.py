@@ -10,6 +10,7 @@ from django.db import connection
 from patron.customers.models import Customer
 from patron.customers.tests.constraints import accepted, refused
 from patron.scoring.models import CustomerScore, ScoringRun, Segment
+from patron.scoring.tests.factories import make_run, make_score
 
 pytestmark = pytest.mark.django_db
 
@@ -18,21 +19,11 @@ DAY = datetime(2026, 11, 2, 3, 4, tzinfo=UTC)
 
 @pytest.fixture
 def score():
-    run = ScoringRun.objects.create(started_at=DAY, status=ScoringRun.Status.DONE, currency="THB")
-    return CustomerScore.objects.create(
-        customer=Customer.objects.create(display_name="สมศรี ใจดี"),
-        run=run,
-        purchases=3,
-        repeat_purchases=2,
-        first_purchase=DAY,
-        last_purchase=DAY,
+    return make_score(
+        Customer.objects.create(display_name="สมศรี ใจดี"),
+        make_run(started_at=DAY, finished_at=None),
         weeks_observed=10.5,
         total_spend=Decimal("1234.5000"),
-        recency_score=3,
-        frequency_score=3,
-        monetary_score=3,
-        segment=Segment.NEED_ATTENTION,
-        p_alive=0.5,
         churn_risk=0.5,
         value_decile=5,
     )
