@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("patron.customers.urls")),
+    path("customers/", include("patron.interactions.urls")),
     path("organisations/", include("patron.organisations.urls")),
     path("imports/", include("patron.imports.urls")),
     path("duplicates/", include("patron.duplicates.urls")),

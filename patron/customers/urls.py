@@ -11,5 +11,4 @@ urlpatterns = [
     path("<int:pk>/export/", views.customer_export_view, name="export"),
     path("<int:pk>/erase/", views.customer_erase_view, name="erase"),
     path("<int:pk>/consents/", views.consent_record_view, name="consent"),
-    path("<int:pk>/interactions/new/", views.interaction_log_view, name="log_interaction"),
 ]

@@ -11,14 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from patron.accounts.permissions import require_perm
 from patron.customers.erasure import ERASE_CUSTOMER, customer_erase
 from patron.customers.export import EXPORT_CUSTOMER, customer_export
-from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, EraseForm, InteractionForm
+from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, EraseForm
 from patron.customers.models import Customer
 from patron.customers.selectors import customer_list, customer_with_identities, with_contact_summary
 from patron.customers.services import consent_record, customer_create_or_attach, customer_update
-from patron.interactions.selectors import interaction_list
-from patron.interactions.services import interaction_log
-from patron.sales.selectors import purchase_timeline, purchase_totals
+from patron.customers.ui import customer_panels
 from patron.web.errors import add_service_errors
+from patron.web.lists import filtered_page, list_response
 from patron.workspace.regions import country_names
 from patron.workspace.services import get_workspace
 
@@ -36,10 +35,6 @@ MATCHED_MESSAGES = {
 }
 
 
-def _is_htmx(request):
-    return request.headers.get("HX-Request") == "true"
-
-
 def _get_customer(pk):
     try:
         return customer_with_identities(pk)
@@ -50,42 +45,32 @@ def _get_customer(pk):
 @login_required
 def customer_list_view(request):
     require_perm(request.user, "customers.view_customer")
-    form = CustomerFilterForm(request.GET)
-    page, error = None, None
-    if form.is_valid():
-        try:
-            selection = form.selection()
-            customers = customer_list(selection).select_related("score")
-            page = selection.page(customers, cursor=form.cleaned_data["cursor"], limit=PAGE_SIZE)
-            with_contact_summary(page.items)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    else:
-        error = _("Some filters are not valid; showing nothing until they are corrected.")
-    context = {"form": form, "page": page, "error": error, "workspace": get_workspace()}
-    template = "customers/_results.html" if _is_htmx(request) else "customers/list.html"
-    return render(request, template, context)
+    context = filtered_page(
+        request,
+        CustomerFilterForm,
+        lambda selection: customer_list(selection).select_related("score"),
+        limit=PAGE_SIZE,
+        prepare=with_contact_summary,
+    )
+    context["workspace"] = get_workspace()
+    return list_response(
+        request, page="customers/list.html", results="customers/_results.html", context=context
+    )
 
 
 @login_required
 def customer_detail_view(request, pk):
     require_perm(request.user, "customers.view_customer")
     customer = _get_customer(pk)
+    workspace = get_workspace()
     context = {
         "customer": customer,
-        "workspace": get_workspace(),
-        "consents": customer.consents.order_by("channel", "purpose"),
-        "consent_history": customer.consent_events.select_related("recorded_by")[:50],
-        "orders": purchase_timeline(customer),
-        "totals": purchase_totals(customer),
-        "interactions": interaction_list(customer=customer).order_by("-occurred_at", "-id")[:50],
-        "audit": customer.audit_events.select_related("actor")[:30],
-        "consent_form": ConsentForm(),
+        "workspace": workspace,
+        # Each app's panels (patron.customers.ui), this app's own among them.
+        "panels": customer_panels.shown(request, customer, workspace=workspace),
         "can_change": request.user.has_perm("customers.change_customer"),
         "can_export": request.user.has_perm(EXPORT_CUSTOMER),
         "can_erase": request.user.has_perm(ERASE_CUSTOMER) and not customer.erased_at,
-        "can_consent": request.user.has_perm("customers.add_consentevent"),
-        "can_interact": request.user.has_perm("interactions.add_interaction"),
     }
     return render(request, "customers/detail.html", context)
 
@@ -175,43 +160,3 @@ def consent_record_view(request, pk):
             return redirect("customers:detail", pk=customer.pk)
     messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("customers:detail", pk=customer.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def interaction_log_view(request, pk):
-    """GET: the form, filled with sensible defaults. POST: log it. Two clicks in all."""
-    require_perm(request.user, "interactions.add_interaction")
-    customer = _get_customer(pk)
-    form = InteractionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            interaction_log(customer=customer, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            interactions = interaction_list(customer=customer).order_by("-occurred_at", "-id")[:50]
-            if _is_htmx(request):
-                return render(
-                    request,
-                    "customers/_interactions.html",
-                    {
-                        "customer": customer,
-                        "interactions": interactions,
-                        "can_interact": True,
-                        "logged": True,
-                    },
-                )
-            messages.success(request, _("Interaction logged."))
-            return redirect("customers:detail", pk=customer.pk)
-    if _is_htmx(request):
-        response = render(request, "customers/_interaction_form.html", {"form": form, "customer": customer})
-        if request.method == "POST":
-            # Errors go back into the form's own slot, not over the history list.
-            response["HX-Retarget"] = "#interaction-form"
-            response["HX-Reswap"] = "innerHTML"
-        return response
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "customers/interaction_form.html", {"form": form, "customer": customer}, status=status
-    )

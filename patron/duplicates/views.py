@@ -50,8 +50,7 @@ def pair_list_view(request):
         just_merged = merge_list().filter(pk=int(merged), undone_at__isnull=True).first()
     context = {
         "rows": [(pair, evidence_lines(pair)) for pair in page.items],
-        "next": page.next,
-        "later_page": bool(request.GET.get("cursor")),
+        "page": page,
         "just_merged": just_merged,
         "can_merge": request.user.has_perm(MERGE_CUSTOMERS),
     }

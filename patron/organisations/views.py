@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from patron.accounts.permissions import require_perm
-from patron.customers.forms import InteractionForm
+from patron.interactions.forms import InteractionForm
 from patron.interactions.selectors import interaction_list
 from patron.interactions.services import interaction_log
 from patron.organisations.forms import ContactForm, OrganisationFilterForm, OrganisationForm
@@ -15,23 +15,17 @@ from patron.organisations.models import Organisation
 from patron.organisations.selectors import organisation_list
 from patron.organisations.services import contact_create, organisation_create, organisation_update
 from patron.web.errors import add_service_errors
+from patron.web.lists import filtered_page, list_response
 from patron.workspace.regions import country_names
 
 
 @login_required
 def organisation_list_view(request):
     require_perm(request.user, "organisations.view_organisation")
-    form = OrganisationFilterForm(request.GET)
-    page, error = None, None
-    if form.is_valid():
-        try:
-            selection = form.selection()
-            page = selection.page(organisation_list(selection), cursor=form.cleaned_data["cursor"], limit=50)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    else:
-        error = _("Some filters are not valid; showing nothing until they are corrected.")
-    return render(request, "organisations/list.html", {"form": form, "page": page, "error": error})
+    context = filtered_page(request, OrganisationFilterForm, organisation_list)
+    return list_response(
+        request, page="organisations/list.html", results="organisations/_results.html", context=context
+    )
 
 
 @login_required

@@ -120,7 +120,7 @@ def test_customer_page_shows_the_360_view(client, somchai, somsri):
 def test_log_interaction_with_the_defaults_and_a_subject(client, emre, somsri):
     """Click one fetches the form with defaults; a subject typed, click two saves it."""
     client.force_login(emre)
-    url = reverse("customers:log_interaction", args=[somsri.pk])
+    url = reverse("interactions:log", args=[somsri.pk])
     form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
     defaults = {name: form[name].value() for name in form.fields}
     defaults["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
@@ -134,7 +134,7 @@ def test_log_interaction_with_the_defaults_and_a_subject(client, emre, somsri):
 def test_log_interaction_with_neither_subject_nor_notes_is_refused(client, emre, somsri):
     """The defaults alone say nothing about the contact: the form asks for a subject or notes."""
     client.force_login(emre)
-    url = reverse("customers:log_interaction", args=[somsri.pk])
+    url = reverse("interactions:log", args=[somsri.pk])
     form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
     data["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
@@ -148,7 +148,7 @@ def test_log_interaction_with_neither_subject_nor_notes_is_refused(client, emre,
 
 def test_log_interaction_rejects_future_time_and_logs_nothing(client, emre, somsri):
     client.force_login(emre)
-    url = reverse("customers:log_interaction", args=[somsri.pk])
+    url = reverse("interactions:log", args=[somsri.pk])
     response = client.post(
         url, {"channel": "phone", "direction": "inbound", "occurred_at": "2999-01-01T10:00"}
     )

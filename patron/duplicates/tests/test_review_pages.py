@@ -254,6 +254,6 @@ def test_list_pages_by_score(client, lan, somchai, thai_shop, monkeypatch):
     sign_in(client, lan)
     first = client.get(reverse("duplicates:list"))
     assert f'id="pair-{best.pk}"' in first.content.decode()
-    later = client.get(reverse("duplicates:list"), {"cursor": first.context["next"]}).content.decode()
+    later = client.get(reverse("duplicates:list"), {"cursor": first.context["page"].next}).content.decode()
     assert f'id="pair-{second.pk}"' in later and f'id="pair-{best.pk}"' not in later
     assert client.get(reverse("duplicates:list"), {"cursor": "bad"}).status_code == 302

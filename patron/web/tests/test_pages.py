@@ -16,7 +16,7 @@ PAGES = [
     ("customers:detail", "customer", ALL),
     ("customers:create", False, EDITORS),
     ("customers:edit", "customer", EDITORS),
-    ("customers:log_interaction", "customer", EDITORS),
+    ("interactions:log", "customer", EDITORS),
     ("organisations:list", False, ALL),
     ("organisations:detail", "organisation", ALL),
     ("organisations:create", False, PARTNER_EDITORS),

@@ -1,0 +1,8 @@
+"""The Workspace entry of the menu, for Admins."""
+
+from django.utils.translation import gettext_lazy as _
+
+from patron.web import navigation
+from patron.web.navigation import NavEntry, for_admins
+
+navigation.register(NavEntry("workspace", _("Workspace"), "workspace:settings", order=80, visible=for_admins))
