@@ -3,6 +3,7 @@ apps add): the page's form, GET /api/customers and the JSON form of a selection 
 
 import ast
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,14 +69,27 @@ def test_the_page_form_and_the_api_come_from_the_one_declaration(client, somchai
     assert documented["min_clv"]["format"] == "decimal"
 
 
-def test_customers_imports_nothing_of_the_apps_that_add_filters():
-    """Scoring adds its fields in its AppConfig.ready(); no module of customers imports it."""
+ADDING_APPS = ("scoring", "interactions", "sales")
+
+
+def test_customers_imports_nothing_of_the_apps_that_add_filters_and_panels():
+    """Scoring adds its fields in its AppConfig.ready(), and the apps their panels on the customer
+    page in their ui.py: no module of customers imports them, no template of customers loads
+    their tags or names their templates."""
+    modules = tuple(f"patron.{app}" for app in ADDING_APPS)
     for path in CUSTOMERS.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
-                assert not (node.module or "").startswith("patron.scoring"), path
+                assert not (node.module or "").startswith(modules), path
             elif isinstance(node, ast.Import):
-                assert not any(alias.name.startswith("patron.scoring") for alias in node.names), path
+                assert not any(alias.name.startswith(modules) for alias in node.names), path
+    templates = list((CUSTOMERS / "templates").rglob("*.html"))
+    assert templates
+    for path in templates:
+        text = path.read_text()
+        for load in re.findall(r"{%\s*load\s+([^%]*)%}", text):
+            assert not set(load.split()) & set(ADDING_APPS), path
+        assert not re.search(rf"""["']({"|".join(ADDING_APPS)})/""", text), path
 
 
 @pytest.mark.parametrize("name", ["segment", "q", "sort", "cursor", "limit"])
