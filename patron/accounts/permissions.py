@@ -1,10 +1,52 @@
-"""Permission checks for the service layer, so the web UI and the API always agree."""
+"""Permission checks for the service layer, so the web UI and the API always agree.
+
+Every check in a service goes through `require` (or `allowed`), with the actor doing it
+(patron.actors; a user alone is staff):
+
+- staff: the Django permissions of their roles, as an active user;
+- a customer: only the permissions in CUSTOMER_PERMISSIONS, and only on their own record
+  (``customer=`` names the record acted on; without it a customer is refused);
+- the system (a job): the permissions of the user who asked for the job, as an active user;
+  a job nobody asked for (scheduled, or run by an operator's command such as the demo) has
+  every permission, since only code can start one.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from patron.actors import ActorKind, as_actor
+
+# What a customer may do on their own record (through the portal to come), and nothing else.
+CUSTOMER_PERMISSIONS = frozenset(
+    {
+        "customers.view_customer",
+        "customers.add_consentevent",
+        "customers.export_customer",
+    }
+)
+
+
+def allowed(actor, *perms, customer=None):
+    """Whether ``actor`` (an Actor or a user) may do what needs every permission in ``perms``,
+    on ``customer`` (a Customer or its id) when the action concerns one."""
+    actor = as_actor(actor)
+    if actor is None:
+        return False
+    if actor.kind == ActorKind.CUSTOMER:
+        own = getattr(customer, "pk", customer)
+        return own is not None and own == actor.customer_id and set(perms) <= CUSTOMER_PERMISSIONS
+    if actor.kind == ActorKind.SYSTEM and actor.user is None:
+        return True
+    user = actor.user
+    return user is not None and user.is_active and user.has_perms(perms)
+
+
+def require(actor, *perms, customer=None):
+    """Raise PermissionDenied unless ``allowed(actor, *perms, customer=customer)``."""
+    if not allowed(actor, *perms, customer=customer):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
 
 def require_perm(user, *perms):
-    """Raise PermissionDenied unless `user` is active and holds every permission named."""
-    if user is None or not user.is_active or not user.has_perms(perms):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    """`require` for a view's request.user (staff), as views and the API check before calling a service."""
+    require(user, *perms)

@@ -43,7 +43,16 @@ register(
         scrub=erasure.scrub_profiles,
     )
 )
-register(Holding("consent_events", ConsentEvent, OnMerge.MOVE, OnErase.DELETE))
+# An event the customer recorded themselves names them again as its actor (patron.actors).
+register(
+    Holding(
+        "consent_events",
+        ConsentEvent,
+        OnMerge.MOVE,
+        OnErase.DELETE,
+        customer_fields=("customer", "actor_customer"),
+    )
+)
 register(
     Holding(
         "external_ids",
@@ -79,4 +88,13 @@ register(
     )
 )
 # Who changed what, and when: the merged record's history stays its own.
-register(Holding("audit", AuditEvent, OnMerge.KEEP, OnErase.SCRUB, scrub=erasure.scrub_audit))
+register(
+    Holding(
+        "audit",
+        AuditEvent,
+        OnMerge.KEEP,
+        OnErase.SCRUB,
+        customer_fields=("customer", "actor_customer"),
+        scrub=erasure.scrub_audit,
+    )
+)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from patron.actors import ActorKind
 from patron.constraints import one_of
 
 
@@ -156,9 +157,16 @@ class ConsentEvent(models.Model):
     granted = models.BooleanField(_("granted"))
     occurred_at = models.DateTimeField(_("when"))
     source = models.CharField(_("source"), max_length=100)
+    # The staff member, or the user who asked the job that recorded it (see patron.actors).
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    actor_kind = models.CharField(_("recorded by"), max_length=8, choices=ActorKind.choices)
+    # The customer, when they recorded it themselves; indexed only where set (see Meta).
+    actor_customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    actor_job = models.CharField(_("job"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -169,9 +177,17 @@ class ConsentEvent(models.Model):
         indexes = [
             models.Index(
                 fields=["customer", "channel", "purpose", "-occurred_at"], name="consent_event_lookup"
-            )
+            ),
+            models.Index(
+                fields=["actor_customer"],
+                condition=models.Q(actor_customer__isnull=False),
+                name="consent_event_actor_customer",
+            ),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=one_of("actor_kind", ActorKind.values), name="consent_event_actor_kind_known"
+            ),
             models.CheckConstraint(
                 condition=one_of("channel", Channel.values), name="consent_event_channel_known"
             ),
@@ -229,9 +245,16 @@ class AuditEvent(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="audit_events", db_index=False
     )
+    # The staff member, or the user who asked the job that did it (see patron.actors).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    actor_kind = models.CharField(_("done by"), max_length=8, choices=ActorKind.choices)
+    # The customer, when they did it themselves; indexed only where set (see Meta).
+    actor_customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    actor_job = models.CharField(_("job"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     changes = models.JSONField(_("changes"), default=dict)
     at = models.DateTimeField(_("when"), auto_now_add=True)
@@ -240,9 +263,19 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["customer", "-at"], name="audit_customer_at")]
+        indexes = [
+            models.Index(fields=["customer", "-at"], name="audit_customer_at"),
+            models.Index(
+                fields=["actor_customer"],
+                condition=models.Q(actor_customer__isnull=False),
+                name="audit_actor_customer",
+            ),
+        ]
         constraints = [
-            models.CheckConstraint(condition=one_of("action", AuditAction.values), name="audit_action_known")
+            models.CheckConstraint(condition=one_of("action", AuditAction.values), name="audit_action_known"),
+            models.CheckConstraint(
+                condition=one_of("actor_kind", ActorKind.values), name="audit_actor_kind_known"
+            ),
         ]
 
     def __str__(self):

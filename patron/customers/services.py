@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import allowed, require
+from patron.actors import as_actor
 from patron.customers.audit import Action, audit_record
 from patron.customers.consents import consents_refresh
 from patron.customers.folding import fold
@@ -157,7 +158,7 @@ def _clean_tags(tags, by, known_tags, errors):
             named.setdefault(tag_name(raw), index)
         except ValidationError as exc:
             errors[f"tags.{index}"] = exc.messages
-    if named and not by.has_perm("customers.add_tag"):
+    if named and not allowed(by, "customers.add_tag"):
         known = known_tags(named)
         for name in [name for name in named if name not in known]:
             errors[f"tags.{named.pop(name)}"] = [
@@ -337,7 +338,7 @@ def _keep_rows(related, key, wanted):
 
 
 def customer_create(*, data, by):
-    require_perm(by, "customers.add_customer")
+    require(by, "customers.add_customer")
     cleaned, emails, phones, tags, external_ids, errors = _validate(data, None, by)
     check_new_name(cleaned, errors)
     if errors:
@@ -355,7 +356,7 @@ def customer_create(*, data, by):
 
 
 def customer_update(*, customer, data, by):
-    require_perm(by, "customers.change_customer")
+    require(by, "customers.change_customer", customer=customer)
     if customer.merged_into_id:
         raise ValidationError(_("This customer was merged into another one and cannot be changed."))
     if customer.erased_at:
@@ -375,8 +376,9 @@ def customer_update(*, customer, data, by):
 
 
 def consent_record(*, customer, channel, purpose, granted, source, by, occurred_at=None, note=""):
-    """Record a grant or withdrawal. The latest by `occurred_at` is the one in force."""
-    require_perm(by, "customers.add_consentevent")
+    """Record a grant or withdrawal. The latest by `occurred_at` is the one in force. ``by``:
+    staff, the system, or the customer on their own record (patron.actors)."""
+    require(by, "customers.add_consentevent", customer=customer)
     errors = {}
     if channel not in Channel.values:
         errors["channel"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}]
@@ -410,8 +412,8 @@ def consent_record(*, customer, channel, purpose, granted, source, by, occurred_
             granted=granted,
             occurred_at=occurred_at,
             source=source,
-            recorded_by=by,
             note=note or "",
+            **as_actor(by).columns("recorded_by"),
         )
         consents_refresh(customer, keys=[(channel, purpose)])
         audit_record(
@@ -433,7 +435,7 @@ def customer_create_or_attach(*, data, by):
     """Create a customer, unless one already holds the same external id, e-mail or phone:
     then the new details are added to that customer (new identities and tags added, empty
     profile fields filled, nothing overwritten). Returns (customer, matched_on or None)."""
-    require_perm(by, "customers.add_customer")
+    require(by, "customers.add_customer")
     region = (data.country or "").strip().upper() or get_workspace().country
     phones = []
     for raw in data.phones or []:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from patron.actors import Actor
 from patron.customers.audit import Action, audit_event
 from patron.customers.identity import email_match_key
 from patron.customers.models import (
@@ -31,6 +32,8 @@ from patron.workspace.money import quantize
 
 CUSTOMER_SOURCE = "demo-pos"
 ORDER_SOURCE = "demo"
+# Who writes the demo shop's history: the system, in the demo job (`patron demo`, the first run).
+DEMO = Actor.system(job="demo")
 ORDER_PREFIX = {"store": "POS", "web": "WEB", "app": "APP", "phone": "TEL", "marketplace": "MKT"}
 GRANT_SOURCE = {
     "store": "in-store sign-up form",
@@ -139,7 +142,7 @@ class ShopPlanner:
         batch.audits.append(
             audit_event(
                 customer=customer,
-                actor=None,
+                actor=DEMO,
                 action=Action.CREATE,
                 changes={
                     "display_name": [None, name.display],
@@ -283,6 +286,7 @@ class ShopPlanner:
             granted=granted,
             occurred_at=self._moment(moment),
             source=source,
+            **DEMO.columns("recorded_by"),
         )
 
     def _tags(self, index, customer, order_count, newsletter, batch):

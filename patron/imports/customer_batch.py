@@ -28,6 +28,8 @@ from operator import attrgetter
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from patron.accounts.permissions import allowed
+from patron.actors import Actor
 from patron.customers import audit
 from patron.customers.identity import email_match_key
 from patron.customers.models import AuditEvent, Customer, CustomerEmail, CustomerPhone, ExternalId, Tag
@@ -177,13 +179,9 @@ class Held:
         self.row = None  # a new customer's profile fields as written, until a later row changes it
 
 
-class _MayAddTags:
-    """Whoever imports, for the tag rule, when they may add tags (others' rows take the
-    services' way in full)."""
-
-    @staticmethod
-    def has_perm(_permission):
-        return True
+# Whoever imports, for the tag rule, when they may add tags (others' rows take the services'
+# way in full): an actor with every permission, never recorded.
+_MayAddTags = Actor.system(job="import_customers")
 
 
 def new_customer(data: CustomerData, *, workspace_country, today) -> tuple | dict:
@@ -367,7 +365,7 @@ class CustomerBatch:
             for key, pk, owner in found:
                 if live[owner] != owner:
                     index.setdefault(key, []).append((pk, self.held[live[owner]]))
-        if not self.by.has_perm("customers.add_tag"):
+        if not allowed(self.by, "customers.add_tag"):
             names = set()
             for row in rows:
                 for raw in row.data.tags or ():
@@ -566,7 +564,7 @@ class CustomerBatch:
             audit.COLUMNS,
             [
                 audit.audit_row(
-                    customer_id=h.pk, actor_id=self.by.pk, action=action, changes_json=changes, at=now
+                    customer_id=h.pk, actor=self.by, action=action, changes_json=changes, at=now
                 )
                 for h, action, changes in self.events
             ],

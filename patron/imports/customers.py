@@ -40,7 +40,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import allowed, require
 from patron.customers.identity import is_email_address
 from patron.customers.phones import normalise_phone
 from patron.customers.services import CustomerData
@@ -149,7 +149,7 @@ def import_customers(
 
     ``progress(rows read, estimated rows in the file)`` is called after each batch.
     """
-    require_perm(by, "customers.add_customer", "customers.change_customer")
+    require(by, "customers.add_customer", "customers.change_customer")
     source = checked_source(source)
     path = Path(path)
     with open_table(path, encoding=encoding) as table:
@@ -288,7 +288,7 @@ class _Importer:
         self.zone = business_zone()
         # Rows that make a new customer are worked out as they are read, unless the tags a row
         # names must first be looked up (for a role that may not add tags).
-        self.work_out_new = by.has_perm("customers.add_tag")
+        self.work_out_new = allowed(by, "customers.add_tag")
         self.rules = self.work_out
 
     def prepare_batch(self, batch: list[Row]):

@@ -49,7 +49,13 @@ def test_a_customer_is_never_merged_into_itself(customer):
 @pytest.mark.parametrize("model", [ConsentEvent, Consent])
 def test_consent_channel_and_purpose_are_known(customer, model):
     event = ConsentEvent.objects.create(
-        customer=customer, channel="sms", purpose="marketing", granted=True, occurred_at=WHEN, source="shop"
+        customer=customer,
+        channel="sms",
+        purpose="marketing",
+        granted=True,
+        occurred_at=WHEN,
+        source="shop",
+        actor_kind="system",
     )
     if model is Consent:
         Consent.objects.create(
@@ -73,7 +79,9 @@ def test_consent_channel_and_purpose_are_known(customer, model):
 
 
 def test_an_audit_action_outside_the_choices_is_refused(customer):
-    event = AuditEvent.objects.create(customer=customer, action=AuditEvent.Action.CREATE, changes={})
+    event = AuditEvent.objects.create(
+        customer=customer, action=AuditEvent.Action.CREATE, changes={}, actor_kind="system"
+    )
     rows = AuditEvent.objects.filter(pk=event.pk)
     refused(rows, "audit_action_known", action="rename")
     for action in AuditEvent.Action.values:
