@@ -9,7 +9,6 @@ from django.urls import reverse
 from patron.customers.models import Customer
 from patron.customers.services import consent_record
 from patron.customers.tests.factories import make_customer
-from patron.interactions.models import Interaction
 from patron.sales.services import LineData, order_create, product_upsert
 
 
@@ -115,46 +114,6 @@ def test_customer_page_shows_the_360_view(client, somchai, somsri):
     assert "LINE OA" in html
     assert "081 234 5678" in html  # a Thai number shown in its local form
     assert "+66812345678" in html
-
-
-def test_log_interaction_with_the_defaults_and_a_subject(client, emre, somsri):
-    """Click one fetches the form with defaults; a subject typed, click two saves it."""
-    client.force_login(emre)
-    url = reverse("interactions:log", args=[somsri.pk])
-    form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
-    defaults = {name: form[name].value() for name in form.fields}
-    defaults["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
-    data = {k: v or "" for k, v in defaults.items()} | {"subject": "Called back about the rice order"}
-    response = client.post(url, data, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    interaction = Interaction.objects.get(customer=somsri)
-    assert (interaction.channel, interaction.direction, interaction.staff) == ("phone", "outbound", emre)
-
-
-def test_log_interaction_with_neither_subject_nor_notes_is_refused(client, emre, somsri):
-    """The defaults alone say nothing about the contact: the form asks for a subject or notes."""
-    client.force_login(emre)
-    url = reverse("interactions:log", args=[somsri.pk])
-    form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
-    data = {name: form[name].value() or "" for name in form.fields}
-    data["occurred_at"] = form["occurred_at"].value().strftime("%Y-%m-%dT%H:%M")
-    response = client.post(url, data | {"subject": "  ", "body": "\n"}, HTTP_HX_REQUEST="true")
-    assert response["HX-Retarget"] == "#interaction-form"
-    assert "bir konu ya da not girin" in response.content.decode()  # emre reads Turkish
-    assert not Interaction.objects.exists()
-    client.post(url, data | {"body": "Wants the 5 kg bag"}, HTTP_HX_REQUEST="true")
-    assert Interaction.objects.get().body == "Wants the 5 kg bag"
-
-
-def test_log_interaction_rejects_future_time_and_logs_nothing(client, emre, somsri):
-    client.force_login(emre)
-    url = reverse("interactions:log", args=[somsri.pk])
-    response = client.post(
-        url, {"channel": "phone", "direction": "inbound", "occurred_at": "2999-01-01T10:00"}
-    )
-    assert response.status_code == 422
-    assert "occurred_at" in response.context["form"].errors
-    assert not Interaction.objects.exists()
 
 
 def test_customer_name_is_escaped_in_html(client, somchai, thai_shop):
