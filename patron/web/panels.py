@@ -18,8 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 class Panel:
     """``template`` draws the panel (its own ``<section class="panel">``) with the context that
     ``context(request, obj, **page)`` returns, on top of the page's (``page``: what the page
-    hands every panel, such as the workspace). ``wide`` panels take the page's
-    width, below the row of narrow ones. Shown to a user with ``permission`` (if any) for whom
+    hands every panel, such as the workspace). ``wide`` panels take the page's width, below the
+    row of narrow ones. Shown to a user with ``permission`` (if any) for whom
     ``visible(request, obj)`` (if any) is true; ``order`` places it among the others."""
 
     name: str
