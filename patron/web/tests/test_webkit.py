@@ -222,3 +222,34 @@ def test_a_registered_menu_entry_shows_to_those_allowed_and_marks_its_pages(clie
         assert "nav-test" not in client.get(reverse("organisations:list")).content.decode()
     client.force_login(lan)
     assert "nav-test" not in client.get(reverse("organisations:list")).content.decode()
+
+
+def _queries(client, url, headers=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, headers=headers or {})  # the session and the workspace are read once first
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, headers=headers or {}).status_code == 200
+    return len(queries)
+
+
+def test_lists_menu_and_panels_ask_no_query_per_row(client, somchai, thai_shop):
+    """The customer list, its htmx results (fewer: no menu) and the customer page ask the
+    database as many times for 3 customers as for 60."""
+    people = [make_customer(somchai, display_name=f"N{n}", emails=[f"n{n}@example.com"]) for n in range(3)]
+    client.force_login(somchai)
+    few = [
+        _queries(client, "/customers/"),
+        _queries(client, "/customers/", HTMX),
+        _queries(client, f"/customers/{people[0].pk}/"),
+    ]
+    for n in range(3, 60):
+        make_customer(somchai, display_name=f"N{n}", emails=[f"n{n}@example.com"], tags=["vip"])
+    many = [
+        _queries(client, "/customers/"),
+        _queries(client, "/customers/", HTMX),
+        _queries(client, f"/customers/{people[0].pk}/"),
+    ]
+    assert few == many
+    assert many[1] < many[0]
