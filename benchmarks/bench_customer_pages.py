@@ -548,10 +548,10 @@ def customer_chunk(task):
             if address.casefold() not in seen:
                 seen.add(address.casefold())
                 key, primary = email_match_key(address), "t" if i == 0 else "f"
-                emails.append(f"{cid}\t{address}\t{address.casefold()}\t{key}\t{primary}\n")
+                emails.append(f"{cid}\temail\t{address}\t{address.casefold()}\t{key}\t{primary}\n")
         for i, e164 in enumerate(numbers):
             raw = national_digits(e164) if rnd.random() < 0.5 else e164
-            phones.append(f"{cid}\t{e164}\t{raw}\t{'t' if i == 0 else 'f'}\n")
+            phones.append(f"{cid}\tphone\t{raw}\t{e164}\t{e164}\t{'t' if i == 0 else 'f'}\n")
     return "".join(customers).encode(), "".join(emails).encode(), "".join(phones).encode()
 
 
@@ -600,8 +600,7 @@ CUSTOMER_COLUMNS = [
 # Tables the load fills (their indexes and keys are dropped and rebuilt around it).
 LOADED_TABLES = [
     "customers_customer",
-    "customers_customeremail",
-    "customers_customerphone",
+    "customers_contactpoint",
     "customers_customer_tags",
     "customers_externalid",
     "customers_consentevent",
@@ -801,14 +800,8 @@ def load(args, url, now_us):
                 yield c
 
         _copy(conn, "customers_customer", CUSTOMER_COLUMNS, customers(), timings)
-        _copy(
-            conn,
-            "customers_customeremail",
-            ["customer_id", "address", "normalised", "match_key", "is_primary"],
-            emails,
-            timings,
-        )
-        _copy(conn, "customers_customerphone", ["customer_id", "e164", "raw", "is_primary"], phones, timings)
+        points = ["customer_id", "kind", "value", "normalised", "match_key", "is_primary"]
+        _copy(conn, "customers_contactpoint", points, [*emails, *phones], timings)
         emails.clear()
         phones.clear()
 
@@ -1063,7 +1056,7 @@ def _q(**params):
 
 def build_plan(bench, n_customers, heavy_ids, requests, edge_requests, rnd):
     """(kind, variant, url) for every timed request, in a shuffled order."""
-    from patron.customers.models import CustomerEmail, CustomerPhone
+    from patron.customers.models import ContactPoint
     from patron.pagination import encode_cursor
 
     plan = []
@@ -1101,11 +1094,14 @@ def build_plan(bench, n_customers, heavy_ids, requests, edge_requests, rnd):
         plan.append(("customer list", variant, rnd.choice(list_variants[variant])))
 
     # (b) Search.
-    phone = CustomerPhone.objects.filter(e164__startswith="+668").order_by("id")[rnd.randrange(1000)].e164
+    phones = ContactPoint.objects.filter(kind="phone", normalised__startswith="+668").order_by("id")
+    phone = phones[rnd.randrange(1000)].normalised
     local = "0" + phone[3:]
     local = f"{local[:3]} {local[3:6]} {local[6:]}"
     email = (
-        CustomerEmail.objects.filter(normalised__contains=".").order_by("id")[rnd.randrange(1000)].normalised
+        ContactPoint.objects.filter(kind="email", normalised__contains=".")
+        .order_by("id")[rnd.randrange(1000)]
+        .normalised
     )
     searches = [
         ("common surname: nguyen", "nguyen"),

@@ -66,7 +66,7 @@ import django
 django.setup()
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from patron.customers.models import Customer, CustomerEmail, Tag
+from patron.customers.models import ContactPoint, Customer, Tag
 from patron.scoring.models import CustomerScore
 
 if sys.argv[1] == "users":
@@ -82,7 +82,7 @@ names = set()
 for given, family in Customer.objects.values_list("given_name", "family_name")[:5000]:
     names.update(n for n in (given, family) if len(n) >= 3)
 latin = set()
-for local in CustomerEmail.objects.values_list("normalised", flat=True)[:5000]:
+for local in ContactPoint.objects.filter(kind="email").values_list("normalised", flat=True)[:5000]:
     latin.update(w for w in re.split(r"[^a-z]+", local.split("@")[0]) if len(w) >= 4)
 print(json.dumps({
     "users": users,

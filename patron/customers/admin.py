@@ -4,9 +4,8 @@ from django.contrib import admin
 from patron.customers.models import (
     AuditEvent,
     ConsentEvent,
+    ContactPoint,
     Customer,
-    CustomerEmail,
-    CustomerPhone,
     ExternalId,
     Tag,
 )
@@ -14,16 +13,11 @@ from patron.customers.services import tag_name
 from patron.web.admin_site import ReadOnlyAdmin
 
 
-class EmailInline(admin.TabularInline):
-    model = CustomerEmail
+class ContactPointInline(admin.TabularInline):
+    model = ContactPoint
     extra = 0
-    fields = ["address", "is_primary"]
-
-
-class PhoneInline(admin.TabularInline):
-    model = CustomerPhone
-    extra = 0
-    fields = ["e164", "raw", "is_primary"]
+    fields = ["kind", "value", "normalised", "is_primary", "verified_at"]
+    readonly_fields = ["normalised"]
 
 
 class ExternalIdInline(admin.TabularInline):
@@ -42,7 +36,7 @@ class CustomerAdmin(ReadOnlyAdmin):
     search_fields = ["search_text"]
     show_full_result_count = False
     readonly_fields = ["merged_into", "created_at", "updated_at"]
-    inlines = [EmailInline, PhoneInline, ExternalIdInline]
+    inlines = [ContactPointInline, ExternalIdInline]
 
 
 class TagForm(forms.ModelForm):

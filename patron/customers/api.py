@@ -25,7 +25,7 @@ from patron.api_schemas import (
 from patron.customers.erasure import ERASE_CUSTOMER, customer_erase
 from patron.customers.export import EXPORT_CUSTOMER, customer_export
 from patron.customers.filters import customer_filters
-from patron.customers.models import Channel, Consent, ConsentEvent, Customer, Purpose
+from patron.customers.models import Channel, Consent, ConsentEvent, ContactKind, Customer, Purpose
 from patron.customers.selectors import customer_list, customer_with_identities
 from patron.customers.services import CustomerData, consent_record, customer_create_or_attach, customer_update
 from patron.pagination import keyset_page
@@ -35,11 +35,25 @@ consents_router = Router(tags=["consents"])
 
 ConsentChannel = api_enum("ConsentChannel", Channel)
 ConsentPurpose = api_enum("ConsentPurpose", Purpose)
+ContactPointKind = api_enum("ContactPointKind", ContactKind)
 
 
 class ExternalIdSchema(In):
     source: str = Field(max_length=50)
     value: str = Field(max_length=100)
+
+
+class ContactPointIn(In):
+    kind: ContactPointKind
+    value: str = Field(max_length=254)
+    primary: StrictBool = Field(False, description="The main one of its kind (else the first given)")
+
+
+class ContactPointOut(Schema):
+    kind: ContactPointKind
+    value: str = Field(description="As entered")
+    primary: bool
+    verified_at: datetime | None
 
 
 class CustomerOut(Schema):
@@ -57,6 +71,7 @@ class CustomerOut(Schema):
     emails: list[str]
     phones: list[str] = Field(description="E.164")
     external_ids: list[ExternalIdSchema]
+    contact_points: list[ContactPointOut]
     merged_into: int | None
     created_at: datetime
     updated_at: datetime
@@ -76,6 +91,9 @@ class CustomerIn(In):
     emails: list[str] = []
     phones: list[str] = Field([], description="Local or international form; stored as E.164")
     external_ids: list[ExternalIdSchema] = []
+    contact_points: list[ContactPointIn] = Field(
+        [], description="E-mails, phones and chat ids; emails and phones, when given too, come first"
+    )
 
 
 class CustomerPatch(In):
@@ -94,6 +112,9 @@ class CustomerPatch(In):
     emails: list[str] | None = None
     phones: list[str] | None = None
     external_ids: list[ExternalIdSchema] | None = None
+    contact_points: list[ContactPointIn] | None = Field(
+        None, description="Every contact point of the customer: a kind left out is cleared"
+    )
 
 
 # Every filter of the customer list page, and its orders, from one declaration.
@@ -113,9 +134,13 @@ def customer_out(customer):
         "gender": customer.gender,
         "tags": [tag.name for tag in customer.tags.all()],
         "attributes": customer.attributes,
-        "emails": [email.address for email in customer.emails.all()],
-        "phones": [phone.e164 for phone in customer.phones.all()],
+        "emails": [point.value for point in customer.email_points],
+        "phones": [point.normalised for point in customer.phone_points],
         "external_ids": [{"source": x.source, "value": x.value} for x in customer.external_ids.all()],
+        "contact_points": [
+            {"kind": p.kind, "value": p.value, "primary": p.is_primary, "verified_at": p.verified_at}
+            for p in customer.contact_points.all()
+        ],
         "merged_into": customer.merged_into_id,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
@@ -123,7 +148,15 @@ def customer_out(customer):
 
 
 # What a field given as null in a PATCH becomes: cleared.
-CLEARED = {"birthday": "", "attributes": {}, "tags": [], "emails": [], "phones": [], "external_ids": []}
+CLEARED = {
+    "birthday": "",
+    "attributes": {},
+    "tags": [],
+    "emails": [],
+    "phones": [],
+    "external_ids": [],
+    "contact_points": [],
+}
 
 
 def _data(payload, *, partial):
@@ -132,6 +165,10 @@ def _data(payload, *, partial):
         values = {name: CLEARED.get(name, "") if value is None else value for name, value in values.items()}
     if "external_ids" in values and values["external_ids"] is not None:
         values["external_ids"] = [(x["source"], x["value"]) for x in values["external_ids"]]
+    if values.get("contact_points") is not None:
+        values["contact_points"] = [
+            (str(p["kind"]), p["value"], p.get("primary", False)) for p in values["contact_points"]
+        ]
     return CustomerData(**values)
 
 
@@ -142,7 +179,7 @@ def list_customers(request, filters: Query[CustomerFilters]):
     """Customers matching every filter given (the list page's), latest added first, or in the
     order `sort` names; a bad value is answered 422 at its parameter."""
     selection = customer_filters.parse_query(filters.dict(exclude={"cursor", "limit"}))
-    customers = customer_list(selection).prefetch_related("tags", "emails", "phones", "external_ids")
+    customers = customer_list(selection).prefetch_related("tags", "contact_points", "external_ids")
     page = selection.page(customers, cursor=filters.cursor, limit=filters.limit)
     return {"items": [customer_out(c) for c in page.items], "next": page.next}
 

@@ -6,9 +6,8 @@ from patron.customers.models import (
     AuditEvent,
     Consent,
     ConsentEvent,
+    ContactPoint,
     Customer,
-    CustomerEmail,
-    CustomerPhone,
     ExternalId,
 )
 from patron.customers.registry import Holding, OnErase, OnMerge, register
@@ -63,9 +62,18 @@ register(
         put_back=merge_rows.return_external_ids,
     )
 )
-for name, model in (("emails", CustomerEmail), ("phones", CustomerPhone)):
-    move, put_back = merge_rows.identity_mover(name)
-    register(Holding(name, model, OnMerge.MOVE, OnErase.DELETE, move=move, put_back=put_back))
+# Merges recorded before contact points moved e-mails and phones under their own names.
+register(
+    Holding(
+        "contact_points",
+        ContactPoint,
+        OnMerge.MOVE,
+        OnErase.DELETE,
+        move=merge_rows.move_contact_points,
+        put_back=merge_rows.return_contact_points,
+        older=("emails", "phones"),
+    )
+)
 register(
     Holding(
         "tags",

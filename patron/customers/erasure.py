@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from patron.accounts.permissions import require_perm
 from patron.customers.audit import Action, audit_record
 from patron.customers.export import records_of
-from patron.customers.models import AuditEvent, Customer, CustomerEmail, CustomerPhone, ExternalId
+from patron.customers.models import CHAT_KINDS, AuditEvent, ContactKind, ContactPoint, Customer, ExternalId
 from patron.customers.phones import national_digits
 from patron.customers.registry import OnErase, holdings, traces
 
@@ -37,6 +37,7 @@ PERSONAL_FIELDS = {
     "phones",
     "external_ids",
     "birthday",
+    *(kind.value for kind in CHAT_KINDS),
 }
 BUSY = gettext_noop(
     "A file being imported now names this person: erase them when the import has finished, "
@@ -89,7 +90,7 @@ def _forget(files):
 
 
 def person_values(ids):
-    """Every value that names the people of ``ids``: names, e-mails, phones in their forms,
+    """Every value that names the people of ``ids``: names, contact points in their forms,
     external ids, birthdays, attribute values, and those their audit trail says they had."""
     values = set()
     for row in Customer.objects.filter(pk__in=ids).values(
@@ -97,12 +98,11 @@ def person_values(ids):
     ):
         values |= {row["display_name"], row["given_name"], row["family_name"], str(row["birthday"] or "")}
         values |= set(_strings(row["attributes"]))
-    for address, normalised in CustomerEmail.objects.filter(customer__in=ids).values_list(
-        "address", "normalised"
-    ):
-        values |= {address, normalised}
-    for e164, raw in CustomerPhone.objects.filter(customer__in=ids).values_list("e164", "raw"):
-        values |= {e164, e164.lstrip("+"), raw, national_digits(e164)}
+    points = ContactPoint.objects.filter(customer__in=ids)
+    for kind, value, normalised, match_key in points.values_list("kind", "value", "normalised", "match_key"):
+        values |= {value, normalised, match_key}
+        if kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+            values |= {normalised.lstrip("+"), national_digits(normalised)}
     values |= set(ExternalId.objects.filter(customer__in=ids).values_list("value", flat=True))
     for changes in AuditEvent.objects.filter(customer__in=ids).values_list("changes", flat=True):
         for name, change in (changes or {}).items():

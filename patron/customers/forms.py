@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from patron.customers.filters import customer_filters
-from patron.customers.models import Channel, Gender, Purpose
+from patron.customers.models import CHAT_KINDS, Channel, Gender, Purpose
 from patron.customers.services import CustomerData
 from patron.filtering import FilterForm
 from patron.workspace.regions import TIME_ZONES
@@ -50,6 +50,15 @@ class CustomerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, local or international form; the first is the main one."),
     )
+    contact_points = forms.CharField(
+        label=_("Chat ids"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "One per line, as kind: id (line: U4af4980629..., zalo: 2468458835296117922, viber: "
+            "01234567890A=, whatsapp: +66812345678); the first of each kind is the main one."
+        ),
+    )
     country = forms.ChoiceField(label=_("Country"), required=False)
     locale = forms.ChoiceField(label=_("Language"), required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
@@ -85,6 +94,25 @@ class CustomerForm(forms.Form):
             raise forms.ValidationError(_('Attributes must be a JSON object, such as {"vip": true}.'))
         return value
 
+    def clean_contact_points(self):
+        """[(kind, value)] from "kind: value" lines; a kind is named by its value or its label."""
+        kinds = {kind.value: kind.value for kind in CHAT_KINDS} | {
+            str(kind.label).casefold(): kind.value for kind in CHAT_KINDS
+        }
+        points = []
+        for line in (self.cleaned_data["contact_points"] or "").splitlines():
+            if not line.strip():
+                continue
+            name, colon, value = line.partition(":")
+            kind = kinds.get(name.strip().casefold())
+            if not colon or kind is None:
+                raise forms.ValidationError(
+                    _("Write each chat id as kind: id, the kind one of %(kinds)s.")
+                    % {"kinds": ", ".join(kind.value for kind in CHAT_KINDS)}
+                )
+            points.append((kind, value.strip()))
+        return points
+
     def to_data(self):
         data = self.cleaned_data
         return CustomerData(
@@ -100,6 +128,7 @@ class CustomerForm(forms.Form):
             tags=_lines(data["tags"]),
             emails=_lines(data["emails"]),
             phones=[p for p in (data["phones"] or "").splitlines() if p.strip()],
+            contact_points=data["contact_points"],
         )
 
     @classmethod
@@ -108,8 +137,9 @@ class CustomerForm(forms.Form):
             "display_name": customer.display_name,
             "given_name": customer.given_name,
             "family_name": customer.family_name,
-            "emails": "\n".join(e.address for e in customer.emails.all()),
-            "phones": "\n".join(p.e164 for p in customer.phones.all()),
+            "emails": "\n".join(p.value for p in customer.email_points),
+            "phones": "\n".join(p.normalised for p in customer.phone_points),
+            "contact_points": "\n".join(f"{p.kind}: {p.value}" for p in customer.chat_points),
             "country": customer.country,
             "locale": customer.locale,
             "time_zone": customer.time_zone,

@@ -1,4 +1,4 @@
-"""Exact identity matching: the same external id, e-mail or phone is the same customer.
+"""Exact identity matching: the same external id, e-mail, phone or chat id is the same customer.
 
 E-mail addresses match case-insensitively everywhere. Only where a provider really ignores
 them are dots and "+tags" dropped: Gmail delivers a.n.nguyen+shop@gmail.com to
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 
-from patron.customers.models import CustomerEmail, CustomerPhone, ExternalId
+from patron.customers.models import ContactKind, ContactPoint, ExternalId
 
 DOTLESS_PROVIDERS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 # The common shape of an address (ASCII letters, digits, "_+-" and dots between them; a host
@@ -44,21 +44,26 @@ def email_match_key(address):
     return f"{local}@{domain}"
 
 
-def find_existing(*, external_ids=(), emails=(), phones_e164=()):
+def find_existing(*, external_ids=(), emails=(), phones_e164=(), chat_keys=()):
     """The live customer that holds one of these identities, and what matched, or (None, None).
 
     External ids are checked first (they come from a system of record), then e-mails, then
-    phones. A match on a merged record leads to the customer it was merged into.
+    phones, then chat ids (``chat_keys``: (kind, match key) pairs, kinds in ContactKind's
+    order); what matched is "external_id" or the contact point's kind. A match on a merged
+    record leads to the customer it was merged into.
     """
-    lookups = [
-        ("external_id", ExternalId, Q(*[Q(source=s, value=v) for s, v in external_ids], _connector=Q.OR)),
-        ("email", CustomerEmail, Q(match_key__in=[email_match_key(e) for e in emails])),
-        ("phone", CustomerPhone, Q(e164__in=list(phones_e164))),
-    ]
-    for (reason, model, condition), values in zip(lookups, (external_ids, emails, phones_e164), strict=True):
-        if not values:
-            continue
-        found = model.objects.filter(condition).select_related("customer").order_by("pk").first()
+    keys = {ContactKind.EMAIL: {email_match_key(e) for e in emails}, ContactKind.PHONE: set(phones_e164)}
+    for kind, key in chat_keys:
+        keys.setdefault(kind, set()).add(key)
+    lookups = []
+    if external_ids:
+        condition = Q(*[Q(source=s, value=v) for s, v in external_ids], _connector=Q.OR)
+        lookups.append(("external_id", ExternalId.objects.filter(condition)))
+    for kind in ContactKind.values:
+        if keys.get(kind):
+            lookups.append((kind, ContactPoint.objects.filter(kind=kind, match_key__in=sorted(keys[kind]))))
+    for reason, rows in lookups:
+        found = rows.select_related("customer").order_by("pk").first()
         if found:
             customer = found.customer
             while customer.merged_into_id:

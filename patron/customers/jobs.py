@@ -16,7 +16,7 @@ def rebuild_search_text(batch_size=2000):
         batch = list(
             Customer.objects.filter(pk__gt=last_pk)
             .order_by("pk")
-            .prefetch_related("emails", "phones")[:batch_size]
+            .prefetch_related("contact_points")[:batch_size]
         )
         if not batch:
             return done

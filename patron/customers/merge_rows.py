@@ -1,21 +1,20 @@
 """How a merge moves a customer's identities and tags to the survivor, and undo gives them back.
 
 Each ``move_*`` returns what its ``return_*`` needs to put exactly those rows back (see
-registry.Holding): for e-mails and phones the whole row, since a repeat of one the survivor
-already holds is dropped (the unique constraints allow it once per customer) and made again on
-undo. Rows added to the survivor after the merge are not in the record, so they stay.
+registry.Holding): for contact points the whole row, since a repeat of one the survivor
+already holds is dropped (the unique constraint allows it once per customer and kind) and made
+again on undo. Rows added to the survivor after the merge are not in the record, so they stay.
 """
+
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from patron.customers.models import CustomerEmail, CustomerPhone, ExternalId, Tag
+from patron.customers.models import ContactKind, ContactPoint, ExternalId, Tag
 
-# name: (model, what is unique per customer, the fields that make the row)
-IDENTITIES = {
-    "emails": (CustomerEmail, "normalised", ["address", "normalised", "match_key", "is_primary"]),
-    "phones": (CustomerPhone, "e164", ["e164", "raw", "is_primary"]),
-}
+# The fields that make a contact point, as a merge's record keeps them.
+POINT_FIELDS = ["kind", "value", "normalised", "match_key", "is_primary"]
 
 
 def free_id(model, pk):
@@ -49,36 +48,77 @@ def return_external_ids(rows, *, source, target):
             )
 
 
-def identity_mover(name):
-    """(move, put back) of the e-mails or phones: IDENTITIES[name]."""
-    model, key, fields = IDENTITIES[name]
+def move_contact_points(*, source, target, moved):
+    """One the target already has (same kind and normalised form) is dropped; the target keeps
+    its primary one of a kind if it has one, so it never holds two."""
+    held = set(ContactPoint.objects.filter(customer=target).values_list("kind", "normalised"))
+    primary_kinds = set(
+        ContactPoint.objects.filter(customer=target, is_primary=True).values_list("kind", flat=True)
+    )
+    rows = []
+    for row in ContactPoint.objects.filter(customer=source).order_by("pk"):
+        repeat = (row.kind, row.normalised) in held
+        verified = row.verified_at.isoformat() if row.verified_at else None
+        rows.append(
+            {
+                "id": row.pk,
+                "repeat": repeat,
+                **{f: getattr(row, f) for f in POINT_FIELDS},
+                "verified_at": verified,
+            }
+        )
+        if repeat:
+            row.delete()
+        else:
+            row.customer = target
+            row.is_primary = row.is_primary and row.kind not in primary_kinds
+            row.save(update_fields=["customer", "is_primary"])
+    return rows
 
-    def move(*, source, target, moved):
-        """One the target already has is dropped; the target keeps its primary one if it has one."""
-        held = set(model.objects.filter(customer=target).values_list(key, flat=True))
-        target_has_primary = model.objects.filter(customer=target, is_primary=True).exists()
-        rows = []
-        for row in model.objects.filter(customer=source).order_by("pk"):
-            repeat = getattr(row, key) in held
-            rows.append({"id": row.pk, "repeat": repeat, **{field: getattr(row, field) for field in fields}})
-            if repeat:
-                row.delete()
-            else:
-                row.customer = target
-                row.is_primary = row.is_primary and not target_has_primary
-                row.save(update_fields=["customer", "is_primary"])
-        return rows
 
-    def put_back(rows, *, source, target):
-        """Each row back to `source` as it was; one dropped as a repeat, or deleted from the
-        target since, is made again, under its old id when that is free."""
-        for row in rows:
-            values = {field: row[field] for field in fields}
-            if model.objects.filter(pk=row["id"], customer=target).update(customer=source, **values):
+def return_contact_points(rows, *, source, target):
+    """Each row back to `source` as it was; one dropped as a repeat, or deleted from the target
+    since, is made again, under its old id when that is free. Merges recorded before contact
+    points (their e-mails and phones rows, whose ids were of other tables) are found by kind
+    and normalised form."""
+    for row in rows:
+        values = _point_values(row)
+        if "kind" in row:
+            if ContactPoint.objects.filter(pk=row["id"], customer=target).update(customer=source, **values):
                 continue
-            model.objects.create(pk=free_id(model, row["id"]), customer=source, **values)
+            pk = free_id(ContactPoint, row["id"])
+        else:
+            found = ContactPoint.objects.filter(
+                customer=target, kind=values["kind"], normalised=values["normalised"]
+            )
+            if not row["repeat"] and found.update(customer=source, **values):
+                continue
+            pk = None
+        ContactPoint.objects.create(pk=pk, customer=source, **values)
 
-    return move, put_back
+
+def _point_values(row):
+    """A recorded row's fields; an e-mail or phone row of a merge recorded before contact points
+    in today's terms."""
+    if "address" in row:
+        return {
+            "kind": ContactKind.EMAIL,
+            "value": row["address"],
+            "normalised": row["normalised"],
+            "match_key": row["match_key"],
+            "is_primary": row["is_primary"],
+        }
+    if "e164" in row:
+        return {
+            "kind": ContactKind.PHONE,
+            "value": row["raw"] or row["e164"],
+            "normalised": row["e164"],
+            "match_key": row["e164"],
+            "is_primary": row["is_primary"],
+        }
+    values = {name: row[name] for name in POINT_FIELDS}
+    values["verified_at"] = datetime.fromisoformat(row["verified_at"]) if row.get("verified_at") else None
+    return values
 
 
 def move_tags(*, source, target, moved):

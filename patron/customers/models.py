@@ -83,52 +83,77 @@ class Customer(models.Model):
     def __str__(self):
         return self.display_name
 
+    def contact_points_of(self, kind):
+        """The customer's contact points of one kind, primary first (from a prefetch if any)."""
+        return [point for point in self.contact_points.all() if point.kind == kind]
 
-class CustomerEmail(models.Model):
-    # Indexed by customer_email_once, which leads with the customer: one index fewer to write.
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails", db_index=False)
-    address = models.EmailField(_("e-mail"), max_length=254)
-    # Never looked up alone (identity matching compares match_key).
+    @property
+    def email_points(self):
+        return self.contact_points_of(ContactKind.EMAIL)
+
+    @property
+    def phone_points(self):
+        return self.contact_points_of(ContactKind.PHONE)
+
+    @property
+    def chat_points(self):
+        """LINE, Zalo, Viber and WhatsApp identities."""
+        return [point for point in self.contact_points.all() if point.kind in CHAT_KINDS]
+
+
+class ContactKind(models.TextChoices):
+    """The ways to reach a person; contact_kinds.py says how each is written and matched."""
+
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    LINE = "line", _("LINE")
+    ZALO = "zalo", _("Zalo")
+    VIBER = "viber", _("Viber")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+CHAT_KINDS = (ContactKind.LINE, ContactKind.ZALO, ContactKind.VIBER, ContactKind.WHATSAPP)
+
+
+class ContactPoint(models.Model):
+    """One way to reach a customer: an e-mail address, a phone, or a chat identity.
+
+    ``value`` is as entered (and shown); ``normalised`` its canonical form, unique per customer
+    and kind; ``match_key`` what identity matching compares (see contact_kinds.py).
+    """
+
+    Kind = ContactKind
+
+    # Indexed by contact_point_once, which leads with the customer: one index fewer to write.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contact_points", db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
+    value = models.CharField(_("value"), max_length=254)
     normalised = models.CharField(max_length=254, editable=False)
-    # What identity matching compares (see identity.py): Gmail ignores dots and +tags.
-    match_key = models.CharField(max_length=254, db_index=True, default="", editable=False)
+    match_key = models.CharField(max_length=254, editable=False)
     is_primary = models.BooleanField(_("primary"), default=False)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("e-mail address")
-        verbose_name_plural = _("e-mail addresses")
-        ordering = ["-is_primary", "id"]
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["kind", "-is_primary", "id"]
+        indexes = [models.Index(fields=["kind", "match_key"], name="contact_point_match")]
         constraints = [
-            models.UniqueConstraint(fields=["customer", "normalised"], name="customer_email_once"),
+            models.CheckConstraint(
+                condition=one_of("kind", ContactKind.values), name="contact_point_kind_known"
+            ),
+            models.UniqueConstraint(fields=["customer", "kind", "normalised"], name="contact_point_once"),
             models.UniqueConstraint(
-                fields=["customer"], condition=models.Q(is_primary=True), name="customer_email_one_primary"
+                fields=["customer", "kind"],
+                condition=models.Q(is_primary=True),
+                name="contact_point_one_primary",
             ),
         ]
 
     def __str__(self):
-        return self.address
-
-
-class CustomerPhone(models.Model):
-    # Indexed by customer_phone_once, which leads with the customer.
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones", db_index=False)
-    e164 = models.CharField(_("phone"), max_length=20, db_index=True)
-    raw = models.CharField(_("as entered"), max_length=50, blank=True)
-    is_primary = models.BooleanField(_("primary"), default=False)
-
-    class Meta:
-        verbose_name = _("phone number")
-        verbose_name_plural = _("phone numbers")
-        ordering = ["-is_primary", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "e164"], name="customer_phone_once"),
-            models.UniqueConstraint(
-                fields=["customer"], condition=models.Q(is_primary=True), name="customer_phone_one_primary"
-            ),
-        ]
-
-    def __str__(self):
-        return self.e164
+        return f"{self.kind}: {self.value}"
 
 
 class ExternalId(models.Model):

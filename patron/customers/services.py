@@ -15,11 +15,14 @@ from patron.accounts.permissions import allowed, require
 from patron.actors import as_actor
 from patron.customers.audit import Action, audit_record
 from patron.customers.consents import consents_refresh
+from patron.customers.contact_kinds import KINDS, contact_point
 from patron.customers.folding import fold
-from patron.customers.identity import email_match_key, find_existing, is_email_address
+from patron.customers.identity import find_existing
 from patron.customers.models import (
+    CHAT_KINDS,
     Channel,
     ConsentEvent,
+    ContactKind,
     Customer,
     ExternalId,
     Gender,
@@ -52,7 +55,12 @@ GENDERS = frozenset(Gender.values)
 @dataclass
 class CustomerData:
     """What a person may say about a customer. `None` on update means "leave as it is"; an
-    empty value ("" for a text or the birthday, [] or {}) clears the field."""
+    empty value ("" for a text or the birthday, [] or {}) clears the field.
+
+    ``contact_points``: (kind, value) pairs, the customer's contact points of every kind (a kind
+    not among them is cleared); ``emails`` and ``phones``, when given too, come first among
+    their kind. The first of each kind is the primary one.
+    """
 
     display_name: str | None = None
     given_name: str | None = None
@@ -67,6 +75,7 @@ class CustomerData:
     emails: list[str] | None = None
     phones: list[str] | None = None
     external_ids: list[tuple[str, str]] | None = field(default=None)
+    contact_points: list[tuple[str, str]] | None = None
 
 
 def _clean_profile(data, errors, today=None):
@@ -114,29 +123,50 @@ def _clean_profile(data, errors, today=None):
     return cleaned
 
 
-def _clean_emails(emails, errors):
-    cleaned = []
-    for index, raw in enumerate(emails):
-        address = (raw or "").strip()
-        if not is_email_address(address):
-            errors[f"emails.{index}"] = [_("%(value)s is not an e-mail address.") % {"value": raw}]
-            continue
-        if address.casefold() not in {a.casefold() for a in cleaned}:
-            cleaned.append(address)
-    return cleaned
-
-
-def _clean_phones(phones, region, errors):
-    cleaned = []
-    for index, raw in enumerate(phones):
-        try:
-            e164 = normalise_phone(raw, region)
-        except ValidationError as exc:
-            errors[f"phones.{index}"] = exc.messages
-            continue
-        if e164 not in [p for p, _raw in cleaned]:
-            cleaned.append((e164, raw.strip()))
-    return cleaned
+def _clean_points(data, region, errors):
+    """{kind: [(value, normalised, match key)]} for each kind ``data`` sets (see CustomerData),
+    in order, a repeat of a normalised form dropped; each bad value's error at its path. A
+    contact point may come as (kind, value, primary): the primary one goes first of its kind."""
+    given = {}
+    if data.contact_points is not None:
+        given = {kind: [] for kind in KINDS}
+        for index, item in enumerate(data.contact_points):
+            path = f"contact_points.{index}"
+            try:
+                kind, raw, *primary = item
+            except (TypeError, ValueError):
+                errors[path] = [_("Give each contact point as a kind and a value.")]
+                continue
+            if kind not in given:
+                errors[path] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(KINDS)}]
+                continue
+            if primary and primary[0]:
+                if any(first for _path, _raw, first in given[kind]):
+                    errors[path] = [_("Only one contact point of each kind can be the primary one.")]
+                    continue
+                given[kind].insert(0, (path, raw, True))
+            else:
+                given[kind].append((path, raw, False))
+    for kind, values, name in (
+        (ContactKind.EMAIL, data.emails, "emails"),
+        (ContactKind.PHONE, data.phones, "phones"),
+    ):
+        if values is not None:
+            given[kind] = [(f"{name}.{i}", raw, False) for i, raw in enumerate(values)] + given.get(kind, [])
+    points = {}
+    for kind, entries in given.items():
+        cleaned, seen = [], set()
+        for path, raw, _primary in entries:
+            try:
+                point = contact_point(kind, raw, region)
+            except ValidationError as exc:
+                errors[path] = exc.messages
+                continue
+            if point[1] not in seen:
+                seen.add(point[1])
+                cleaned.append(point)
+        points[kind] = cleaned
+    return points
 
 
 def tag_name(raw):
@@ -199,21 +229,32 @@ def build_display_name(given_name, family_name, country):
     return " ".join(part for part in parts if part)
 
 
-def search_text_for(*, names, emails, phones_e164):
-    """What search looks in: folded names, case-folded e-mails, phone digits in E.164 and national form."""
+def search_text_for(*, names, emails, phones_e164, chat_ids=()):
+    """What search looks in: folded names, case-folded e-mails and chat ids, phone digits (of
+    phones and WhatsApp numbers) in E.164 and national form."""
     parts = [fold(name) for name in names]
     parts += [email.casefold() for email in emails]
     for e164 in phones_e164:
         parts += [e164.lstrip("+"), national_digits(e164)]
+    parts += [chat_id.casefold() for chat_id in chat_ids]
     return " | ".join(part for part in parts if part)
 
 
-def refresh_search_text(customer):
-    customer.search_text = search_text_for(
+def search_text_of(customer):
+    """search_text_for a customer's names and contact points."""
+    points = customer.contact_points.all()
+    return search_text_for(
         names=[customer.display_name, customer.given_name, customer.family_name],
-        emails=[email.normalised for email in customer.emails.all()],
-        phones_e164=[phone.e164 for phone in customer.phones.all()],
+        emails=[p.normalised for p in points if p.kind == ContactKind.EMAIL],
+        phones_e164=[p.normalised for p in points if p.kind in (ContactKind.PHONE, ContactKind.WHATSAPP)],
+        chat_ids=[
+            p.normalised for p in points if p.kind in (ContactKind.LINE, ContactKind.ZALO, ContactKind.VIBER)
+        ],
     )
+
+
+def refresh_search_text(customer):
+    customer.search_text = search_text_of(customer)
     Customer.objects.filter(pk=customer.pk).update(search_text=customer.search_text)
 
 
@@ -222,8 +263,11 @@ def customer_snapshot(customer):
     state = {name: getattr(customer, name) for name in PROFILE_FIELDS}
     state["birthday"] = customer.birthday.isoformat() if customer.birthday else None
     if customer.pk:
-        state["emails"] = [e.address for e in customer.emails.all()]
-        state["phones"] = [p.e164 for p in customer.phones.all()]
+        points = list(customer.contact_points.all())
+        state["emails"] = [p.value for p in points if p.kind == ContactKind.EMAIL]
+        state["phones"] = [p.normalised for p in points if p.kind == ContactKind.PHONE]
+        for kind in CHAT_KINDS:
+            state[kind.value] = [p.value for p in points if p.kind == kind]
         state["tags"] = sorted(t.name for t in customer.tags.all())
         state["external_ids"] = sorted(f"{x.source}:{x.value}" for x in customer.external_ids.all())
     return state
@@ -249,7 +293,8 @@ def _validate(data, customer, by):
 
 
 def validate_data(data, *, by, country, taken, known_tags, workspace_country=None, today=None):
-    """(cleaned profile, e-mails, phones, tags, external ids, errors) of ``data``, nothing written.
+    """(cleaned profile, contact points, tags, external ids, errors) of ``data``, nothing written;
+    contact points as {kind: [(value, normalised, match key)]} for the kinds ``data`` sets.
 
     ``country``: the customer's ("" for a new one), for local phone numbers when ``data`` names
     none, else the workspace's; ``taken(source, value)``: whether that external ID is another
@@ -260,13 +305,12 @@ def validate_data(data, *, by, country, taken, known_tags, workspace_country=Non
     errors = {}
     cleaned = _clean_profile(data, errors, today)
     country = cleaned.get("country", country) or workspace_country or get_workspace().country
-    emails = _clean_emails(data.emails, errors) if data.emails is not None else None
-    phones = _clean_phones(data.phones, country, errors) if data.phones is not None else None
+    points = _clean_points(data, country, errors)
     tags = _clean_tags(data.tags, by, known_tags, errors) if data.tags is not None else None
     external_ids = (
         _clean_external_ids(data.external_ids, taken, errors) if data.external_ids is not None else None
     )
-    return cleaned, emails, phones, tags, external_ids, errors
+    return cleaned, points, tags, external_ids, errors
 
 
 def check_new_name(cleaned, errors):
@@ -287,7 +331,7 @@ def check_changed_name(cleaned, customer, errors):
             ]
 
 
-def _apply(customer, cleaned, emails, phones, tags, external_ids):
+def _apply(customer, cleaned, points, tags, external_ids):
     for name, value in cleaned.items():
         setattr(customer, name, value)
     if not customer.display_name:
@@ -295,14 +339,8 @@ def _apply(customer, cleaned, emails, phones, tags, external_ids):
             customer.given_name, customer.family_name, customer.country
         )
     customer.save()
-    if emails is not None:
-        _keep_rows(
-            customer.emails,
-            "normalised",
-            [{"address": a, "normalised": a.casefold(), "match_key": email_match_key(a)} for a in emails],
-        )
-    if phones is not None:
-        _keep_rows(customer.phones, "e164", [{"e164": e164, "raw": raw} for e164, raw in phones])
+    for kind, wanted in points.items():
+        _keep_rows(customer, kind, wanted)
     if tags is not None:
         customer.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
     if external_ids is not None:
@@ -317,35 +355,46 @@ def _apply(customer, cleaned, emails, phones, tags, external_ids):
     refresh_search_text(customer)
 
 
-def _keep_rows(related, key, wanted):
-    """Make the customer's e-mails or phones be ``wanted`` (the first one primary), unique by
-    ``key``: rows that stay are updated in place, keeping their ids and history; the others
-    are deleted, new ones added. A primary is given up before another is set, so that at no
-    moment does the customer hold two."""
-    rows = {getattr(row, key): row for row in related.all()}
-    keep = {values[key] for values in wanted}
+def _keep_rows(customer, kind, wanted):
+    """Make the customer's contact points of ``kind`` be ``wanted`` ((value, normalised, match
+    key), the first one primary), unique by normalised form: rows that stay are updated in
+    place, keeping their ids, history and verification; the others are deleted, new ones added.
+    A primary is given up before another is set, so that at no moment does the customer hold
+    two of one kind."""
+    related = customer.contact_points.filter(kind=kind)
+    rows = {row.normalised: row for row in related}
+    keep = {normalised for _value, normalised, _key in wanted}
     related.filter(pk__in=[row.pk for k, row in rows.items() if k not in keep]).delete()
-    related.filter(is_primary=True).exclude(**{key: wanted[0][key] if wanted else None}).update(
+    related.filter(is_primary=True).exclude(normalised=wanted[0][1] if wanted else None).update(
         is_primary=False
     )
-    for i, values in enumerate(wanted):
-        values = {**values, "is_primary": i == 0}
-        row = rows.get(values[key])
+    for i, (value, normalised, key) in enumerate(wanted):
+        row = rows.get(normalised)
+        value = kept_value(kind, value, normalised, row.value if row else None)
+        values = {"value": value, "match_key": key, "is_primary": i == 0}
         if row is None:
-            related.create(**values)
-        elif any(getattr(row, name) != value for name, value in values.items()):
+            customer.contact_points.create(kind=kind, normalised=normalised, **values)
+        elif any(getattr(row, name) != new for name, new in values.items()):
             related.filter(pk=row.pk).update(**values)
+
+
+def kept_value(kind, value, normalised, was):
+    """The value a kept contact point keeps: a number given again in its E.164 form alone (as
+    the API answers phones, as a match restates them) leaves it as it was entered."""
+    if was is not None and value == normalised and kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+        return was
+    return value
 
 
 def customer_create(*, data, by):
     require(by, "customers.add_customer")
-    cleaned, emails, phones, tags, external_ids, errors = _validate(data, None, by)
+    cleaned, points, tags, external_ids, errors = _validate(data, None, by)
     check_new_name(cleaned, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         customer = Customer()
-        _apply(customer, cleaned, emails or [], phones or [], tags or [], external_ids or [])
+        _apply(customer, cleaned, points, tags or [], external_ids or [])
         audit_record(
             customer=customer,
             actor=by,
@@ -361,14 +410,14 @@ def customer_update(*, customer, data, by):
         raise ValidationError(_("This customer was merged into another one and cannot be changed."))
     if customer.erased_at:
         raise ValidationError(_("This person's data was erased."))
-    cleaned, emails, phones, tags, external_ids, errors = _validate(data, customer, by)
+    cleaned, points, tags, external_ids, errors = _validate(data, customer, by)
     check_changed_name(cleaned, customer, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         before = customer_snapshot(customer)
-        _apply(customer, cleaned, emails, phones, tags, external_ids)
+        _apply(customer, cleaned, points, tags, external_ids)
         changes = snapshot_changes(before, customer_snapshot(customer))
         if changes:
             audit_record(customer=customer, actor=by, action=Action.UPDATE, changes=changes)
@@ -432,19 +481,24 @@ def consent_record(*, customer, channel, purpose, granted, source, by, occurred_
 
 
 def customer_create_or_attach(*, data, by):
-    """Create a customer, unless one already holds the same external id, e-mail or phone:
-    then the new details are added to that customer (new identities and tags added, empty
+    """Create a customer, unless one already holds the same external id, e-mail, phone or chat
+    id: then the new details are added to that customer (new identities and tags added, empty
     profile fields filled, nothing overwritten). Returns (customer, matched_on or None)."""
     require(by, "customers.add_customer")
     region = (data.country or "").strip().upper() or get_workspace().country
-    phones = []
+    phones, points = [], []
     for raw in data.phones or []:
         with contextlib.suppress(ValidationError):  # customer_create reports it, with its field path
             phones.append(normalise_phone(raw, region))
+    for pair in data.contact_points or []:
+        with contextlib.suppress(ValidationError, TypeError, ValueError):  # reported the same way
+            kind, raw, *_primary = pair
+            points.append((kind, contact_point(kind, raw, region)[2]))
     existing, matched_on = find_existing(
         external_ids=[tuple(pair) for pair in data.external_ids or []],
-        emails=data.emails or [],
-        phones_e164=phones,
+        emails=list(data.emails or []) + [key for kind, key in points if kind == ContactKind.EMAIL],
+        phones_e164=phones + [key for kind, key in points if kind == ContactKind.PHONE],
+        chat_keys=[(kind, key) for kind, key in points if kind in CHAT_KINDS],
     )
     if existing is None:
         return customer_create(data=data, by=by), None
@@ -454,14 +508,19 @@ def customer_create_or_attach(*, data, by):
 def attached_data(customer, data):
     """What `data` adds to `customer`: its own values kept, the new ones appended (the
     cleaning steps drop repeats), empty profile fields filled."""
+    points = list(customer.contact_points.all())
     attached = CustomerData(
-        emails=[e.address for e in customer.emails.all()] + list(data.emails or []),
-        phones=[p.e164 for p in customer.phones.all()] + list(data.phones or []),
+        emails=[p.value for p in points if p.kind == ContactKind.EMAIL] + list(data.emails or []),
+        phones=[p.normalised for p in points if p.kind == ContactKind.PHONE] + list(data.phones or []),
         tags=[t.name for t in customer.tags.all()] + list(data.tags or []),
         external_ids=[(x.source, x.value) for x in customer.external_ids.all()]
         + list(data.external_ids or []),
         attributes={**(data.attributes or {}), **customer.attributes},
     )
+    if data.contact_points is not None:
+        # The customer's own stay primary: what is attached only adds.
+        own = [(p.kind, p.value) for p in points if p.kind in CHAT_KINDS]
+        attached.contact_points = own + [tuple(item)[:2] for item in data.contact_points]
     for name in PROFILE_FIELDS:
         if name != "attributes" and not getattr(customer, name) and getattr(data, name):
             setattr(attached, name, getattr(data, name))

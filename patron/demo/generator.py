@@ -13,9 +13,8 @@ from patron.customers.models import (
     AuditEvent,
     Consent,
     ConsentEvent,
+    ContactPoint,
     Customer,
-    CustomerEmail,
-    CustomerPhone,
     ExternalId,
     Tag,
 )
@@ -170,8 +169,7 @@ def _next_number(source):
 
 def _write(batch, tag_ids):
     Customer.objects.bulk_create(batch.customers)
-    CustomerEmail.objects.bulk_create(batch.emails)
-    CustomerPhone.objects.bulk_create(batch.phones)
+    ContactPoint.objects.bulk_create(batch.contact_points)
     ExternalId.objects.bulk_create(batch.external_ids)
     AuditEvent.objects.bulk_create(batch.audits)
     TagLink = Customer.tags.through

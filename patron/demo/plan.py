@@ -4,6 +4,7 @@ Children point at their unsaved parents; `bulk_create` of the parents first give
 that Django then copies into the children.
 """
 
+import base64
 import bisect
 import math
 from dataclasses import dataclass, field
@@ -17,9 +18,9 @@ from patron.customers.identity import email_match_key
 from patron.customers.models import (
     Consent,
     ConsentEvent,
+    ContactKind,
+    ContactPoint,
     Customer,
-    CustomerEmail,
-    CustomerPhone,
     ExternalId,
 )
 from patron.customers.services import search_text_for
@@ -43,6 +44,14 @@ GRANT_SOURCE = {
     "marketplace": "marketplace order",
 }
 LINE_COUNTS = Choice({1: 0.42, 2: 0.3, 3: 0.18, 4: 0.1})
+# The chat app a shop's customers reach it on, and the share who gave their id: LINE in
+# Thailand, Zalo in Vietnam, WhatsApp in Türkiye (their mobile number), Viber in the Philippines.
+CHAT_APPS = {
+    "TH": (ContactKind.LINE, 0.45),
+    "VN": (ContactKind.ZALO, 0.5),
+    "TR": (ContactKind.WHATSAPP, 0.4),
+    "PH": (ContactKind.VIBER, 0.35),
+}
 MEMBER_PRICE = Decimal("0.9")
 REGULAR_ORDERS = 5
 
@@ -51,8 +60,7 @@ REGULAR_ORDERS = 5
 class Batch:
     customers: list = field(default_factory=list)
     created_at: list = field(default_factory=list)
-    emails: list = field(default_factory=list)
-    phones: list = field(default_factory=list)
+    contact_points: list = field(default_factory=list)
     external_ids: list = field(default_factory=list)
     audits: list = field(default_factory=list)
     tag_links: list = field(default_factory=list)  # (customer, tag name)
@@ -72,6 +80,9 @@ class ShopPlanner:
         self.products = products
         self.people_rng, self.order_rng, self.contact_rng = rngs
         self.people = People(profile, self.people_rng)
+        # Chat ids come from a stream of their own, so the people and their histories stay the
+        # ones each seed gave before there were chat ids.
+        self.chat_rng = self.people_rng.spawn(1)[0]
         self.now_epoch = int(now.timestamp())
         self.today = now.astimezone(ZoneInfo(profile.time_zone)).date()
         self.staff_ids = list(staff_ids)
@@ -106,6 +117,7 @@ class ShopPlanner:
         if has_phone and rng.random() < 0.04:
             phones.append(people.phone())
 
+        chat = self._chat_id(phones)
         external_id = f"C{self.first_customer_number + index:06d}"
         customer = Customer(
             display_name=name.display,
@@ -120,24 +132,45 @@ class ShopPlanner:
                 names=[name.display, name.given, name.family],
                 emails=[address.casefold() for address in emails],
                 phones_e164=[e164 for e164, _raw in phones],
+                chat_ids=[chat[2]] if chat and chat[0] != ContactKind.WHATSAPP else [],
             ),
         )
         batch.customers.append(customer)
         batch.created_at.append(self._moment(self.book.created[index]))
-        batch.emails += [
-            CustomerEmail(
+        batch.contact_points += [
+            ContactPoint(
                 customer=customer,
-                address=a,
+                kind=ContactKind.EMAIL,
+                value=a,
                 normalised=a.casefold(),
                 match_key=email_match_key(a),
                 is_primary=i == 0,
             )
             for i, a in enumerate(emails)
         ]
-        batch.phones += [
-            CustomerPhone(customer=customer, e164=e164, raw=raw, is_primary=i == 0)
+        batch.contact_points += [
+            ContactPoint(
+                customer=customer,
+                kind=ContactKind.PHONE,
+                value=raw,
+                normalised=e164,
+                match_key=e164,
+                is_primary=i == 0,
+            )
             for i, (e164, raw) in enumerate(phones)
         ]
+        if chat:
+            kind, value, normalised = chat
+            batch.contact_points.append(
+                ContactPoint(
+                    customer=customer,
+                    kind=kind,
+                    value=value,
+                    normalised=normalised,
+                    match_key=normalised,
+                    is_primary=True,
+                )
+            )
         batch.external_ids.append(ExternalId(customer=customer, source=CUSTOMER_SOURCE, value=external_id))
         batch.audits.append(
             audit_event(
@@ -155,6 +188,25 @@ class ShopPlanner:
         self._interactions(index, customer, orders, bool(emails), bool(phones), batch)
         newsletter = self._consents(index, customer, orders, bool(emails), bool(phones), batch)
         self._tags(index, customer, len(orders), newsletter, batch)
+
+    def _chat_id(self, phones):
+        """(kind, value, normalised) of the customer's id on the shop's chat app, or None."""
+        app = CHAT_APPS.get(self.profile.country)
+        if app is None or self.chat_rng.random() >= app[1]:
+            return None
+        kind, rng = app[0], self.chat_rng
+        if kind == ContactKind.LINE:
+            value = "U" + rng.bytes(16).hex()
+        elif kind == ContactKind.ZALO:
+            value = str(rng.integers(10**18, 9 * 10**18))
+        elif kind == ContactKind.VIBER:
+            value = base64.b64encode(rng.bytes(16)).decode()
+        elif phones:  # WhatsApp: the mobile they gave
+            e164, raw = phones[0]
+            return kind, raw, e164
+        else:
+            return None
+        return kind, value, value
 
     def _orders(self, index, customer, batch):
         book, profile = self.book, self.profile

@@ -37,8 +37,10 @@ def return_all(record, *, source, target):
                 holding.model.objects.filter(pk__in=ids[start : start + ID_BATCH], **{field: target}).update(
                     **{field: source}
                 )
-        elif holding.name in record:
-            holding.put_back(record[holding.name], source=source, target=target)
+        else:
+            for name in (holding.name, *holding.older):
+                if name in record:
+                    holding.put_back(record[name], source=source, target=target)
     for holding in holdings(OnMerge.RECOMPUTE):
         holding.put_back(record.get(holding.name), source=source, target=target)
 

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from patron.customers.models import Customer, CustomerEmail, CustomerPhone
+from patron.customers.models import ContactKind, ContactPoint, Customer
 from patron.duplicates.finder import Person
 
 # Customers have no address field yet: the address is these attributes, joined in this order.
@@ -11,10 +11,12 @@ CHUNK = 5_000
 
 
 def people_for_matching():
-    """Every customer not merged into another, with their e-mail addresses and phones (E.164)."""
+    """Every customer not merged into another, with their e-mail addresses and phones (E.164;
+    a WhatsApp number is a phone too)."""
     live = Customer.objects.filter(merged_into__isnull=True)
-    emails = _by_customer(CustomerEmail.objects.filter(customer__merged_into__isnull=True), "address")
-    phones = _by_customer(CustomerPhone.objects.filter(customer__merged_into__isnull=True), "e164")
+    points = ContactPoint.objects.filter(customer__merged_into__isnull=True)
+    emails = _by_customer(points.filter(kind=ContactKind.EMAIL), "value")
+    phones = _by_customer(points.filter(kind__in=[ContactKind.PHONE, ContactKind.WHATSAPP]), "normalised")
     fields = ("id", "display_name", "given_name", "family_name", "birthday", "country", "attributes")
     for row in live.order_by("id").values_list(*fields, named=True).iterator(chunk_size=CHUNK):
         yield Person(

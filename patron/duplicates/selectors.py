@@ -97,7 +97,7 @@ def evidence_lines(pair):
 
 def _with_identities(pk):
     return (
-        Customer.objects.prefetch_related("emails", "phones", "external_ids", "tags")
+        Customer.objects.prefetch_related("contact_points", "external_ids", "tags")
         .annotate(interaction_count=Count("interactions", distinct=True))
         .get(pk=pk)
     )

@@ -3,7 +3,7 @@
 The customer services write one customer at a time, a dozen queries each: about 100 rows a
 second. A batch here does the same work set-wise:
 
-1. one query each finds the customers that the batch's external ids, e-mails and phones name
+1. one query each finds the customers that the batch's external ids and contact points name
    (following merged records to their survivor, as ``find_existing`` does), and a few more
    read those customers whole, as :class:`Held` customers;
 2. each row is then worked out in file order, in memory, by the services' own rules
@@ -11,14 +11,14 @@ second. A batch here does the same work set-wise:
    that matches a customer an earlier row of the batch created or changed finds them as the
    services would: the second row with an e-mail attaches to the first;
 3. the outcome is written with one bulk statement per table (:mod:`.customer_writing`): new
-   customers with their e-mails, phones, external ids, tags and "created" audit events; the
-   customers that changed updated, their e-mails and phones replaced as the services replace
+   customers with their contact points, external ids, tags and "created" audit events; the
+   customers that changed updated, their contact points replaced as the services replace
    them, with an audit event for each change as the services write it.
 
 Identity matching keeps ``find_existing``'s order: the external id, else the earliest stored
-e-mail (by id) with the same match key, else the earliest phone. E-mails and phones written
-in this batch count as later than every stored one, in the order the services would have
-stored them.
+e-mail (by id) with the same match key, else the earliest phone, else the earliest chat id
+(kinds in ContactKind's order). Contact points written in this batch count as later than every
+stored one, in the order the services would have stored them.
 """
 
 import pickle
@@ -31,8 +31,17 @@ from django.utils import timezone
 from patron.accounts.permissions import allowed
 from patron.actors import Actor
 from patron.customers import audit
+from patron.customers.contact_kinds import KINDS, match_key_or_raw
 from patron.customers.identity import email_match_key
-from patron.customers.models import AuditEvent, Customer, CustomerEmail, CustomerPhone, ExternalId, Tag
+from patron.customers.models import (
+    CHAT_KINDS,
+    AuditEvent,
+    ContactKind,
+    ContactPoint,
+    Customer,
+    ExternalId,
+    Tag,
+)
 from patron.customers.phones import normalise_phone
 from patron.customers.services import (
     PROFILE_FIELDS,
@@ -42,7 +51,8 @@ from patron.customers.services import (
     check_changed_name,
     check_new_name,
     customer_snapshot,
-    search_text_for,
+    kept_value,
+    search_text_of,
     snapshot_changes,
     tag_name,
     validate_data,
@@ -61,11 +71,10 @@ from patron.imports.customer_writing import update as update_rows
 from patron.workspace.clock import business_today
 
 _EMPTY = (None, "", [], {})
-LATER = 1 << 62  # sort keys of e-mails and phones made in this batch: after every stored one
+LATER = 1 << 62  # sort keys of contact points made in this batch: after every stored one
 CUSTOMER_COLUMNS = ("id", *PROFILE_FIELDS, "search_text", "created_at", "updated_at")
 CHANGED_COLUMNS = (*PROFILE_FIELDS, "search_text", "updated_at")
-EMAIL_COLUMNS = ("customer_id", "address", "normalised", "match_key", "is_primary")
-PHONE_COLUMNS = ("customer_id", "e164", "raw", "is_primary")
+POINT_COLUMNS = ("customer_id", "kind", "value", "normalised", "match_key", "is_primary")
 ID_COLUMNS = ("customer_id", "source", "value", "created_at")
 TagLink = Customer.tags.through
 _PROFILE_OF = attrgetter(*PROFILE_FIELDS)
@@ -81,7 +90,7 @@ FOUND_UNCHANGED = ("unchanged", True)
 
 class CustomerRow:
     """A row read and checked (see ``patron.imports.customers``): what it says of its customer,
-    the keys of its e-mails and phones to match by, and the customer it makes if the batch finds
+    the keys of its contact points to match by, and the customer it makes if the batch finds
     no one to update (``new_customer``).
 
     ``data`` may come pickled (a forked process read the row), and is unpickled when it is
@@ -115,13 +124,25 @@ def packed(data: CustomerData) -> bytes:
 
 
 def match_keys(data: CustomerData):
-    """(e-mail match keys, phone keys) of a row's data, as the batch matches customers by them."""
+    """The match keys of a row's contact points, one tuple per kind in KINDS' order, as the
+    batch matches customers by them."""
     emails = tuple(email_match_key(e) for e in data.emails or ())
-    return emails, tuple(_phone_key(p, data.country) for p in data.phones or ())
+    phones = tuple(_phone_key(p, data.country) for p in data.phones or ())
+    if not data.contact_points:
+        return (emails, phones, *(() for _kind in CHAT_KINDS))
+    keys = {kind: [] for kind in KINDS}
+    for kind, raw, *_primary in data.contact_points:
+        if kind in keys:
+            keys[kind].append(match_key_or_raw(kind, raw, data.country))
+    return (
+        emails + tuple(keys[KINDS[0]]),
+        phones + tuple(keys[KINDS[1]]),
+        *(tuple(keys[k]) for k in KINDS[2:]),
+    )
 
 
 class _Related(list):
-    """A held customer's e-mails, phones, tags or external ids. ``all()`` answers as a related
+    """A held customer's contact points, tags or external ids. ``all()`` answers as a related
     manager does, so the services' rules read a held customer as they read a Customer."""
 
     def all(self):
@@ -129,18 +150,12 @@ class _Related(list):
 
 
 @dataclass(slots=True)
-class _Email:
-    address: str
+class _Point:
+    kind: str
+    value: str
     normalised: str
     match_key: str
     key: int  # the stored id, or LATER + n for one made in this batch
-
-
-@dataclass(slots=True)
-class _Phone:
-    e164: str
-    raw: str
-    key: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +170,7 @@ class _Id:
 
 
 class Held:
-    """A customer as the services read one: profile fields, then e-mails, phones, tags and
+    """A customer as the services read one: profile fields, then contact points, tags and
     external ids as related lists; either read from the database or new in this batch."""
 
     def __init__(self, pk, profile, search_text=""):
@@ -164,18 +179,15 @@ class Held:
         for name in PROFILE_FIELDS:
             setattr(self, name, profile[name])
         self.search_text = search_text
-        self.emails = _Related()
-        self.phones = _Related()
+        self.contact_points = _Related()
         self.tags = _Related()
         self.external_ids = _Related()
         self.stored_tags: set[str] = set()
         self.stored_ids: set[tuple[str, str]] = set()
-        # {id: (address, normalised, match key, primary)} and {id: (e164, raw, primary)} as read
-        self.stored_emails: dict[int, tuple] = {}
-        self.stored_phones: dict[int, tuple] = {}
+        # {id: (kind, value, normalised, match key, primary)} as read
+        self.stored_points: dict[int, tuple] = {}
         self.changed = False
-        self.emails_replaced = False
-        self.phones_replaced = False
+        self.points_replaced = False
         self.row = None  # a new customer's profile fields as written, until a later row changes it
 
 
@@ -191,12 +203,11 @@ def new_customer(data: CustomerData, *, workspace_country, today) -> tuple | dic
     Good for a row that the batch finds no customer for (then no one holds its external id) and
     imported by someone who may add tags; ``CustomerBatch`` uses it only then. An import works
     this out as it reads a batch, in a forked process (:mod:`.forked`), so the customer comes
-    in plain values, quick to pickle: (profile values in PROFILE_FIELDS order, e-mails as
-    (address, normalised, match key), phones as (E.164, raw), tag names, external ids as
-    (source, value), search text, profile values as written, the "created" event's changes in
-    JSON).
+    in plain values, quick to pickle: (profile values in PROFILE_FIELDS order, contact points
+    as (kind, value, normalised, match key), tag names, external ids as (source, value), search
+    text, profile values as written, the "created" event's changes in JSON).
     """
-    cleaned, emails, phones, tags, external_ids, errors = validate_data(
+    cleaned, points, tags, external_ids, errors = validate_data(
         data,
         by=_MayAddTags,
         country="",
@@ -209,14 +220,13 @@ def new_customer(data: CustomerData, *, workspace_country, today) -> tuple | dic
     if errors:
         return errors
     held = Held(-1, NEW_PROFILE | {"attributes": {}})
-    fill(held, cleaned, emails or [], phones or [], tags or [], external_ids or [], later=lambda: 0)
+    fill(held, cleaned, points, tags or [], external_ids or [], later=lambda: 0)
     # snapshot_changes({}, snapshot): what the new customer holds, empty fields left out
     snapshot = customer_snapshot(held)
     changes = {key: [None, value] for key, value in snapshot.items() if value not in _EMPTY}
     return (
         _PROFILE_OF(held),
-        [(e.address, e.normalised, e.match_key) for e in held.emails],
-        [(p.e164, p.raw) for p in held.phones],
+        [(p.kind, p.value, p.normalised, p.match_key) for p in held.contact_points],
         [t.name for t in held.tags],
         [(x.source, x.value) for x in held.external_ids],
         held.search_text,
@@ -225,23 +235,23 @@ def new_customer(data: CustomerData, *, workspace_country, today) -> tuple | dic
     )
 
 
-def fill(held, cleaned, emails, phones, tags, external_ids, *, later):
-    """The services' ``_apply``, in memory; ``later()`` gives each new e-mail and phone its key."""
+def fill(held, cleaned, points, tags, external_ids, *, later):
+    """The services' ``_apply``, in memory; ``later()`` gives each new contact point its key."""
     for name, value in cleaned.items():
         setattr(held, name, value)
     if not held.display_name:
         held.display_name = build_display_name(held.given_name, held.family_name, held.country)
-    # An e-mail or phone the customer keeps keeps its key, so its stored row is updated in place.
-    if emails is not None:
-        was = {email.normalised: email.key for email in held.emails}
-        held.emails = _Related(
-            _Email(a, a.casefold(), email_match_key(a), was.get(a.casefold()) or later()) for a in emails
-        )
-        held.emails_replaced = True
-    if phones is not None:
-        was = {phone.e164: phone.key for phone in held.phones}
-        held.phones = _Related(_Phone(e164, raw, was.get(e164) or later()) for e164, raw in phones)
-        held.phones_replaced = True
+    # A contact point the customer keeps keeps its key, so its stored row is updated in place.
+    for kind, wanted in points.items():
+        was = {point.normalised: point for point in held.contact_points if point.kind == kind}
+        kept = [point for point in held.contact_points if point.kind != kind]
+        made = []
+        for value, normalised, key in wanted:
+            old = was.get(normalised)
+            value = kept_value(kind, value, normalised, old.value if old else None)
+            made.append(_Point(kind, value, normalised, key, old.key if old else later()))
+        held.contact_points = _Related(kept + made)
+        held.points_replaced = True
     if tags is not None:
         held.tags = _Related(_Tag(name) for name in tags)
     if external_ids is not None:
@@ -249,11 +259,7 @@ def fill(held, cleaned, emails, phones, tags, external_ids, *, later):
         kept = [x for x in held.external_ids if (x.source, x.value) in keep]
         have = {(x.source, x.value) for x in kept}
         held.external_ids = _Related(kept + [_Id(s, v) for s, v in external_ids if (s, v) not in have])
-    held.search_text = search_text_for(
-        names=[held.display_name, held.given_name, held.family_name],
-        emails=[email.normalised for email in held.emails],
-        phones_e164=[phone.e164 for phone in held.phones],
-    )
+    held.search_text = search_text_of(held)
 
 
 NEW_PROFILE = {
@@ -264,7 +270,7 @@ NEW_PROFILE = {
 def update_for(customer, data: CustomerData, default_region) -> CustomerData | None:
     """What ``data`` changes on ``customer`` (a row of a known external id), or None for nothing.
 
-    Non-empty profile cells overwrite; e-mails, phones and tags are added to the customer's own.
+    Non-empty profile cells overwrite; contact points and tags are added to the customer's own.
     """
     update = CustomerData()
     changed = False
@@ -280,19 +286,32 @@ def update_for(customer, data: CustomerData, default_region) -> CustomerData | N
         if merged != customer.attributes:
             update.attributes = merged
             changed = True
+    points = customer.contact_points.all()
+    region = update.country or customer.country or default_region
     if data.emails:
-        have = [e.address for e in customer.emails.all()]
+        have = [p.value for p in points if p.kind == ContactKind.EMAIL]
         known = {a.casefold() for a in have}
         new = [a for a in data.emails if a.casefold() not in known]
         if new:
             update.emails = have + new
             changed = True
     if data.phones:
-        have = [p.e164 for p in customer.phones.all()]
-        region = update.country or customer.country or default_region
+        have = [p.normalised for p in points if p.kind == ContactKind.PHONE]
         new = [raw for raw in data.phones if _phone_key(raw, region) not in have]
         if new:
             update.phones = have + new
+            changed = True
+    if data.contact_points:
+        known = {(p.kind, p.match_key) for p in points}
+        new = [
+            (kind, raw)
+            for kind, raw, *_primary in data.contact_points
+            if (kind, match_key_or_raw(kind, raw, region)) not in known
+        ]
+        if new:
+            # Every kind is restated (a kind left out would be cleared); numbers in E.164, as
+            # attached_data gives them.
+            update.contact_points = [(p.kind, _restated(p)) for p in points] + new
             changed = True
     if data.tags:
         have = [t.name for t in customer.tags.all()]
@@ -301,6 +320,11 @@ def update_for(customer, data: CustomerData, default_region) -> CustomerData | N
             update.tags = have + new
             changed = True
     return update if changed else None
+
+
+def _restated(point):
+    """A contact point's value as the rules take it again: numbers in E.164, whatever region."""
+    return point.normalised if point.kind in (ContactKind.PHONE, ContactKind.WHATSAPP) else point.value
 
 
 def _phone_key(raw, region):
@@ -326,8 +350,8 @@ class CustomerBatch:
         self.held: dict[int, Held] = {}  # stored customers read for this batch, by id
         self.new: list[Held] = []
         self.by_id: dict[str, Held] = {}  # external ids of the source -> customer
-        self.by_email: dict[str, list[tuple[int, Held]]] = {}  # match key -> (sort key, customer)
-        self.by_phone: dict[str, list[tuple[int, Held]]] = {}  # E.164 -> (sort key, customer)
+        # (kind, match key) -> [(sort key, customer)]
+        self.by_point: dict[tuple[str, str], list[tuple[int, Held]]] = {}
         self.events: list[tuple[Held, str, str]] = []  # (customer, action, changes in JSON)
         self.known_tags: set[str] | None = None  # for a role that may not add tags
         self.today = today or business_today()
@@ -349,22 +373,22 @@ class CustomerBatch:
 
     def _load(self, rows):
         values = sorted({row.external_id for row in rows if row.external_id})
-        keys = sorted({key for row in rows for key in row.keys[0]})
-        phones = sorted({key for row in rows for key in row.keys[1]})
         ids = rows_with(ExternalId, "value", values, ["value", "customer_id"], source=self.source)
-        emails = rows_with(CustomerEmail, "match_key", keys, ["match_key", "pk", "customer_id"])
-        phones = rows_with(CustomerPhone, "e164", phones, ["e164", "pk", "customer_id"])
-        owners = {row[-1] for row in ids} | {row[-1] for row in emails} | {row[-1] for row in phones}
+        points = []
+        for i, kind in enumerate(KINDS):
+            keys = sorted({key for row in rows for key in row.keys[i]})
+            found = rows_with(ContactPoint, "match_key", keys, ["match_key", "pk", "customer_id"], kind=kind)
+            points += [(kind, *point) for point in found]
+        owners = {row[-1] for row in ids} | {row[-1] for row in points}
         live = _survivors(owners)
         self._read_customers(set(live.values()))
         for value, owner in ids:
             self.by_id[value] = self.held[live[owner]]
         # Identities still on a merged record lead to its survivor; the survivors' own are
         # indexed with the rest of each held customer.
-        for index, found in ((self.by_email, emails), (self.by_phone, phones)):
-            for key, pk, owner in found:
-                if live[owner] != owner:
-                    index.setdefault(key, []).append((pk, self.held[live[owner]]))
+        for kind, key, pk, owner in points:
+            if live[owner] != owner:
+                self.by_point.setdefault((kind, key), []).append((pk, self.held[live[owner]]))
         if not allowed(self.by, "customers.add_tag"):
             names = set()
             for row in rows:
@@ -382,30 +406,23 @@ class CustomerBatch:
             Customer.objects, "pk", pks, "pk", *PROFILE_FIELDS, "search_text"
         ):
             self.held[pk] = Held(pk, dict(zip(PROFILE_FIELDS, profile, strict=True)), search_text)
-        emails = CustomerEmail.objects.order_by("-is_primary", "pk")
+        points = ContactPoint.objects.order_by("-is_primary", "pk")
         for owner, pk, *stored in _found(
-            emails,
+            points,
             "customer_id",
             pks,
             "customer_id",
             "pk",
-            "address",
+            "kind",
+            "value",
             "normalised",
             "match_key",
             "is_primary",
         ):
             held = self.held[owner]
-            held.emails.append(_Email(*stored[:3], pk))
-            held.stored_emails[pk] = tuple(stored)
-            self.by_email.setdefault(stored[2], []).append((pk, held))
-        phones = CustomerPhone.objects.order_by("-is_primary", "pk")
-        for owner, pk, *stored in _found(
-            phones, "customer_id", pks, "customer_id", "pk", "e164", "raw", "is_primary"
-        ):
-            held = self.held[owner]
-            held.phones.append(_Phone(*stored[:2], pk))
-            held.stored_phones[pk] = tuple(stored)
-            self.by_phone.setdefault(stored[0], []).append((pk, held))
+            held.contact_points.append(_Point(*stored[:4], pk))
+            held.stored_points[pk] = tuple(stored)
+            self.by_point.setdefault((stored[0], stored[3]), []).append((pk, held))
         for owner, name in _found(TagLink.objects, "customer_id", pks, "customer_id", "tag__name"):
             self.held[owner].tags.append(_Tag(name))
             self.held[owner].stored_tags.add(name)
@@ -441,9 +458,10 @@ class CustomerBatch:
         return ATTACHED
 
     def _find(self, row):
-        """The customer holding the earliest of the row's e-mails, else of its phones, or None."""
-        for index, keys in zip((self.by_email, self.by_phone), row.keys, strict=True):
-            found = [entry for key in keys for entry in index.get(key, ())]
+        """The customer holding the earliest of the row's e-mails, else of its phones, else of
+        its chat ids (in KINDS' order), or None."""
+        for kind, keys in zip(KINDS, row.keys, strict=True):
+            found = [entry for key in keys for entry in self.by_point.get((kind, key), ())]
             if found:
                 return min(found, key=lambda entry: entry[0])[1]
         return None
@@ -473,48 +491,44 @@ class CustomerBatch:
         new = row.new or new_customer(row.data, workspace_country=self.workspace_country, today=self.today)
         if isinstance(new, dict):
             raise ValidationError(new)
-        profile, emails, phones, tags, external_ids, search_text, written, changes = new
+        profile, points, tags, external_ids, search_text, written, changes = new
         held = Held(-1 - len(self.new), dict(zip(PROFILE_FIELDS, profile, strict=True)), search_text)
-        held.emails = _Related(_Email(*email, self._later()) for email in emails)
-        held.phones = _Related(_Phone(*phone, self._later()) for phone in phones)
+        held.contact_points = _Related(_Point(*point, self._later()) for point in points)
         held.tags = _Related(_Tag(name) for name in tags)
         held.external_ids = _Related(_Id(*pair) for pair in external_ids)
-        held.emails_replaced = held.phones_replaced = True
+        held.points_replaced = True
         held.row = written
-        self._index(held, emails=True, phones=True, ids=True)
+        self._index(held, kinds=KINDS, ids=True)
         self.new.append(held)
         self.events.append((held, audit.Action.CREATE, changes))
 
     def _update(self, held, data):
-        cleaned, emails, phones, tags, external_ids, errors = self._validate(data, held)
+        cleaned, points, tags, external_ids, errors = self._validate(data, held)
         check_changed_name(cleaned, held, errors)
         if errors:
             raise ValidationError(errors)
         before = customer_snapshot(held)
-        self._apply(held, cleaned, emails, phones, tags, external_ids)
+        self._apply(held, cleaned, points, tags, external_ids)
         held.changed = True
         changes = snapshot_changes(before, customer_snapshot(held))
         if changes:
             self.events.append((held, audit.Action.UPDATE, json_text(changes)))
 
-    def _apply(self, held, cleaned, emails, phones, tags, external_ids):
+    def _apply(self, held, cleaned, points, tags, external_ids):
         """The services' ``_apply``, in memory, with the batch's indexes kept up to date."""
-        if emails is not None:
-            _unindex(self.by_email, held, [email.match_key for email in held.emails])
-        if phones is not None:
-            _unindex(self.by_phone, held, [phone.e164 for phone in held.phones])
-        fill(held, cleaned, emails, phones, tags, external_ids, later=self._later)
+        _unindex(
+            self.by_point, held, [(p.kind, p.match_key) for p in held.contact_points if p.kind in points]
+        )
+        fill(held, cleaned, points, tags, external_ids, later=self._later)
         held.row = None
-        self._index(held, emails=emails is not None, phones=phones is not None, ids=external_ids is not None)
+        self._index(held, kinds=set(points), ids=external_ids is not None)
 
-    def _index(self, held, *, emails, phones, ids):
-        """Index the held customer's e-mails, phones and external ids (those named) for matching."""
-        if emails:
-            for email in held.emails:
-                self.by_email.setdefault(email.match_key, []).append((email.key, held))
-        if phones:
-            for phone in held.phones:
-                self.by_phone.setdefault(phone.e164, []).append((phone.key, held))
+    def _index(self, held, *, kinds, ids):
+        """Index the held customer's contact points of ``kinds``, and its external ids if
+        ``ids``, for matching."""
+        for point in held.contact_points:
+            if point.kind in kinds:
+                self.by_point.setdefault((point.kind, point.match_key), []).append((point.key, held))
         if ids:
             for x in held.external_ids:
                 if x.source == self.source:
@@ -543,10 +557,7 @@ class CustomerBatch:
         changed = [held for held in self.held.values() if held.changed]
         update_rows(Customer, CHANGED_COLUMNS, [(*_profile(h), h.search_text, now, h.pk) for h in changed])
 
-        emails = (*self.new, *(h for h in changed if h.emails_replaced))
-        _write_identities(CustomerEmail, EMAIL_COLUMNS, emails, "emails", "stored_emails")
-        phones = (*self.new, *(h for h in changed if h.phones_replaced))
-        _write_identities(CustomerPhone, PHONE_COLUMNS, phones, "phones", "stored_phones")
+        _write_points((*self.new, *(h for h in changed if h.points_replaced)))
 
         touched = (*self.new, *changed)
         ids = [
@@ -563,38 +574,32 @@ class CustomerBatch:
             AuditEvent,
             audit.COLUMNS,
             [
-                audit.audit_row(
-                    customer_id=h.pk, actor=self.by, action=action, changes_json=changes, at=now
-                )
+                audit.audit_row(customer_id=h.pk, actor=self.by, action=action, changes_json=changes, at=now)
                 for h, action, changes in self.events
             ],
         )
 
 
-def _write_identities(model, names, customers, related, stored):
-    """Write the e-mails or phones of ``customers`` as the services' ``_keep_rows`` leaves them:
+def _write_points(customers):
+    """Write the contact points of ``customers`` as the services' ``_keep_rows`` leaves them:
     rows kept are updated in place (a primary given up before another is set), the others
-    deleted, new ones inserted in the order they were made."""
+    deleted, new ones inserted in the order they were made. The first of each kind is primary."""
     gone, changed, made = [], [], []
     for held in customers:
-        rows = getattr(held, stored)
-        for i, item in enumerate(getattr(held, related)):
-            values = (*_IDENTITY_VALUES[model](item), i == 0)
+        rows = held.stored_points
+        kinds = set()
+        for item in held.contact_points:
+            values = (item.kind, item.value, item.normalised, item.match_key, item.kind not in kinds)
+            kinds.add(item.kind)
             if item.key not in rows:
                 made.append((item.key, held.pk, *values))
             elif rows[item.key] != values:
                 changed.append((*values, item.key))
-        kept = {item.key for item in getattr(held, related)}
+        kept = {item.key for item in held.contact_points}
         gone += [pk for pk in rows if pk not in kept]
-    delete_ids(model, gone)
-    update_rows(model, names[1:], sorted(changed, key=lambda row: row[-2]))
-    insert(model, names, [row[1:] for row in sorted(made)])
-
-
-_IDENTITY_VALUES = {
-    CustomerEmail: attrgetter("address", "normalised", "match_key"),
-    CustomerPhone: attrgetter("e164", "raw"),
-}
+    delete_ids(ContactPoint, gone)
+    update_rows(ContactPoint, POINT_COLUMNS[1:], sorted(changed, key=lambda row: row[-2]))
+    insert(ContactPoint, POINT_COLUMNS, [row[1:] for row in sorted(made)])
 
 
 def _profile(held):

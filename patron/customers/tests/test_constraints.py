@@ -11,9 +11,8 @@ from patron.customers.models import (
     Channel,
     Consent,
     ConsentEvent,
+    ContactPoint,
     Customer,
-    CustomerEmail,
-    CustomerPhone,
     Gender,
     Purpose,
 )
@@ -89,21 +88,21 @@ def test_an_audit_action_outside_the_choices_is_refused(customer):
 
 
 @pytest.mark.parametrize(
-    ("model", "constraint", "values"),
+    "values",
     [
-        (
-            CustomerEmail,
-            "customer_email_one_primary",
-            [{"address": f"juan{i}@example.ph", "normalised": f"juan{i}@example.ph"} for i in range(3)],
-        ),
-        (
-            CustomerPhone,
-            "customer_phone_one_primary",
-            [{"e164": f"+6391712345{i}{i}"} for i in range(3)],
-        ),
+        [
+            {"kind": "email", "value": f"juan{i}@example.ph", "normalised": f"juan{i}@example.ph"}
+            for i in range(3)
+        ],
+        [
+            {"kind": "phone", "value": f"+6391712345{i}{i}", "normalised": f"+6391712345{i}{i}"}
+            for i in range(3)
+        ],
+        [{"kind": "line", "value": f"U{i:032x}", "normalised": f"U{i:032x}"} for i in range(3)],
     ],
 )
-def test_a_customer_has_at_most_one_primary_email_and_phone(customer, model, constraint, values):
+def test_a_customer_has_at_most_one_primary_contact_point_of_each_kind(customer, values):
+    model, constraint = ContactPoint, "contact_point_one_primary"
     first, second, third = (
         model.objects.create(customer=customer, is_primary=i == 0, **row) for i, row in enumerate(values)
     )
@@ -132,7 +131,6 @@ def test_changing_which_email_and_phone_come_first_moves_the_primary(somchai, th
         ),
         by=somchai,
     )
-    assert list(customer.emails.filter(is_primary=True).values_list("address", flat=True)) == [
-        "b@example.co.th"
-    ]
-    assert list(customer.phones.filter(is_primary=True).values_list("e164", flat=True)) == ["+66823456789"]
+    primaries = customer.contact_points.filter(is_primary=True)
+    assert list(primaries.filter(kind="email").values_list("value", flat=True)) == ["b@example.co.th"]
+    assert list(primaries.filter(kind="phone").values_list("normalised", flat=True)) == ["+66823456789"]

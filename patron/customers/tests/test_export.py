@@ -32,7 +32,7 @@ def test_the_export_holds_every_declared_holding_and_the_merged_record(client, s
     assert set(document["data"]) == exported and "duplicate_pairs" not in exported
     profiles = {row["id"]: row for row in document["data"]["profile"]}
     assert profiles[web.pk]["birthday"] == "1990-05-01" and profiles[web.pk]["merged_into_id"] == shop.pk
-    addresses = {row["address"] for row in document["data"]["emails"]}
+    addresses = {row["value"] for row in document["data"]["contact_points"] if row["kind"] == "email"}
     assert addresses == {"an.nguyen@example.vn", "an@x.vn"}
     orders = document["data"]["orders"]
     assert sorted(order["total"] for order in orders) == [

@@ -60,7 +60,7 @@ def test_create_with_a_known_phone_attaches_to_the_existing_customer(an, somchai
     )
     assert (customer.pk, matched_on) == (an.pk, "phone")
     assert Customer.objects.count() == 1
-    assert sorted(e.address for e in customer.emails.all()) == ["an.nguyen@gmail.com", "an@work.vn"]
+    assert sorted(e.value for e in customer.email_points) == ["an.nguyen@gmail.com", "an@work.vn"]
     assert customer.display_name == "Nguyễn Văn An"  # a filled field is never overwritten
     assert [t.name for t in customer.tags.all()] == ["vip"]
 

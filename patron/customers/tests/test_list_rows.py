@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from patron.customers.models import CustomerEmail
+from patron.customers.models import ContactPoint
 from patron.customers.tests.factories import make_customer
 from patron.scoring.models import CustomerScore
 from patron.scoring.tests.factories import make_run, make_score
@@ -24,8 +24,8 @@ def customers(somchai, thai_shop):
         tags=["wholesale", "ลูกค้าประจำ", "vip"],
     )
     # The main address is not the first one saved: it is still the one shown.
-    CustomerEmail.objects.filter(customer=somsri).update(is_primary=False)
-    CustomerEmail.objects.filter(customer=somsri, address="s.jaidee@example.com").update(is_primary=True)
+    ContactPoint.objects.filter(customer=somsri, kind="email").update(is_primary=False)
+    ContactPoint.objects.filter(customer=somsri, value="s.jaidee@example.com").update(is_primary=True)
     bare = make_customer(somchai, display_name="ร้านไม่มีข้อมูล", country="TH")
     foreign = make_customer(
         somchai, given_name="An", family_name="Nguyễn Văn", country="VN", phones=["+84 90 765 4321"]
@@ -64,9 +64,9 @@ def test_each_row_shows_the_main_email_and_phone_all_tags_and_the_segment_in_the
     with translation.override("th"):
         for customer in customers:
             email, phone, _country, tags, segment, *_rest = shown[customer.pk]
-            first_email = customer.emails.all().first()
-            assert email == (first_email.address if first_email else "")
-            first_phone = customer.phones.all().first()
+            first_email = next(iter(customer.email_points), None)
+            assert email == (first_email.value if first_email else "")
+            first_phone = next(iter(customer.phone_points), None)
             assert bool(phone) == bool(first_phone)
             assert re.findall(r'<span class="tag">(.*?)</span>', tags) == [
                 t.name for t in customer.tags.all()

@@ -4,26 +4,26 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from patron.customers.models import AuditEvent, Consent, ConsentEvent, Customer, CustomerEmail
+from patron.customers.models import AuditEvent, Consent, ConsentEvent, ContactPoint, Customer
 from patron.customers.services import CustomerData, consent_record, customer_create, customer_update
 from patron.customers.tests.factories import make_customer
 
 
 def test_create_normalises_local_phone_to_e164_in_workspace_region(somchai, thai_shop):
     customer = customer_create(data=CustomerData(display_name="Somsak", phones=["081 234 5678"]), by=somchai)
-    assert [p.e164 for p in customer.phones.all()] == ["+66812345678"]
+    assert [p.normalised for p in customer.phone_points] == ["+66812345678"]
 
 
 def test_local_and_e164_forms_are_one_number(somchai, thai_shop):
     customer = customer_create(
         data=CustomerData(display_name="Somsak", phones=["081 234 5678", "+66812345678"]), by=somchai
     )
-    assert customer.phones.count() == 1
+    assert len(customer.phone_points) == 1
 
 
 def test_customers_own_country_is_region_for_local_numbers(somchai, thai_shop):
     customer = make_customer(somchai, "nguyen_van_an")
-    assert [p.e164 for p in customer.phones.all()] == ["+84901234567"]
+    assert [p.normalised for p in customer.phone_points] == ["+84901234567"]
 
 
 def test_display_name_built_family_first_for_vietnamese(somchai, thai_shop):
@@ -158,22 +158,22 @@ def test_an_update_keeps_the_rows_of_the_e_mails_and_phones_it_keeps(somchai, th
         ),
         by=somchai,
     )
-    first, second = customer.emails.order_by("id")
-    phone = customer.phones.get()
+    first, second = customer.contact_points.filter(kind="email").order_by("id")
+    phone = customer.contact_points.get(kind="phone")
     customer_update(
         customer=customer,
         data=CustomerData(emails=["new@example.th", "M@x.th"], phones=["081 234 5678", "089 999 0000"]),
         by=somchai,
     )
-    rows = {row.normalised: row for row in customer.emails.all()}
+    rows = {row.normalised: row for row in customer.email_points}
     assert set(rows) == {"new@example.th", "m@x.th"}
-    assert not CustomerEmail.objects.filter(pk=first.pk).exists()
-    assert rows["m@x.th"].pk == second.pk and rows["m@x.th"].address == "M@x.th"
+    assert not ContactPoint.objects.filter(pk=first.pk).exists()
+    assert rows["m@x.th"].pk == second.pk and rows["m@x.th"].value == "M@x.th"
     assert rows["new@example.th"].is_primary and not rows["m@x.th"].is_primary
-    phones = list(customer.phones.order_by("id"))
+    phones = list(customer.contact_points.filter(kind="phone").order_by("id"))
     assert [p.pk for p in phones][0] == phone.pk and phones[0].is_primary
-    assert phones[1].e164 == "+66899990000" and not phones[1].is_primary
+    assert phones[1].normalised == "+66899990000" and not phones[1].is_primary
     # The kept e-mail becomes the primary one: the same row, now primary, and only one.
     customer_update(customer=customer, data=CustomerData(emails=["m@x.th"]), by=somchai)
-    (row,) = customer.emails.all()
-    assert (row.pk, row.is_primary, row.address) == (second.pk, True, "m@x.th")
+    (row,) = customer.email_points
+    assert (row.pk, row.is_primary, row.value) == (second.pk, True, "m@x.th")

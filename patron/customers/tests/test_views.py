@@ -34,7 +34,7 @@ def test_add_customer_form_creates_and_redirects_to_the_customer(client, lan, th
         "customers:detail", args=[customer.pk]
     )
     assert customer.display_name == "Trần Thị Lan"
-    assert [p.e164 for p in customer.phones.all()] == ["+84912345678"]
+    assert [p.normalised for p in customer.phone_points] == ["+84912345678"]
 
 
 def test_add_customer_form_with_bad_input_shows_errors_and_writes_nothing(client, lan, thai_shop):

@@ -15,14 +15,13 @@ from patron.customers.models import (
     AuditEvent,
     Consent,
     ConsentEvent,
+    ContactPoint,
     Customer,
-    CustomerEmail,
-    CustomerPhone,
     ExternalId,
     Tag,
 )
 from patron.customers.phones import normalise_phone
-from patron.customers.services import search_text_for
+from patron.customers.services import search_text_of
 from patron.demo.generator import generate_shop
 from patron.interactions.models import Interaction
 from patron.organisations.models import Organisation, OrganisationContact
@@ -49,8 +48,9 @@ def shop_digest():
             "created_at",
             "search_text",
         ),
-        CustomerEmail.objects.order_by("address").values_list(customer, "address", "is_primary"),
-        CustomerPhone.objects.order_by("e164").values_list(customer, "e164", "raw", "is_primary"),
+        ContactPoint.objects.order_by("kind", "normalised").values_list(
+            customer, "kind", "value", "normalised", "is_primary"
+        ),
         Customer.tags.through.objects.order_by(customer, "tag__name").values_list(customer, "tag__name"),
         Order.objects.order_by("external_id").values_list(
             "external_id", customer, "placed_at", "status", "channel", "currency", "total"
@@ -164,7 +164,7 @@ def test_thai_display_names_are_in_thai_script_with_latin_email_addresses():
     generate_shop("TH", 200, seed=5, now=NOW)
 
     assert all(THAI_SCRIPT.search(name) for name in Customer.objects.values_list("display_name", flat=True))
-    addresses = list(CustomerEmail.objects.values_list("address", flat=True))
+    addresses = list(ContactPoint.objects.filter(kind="email").values_list("value", flat=True))
     assert addresses
     assert all(re.fullmatch(r"[a-z0-9._]+@[a-z0-9.]+", address) for address in addresses)
 
@@ -173,7 +173,7 @@ def test_thai_display_names_are_in_thai_script_with_latin_email_addresses():
 def test_phones_are_valid_mobile_numbers_of_the_country_in_e164(country):
     generate_shop(country, 150, seed=6, now=NOW)
 
-    phones = list(CustomerPhone.objects.values_list("e164", "raw"))
+    phones = list(ContactPoint.objects.filter(kind="phone").values_list("normalised", "value"))
     assert len(phones) > 100
     for e164, raw in phones:
         number = phonenumbers.parse(e164)
@@ -250,12 +250,10 @@ def test_customers_are_adults_with_spread_out_birthdays():
 def test_search_text_is_what_the_app_would_write():
     generate_shop("VN", 100, seed=9, now=NOW)
 
-    for customer in Customer.objects.prefetch_related("emails", "phones"):
-        assert customer.search_text == search_text_for(
-            names=[customer.display_name, customer.given_name, customer.family_name],
-            emails=[email.normalised for email in customer.emails.all()],
-            phones_e164=[phone.e164 for phone in customer.phones.all()],
-        )
+    customers = Customer.objects.prefetch_related("contact_points")
+    assert any(customer.chat_points for customer in customers)  # Zalo ids, searchable too
+    for customer in customers:
+        assert customer.search_text == search_text_of(customer)
 
 
 def test_consent_in_force_is_each_customers_latest_event():

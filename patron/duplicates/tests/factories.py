@@ -36,8 +36,8 @@ def totals(customer):
         "consents": customer.consents.count(),
         "tags": customer.tags.count(),
         "external_ids": customer.external_ids.count(),
-        "emails": customer.emails.count(),
-        "phones": customer.phones.count(),
+        "emails": customer.contact_points.filter(kind="email").count(),
+        "phones": customer.contact_points.filter(kind="phone").count(),
     }
 
 
@@ -58,10 +58,11 @@ def state(customer):
         ),
         "tags": sorted(customer.tags.values_list("name", flat=True)),
         "external_ids": sorted(customer.external_ids.values_list("pk", "source", "value")),
-        "emails": sorted(
-            customer.emails.values_list("pk", "address", "normalised", "match_key", "is_primary")
+        "contact_points": sorted(
+            customer.contact_points.values_list(
+                "pk", "kind", "value", "normalised", "match_key", "is_primary", "verified_at"
+            )
         ),
-        "phones": sorted(customer.phones.values_list("pk", "e164", "raw", "is_primary")),
     }
 
 

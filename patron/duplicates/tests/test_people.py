@@ -51,8 +51,9 @@ def test_primary_email_and_phone_come_first(somchai):
         by=somchai,
     )
     # Given up before it is set: a customer has one primary e-mail at a time.
-    juan.emails.exclude(address="juan.delacruz@gmail.com").update(is_primary=False)
-    juan.emails.filter(address="juan.delacruz@gmail.com").update(is_primary=True)
+    emails = juan.contact_points.filter(kind="email")
+    emails.exclude(value="juan.delacruz@gmail.com").update(is_primary=False)
+    emails.filter(value="juan.delacruz@gmail.com").update(is_primary=True)
     person = by_id(people_for_matching())[juan.pk]
     assert person.emails == ("juan.delacruz@gmail.com", "juan@work.ph")
     assert set(person.phones) == {"+639171234567", "+639187654321"}

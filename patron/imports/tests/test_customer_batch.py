@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from patron.customers.identity import find_existing
-from patron.customers.models import Customer, CustomerEmail, CustomerPhone, Tag
+from patron.customers.models import ContactPoint, Customer, Tag
 from patron.customers.services import (
     PROFILE_FIELDS,
     CustomerData,
@@ -29,9 +29,11 @@ from patron.imports.customer_batch import (
     ATTACHED,
     CREATED,
     FOUND_UNCHANGED,
+    KINDS,
     UNCHANGED,
     UPDATED,
     _phone_key,
+    match_keys,
     update_for,
 )
 from patron.imports.customers import import_customers
@@ -125,7 +127,11 @@ class ServicesBatch:
                 return UPDATED
         else:
             phones = [_phone_key(raw, data.country) for raw in data.phones or []]
-            customer, _matched_on = find_existing(emails=data.emails or [], phones_e164=phones)
+            keys = zip(KINDS[2:], match_keys(data)[2:], strict=True)
+            chats = [(kind, key) for kind, found in keys for key in found]
+            customer, _matched_on = find_existing(
+                emails=data.emails or [], phones_e164=phones, chat_keys=chats
+            )
             if customer is not None and update_for(customer, data, self.workspace_country) is None:
                 return FOUND_UNCHANGED
         _customer, matched_on = customer_create_or_attach(data=data, by=self.by)
@@ -144,10 +150,9 @@ def everything():
                 "profile": {name: getattr(customer, name) for name in PROFILE_FIELDS},
                 "search_text": customer.search_text,
                 "merged": customer.merged_into_id is not None,
-                "emails": [
-                    (e.address, e.normalised, e.match_key, e.is_primary) for e in customer.emails.all()
-                ],
-                "phones": [(p.e164, p.raw, p.is_primary) for p in customer.phones.all()],
+                "emails": [(e.value, e.normalised, e.match_key, e.is_primary) for e in customer.email_points],
+                "phones": [(p.normalised, p.value, p.is_primary) for p in customer.phone_points],
+                "chat ids": [(p.kind, p.value, p.normalised, p.is_primary) for p in customer.chat_points],
                 "tags": sorted(t.name for t in customer.tags.all()),
                 "ids": sorted((x.source, x.value) for x in customer.external_ids.all()),
                 "audit": [(a.action, a.changes, a.actor_id) for a in customer.audit_events.order_by("pk")],
@@ -155,8 +160,9 @@ def everything():
         )
     return {
         "customers": customers,
-        "emails by id": list(CustomerEmail.objects.order_by("pk").values_list("address", flat=True)),
-        "phones by id": list(CustomerPhone.objects.order_by("pk").values_list("e164", "raw")),
+        "contact points by id": list(
+            ContactPoint.objects.order_by("pk").values_list("kind", "value", "normalised")
+        ),
         "tags": sorted(Tag.objects.values_list("name", flat=True)),
     }
 

@@ -195,7 +195,7 @@ def test_customer_columns_find_or_create_the_customer(somchai, thai_shop, tmp_pa
     assert Order.objects.get(external_id="W1").customer == existing
     anan = Order.objects.get(external_id="W2").customer
     assert Order.objects.get(external_id="W3").customer == anan
-    assert [p.e164 for p in anan.phones.all()] == ["+66812345678"]
+    assert [p.normalised for p in anan.phone_points] == ["+66812345678"]
 
 
 def test_an_unknown_customer_id_with_details_creates_the_customer(somchai, thai_shop, tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from patron.customers.models import AuditEvent, Customer, CustomerEmail, CustomerPhone, ExternalId
+from patron.customers.models import AuditEvent, ContactPoint, Customer, ExternalId
 from patron.imports.samples import SAMPLES, SAMPLES_DIR, SHOPS, sample_files, write_samples
 from patron.sales.models import Order, OrderLine, Product
 from patron.workspace.models import ExchangeRate, Workspace
@@ -92,7 +92,7 @@ def open_shop(code):
 
 def database():
     """What an import could add, counted."""
-    counted = (Customer, CustomerEmail, CustomerPhone, ExternalId, Order, OrderLine, Product, AuditEvent)
+    counted = (Customer, ContactPoint, ExternalId, Order, OrderLine, Product, AuditEvent)
     return {model.__name__: model.objects.count() for model in counted} | Order.objects.aggregate(
         total_base=Sum("total_base")
     )
