@@ -41,7 +41,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import allowed, require
+from patron.customers.contact_kinds import contact_point
 from patron.customers.identity import is_email_address
+from patron.customers.models import ContactKind
 from patron.customers.phones import normalise_phone
 from patron.customers.services import CustomerData
 from patron.imports.attributes import attributes_of, text
@@ -86,6 +88,13 @@ __all__ = [
 KIND = "customers"
 BATCH_SIZE = 5_000
 NAME_FIELDS = ("display_name", "given_name", "family_name")
+# Columns of chat ids, and the kind of contact point each holds.
+CHAT_FIELDS = {
+    "line_id": ContactKind.LINE,
+    "zalo_id": ContactKind.ZALO,
+    "viber_id": ContactKind.VIBER,
+    "whatsapp": ContactKind.WHATSAPP,
+}
 
 _SEPARATORS = re.compile(r"[;,]")
 
@@ -397,12 +406,15 @@ class _Importer:
             emails=values.get("email"),
             phones=values.get("phone"),
             external_ids=[(self.source, external_id)] if external_id else None,
+            contact_points=[(kind, v) for name, kind in CHAT_FIELDS.items() for v in values.get(name) or ()]
+            or None,
         )
         return data, stated_country
 
     @staticmethod
     def _identity_problems(values, region):
-        """Bad e-mails and phones, told with the row's other problems (the services check again)."""
+        """Bad e-mails, phones and chat ids, told with the row's other problems (the services
+        check again)."""
         problems = []
         for address in values.get("email") or ():
             if not is_email_address(address):
@@ -414,11 +426,17 @@ class _Importer:
                 normalise_phone(raw, region)
             except ValidationError as error:
                 problems.append(("phone", "; ".join(error.messages)))
+        for name, kind in CHAT_FIELDS.items():
+            for raw in values.get(name) or ():
+                try:
+                    contact_point(kind, raw, region)
+                except ValidationError as error:
+                    problems.append((name, "; ".join(error.messages)))
         return problems
 
     def _field(self, field_name, raw):
         """One mapped cell's value; None for an empty cell (which leaves the field as it is)."""
-        if field_name in ("email", "phone", "tags"):
+        if field_name in ("email", "phone", "tags", *CHAT_FIELDS):
             return _split(raw) or None
         if field_name == "birthday":
             return self.dates.parse_date(raw) if text(raw) else None

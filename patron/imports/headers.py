@@ -160,6 +160,25 @@ _PHONE = (
     "Telepono",
     "Cellphone",
 )
+
+# Chat ids. A "LINE ID" column holds the name people search for on LINE, not the user id the
+# LINE platform gives (U and 32 hexadecimal digits), so it is not taken as one; nor is a "Zalo"
+# column alone, which shops fill with the phone number Zalo runs on.
+_LINE_ID = ("line user id", "line userid", "line uid", "ไอดีผู้ใช้ LINE", "รหัสผู้ใช้ LINE")
+_ZALO_ID = ("zalo user id", "zalo uid", "zalo id", "ID Zalo", "Mã người dùng Zalo")
+_VIBER_ID = ("viber user id", "viber uid", "viber id", "ID Viber")
+_WHATSAPP = (
+    "whatsapp number",
+    "whatsapp no",
+    "whatsapp phone",
+    "whatsapp",
+    "เบอร์ WhatsApp",
+    "Số WhatsApp",
+    "WhatsApp Numarası",
+    "WhatsApp No",
+    "WhatsApp Telefonu",
+    "Numero ng WhatsApp",
+)
 _COUNTRY = ("country", "ประเทศ", "Quốc gia", "Ülke", "Bansa")
 _BIRTHDAY = (
     "birthday",
@@ -591,6 +610,10 @@ FIELDS = {
         "family_name": _FAMILY_NAME,
         "email": _EMAIL,
         "phone": _PHONE,
+        "line_id": _LINE_ID,
+        "zalo_id": _ZALO_ID,
+        "viber_id": _VIBER_ID,
+        "whatsapp": _WHATSAPP,
         "country": _COUNTRY,
         "birthday": _BIRTHDAY,
         "gender": _GENDER,
