@@ -55,10 +55,16 @@ class Actor:
 
     @classmethod
     def for_job(cls, job, requested_by_id):
-        """The system in ``job``, asked by the user of that id (or scheduled when None)."""
+        """The system in ``job``, asked by the user of that id (or scheduled when None). A job
+        whose requester was deleted meanwhile may do nothing: it is not taken as scheduled."""
         from django.contrib.auth import get_user_model
+        from django.core.exceptions import PermissionDenied
 
-        user = get_user_model().objects.filter(pk=requested_by_id).first() if requested_by_id else None
+        if requested_by_id is None:
+            return cls.system(job=job)
+        user = get_user_model().objects.filter(pk=requested_by_id).first()
+        if user is None:
+            raise PermissionDenied(_("You do not have permission to do this."))
         return cls.system(job=job, requested_by=user)
 
     @property
@@ -66,13 +72,12 @@ class Actor:
         return self.user.pk if self.user is not None else None
 
     def columns(self, user_field="actor"):
-        """The values to record the actor in a row: ``user_field`` (the user) and the actor_* columns."""
-        return {
-            user_field: self.user,
-            "actor_kind": self.kind,
-            "actor_customer_id": self.customer_id,
-            "actor_job": self.job,
-        }
+        """The values to record the actor in a row: ``user_field`` (the user) and the actor_*
+        columns (actor_customer only for a customer: a row only staff or jobs write has none)."""
+        values = {user_field: self.user, "actor_kind": self.kind, "actor_job": self.job}
+        if self.customer_id is not None:
+            values["actor_customer_id"] = self.customer_id
+        return values
 
 
 def as_actor(by):

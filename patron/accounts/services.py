@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.models import ApiToken, UserProfile
+from patron.accounts.permissions import allowed
 from patron.workspace.regions import validate_time_zone
 
 TOKEN_PREFIX = "pat_"  # noqa: S105 (a public marker, not a secret)
@@ -33,7 +34,7 @@ def token_create_for_username(*, username, name="cli"):
 
 
 def token_revoke(*, token, by):
-    if token.user_id != by.id and not by.has_perm("accounts.change_apitoken"):
+    if token.user_id != by.id and not allowed(by, "accounts.change_apitoken"):
         raise PermissionDenied(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

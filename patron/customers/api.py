@@ -260,7 +260,13 @@ class ConsentEventOut(Schema):
     occurred_at: datetime
     source: str
     note: str
-    recorded_by: str | None
+    recorded_by: str | None = Field(
+        description="The staff member, or the user who asked the job that recorded it"
+    )
+    recorded_by_kind: str = Field(
+        description="Who recorded it: staff, customer (themselves) or system (a job)"
+    )
+    recorded_by_job: str = Field(description="The job that recorded it, when the system did")
 
 
 class ConsentIn(In):
@@ -302,6 +308,8 @@ def consent_event_out(event):
         "source": event.source,
         "note": event.note,
         "recorded_by": event.recorded_by.get_username() if event.recorded_by else None,
+        "recorded_by_kind": event.actor_kind,
+        "recorded_by_job": event.actor_job,
     }
 
 

@@ -7,7 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
+from patron.actors import as_actor
 from patron.customers.audit import Action, audit_record
 from patron.customers.models import Customer
 from patron.customers.registry import holdings
@@ -26,8 +27,10 @@ def records_of(customer):
 
 def customer_export(*, customer, by):
     """One JSON-ready document: per holding, the rows of the customer and of the records merged
-    into them. Audited, with what was exported but none of the data."""
-    require_perm(by, EXPORT_CUSTOMER)
+    into them. Audited, with what was exported but none of the data. ``by``: staff, or the
+    customer themselves (patron.actors)."""
+    require(by, EXPORT_CUSTOMER, customer=customer)
+    actor = as_actor(by)
     ids = records_of(customer)
     data = {}
     for holding in holdings():
@@ -47,7 +50,8 @@ def customer_export(*, customer, by):
         "customer": customer.pk,
         "records": ids,
         "exported_at": now,
-        "exported_by": by.get_username(),
+        "exported_by": actor.user.get_username() if actor.user else None,
+        "exported_by_kind": actor.kind,
         "data": data,
     }
     return json.loads(json.dumps(document, cls=DjangoJSONEncoder))

@@ -33,7 +33,7 @@ from patron.workspace.money import quantize
 
 CUSTOMER_SOURCE = "demo-pos"
 ORDER_SOURCE = "demo"
-# Who writes the demo shop's history: the system, in the demo job (`patron demo`, the first run).
+# Who writes the demo shop's history, and scores it on the first run: the system, in the demo job.
 DEMO = Actor.system(job="demo")
 ORDER_PREFIX = {"store": "POS", "web": "WEB", "app": "APP", "phone": "TEL", "marketplace": "MKT"}
 GRANT_SOURCE = {

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
+from patron.actors import as_actor
 from patron.customers.audit import Action, audit_record
 from patron.customers.models import Customer
 from patron.customers.services import PROFILE_FIELDS, refresh_search_text
@@ -94,8 +95,10 @@ def _pair_of(first, second):
 
 def customer_merge(*, survivor, merged, choices=None, by, pair=None):
     """Merge `merged` into `survivor`; returns the Merge. `pair`: the proposed pair this was
-    decided on, which must still be open (another person may have decided it meanwhile)."""
-    require_perm(by, MERGE_CUSTOMERS)
+    decided on, which must still be open (another person may have decided it meanwhile).
+    ``by``: staff, or the system in a job (patron.actors); a customer may not merge."""
+    require(by, MERGE_CUSTOMERS)
+    actor = as_actor(by)
     if survivor.pk == merged.pk:
         raise ValidationError(_("A customer cannot be merged into itself."))
     if survivor.erased_at or merged.erased_at:
@@ -137,13 +140,17 @@ def customer_merge(*, survivor, merged, choices=None, by, pair=None):
             survivor=survivor,
             merged=merged,
             pair=stored_pair,
-            by=by,
             at=now,
             choices=choices,
             snapshot=snapshot,
+            **actor.columns("by"),
         )
         if stored_pair is not None:
-            stored_pair.status, stored_pair.decided_by, stored_pair.decided_at = PairStatus.MERGED, by, now
+            stored_pair.status, stored_pair.decided_by, stored_pair.decided_at = (
+                PairStatus.MERGED,
+                actor.user,
+                now,
+            )
             stored_pair.save(update_fields=["status", "decided_by", "decided_at"])
         attribute_changes = (
             {} if attributes == snapshot["attributes"][0] else {"attributes": snapshot["attributes"]}
@@ -190,7 +197,7 @@ def _restore_profile(survivor, snapshot):
 
 def merge_undo(*, merge, by):
     """Undo a merge: the merged customer gets back exactly what was theirs and is live again."""
-    require_perm(by, MERGE_CUSTOMERS)
+    require(by, MERGE_CUSTOMERS)
     with transaction.atomic():
         merge = Merge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at:
@@ -210,7 +217,7 @@ def merge_undo(*, merge, by):
         merged.merged_into = None
         merged.save(update_fields=["merged_into", "updated_at"])
         now = timezone.now()
-        merge.undone_at, merge.undone_by = now, by
+        merge.undone_at, merge.undone_by = now, as_actor(by).user
         merge.save(update_fields=["undone_at", "undone_by"])
         if merge.pair_id:
             DuplicatePair.objects.filter(pk=merge.pair_id).update(

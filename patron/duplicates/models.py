@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from patron.actors import ActorKind
 from patron.constraints import one_of
 from patron.customers.models import Customer
 
@@ -87,6 +88,9 @@ class Merge(models.Model):
         related_name="+",
         verbose_name=_("merged by"),
     )
+    # Who merged: staff (`by`), or the system in a job (`actor_job`, `by` who asked); see patron.actors.
+    actor_kind = models.CharField(_("merged by"), max_length=8, choices=ActorKind.choices)
+    actor_job = models.CharField(_("job"), max_length=100, blank=True)
     at = models.DateTimeField(_("merged"))
     # {field: "survivor" | "merged"} as the person chose; "attributes.<key>" for one attribute.
     choices = models.JSONField(_("choices"), default=dict)
@@ -112,6 +116,9 @@ class Merge(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(undone_by__isnull=True) | Q(undone_at__isnull=False), name="merge_undone_when"
+            ),
+            models.CheckConstraint(
+                condition=one_of("actor_kind", ActorKind.values), name="merge_actor_kind_known"
             ),
         ]
 

@@ -16,10 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
+from patron.actors import as_actor
 from patron.duplicates.finder import find_pairs
 from patron.duplicates.models import ACTIVE_SCAN, MERGE_CUSTOMERS, DuplicatePair, DuplicateScan, PairStatus
 from patron.duplicates.people import people_for_matching
+from patron.jobs.queue import queue_after_commit
 from patron.jobs.single_run import join_or_queue
 
 DEFAULT_MIN_SCORE = 0.5
@@ -51,17 +53,18 @@ def scan_request(*, by, min_score=DEFAULT_MIN_SCORE) -> tuple[DuplicateScan, boo
     """The scan that will look for duplicates, and whether the request joined it.
 
     One scan at a time (:mod:`patron.jobs.single_run`): a request while a scan is queued or
-    running joins it (True); otherwise a scan is queued, and its job with it (False).
+    running joins it (True); otherwise a scan is queued, and its job after the commit (False).
     """
-    from patron.duplicates.jobs import find_duplicates
+    from patron.duplicates import jobs  # the job module imports this one
 
-    require_perm(by, MERGE_CUSTOMERS)
+    require(by, MERGE_CUSTOMERS)
     _check_min_score(min_score)
+    actor = as_actor(by)
 
     def create():
         now = timezone.now()
         return DuplicateScan.objects.create(
-            requested_by=by, min_score=_score(min_score), queued_at=now, heartbeat_at=now
+            requested_by=actor.user, min_score=_score(min_score), queued_at=now, heartbeat_at=now
         )
 
     scan, joined = join_or_queue(DuplicateScan.objects.filter(status__in=ACTIVE_SCAN), create)
@@ -70,19 +73,20 @@ def scan_request(*, by, min_score=DEFAULT_MIN_SCORE) -> tuple[DuplicateScan, boo
             _("Searches for duplicates are starting and ending too fast to join one: try again.")
         )
     if not joined:
-        find_duplicates(scan.pk)
+        queue_after_commit(jobs.scan_run, scan.pk, requested_by=actor.user_id)
         scan.refresh_from_db()
     return scan, joined
 
 
-def scan_run(scan_id) -> DuplicateScan | None:
-    """Run the queued scan ``scan_id`` as the person who asked; None when it was taken or retired."""
-    scan = DuplicateScan.objects.select_related("requested_by").filter(pk=scan_id).first()
+def scan_run(scan_id, *, by) -> DuplicateScan | None:
+    """Run the queued scan ``scan_id``, ``by`` the system asked by the person who asked for it;
+    None when it was taken or retired."""
+    scan = DuplicateScan.objects.filter(pk=scan_id).first()
     queued = DuplicateScan.objects.filter(pk=scan_id, status=DuplicateScan.Status.QUEUED)
     if scan is None or not queued.update(status=DuplicateScan.Status.RUNNING, heartbeat_at=timezone.now()):
         return None
     try:
-        result = duplicates_scan(by=scan.requested_by, min_score=scan.min_score)
+        result = duplicates_scan(by=by, min_score=scan.min_score)
     except Exception as error:
         scan.status, scan.note = DuplicateScan.Status.FAILED, f"{type(error).__name__}: {error}"
         scan.finished_at = timezone.now()
@@ -100,7 +104,7 @@ def duplicates_scan(*, by, min_score=DEFAULT_MIN_SCORE):
     An open pair the finder no longer proposes at this minimum score is dropped: one of
     its customers was merged, or their details changed. Decided pairs are kept as they are.
     """
-    require_perm(by, MERGE_CUSTOMERS)
+    require(by, MERGE_CUSTOMERS)
     _check_min_score(min_score)
     proposals = {(p.left, p.right): p for p in find_pairs(people_for_matching(), min_score=float(min_score))}
     now = timezone.now()

@@ -116,7 +116,7 @@ def _waiting_in_queue():
     """The runs whose job (reading or importing) is still waiting in the queue."""
     from huey.contrib.djhuey import HUEY
 
-    from patron.imports.jobs import import_run, read_run  # jobs import runs, which import this module
+    from patron.imports.jobs import run_execute, run_read  # jobs import runs, which import this module
 
-    kinds = (import_run.task_class, read_run.task_class)
+    kinds = (run_execute.task_class, run_read.task_class)
     return {task.args[0] for task in HUEY.pending() if isinstance(task, kinds) and task.args}

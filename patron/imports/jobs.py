@@ -1,23 +1,29 @@
 """Background jobs of imports."""
 
+from django.utils.translation import gettext_lazy as _
 from huey import crontab
 from huey.contrib.djhuey import HUEY, close_db, db_periodic_task
 
+from patron.actors import Actor, register_job
+from patron.imports import runs
 from patron.imports.heartbeats import sweep
-from patron.imports.runs import run_execute, run_read
 from patron.jobs.queue import job
 
-
-@job(retries=0)
-def read_run(run_id, attempt=None):
-    """Read an uploaded file's preview. Not retried: a failed run offers Retry on its page."""
-    run_read(run_id, attempt)
+register_job("run_execute", _("import"))
 
 
 @job(retries=0)
-def import_run(run_id, attempt=None):
-    """Run an import started on the web page. Not retried: a rerun is the user's choice."""
-    run_execute(run_id, attempt)
+def run_read(run_id, attempt=None, requested_by=None):
+    """Read an uploaded file's preview; it writes nothing but the run (``requested_by``, who
+    uploaded it, is kept with the job's arguments). Not retried: a failed run offers Retry."""
+    runs.run_read(run_id, attempt)
+
+
+@job(retries=0)
+def run_execute(run_id, attempt=None, requested_by=None):
+    """Run an import started on the web page, as the system asked by the user of id
+    ``requested_by``, with their permissions. Not retried: a rerun is the user's choice."""
+    runs.run_execute(run_id, attempt, by=Actor.for_job("run_execute", requested_by))
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -2,8 +2,8 @@
 
     run = run_upload(by=user, kind="orders", upload=request.FILES["file"], source="pos", ...)
     run_read(run.pk)                                # a job: the preview, kept in run.preview
-    run_start(run=run, by=user, mapping={...})      # queues patron.imports.jobs.import_run
-    run_execute(run_id)                             # in the worker: the same importer as the CLI
+    run_start(run=run, by=user, mapping={...})      # queues patron.imports.jobs.run_execute
+    run_execute(run_id, by=...)                     # in the worker: the same importer as the CLI
 
 Nothing is written to customers or orders before run_start; the importers then work as on the
 command line, batch by batch, and the run records their progress and summary. The file is read
@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require_perm
+from patron.actors import as_actor
 from patron.imports.customers import import_customers
 from patron.imports.formats import FileRefused, check_upload
 from patron.imports.headers import FIELDS, MappingProblem, header_key
@@ -36,6 +37,7 @@ from patron.imports.previews import SHOWN_COLUMNS, read_preview
 from patron.imports.reading import open_table
 from patron.imports.summary import ImportRefused
 from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
+from patron.jobs.queue import queue_after_commit
 
 IMPORTERS = {"customers": import_customers, "orders": import_orders}
 PERMISSIONS = {
@@ -111,7 +113,7 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
         status=Status.PREVIEWING,
         heartbeat_at=timezone.now(),
     )
-    _queue(run)
+    _queue(run, by)
     return run
 
 
@@ -224,29 +226,32 @@ def run_start(*, run, by, mapping, date_order="", calendar=""):
     if not queued:
         raise ValidationError(_("This import has already been started."))
     run.options, run.status = options, Status.QUEUED
-    _queue(run)
+    _queue(run, by)
     return run
 
 
-def _queue(run):
-    """Queue the job of the run's status: the next attempt of reading or importing its file."""
-    from patron.imports.jobs import import_run, read_run  # the job module imports this one
+def _queue(run, by):
+    """Queue, after the commit, the job of the run's status: the next attempt of reading or
+    importing its file, asked by ``by``."""
+    from patron.imports import jobs  # the job module imports this one
 
     ImportRun.objects.filter(pk=run.pk).update(attempt=F("attempt") + 1)
     run.attempt = ImportRun.objects.values_list("attempt", flat=True).get(pk=run.pk)
-    (read_run if run.status == Status.PREVIEWING else import_run)(run.pk, run.attempt)
+    task = jobs.run_read if run.status == Status.PREVIEWING else jobs.run_execute
+    queue_after_commit(task, run.pk, run.attempt, requested_by=as_actor(by).user_id)
 
 
-def run_execute(run_id, attempt=None):
-    """Run a queued import (the job's body): progress, then the summary, a refusal or a failure."""
+def run_execute(run_id, attempt=None, *, by):
+    """Run a queued import (the job's body, ``by`` the system asked by who started it, whose
+    permissions it has): progress, then the summary, a refusal or a failure."""
     run = _claim(run_id, attempt, status=Status.RUNNING, started_at=timezone.now())
     if run is None:
         return  # no longer queued: another worker took it, or it was discarded
     with Heartbeat(run) as heartbeat:
-        _import(run, heartbeat)
+        _import(run, heartbeat, by)
 
 
-def _import(run, heartbeat):
+def _import(run, heartbeat, by):
     """The import of a claimed run, its outcome saved on it. The orders it records are announced
     by the importer (:mod:`patron.sales.events`)."""
     options = run.options
@@ -266,7 +271,7 @@ def _import(run, heartbeat):
         with translation.override(options.get("language")):
             summary = IMPORTERS[run.kind](
                 run.stored_path,
-                by=run.created_by,
+                by=by,
                 source=run.source,
                 country=options.get("country") or None,
                 encoding=options.get("encoding") or None,
@@ -329,7 +334,7 @@ def run_retry(*, run, by):
     if not retried:
         raise ValidationError(_("Only a failed import can be retried."))
     run.status = status
-    _queue(run)
+    _queue(run, by)
     return run
 
 

@@ -1,10 +1,20 @@
 """The job queue: huey, set up once. `job` makes a function a huey task, with retries:
 calling it queues it (in tests, PATRON_QUEUE_IMMEDIATE runs it at once), `.call_local(...)`
-runs it here, and a job that fails its last retry is kept as a FailedJob."""
+runs it here, and a job that fails its last retry is kept as a FailedJob.
+
+Services queue their jobs with `queue_after_commit`, never by calling the job inside their
+transaction: a worker must find the rows the job is about, and a request rolled back queues
+nothing. A job is named like the service it runs and takes ``requested_by``, the id of the
+user who asked (None when scheduled); it calls its service as
+``Actor.for_job(<its name>, requested_by)`` (patron.actors), so what it writes says "system,
+asked by ...", and the job's name is registered with its words (`patron.actors.register_job`).
+"""
 
 import traceback
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from huey import signals
 from huey.contrib.djhuey import HUEY, db_task
 
@@ -22,6 +32,13 @@ def job(function=None, *, retries=None, retry_delay=None):
         return task
 
     return wrap(function) if function else wrap
+
+
+def queue_after_commit(task, *args, **kwargs):
+    """Queue ``task(*args, **kwargs)`` once the current transaction commits, at once when none
+    is open (the atomic block makes this work where autocommit is off too)."""
+    with transaction.atomic(savepoint=False):
+        transaction.on_commit(partial(task, *args, **kwargs))
 
 
 @HUEY.signal(signals.SIGNAL_ERROR)

@@ -3,27 +3,32 @@
 from datetime import UTC
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import close_db, db_periodic_task
 
+from patron.actors import Actor, register_job
 from patron.jobs.queue import job
+from patron.scoring import services
 from patron.scoring.models import ScoringRun
-from patron.scoring.services import customers_score, scoring_request
 from patron.workspace.clock import business_zone
+
+register_job("customers_score", _("scoring"))
+register_job("score_customers_nightly", _("nightly scoring"))
+register_job("score_imported_orders", _("scoring after an import"))
 
 
 @job(retries=0)
-def score_customers(run_id=None):
-    """Score every customer in the queued run `run_id` (see services.scoring_request).
+def customers_score(run_id, requested_by=None):
+    """Score every customer in the queued run `run_id` (see services.scoring_request), as the
+    system asked by the user of id ``requested_by`` (None: scheduled).
 
     Not retried: a failed run says why on its page, and asking again queues a new one. A run an
     import asked to go once more (`again`) queues the next when it is done.
     """
-    if run_id is None:  # queued before runs were queued with their id
-        scoring_request()
-        return
-    run = customers_score(run_id=run_id)
+    by = Actor.for_job("customers_score", requested_by)
+    run = services.customers_score(run_id=run_id, by=by)
     if run is not None and ScoringRun.objects.filter(pk=run.pk, again=True).exists():
-        scoring_request()
+        services.scoring_request(by=by)
 
 
 @close_db
@@ -36,11 +41,11 @@ def at_scoring_hour(minute):
 
 @db_periodic_task(at_scoring_hour)
 def score_customers_nightly():
-    scoring_request()
+    services.scoring_request(by=Actor.system(job="score_customers_nightly"))
 
 
 def score_imported_orders(sender, *, event, **kwargs):
     """Ask for a scoring when an import of orders has read its file to the end and recorded or
     changed orders (connected to ``patron.sales.events.orders_imported`` in ScoringConfig)."""
     if event.finished and (event.created or event.changed):
-        scoring_request(after_import=True)
+        services.scoring_request(by=Actor.system(job="score_imported_orders"), after_import=True)

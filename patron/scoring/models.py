@@ -1,8 +1,10 @@
 """Scores of every customer from the last scoring run, and the runs with their fitted models."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from patron.actors import ActorKind
 from patron.constraints import one_of
 from patron.customers.models import Customer
 
@@ -57,6 +59,18 @@ class ScoringRun(models.Model):
     checks = models.JSONField(_("model checks"), default=dict)
     note = models.TextField(_("note"), blank=True)
     seconds = models.FloatField(_("seconds"), default=0)
+    # Who asked (patron.actors): staff on the page, the API or `patron score` (requested_by), or
+    # the system in a job (actor_job: nightly, after an import; requested_by None when scheduled).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    actor_kind = models.CharField(_("asked by"), max_length=8, choices=ActorKind.choices)
+    actor_job = models.CharField(_("job"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("scoring run")
@@ -69,6 +83,9 @@ class ScoringRun(models.Model):
             ),
             models.CheckConstraint(
                 condition=one_of("status", RunStatus.values), name="scoring_run_status_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("actor_kind", ActorKind.values), name="scoring_run_actor_kind_known"
             ),
         ]
 

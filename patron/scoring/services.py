@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron import analytics
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
+from patron.actors import as_actor
+from patron.jobs.queue import queue_after_commit
 from patron.jobs.single_run import join_or_queue, retire_stale
 from patron.scoring.checks import model_checks
 from patron.scoring.models import ACTIVE, CustomerScore, ScoringRun
@@ -40,18 +42,19 @@ class ScoringBusy(ValidationError):
     """A scoring run is already running; scoring here too would do the same work twice."""
 
 
-def scoring_request(*, by=None, after_import=False) -> tuple[ScoringRun, bool]:
+def scoring_request(*, by, after_import=False) -> tuple[ScoringRun, bool]:
     """The run that will score every customer, and whether the request joined it.
 
     One run at a time (:mod:`patron.jobs.single_run`): a request while a run is queued or running
-    joins it (True); otherwise a run is queued, and its job with it (False). An import's request
+    joins it (True); otherwise a run is queued, recording ``by`` as who asked (staff, or the
+    system in a job: patron.actors), and its job after the commit (False). An import's request
     (``after_import``) that finds a run already reading the orders asks it to run once more when
     it has finished, so the imported rows are scored.
     """
-    from patron.scoring.jobs import score_customers
+    from patron.scoring import jobs  # the job module imports this one
 
-    if by is not None:
-        require_perm(by, "scoring.run_scoring")
+    require(by, "scoring.run_scoring")
+    actor = as_actor(by)
 
     def join(active):
         if not after_import or active.status == ScoringRun.Status.QUEUED:
@@ -66,20 +69,22 @@ def scoring_request(*, by=None, after_import=False) -> tuple[ScoringRun, bool]:
             started_at=now,
             heartbeat_at=now,
             currency=get_workspace().currency,
+            **actor.columns("requested_by"),
         )
 
     run, joined = join_or_queue(ScoringRun.objects.filter(status__in=ACTIVE), create, join=join)
     if run is None:
         raise ScoringBusy(_("Scoring runs are starting and ending too fast to join one: try again."))
     if not joined:
-        score_customers(run.pk)
+        queue_after_commit(jobs.customers_score, run.pk, requested_by=actor.user_id)
         run.refresh_from_db()
     return run, joined
 
 
-def _claim(run_id):
-    """The run to score in: queued run ``run_id`` (None: the queued one, or a new one), now
-    running; None when that run was taken or retired meanwhile. ScoringBusy when a run is running."""
+def _claim(run_id, actor):
+    """The run to score in: queued run ``run_id`` (None: the queued one, or a new one asked by
+    ``actor``), now running; None when that run was taken or retired meanwhile. ScoringBusy when
+    a run is running."""
     now = timezone.now()
     retire_stale(ScoringRun.objects.filter(status__in=ACTIVE))
     queued = ScoringRun.objects.filter(status=ScoringRun.Status.QUEUED)
@@ -96,7 +101,10 @@ def _claim(run_id):
     try:
         with transaction.atomic():
             return ScoringRun.objects.create(
-                started_at=now, heartbeat_at=now, currency=get_workspace().currency
+                started_at=now,
+                heartbeat_at=now,
+                currency=get_workspace().currency,
+                **actor.columns("requested_by"),
             )
     except IntegrityError:
         raise ScoringBusy(
@@ -104,8 +112,9 @@ def _claim(run_id):
         ) from None
 
 
-def customers_score(*, by=None, progress=None, run_id=None) -> ScoringRun | None:
-    """Score every customer who has bought. `by` is the user who asked (None: the scheduler).
+def customers_score(*, by, progress=None, run_id=None) -> ScoringRun | None:
+    """Score every customer who has bought. ``by``: who asks (patron.actors), staff at
+    `patron score`, or the system in a job (which scores in the run queued by who asked).
 
     In the queued run ``run_id`` (the job's; None when that run was taken or retired meanwhile),
     or else in the queued run if there is one, or a new one; ScoringBusy if one is running.
@@ -114,11 +123,10 @@ def customers_score(*, by=None, progress=None, run_id=None) -> ScoringRun | None
     models (too few repeat buyers, too short a history), RFM is still scored and the run's
     note says why P(alive) and CLV are missing.
     """
-    if by is not None:
-        require_perm(by, "scoring.run_scoring")
+    require(by, "scoring.run_scoring")
     workspace = get_workspace()
     started = time.perf_counter()
-    run = _claim(run_id)
+    run = _claim(run_id, as_actor(by))
     if run is None:
         return None
     run.currency = workspace.currency

@@ -44,3 +44,29 @@ def test_rows_written_before_actors_are_staff_where_a_user_acted():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_merges_made_before_actors_are_staff_where_a_user_merged():
+    before, after = [("duplicates", "0003_scan_status_known")], [("duplicates", "0004_merge_actors")]
+    old = _migrate(before)
+    user = old.get_model("auth", "User").objects.create(username="lan")
+    customers = old.get_model("customers", "Customer").objects
+    merges = old.get_model("duplicates", "Merge").objects
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    by_user = merges.create(
+        survivor=customers.create(display_name="An"),
+        merged=customers.create(display_name="An N."),
+        by=user,
+        at=when,
+    )
+    by_nobody = merges.create(
+        survivor=customers.create(display_name="Bình"), merged=customers.create(display_name="Binh"), at=when
+    )
+    try:
+        merges = _migrate(after).get_model("duplicates", "Merge").objects
+        assert merges.get(pk=by_user.pk).actor_kind == "staff"
+        assert merges.get(pk=by_nobody.pk).actor_kind == "system"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -336,7 +336,7 @@ def test_recording_consent_answers_201_with_the_event(api, people):
     assert granted.status_code == withdrawn.status_code == 201
     assert granted.json()["granted"] is True
     assert withdrawn.json()["granted"] is False
-    assert withdrawn.json()["recorded_by"] == "somchai"
+    assert (withdrawn.json()["recorded_by"], withdrawn.json()["recorded_by_kind"]) == ("somchai", "staff")
 
 
 def test_consent_in_force_is_the_withdrawal(api, people):

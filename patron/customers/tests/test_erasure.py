@@ -84,13 +84,15 @@ def data_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def wiparat(client, somchai, thai_shop, data_dir):
+def wiparat(client, somchai, thai_shop, data_dir, django_capture_on_commit_callbacks):
     """Wiparat, touched by every app: an import (with a rejected row), a second record merged into
     the first, orders, an interaction, a consent, a score, a duplicate pair, a failed job, an
     organisation's notes, an export, and an e-mail changed since."""
     client.force_login(somchai)
-    upload(client, FILE)
-    start(client, ImportRun.objects.get())
+    with django_capture_on_commit_callbacks(execute=True):  # its preview is read after the commit
+        upload(client, FILE)
+    with django_capture_on_commit_callbacks(execute=True):  # and the import run
+        start(client, ImportRun.objects.get())
     run = ImportRun.objects.get()
     assert run.status == "finished" and run.summary["rejected"] == 1
     person = Customer.objects.get(external_ids__value="C9017")
@@ -209,7 +211,8 @@ def test_an_import_still_reading_a_file_that_names_the_person_holds_the_erasure_
 ):
     """Deleting a queued import's file would fail it, and a running one would bring the person back."""
     client.force_login(somchai)
-    upload(client, FILE)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, FILE)
     waiting = ImportRun.objects.latest("pk")
     ImportRun.objects.filter(pk=waiting.pk).update(status=ImportRun.Status.QUEUED)
     translation.activate("en")

@@ -22,7 +22,7 @@ def two():
 
 def test_a_customer_is_never_merged_into_itself(two):
     survivor, merged = two
-    merge = Merge.objects.create(survivor=survivor, merged=merged, at=WHEN)
+    merge = Merge.objects.create(survivor=survivor, merged=merged, at=WHEN, actor_kind="staff")
     rows = Merge.objects.filter(pk=merge.pk)
     refused(rows, "merge_not_into_itself", merged=F("survivor"))
     refused(rows, "merge_not_into_itself", survivor=merged.pk)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patron.accounts.services import token_create
-from patron.duplicates.jobs import find_duplicates
+from patron.duplicates.jobs import scan_run
 from patron.duplicates.models import DuplicatePair, DuplicateScan
 from patron.duplicates.scanning import scan_request
 from patron.duplicates.tests.factories import an_at_the_shop, an_on_the_web
@@ -45,19 +45,26 @@ def test_the_page_says_the_request_joined_the_scan(client, lan, thai_shop):
 
 
 @pytest.mark.django_db
-def test_a_scan_is_queued_run_and_recorded(somchai, thai_shop):
+def test_a_scan_is_queued_run_and_recorded(somchai, thai_shop, django_capture_on_commit_callbacks):
     an_at_the_shop(somchai), an_on_the_web(somchai)
-    scan, joined = scan_request(by=somchai)
-    assert not joined
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        scan, joined = scan_request(by=somchai)
+        assert scan.status == Status.QUEUED  # its job waits for the commit
+    assert not joined and len(queued) == 1
+    scan.refresh_from_db()
     assert (scan.status, scan.found, scan.created) == (Status.DONE, 1, 1)  # the test queue runs at once
     assert DuplicatePair.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_a_scan_silent_too_long_is_failed_and_a_new_one_queued(lan, thai_shop):
+def test_a_scan_silent_too_long_is_failed_and_a_new_one_queued(
+    lan, thai_shop, django_capture_on_commit_callbacks
+):
     dead = active_scan(Status.RUNNING, lan, since=timezone.now() - STALE_AFTER - timedelta(seconds=1))
-    scan, joined = scan_request(by=lan)
+    with django_capture_on_commit_callbacks(execute=True):
+        scan, joined = scan_request(by=lan)
     dead.refresh_from_db()
+    scan.refresh_from_db()
     assert (dead.status, dead.note) == (Status.FAILED, STALE_NOTE)
     assert not joined and scan.pk != dead.pk and scan.status == Status.DONE
 
@@ -66,7 +73,7 @@ def test_a_scan_silent_too_long_is_failed_and_a_new_one_queued(lan, thai_shop):
 def test_a_scan_taken_or_retired_meanwhile_is_not_run_again(lan, thai_shop):
     scan = active_scan(Status.QUEUED, lan)
     DuplicateScan.objects.filter(pk=scan.pk).update(status=Status.FAILED, note=STALE_NOTE)
-    find_duplicates.call_local(scan.pk)
+    scan_run.call_local(scan.pk, requested_by=lan.pk)
     scan.refresh_from_db()
     assert scan.status == Status.FAILED
 
@@ -83,20 +90,24 @@ def test_requests_side_by_side_queue_one_scan(lan, thai_shop, tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_api_queues_a_scan_then_joins_the_one_running(client, somchai, thai_shop):
+def test_the_api_queues_a_scan_then_joins_the_one_running(
+    client, somchai, thai_shop, django_capture_on_commit_callbacks
+):
     an_at_the_shop(somchai), an_on_the_web(somchai)
     _token, secret = token_create(user=somchai, name="tests")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-    first = client.post("/api/duplicate-scans?min_score=0.5", **auth)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/api/duplicate-scans?min_score=0.5", **auth)
     assert first.status_code == 202
+    assert DuplicateScan.objects.get().status == "done"  # its job ran once the request committed
     assert first.json() | {"queued_at": None} == {
         "id": DuplicateScan.objects.get().pk,
-        "status": "done",  # the test queue runs at once
+        "status": "queued",
         "min_score": 0.5,
         "queued_at": None,
-        "finished_at": first.json()["finished_at"],
-        "found": 1,
-        "created": 1,
+        "finished_at": None,
+        "found": 0,
+        "created": 0,
         "note": "",
         "joined": False,
     }

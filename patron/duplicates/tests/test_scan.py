@@ -96,9 +96,14 @@ def test_only_admins_and_marketers_scan(staff, shop, username):
     assert not DuplicatePair.objects.exists()
 
 
-def test_find_duplicates_button_runs_the_scan_in_the_background(client, lan, shop):
+def test_find_duplicates_button_runs_the_scan_in_the_background(
+    client, lan, shop, django_capture_on_commit_callbacks
+):
     client.force_login(lan)
-    response = client.post(reverse("duplicates:scan"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(reverse("duplicates:scan"))
+    assert len(queued) == 1  # the scan's job, queued once the request committed
+    response = client.get(response["Location"])
     assert response.status_code == 200
     (pair,) = open_pairs()
     assert f'id="pair-{pair.pk}"' in response.content.decode()

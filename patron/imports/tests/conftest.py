@@ -9,7 +9,10 @@ def data_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def signed_in(client, staff, thai_shop):
+def signed_in(client, staff, thai_shop, transactional_db):
+    """A member of staff signed in, on a database that commits: the web page's jobs are queued
+    once its request commits (patron.jobs.queue.queue_after_commit), as on a server."""
+
     def sign_in(name):
         client.force_login(staff(name))
         return client

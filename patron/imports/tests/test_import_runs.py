@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from patron.imports import previews
+from patron.imports import jobs, previews
 from patron.imports.customers import import_customers
 from patron.imports.heartbeats import Heartbeat, RunLost
-from patron.imports.jobs import import_run, read_run, sweep_import_runs, sweep_import_runs_at_start
+from patron.imports.jobs import sweep_import_runs, sweep_import_runs_at_start
 from patron.imports.models import ImportRun
 from patron.imports.orders import import_orders
 from patron.imports.runs import run_read
@@ -272,7 +272,7 @@ def test_a_waiting_run_whose_job_was_lost_fails_and_one_still_queued_waits(signe
         )
 
     lost, in_queue, unread = waiting("queued"), waiting("queued"), waiting("previewing")
-    import_run(in_queue.pk)
+    jobs.run_execute(in_queue.pk)
     client.get(reverse("imports:list"))
     for run in (lost, in_queue, unread):
         run.refresh_from_db()
@@ -371,7 +371,7 @@ def test_a_job_that_comes_after_its_run_was_marked_lost_takes_it(signed_in, pos_
     client = signed_in("somchai")
     upload(client, orders_csv(5), kind="orders", name="orders.csv")
     run = ImportRun.objects.get()
-    read_run.call_local(run.pk, run.attempt)  # a worker reads it
+    jobs.run_read.call_local(run.pk, run.attempt)  # a worker reads it
     client.post(reverse("imports:start", args=[run.pk]), form_data(page_of(client, run)))
     run.refresh_from_db()
     assert run.status == "queued"
@@ -380,9 +380,9 @@ def test_a_job_that_comes_after_its_run_was_marked_lost_takes_it(signed_in, pos_
     ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=silent_for(61))
     client.get(reverse("imports:list"))
     assert ImportRun.objects.get(pk=run.pk).status == "failed"
-    import_run.call_local(run.pk, run.attempt - 1)  # a job of an earlier attempt does nothing
+    jobs.run_execute.call_local(run.pk, run.attempt - 1)  # a job of an earlier attempt does nothing
     assert ImportRun.objects.get(pk=run.pk).status == "failed"
-    import_run.call_local(run.pk, run.attempt)
+    jobs.run_execute.call_local(run.pk, run.attempt, requested_by=run.created_by_id)
     run.refresh_from_db()
     assert (run.status, run.message, run.summary["created"]) == ("finished", "", 5)
 

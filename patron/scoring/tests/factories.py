@@ -11,6 +11,7 @@ def make_run(**fields):
     """A finished scoring run in baht."""
     now = timezone.now()
     values = {"started_at": now, "finished_at": now, "status": ScoringRun.Status.DONE, "currency": "THB"}
+    values["actor_kind"] = "system"
     return ScoringRun.objects.create(**values | fields)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from patron.conftest import with_token
 from patron.jobs.single_run import STALE_AFTER, STALE_NOTE
 from patron.sales.events import OrdersImported
-from patron.scoring.jobs import score_customers, score_imported_orders
+from patron.scoring.jobs import customers_score, score_imported_orders
 from patron.scoring.models import ScoringRun
 from patron.scoring.services import scoring_request
 from patron.scoring.tests.side_by_side import REQUESTS, side_by_side
@@ -23,7 +23,9 @@ Status = ScoringRun.Status
 
 def active_run(status, since=None):
     since = since or timezone.now()
-    return ScoringRun.objects.create(status=status, started_at=since, heartbeat_at=since, currency="THB")
+    return ScoringRun.objects.create(
+        status=status, started_at=since, heartbeat_at=since, currency="THB", actor_kind="system"
+    )
 
 
 @pytest.mark.django_db
@@ -38,11 +40,18 @@ def test_the_api_joins_the_run_queued_or_running(client, thai_shop, lan, status)
 
 
 @pytest.mark.django_db
-def test_the_api_queues_a_run_when_none_is_active(client, thai_shop, lan):
-    ScoringRun.objects.create(status=Status.DONE, started_at=timezone.now(), currency="THB")
-    body = with_token(client, lan).post("/api/scoring-runs").json()
-    assert body["joined"] is False
-    assert body["status"] == Status.DONE  # the test queue runs jobs at once
+def test_the_api_queues_a_run_when_none_is_active(client, thai_shop, lan, django_capture_on_commit_callbacks):
+    ScoringRun.objects.create(
+        status=Status.DONE, started_at=timezone.now(), currency="THB", actor_kind="system"
+    )
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        body = with_token(client, lan).post("/api/scoring-runs").json()
+        assert body["joined"] is False
+        assert body["status"] == Status.QUEUED  # its job is queued once the request commits
+    assert len(queued) == 1
+    run = ScoringRun.objects.get(pk=body["id"])
+    assert run.status == Status.DONE  # the test queue runs jobs at once
+    assert (run.requested_by, run.actor_kind, run.actor_job) == (lan, "staff", "")
     assert ScoringRun.objects.count() == 2
 
 
@@ -56,10 +65,14 @@ def test_the_page_says_the_request_joined_the_run(client, thai_shop, lan):
 
 
 @pytest.mark.django_db
-def test_a_run_silent_too_long_is_failed_and_a_new_one_queued(thai_shop, lan):
+def test_a_run_silent_too_long_is_failed_and_a_new_one_queued(
+    thai_shop, lan, django_capture_on_commit_callbacks
+):
     dead = active_run(Status.RUNNING, since=timezone.now() - STALE_AFTER - timedelta(seconds=1))
-    run, joined = scoring_request(by=lan)
+    with django_capture_on_commit_callbacks(execute=True):
+        run, joined = scoring_request(by=lan)
     dead.refresh_from_db()
+    run.refresh_from_db()
     assert (dead.status, dead.note) == (Status.FAILED, STALE_NOTE)
     assert not joined and run.pk != dead.pk and run.status == Status.DONE
 
@@ -74,7 +87,7 @@ def test_the_note_of_a_run_taken_as_stopped_is_read_in_the_readers_language(clie
 
 
 @pytest.mark.django_db
-def test_an_import_during_a_run_has_it_run_once_more(thai_shop):
+def test_an_import_during_a_run_has_it_run_once_more(thai_shop, django_capture_on_commit_callbacks):
     running = active_run(Status.RUNNING)
     imported = OrdersImported("1", "pos", timezone.now(), 1, 0, timezone.now(), timezone.now(), finished=True)
     score_imported_orders(None, event=imported)
@@ -84,15 +97,18 @@ def test_an_import_during_a_run_has_it_run_once_more(thai_shop):
     ScoringRun.objects.filter(pk=running.pk).update(status=Status.DONE)
     queued = active_run(Status.QUEUED)
     ScoringRun.objects.filter(pk=queued.pk).update(again=True)
-    score_customers.call_local(queued.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        customers_score.call_local(queued.pk)
     assert list(ScoringRun.objects.values_list("status", flat=True)) == [Status.DONE] * 3
+    again = ScoringRun.objects.latest("pk")
+    assert (again.actor_kind, again.actor_job, again.requested_by) == ("system", "customers_score", None)
 
 
 @pytest.mark.django_db
 def test_a_queued_run_taken_by_another_worker_is_not_scored_twice(thai_shop):
     run = active_run(Status.QUEUED)
     ScoringRun.objects.filter(pk=run.pk).update(status=Status.FAILED, note=STALE_NOTE)
-    score_customers.call_local(run.pk)
+    customers_score.call_local(run.pk)
     run.refresh_from_db()
     assert run.status == Status.FAILED and ScoringRun.objects.count() == 1
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from patron.accounts.roles import ADMIN
 from patron.customers.models import Customer
+from patron.demo.plan import DEMO
 from patron.scoring.services import customers_score
 from patron.workspace.services import get_workspace
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 country = "TH"
             call_command("demo", country=country, customers=options["customers"], seed=1, verbosity=0)
             summary["demo_loaded"] = True
-            summary["customers_scored"] = customers_score().customers
+            summary["customers_scored"] = customers_score(by=DEMO).customers
         users = get_user_model()
         if not users.objects.filter(username=DEMO_ADMIN).exists():
             password = secrets.token_urlsafe(12)
