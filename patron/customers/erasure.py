@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
 from patron.customers.audit import Action, audit_record
 from patron.customers.export import records_of
 from patron.customers.models import CHAT_KINDS, AuditEvent, ContactKind, ContactPoint, Customer, ExternalId
@@ -51,7 +51,7 @@ def customer_erase(*, customer, reason, by):
     """Erase the person behind ``customer`` and every record merged into it; returns the
     customer, now a record with no name. Refused for a record merged into another (erase that
     one)."""
-    require_perm(by, ERASE_CUSTOMER)
+    require(by, ERASE_CUSTOMER)
     reason = " ".join((reason or "").split())
     if not reason or len(reason) > 500:
         raise ValidationError({"reason": [_("Say why this person is erased, in 1 to 500 characters.")]})

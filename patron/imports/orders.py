@@ -50,7 +50,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
 from patron.customers.identity import find_existing
 from patron.customers.models import ExternalId
 from patron.customers.services import CustomerData, customer_create_or_attach
@@ -115,7 +115,7 @@ def import_orders(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> OrderImportSummary:
     """Import the orders in the file at ``path``; see the module docstring."""
-    require_perm(by, "sales.add_order", "sales.change_order")
+    require(by, "sales.add_order", "sales.change_order")
     source = checked_source(source)
     workspace = get_workspace()
     country = (country or "").strip().upper()
@@ -149,9 +149,9 @@ def import_orders(
         summary.ignored_columns = [column for column in columns if column not in reading]
         summary.ambiguous_columns = ambiguous_columns(KIND, columns, mapping)
         if fields & {"customer_name", "customer_email", "customer_phone"}:
-            require_perm(by, "customers.add_customer", "customers.change_customer")
+            require(by, "customers.add_customer", "customers.change_customer")
         if fields & {"sku", "product_name"}:
-            require_perm(by, "sales.add_product")
+            require(by, "sales.add_product")
         zone = business_zone(workspace)
         rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(path)
         rejects = RejectFile(rejects_path, columns, summary)

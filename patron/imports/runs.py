@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
 from patron.actors import as_actor
 from patron.imports.customers import import_customers
 from patron.imports.formats import FileRefused, check_upload
@@ -59,7 +59,7 @@ WAITING = (Status.PREVIEWING, Status.QUEUED)
 
 def may_import(user, kind):
     try:
-        require_perm(user, *PERMISSIONS[kind])
+        require(user, *PERMISSIONS[kind])
     except PermissionDenied:
         return False
     return True
@@ -74,7 +74,7 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
     nothing is imported yet."""
     if kind not in IMPORTERS:
         raise ValidationError({"kind": [_("Choose customers or orders.")]})
-    require_perm(by, *PERMISSIONS[kind])
+    require(by, *PERMISSIONS[kind])
     errors = {}
     source = (source or "").strip()
     if not source or len(source) > 50:
@@ -121,7 +121,7 @@ def run_get(*, pk, by):
     """The run, for a user who may import its kind (runs whose job died are marked so first)."""
     sweep()
     run = ImportRun.objects.select_related("created_by").get(pk=pk)
-    require_perm(by, *PERMISSIONS[run.kind])
+    require(by, *PERMISSIONS[run.kind])
     return run
 
 
@@ -170,7 +170,7 @@ def _claim(run_id, attempt, *, status, **changes):
 def run_choose(*, run, by, mapping, column="", field=""):
     """Keep the fields chosen on the preview page, and give ``field`` to ``column``, a column of
     a file too wide for the page named by the user. The page is then shown again with it."""
-    require_perm(by, *PERMISSIONS[run.kind])
+    require(by, *PERMISSIONS[run.kind])
     _check_fields(run, [*mapping.values(), field])
     if run.status != Status.UPLOADED:
         raise ValidationError(_("This import has already been started."))
@@ -211,7 +211,7 @@ def _check_fields(run, fields):
 
 def run_start(*, run, by, mapping, date_order="", calendar=""):
     """Queue the import with the columns mapped as the user chose: {column: field or ""}."""
-    require_perm(by, *PERMISSIONS[run.kind])
+    require(by, *PERMISSIONS[run.kind])
     _check_fields(run, mapping.values())
     options = {
         **run.options,
@@ -318,7 +318,7 @@ def run_retry(*, run, by):
 
     Importers are idempotent: the rows a first attempt committed are found and not written again.
     """
-    require_perm(by, *PERMISSIONS[run.kind])
+    require(by, *PERMISSIONS[run.kind])
     status = Status.QUEUED if run.preview else Status.PREVIEWING
     retried = ImportRun.objects.filter(pk=run.pk, status=Status.FAILED).update(
         status=status,
@@ -344,7 +344,7 @@ def may_discard(run):
 
 def run_discard(*, run, by):
     """Forget an upload that is not being imported, and its file (not what it imported)."""
-    require_perm(by, *PERMISSIONS[run.kind])
+    require(by, *PERMISSIONS[run.kind])
     if not may_discard(run) or not ImportRun.objects.filter(pk=run.pk, status=run.status).delete()[0]:
         raise ValidationError(_("Only an import that is not running can be discarded."))
     shutil.rmtree(Path(run.stored_path).parent, ignore_errors=True)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
 from patron.interactions.models import Interaction
 
 
@@ -22,7 +22,7 @@ def interaction_log(
 ):
     """Log a contact. Defaults: now, by the person logging it. It must say what the contact was
     about, in a subject or in notes: an empty entry tells the next person nothing."""
-    require_perm(by, "interactions.add_interaction")
+    require(by, "interactions.add_interaction")
     errors = {}
     if customer is None and organisation is None and contact is None:
         errors["customer"] = [_("Say who the contact was with: a customer or an organisation.")]

@@ -4,7 +4,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
 from patron.customers.folding import fold
 from patron.customers.phones import normalise_phone
 from patron.organisations.models import Organisation, OrganisationContact
@@ -52,7 +52,7 @@ def _clean_organisation(values, errors):
 
 
 def organisation_create(*, by, **values):
-    require_perm(by, "organisations.add_organisation")
+    require(by, "organisations.add_organisation")
     errors = {}
     for required in ("name", "kind"):
         values.setdefault(required, "")
@@ -63,7 +63,7 @@ def organisation_create(*, by, **values):
 
 
 def organisation_update(*, organisation, by, **values):
-    require_perm(by, "organisations.change_organisation")
+    require(by, "organisations.change_organisation")
     errors = {}
     cleaned = _clean_organisation(values, errors)
     if errors:
@@ -75,7 +75,7 @@ def organisation_update(*, organisation, by, **values):
 
 
 def contact_create(*, organisation, name, role="", email="", phone="", by):
-    require_perm(by, "organisations.add_organisationcontact")
+    require(by, "organisations.add_organisationcontact")
     errors = {}
     name = " ".join((name or "").split())
     if not name or len(name) > 200:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
 from patron.sales.events import announce_recorded
 from patron.sales.models import Order, OrderLine, Product
 from patron.sales.rules import MAX_TOTAL, base_total, exchange_rate, rate_day
@@ -59,7 +59,7 @@ def no_rate_message(currency, base, on_date):
 
 
 def product_upsert(*, sku, name, category="", by):
-    require_perm(by, "sales.add_product")
+    require(by, "sales.add_product")
     sku, name = (sku or "").strip(), (name or "").strip()
     errors = {}
     if not sku or len(sku) > 64:
@@ -90,7 +90,7 @@ def order_create(
     """Record an order. An order in a currency other than the base one needs a known
     exchange rate for its date; amounts finer than the currency's minor unit are refused.
     Once recorded and committed, it is announced (:mod:`patron.sales.events`)."""
-    require_perm(by, "sales.add_order")
+    require(by, "sales.add_order")
     workspace = get_workspace()
     errors = {}
     try:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import require
 from patron.workspace.models import Workspace
 from patron.workspace.money import MoneyError, check_currency
 from patron.workspace.regions import country_currency, validate_country, validate_time_zone
@@ -28,7 +28,7 @@ def get_workspace():
 
 
 def workspace_update(*, by, name=None, country=None, currency=None, time_zone=None):
-    require_perm(by, "workspace.change_workspace")
+    require(by, "workspace.change_workspace")
     errors = {}
     workspace = get_workspace()
     try:
