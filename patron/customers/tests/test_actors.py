@@ -2,6 +2,7 @@
 one permission function and recorded beside what it did (patron.actors)."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from patron.accounts.permissions import CUSTOMER_PERMISSIONS, allowed, require
 from patron.actors import Actor
@@ -18,11 +20,13 @@ from patron.customers.models import AuditEvent, ConsentEvent
 from patron.customers.services import CustomerData, consent_record, customer_update
 from patron.customers.tests.constraints import accepted, refused
 from patron.customers.tests.factories import make_customer
+from patron.duplicates import jobs
 from patron.duplicates.merging import customer_merge
-from patron.duplicates.models import Merge
+from patron.duplicates.models import DuplicateScan, Merge
 from patron.imports.customers import import_customers
 from patron.imports.models import ImportRun
 from patron.imports.tests.test_upload_pages import CUSTOMERS, start, upload
+from patron.jobs.models import FailedJob
 from patron.scoring.jobs import score_customers_nightly
 from patron.scoring.models import ScoringRun
 from patron.scoring.services import scoring_request
@@ -252,3 +256,15 @@ def test_the_database_refuses_an_unknown_actor_kind(somchai, somsri, juan):
         started_at=datetime(2026, 11, 2, tzinfo=UTC), currency="THB", status="done", actor_kind="system"
     )
     refused(ScoringRun.objects.filter(pk=run.pk), "scoring_run_actor_kind_known", actor_kind="robot")
+
+
+def test_a_failed_job_keeps_the_id_of_who_asked(lan, thai_shop):
+    now = timezone.now()
+    scan = DuplicateScan.objects.create(
+        requested_by=lan, min_score=Decimal("0.5"), queued_at=now, heartbeat_at=now, status="queued"
+    )
+    gone = lan.pk + 1000  # who asked was deleted since: the job may do nothing
+    jobs.scan_run(scan.pk, requested_by=gone)
+    failed = FailedJob.objects.get()
+    assert f"'requested_by': {gone}" in failed.arguments and failed.error.startswith("PermissionDenied")
+    assert DuplicateScan.objects.get(pk=scan.pk).status == "queued"
