@@ -109,7 +109,7 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
         file_name=name,
         stored_path=str(path),
         options=options,
-        created_by=by,
+        created_by=as_actor(by).user,
         status=Status.PREVIEWING,
         heartbeat_at=timezone.now(),
     )

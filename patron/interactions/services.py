@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require
+from patron.actors import as_actor
 from patron.interactions.models import Interaction
 
 
@@ -62,5 +63,5 @@ def interaction_log(
         subject=subject,
         body=body or "",
         occurred_at=occurred_at,
-        staff=staff or by,
+        staff=staff or as_actor(by).user,
     )
