@@ -893,16 +893,17 @@ def load(args, url, now_us):
             granted = rnd.random() < granted_share
             source = rnd.choice(CONSENT_SOURCES)
             staff = rnd.choice(staff_ids) if source in ("store", "call centre") else NULL
+            kind = "system" if staff is NULL else "staff"
             if rnd.random() < 0.1:
                 event_id += 1
                 events.append(
                     f"{event_id}\t{c}\t{channel_name}\t{purpose}\t{'f' if granted else 't'}\t"
-                    f"{_ts(since - 30 * DAY_US)}\t{source}\t{staff}\t\t{_ts(since - 30 * DAY_US)}\n"
+                    f"{_ts(since - 30 * DAY_US)}\t{source}\t{staff}\t\t{_ts(since - 30 * DAY_US)}\t{kind}\t\n"
                 )
             event_id += 1
             events.append(
                 f"{event_id}\t{c}\t{channel_name}\t{purpose}\t{'t' if granted else 'f'}\t{_ts(since)}\t"
-                f"{source}\t{staff}\t\t{_ts(since)}\n"
+                f"{source}\t{staff}\t\t{_ts(since)}\t{kind}\t\n"
             )
             consents.append(
                 f"{c}\t{channel_name}\t{purpose}\t{'t' if granted else 'f'}\t{_ts(since)}\t{source}\t"
@@ -919,6 +920,8 @@ def load(args, url, now_us):
         "recorded_by_id",
         "note",
         "recorded_at",
+        "actor_kind",
+        "actor_job",
     ]
     _copy(
         conn, "customers_consentevent", event_columns, (_lines(b) for b in _batched(events, 200_000)), timings
@@ -939,16 +942,16 @@ def load(args, url, now_us):
                 ensure_ascii=False,
             )
         )
-        rows.append(f"{c}\t{rnd.choice(staff_ids)}\tcreate\t{changes}\t{_ts(at)}\n")
+        rows.append(f"{c}\t{rnd.choice(staff_ids)}\tstaff\t\tcreate\t{changes}\t{_ts(at)}\n")
     heavy_set = set(heavy_ids.tolist())
     for c in ids[rng.random(n) < 0.1].tolist() + [h for h in heavy_set for _ in range(200)]:
         at = min(int(created_all[c - 1]) + rnd.randrange(YEAR_US), now_us)
         changes = json.dumps({"phones": [["+66812345678"], ["+66898765432"]]})
-        rows.append(f"{c}\t{rnd.choice(staff_ids)}\tupdate\t{changes}\t{_ts(at)}\n")
+        rows.append(f"{c}\t{rnd.choice(staff_ids)}\tstaff\t\tupdate\t{changes}\t{_ts(at)}\n")
     _copy(
         conn,
         "customers_auditevent",
-        ["customer_id", "actor_id", "action", "changes", "at"],
+        ["customer_id", "actor_id", "actor_kind", "actor_job", "action", "changes", "at"],
         (_lines(b) for b in _batched(rows, 200_000)),
         timings,
     )
