@@ -43,6 +43,9 @@ class Holding:
     gets None for a merge recorded before the holding existed; ``older`` names holdings it
     replaced, whose records in older merges its ``put_back`` takes too. A SCRUB holding's
     ``scrub(rows, pattern)`` takes the person's values out of their rows (see erasure.py).
+    ``moved(ids)``, for a MOVE holding that changes hands by id, is told the ids of the rows a
+    merge or its undo gave to another customer, inside its transaction (sales tells its
+    subscribers that those orders changed customer).
     """
 
     name: str
@@ -55,6 +58,7 @@ class Holding:
     put_back: Callable | None = None
     scrub: Callable | None = None
     older: tuple[str, ...] = ()
+    moved: Callable | None = None
 
     def rows_of(self, customer_ids):
         """The rows that belong to any of these customers, through any of the customer fields."""
@@ -69,6 +73,8 @@ class Holding:
             raise ValueError(f"{self.name}: a scrubbed holding, and only one, says how (scrub)")
         if bool(self.move) != bool(self.put_back):
             raise ValueError(f"{self.name}: move and put_back come together")
+        if self.moved and (self.merge != OnMerge.MOVE or self.move):
+            raise ValueError(f"{self.name}: only a holding moved by id is told what moved")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ def move_all(*, source, target):
             rows = _owned(holding, source)
             moved[holding.name] = list(rows.order_by("pk").values_list("pk", flat=True))
             rows.update(**{holding.customer_fields[0]: target})
+            if holding.moved and moved[holding.name]:
+                holding.moved(moved[holding.name])
     record = {"rows": moved}
     for policy in (OnMerge.MOVE, OnMerge.RECOMPUTE):
         for holding in holdings(policy):
@@ -33,10 +35,13 @@ def return_all(record, *, source, target):
         if holding.move is None:
             ids = record["rows"].get(holding.name, [])
             field = holding.customer_fields[0]
+            back = []
             for start in range(0, len(ids), ID_BATCH):
-                holding.model.objects.filter(pk__in=ids[start : start + ID_BATCH], **{field: target}).update(
-                    **{field: source}
-                )
+                rows = holding.model.objects.filter(pk__in=ids[start : start + ID_BATCH], **{field: target})
+                back += rows.values_list("pk", flat=True)
+                rows.update(**{field: source})
+            if holding.moved and back:
+                holding.moved(back)
         else:
             for name in (holding.name, *holding.older):
                 if name in record:

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from patron.customers.registry import Holding, OnErase, OnMerge, register
+from patron.sales.events import announce_changed
 from patron.sales.models import Order, OrderLine
 
 
@@ -18,5 +19,6 @@ def _orders(customer_ids):
     return [{**order, "lines": lines[order["id"]]} for order in orders]
 
 
-# An erased person's orders stay as anonymous sales, so that revenue figures do not change.
-register(Holding("orders", Order, OnMerge.MOVE, OnErase.ANONYMISE, export=_orders))
+# An erased person's orders stay as anonymous sales, so that revenue figures do not change. Orders
+# a merge or its undo gives another customer are told as changed (patron.sales.events).
+register(Holding("orders", Order, OnMerge.MOVE, OnErase.ANONYMISE, export=_orders, moved=announce_changed))

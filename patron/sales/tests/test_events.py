@@ -11,6 +11,7 @@ from django.db import transaction
 
 from patron.conftest import with_token
 from patron.customers.tests.factories import make_customer
+from patron.duplicates.merging import customer_merge, merge_undo
 from patron.sales.events import OrdersRecorded, announce_changed, orders_recorded
 from patron.sales.models import Order
 from patron.sales.services import order_create
@@ -74,6 +75,19 @@ def test_a_change_is_told_by_id_after_its_commit(somchai, juan, heard):
         announce_changed([order.pk])
         assert heard == []
     assert heard == [("recorded", OrdersRecorded(changed=(order.pk,)), False)]
+
+
+def test_orders_a_merge_moves_and_its_undo_gives_back_are_told_as_changed(somchai, juan, heard):
+    twin = make_customer(somchai, display_name="Juan D.")
+    orders = sorted(record(twin, somchai, total).pk for total in ("10.00", "20.00"))
+    kept = record(juan, somchai).pk
+    heard.clear()
+    merge = customer_merge(survivor=juan, merged=twin, by=somchai)
+    assert heard == [("recorded", OrdersRecorded(changed=tuple(orders)), False)]
+    heard.clear()
+    merge_undo(merge=merge, by=somchai)
+    assert heard == [("recorded", OrdersRecorded(changed=tuple(orders)), False)]
+    assert Order.objects.get(pk=kept).customer_id == juan.pk
 
 
 def test_a_failing_subscriber_is_logged_and_breaks_neither_the_order_nor_the_others(
