@@ -31,6 +31,7 @@ _VIBER = re.compile(r"[A-Za-z0-9+/]{1,62}={0,2}")
 # each call, a few microseconds: too slow for each contact point of an import).
 KINDS = tuple(ContactKind.values)
 _KNOWN = frozenset(KINDS)
+NUMBER_KINDS = frozenset({ContactKind.PHONE.value, ContactKind.WHATSAPP.value})  # read as phone numbers
 
 
 def contact_point(kind, raw, region):
@@ -47,7 +48,7 @@ def contact_point(kind, raw, region):
         if not is_email_address(value):
             raise ValidationError(_("%(value)s is not an e-mail address.") % {"value": raw}, code="invalid")
         return value, value.casefold(), email_match_key(value)
-    if kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+    if kind in NUMBER_KINDS:
         e164 = normalise_phone(value, region)
         return value, e164, e164
     if kind == ContactKind.LINE:

@@ -15,7 +15,7 @@ from patron.accounts.permissions import allowed, require
 from patron.actors import as_actor
 from patron.customers.audit import Action, audit_record
 from patron.customers.consents import consents_refresh
-from patron.customers.contact_kinds import KINDS, contact_point
+from patron.customers.contact_kinds import KINDS, NUMBER_KINDS, contact_point
 from patron.customers.folding import fold
 from patron.customers.identity import find_existing
 from patron.customers.models import (
@@ -141,26 +141,26 @@ def _clean_points(data, region, errors):
                 errors[path] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(KINDS)}]
                 continue
             if primary and primary[0]:
-                if any(first for _path, _raw, first in given[kind]):
+                if any(first for *_place, first in given[kind]):
                     errors[path] = [_("Only one contact point of each kind can be the primary one.")]
                     continue
-                given[kind].insert(0, (path, raw, True))
+                given[kind].insert(0, ("contact_points", index, raw, True))
             else:
-                given[kind].append((path, raw, False))
+                given[kind].append(("contact_points", index, raw, False))
     for kind, values, name in (
         (ContactKind.EMAIL, data.emails, "emails"),
         (ContactKind.PHONE, data.phones, "phones"),
     ):
         if values is not None:
-            given[kind] = [(f"{name}.{i}", raw, False) for i, raw in enumerate(values)] + given.get(kind, [])
+            given[kind] = [(name, i, raw, False) for i, raw in enumerate(values)] + given.get(kind, [])
     points = {}
     for kind, entries in given.items():
         cleaned, seen = [], set()
-        for path, raw, _primary in entries:
+        for name, index, raw, _primary in entries:
             try:
                 point = contact_point(kind, raw, region)
             except ValidationError as exc:
-                errors[path] = exc.messages
+                errors[f"{name}.{index}"] = exc.messages
                 continue
             if point[1] not in seen:
                 seen.add(point[1])
@@ -242,14 +242,19 @@ def search_text_for(*, names, emails, phones_e164, chat_ids=()):
 
 def search_text_of(customer):
     """search_text_for a customer's names and contact points."""
-    points = customer.contact_points.all()
+    emails, numbers, chat_ids = [], [], []
+    for point in customer.contact_points.all():
+        if point.kind == ContactKind.EMAIL:
+            emails.append(point.normalised)
+        elif point.kind in NUMBER_KINDS:
+            numbers.append(point.normalised)
+        else:
+            chat_ids.append(point.normalised)
     return search_text_for(
         names=[customer.display_name, customer.given_name, customer.family_name],
-        emails=[p.normalised for p in points if p.kind == ContactKind.EMAIL],
-        phones_e164=[p.normalised for p in points if p.kind in (ContactKind.PHONE, ContactKind.WHATSAPP)],
-        chat_ids=[
-            p.normalised for p in points if p.kind in (ContactKind.LINE, ContactKind.ZALO, ContactKind.VIBER)
-        ],
+        emails=emails,
+        phones_e164=numbers,
+        chat_ids=chat_ids,
     )
 
 
@@ -263,11 +268,12 @@ def customer_snapshot(customer):
     state = {name: getattr(customer, name) for name in PROFILE_FIELDS}
     state["birthday"] = customer.birthday.isoformat() if customer.birthday else None
     if customer.pk:
-        points = list(customer.contact_points.all())
-        state["emails"] = [p.value for p in points if p.kind == ContactKind.EMAIL]
-        state["phones"] = [p.normalised for p in points if p.kind == ContactKind.PHONE]
-        for kind in CHAT_KINDS:
-            state[kind.value] = [p.value for p in points if p.kind == kind]
+        # Each kind's values in order, under its own key (phones in E.164; the others as entered).
+        kinds = {kind: [] for kind in KINDS}
+        for point in customer.contact_points.all():
+            kinds[point.kind].append(point.normalised if point.kind == ContactKind.PHONE else point.value)
+        state["emails"], state["phones"] = kinds.pop(ContactKind.EMAIL), kinds.pop(ContactKind.PHONE)
+        state |= kinds
         state["tags"] = sorted(t.name for t in customer.tags.all())
         state["external_ids"] = sorted(f"{x.source}:{x.value}" for x in customer.external_ids.all())
     return state
@@ -381,7 +387,7 @@ def _keep_rows(customer, kind, wanted):
 def kept_value(kind, value, normalised, was):
     """The value a kept contact point keeps: a number given again in its E.164 form alone (as
     the API answers phones, as a match restates them) leaves it as it was entered."""
-    if was is not None and value == normalised and kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+    if was is not None and value == normalised and kind in NUMBER_KINDS:
         return was
     return value
 

@@ -461,9 +461,10 @@ class CustomerBatch:
         """The customer holding the earliest of the row's e-mails, else of its phones, else of
         its chat ids (in KINDS' order), or None."""
         for kind, keys in zip(KINDS, row.keys, strict=True):
-            found = [entry for key in keys for entry in self.by_point.get((kind, key), ())]
-            if found:
-                return min(found, key=lambda entry: entry[0])[1]
+            if keys:
+                found = [entry for key in keys for entry in self.by_point.get((kind, key), ())]
+                if found:
+                    return min(found, key=lambda entry: entry[0])[1]
         return None
 
     def _validate(self, data, customer):
@@ -498,7 +499,7 @@ class CustomerBatch:
         held.external_ids = _Related(_Id(*pair) for pair in external_ids)
         held.points_replaced = True
         held.row = written
-        self._index(held, kinds=KINDS, ids=True)
+        self._index(held, ids=True)
         self.new.append(held)
         self.events.append((held, audit.Action.CREATE, changes))
 
@@ -523,11 +524,11 @@ class CustomerBatch:
         held.row = None
         self._index(held, kinds=set(points), ids=external_ids is not None)
 
-    def _index(self, held, *, kinds, ids):
-        """Index the held customer's contact points of ``kinds``, and its external ids if
-        ``ids``, for matching."""
+    def _index(self, held, *, kinds=None, ids):
+        """Index the held customer's contact points of ``kinds`` (None: all), and its external
+        ids if ``ids``, for matching."""
         for point in held.contact_points:
-            if point.kind in kinds:
+            if kinds is None or point.kind in kinds:
                 self.by_point.setdefault((point.kind, point.match_key), []).append((point.key, held))
         if ids:
             for x in held.external_ids:
@@ -595,8 +596,9 @@ def _write_points(customers):
                 made.append((item.key, held.pk, *values))
             elif rows[item.key] != values:
                 changed.append((*values, item.key))
-        kept = {item.key for item in held.contact_points}
-        gone += [pk for pk in rows if pk not in kept]
+        if rows:
+            kept = {item.key for item in held.contact_points}
+            gone += [pk for pk in rows if pk not in kept]
     delete_ids(ContactPoint, gone)
     update_rows(ContactPoint, POINT_COLUMNS[1:], sorted(changed, key=lambda row: row[-2]))
     insert(ContactPoint, POINT_COLUMNS, [row[1:] for row in sorted(made)])
