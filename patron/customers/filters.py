@@ -84,9 +84,9 @@ customer_filters = FilterSet(
         SearchFilter(
             "q",
             gettext_lazy("Search"),
-            placeholder=gettext_lazy("Name, e-mail or phone"),
+            placeholder=gettext_lazy("Name, e-mail, phone or chat id"),
             apply=customer_search,
-            description="Name, e-mail or phone; ignores case and accents",
+            description="Name, e-mail, phone or chat id; ignores case and accents",
         ),
         ChoiceFilter(
             "tag",
