@@ -144,6 +144,7 @@ def test_the_value_page_and_its_checks_tab(client, scored):
     client.force_login(scored)
     page = client.get("/value/")
     assert page.status_code == 200
+    assert "Run by: boss (staff)." in page.content.decode()
     grid = page.context["grid"]
     assert sum(cell["customers"] for row in grid for cell in row["cells"]) == CustomerScore.objects.count()
     assert [row["recency"] for row in grid] == [5, 4, 3, 2, 1]
