@@ -21,8 +21,9 @@ from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import require
 from patron.customers.audit import Action, audit_record
+from patron.customers.contact_kinds import NUMBER_KINDS
 from patron.customers.export import records_of
-from patron.customers.models import CHAT_KINDS, AuditEvent, ContactKind, ContactPoint, Customer, ExternalId
+from patron.customers.models import CHAT_KINDS, AuditEvent, ContactPoint, Customer, ExternalId
 from patron.customers.phones import national_digits
 from patron.customers.registry import OnErase, holdings, traces
 
@@ -101,7 +102,7 @@ def person_values(ids):
     points = ContactPoint.objects.filter(customer__in=ids)
     for kind, value, normalised, match_key in points.values_list("kind", "value", "normalised", "match_key"):
         values |= {value, normalised, match_key}
-        if kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+        if kind in NUMBER_KINDS:
             values |= {normalised.lstrip("+"), national_digits(normalised)}
     values |= set(ExternalId.objects.filter(customer__in=ids).values_list("value", flat=True))
     for changes in AuditEvent.objects.filter(customer__in=ids).values_list("changes", flat=True):

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from patron.customers.contact_kinds import NUMBER_KINDS
 from patron.customers.models import ContactKind, ContactPoint, Customer
 from patron.duplicates.finder import Person
 
@@ -16,7 +17,7 @@ def people_for_matching():
     live = Customer.objects.filter(merged_into__isnull=True)
     points = ContactPoint.objects.filter(customer__merged_into__isnull=True)
     emails = _by_customer(points.filter(kind=ContactKind.EMAIL), "value")
-    phones = _by_customer(points.filter(kind__in=[ContactKind.PHONE, ContactKind.WHATSAPP]), "normalised")
+    phones = _by_customer(points.filter(kind__in=sorted(NUMBER_KINDS)), "normalised")
     fields = ("id", "display_name", "given_name", "family_name", "birthday", "country", "attributes")
     for row in live.order_by("id").values_list(*fields, named=True).iterator(chunk_size=CHUNK):
         yield Person(

@@ -31,7 +31,7 @@ from django.utils import timezone
 from patron.accounts.permissions import allowed
 from patron.actors import Actor
 from patron.customers import audit
-from patron.customers.contact_kinds import KINDS, match_key_or_raw
+from patron.customers.contact_kinds import KINDS, NUMBER_KINDS, match_key_or_raw
 from patron.customers.identity import email_match_key
 from patron.customers.models import (
     CHAT_KINDS,
@@ -42,7 +42,6 @@ from patron.customers.models import (
     ExternalId,
     Tag,
 )
-from patron.customers.phones import normalise_phone
 from patron.customers.services import (
     PROFILE_FIELDS,
     CustomerData,
@@ -127,7 +126,7 @@ def match_keys(data: CustomerData):
     """The match keys of a row's contact points, one tuple per kind in KINDS' order, as the
     batch matches customers by them."""
     emails = tuple(email_match_key(e) for e in data.emails or ())
-    phones = tuple(_phone_key(p, data.country) for p in data.phones or ())
+    phones = tuple(match_key_or_raw(ContactKind.PHONE, p, data.country) for p in data.phones or ())
     if not data.contact_points:
         return (emails, phones, *(() for _kind in CHAT_KINDS))
     keys = {kind: [] for kind in KINDS}
@@ -297,7 +296,7 @@ def update_for(customer, data: CustomerData, default_region) -> CustomerData | N
             changed = True
     if data.phones:
         have = [p.normalised for p in points if p.kind == ContactKind.PHONE]
-        new = [raw for raw in data.phones if _phone_key(raw, region) not in have]
+        new = [raw for raw in data.phones if match_key_or_raw(ContactKind.PHONE, raw, region) not in have]
         if new:
             update.phones = have + new
             changed = True
@@ -324,15 +323,7 @@ def update_for(customer, data: CustomerData, default_region) -> CustomerData | N
 
 def _restated(point):
     """A contact point's value as the rules take it again: numbers in E.164, whatever region."""
-    return point.normalised if point.kind in (ContactKind.PHONE, ContactKind.WHATSAPP) else point.value
-
-
-def _phone_key(raw, region):
-    """The E.164 form, or the raw text when it is not a phone (the rules then reject it)."""
-    try:
-        return normalise_phone(raw, region)
-    except ValidationError:
-        return raw
+    return point.normalised if point.kind in NUMBER_KINDS else point.value
 
 
 class CustomerBatch:

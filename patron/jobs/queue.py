@@ -11,13 +11,12 @@ asked by ...", and the job's name is registered with its words (`patron.actors.r
 """
 
 import traceback
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from huey import signals
 from huey.contrib.djhuey import HUEY, db_task
 
+from patron.commits import after_commit
 from patron.jobs.models import FailedJob
 
 
@@ -34,11 +33,9 @@ def job(function=None, *, retries=None, retry_delay=None):
     return wrap(function) if function else wrap
 
 
-def queue_after_commit(task, *args, **kwargs):
-    """Queue ``task(*args, **kwargs)`` once the current transaction commits, at once when none
-    is open (the atomic block makes this work where autocommit is off too)."""
-    with transaction.atomic(savepoint=False):
-        transaction.on_commit(partial(task, *args, **kwargs))
+# queue_after_commit(task, *args, **kwargs) queues the task's call once the transaction commits
+# (calling a task queues it).
+queue_after_commit = after_commit
 
 
 @HUEY.signal(signals.SIGNAL_ERROR)

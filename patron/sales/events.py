@@ -30,6 +30,8 @@ from uuid import uuid4
 from django.db import transaction
 from django.dispatch import Signal
 
+from patron.commits import after_commit
+
 orders_recorded = Signal()
 orders_imported = Signal()
 
@@ -70,7 +72,7 @@ def announce_recorded(created=(), changed=()):
     it rolls back. Call it in the transaction that recorded them."""
     if created or changed:
         event = OrdersRecorded(tuple(created), tuple(changed))
-        _after_commit(partial(orders_recorded.send_robust, sender=__name__, event=event))
+        after_commit(orders_recorded.send_robust, sender=__name__, event=event)
 
 
 def announce_changed(order_ids):
@@ -110,7 +112,7 @@ class ImportAnnouncer:
     def end(self, *, finished):
         """Tell ``orders_imported`` what the committed batches recorded, if anything, once the
         work around the import (if any) commits."""
-        _after_commit(partial(self._tell, finished))
+        after_commit(self._tell, finished)
 
     def _tell(self, finished):
         # Summed when told: the batches' own commits come first.
@@ -127,13 +129,3 @@ class ImportAnnouncer:
             finished=finished,
         )
         orders_imported.send_robust(sender=__name__, event=event)
-
-
-def _after_commit(function):
-    """Call ``function`` once the current transaction commits, at once when none is open.
-
-    The atomic block makes this work where autocommit is off too (``on_commit`` alone is
-    refused there); inside a transaction already open it adds nothing, not even a savepoint.
-    """
-    with transaction.atomic(savepoint=False):
-        transaction.on_commit(function)

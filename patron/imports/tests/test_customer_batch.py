@@ -15,8 +15,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from patron.customers.contact_kinds import match_key_or_raw
 from patron.customers.identity import find_existing
-from patron.customers.models import ContactPoint, Customer, Tag
+from patron.customers.models import ContactKind, ContactPoint, Customer, Tag
 from patron.customers.services import (
     PROFILE_FIELDS,
     CustomerData,
@@ -32,7 +33,6 @@ from patron.imports.customer_batch import (
     KINDS,
     UNCHANGED,
     UPDATED,
-    _phone_key,
     match_keys,
     update_for,
 )
@@ -126,7 +126,7 @@ class ServicesBatch:
                 customer_update(customer=customer, data=update, by=self.by)
                 return UPDATED
         else:
-            phones = [_phone_key(raw, data.country) for raw in data.phones or []]
+            phones = [match_key_or_raw(ContactKind.PHONE, raw, data.country) for raw in data.phones or []]
             keys = zip(KINDS[2:], match_keys(data)[2:], strict=True)
             chats = [(kind, key) for kind, found in keys for key in found]
             customer, _matched_on = find_existing(
