@@ -12,7 +12,7 @@ from patron.accounts.permissions import require_perm
 from patron.customers.erasure import ERASE_CUSTOMER, customer_erase
 from patron.customers.export import EXPORT_CUSTOMER, customer_export
 from patron.customers.forms import ConsentForm, CustomerFilterForm, CustomerForm, EraseForm
-from patron.customers.models import Customer
+from patron.customers.models import ContactKind, Customer
 from patron.customers.selectors import customer_list, customer_with_identities, with_contact_summary
 from patron.customers.services import consent_record, customer_create_or_attach, customer_update
 from patron.customers.ui import customer_panels
@@ -33,6 +33,10 @@ MATCHED_MESSAGES = {
         "%(name)s already has this phone number: the new details were added to their record."
     ),
 }
+# A match on a chat id (identity.find_existing names its kind).
+MATCHED_CHAT_ID = gettext_lazy(
+    "%(name)s already has this %(kind)s id: the new details were added to their record."
+)
 
 
 def _get_customer(pk):
@@ -102,6 +106,12 @@ def customer_erase_view(request, pk):
     return render(request, "customers/erase.html", {"form": form, "customer": customer})
 
 
+def _matched_message(matched_on, customer):
+    if matched_on in MATCHED_MESSAGES:
+        return MATCHED_MESSAGES[matched_on] % {"name": customer.display_name}
+    return MATCHED_CHAT_ID % {"name": customer.display_name, "kind": ContactKind(matched_on).label}
+
+
 def _customer_form(request, data=None, initial=None):
     return CustomerForm(
         data, initial=initial, countries=country_names(get_language()), languages=settings.LANGUAGES
@@ -120,7 +130,7 @@ def customer_create_view(request):
             add_service_errors(form, exc)
         else:
             if matched_on:
-                messages.info(request, MATCHED_MESSAGES[matched_on] % {"name": customer.display_name})
+                messages.info(request, _matched_message(matched_on, customer))
             else:
                 messages.success(request, _("Customer %(name)s added.") % {"name": customer.display_name})
             return redirect("customers:detail", pk=customer.pk)

@@ -206,6 +206,24 @@ def test_the_form_adds_a_chat_id_and_the_page_shows_each_with_its_kind(client, s
     assert "contact_points" in response.context["form"].errors
 
 
+def test_the_form_attaches_to_whoever_holds_the_chat_id_and_says_so(client, somchai, thai_shop):
+    holder = customer_create(
+        data=CustomerData(given_name="Somsri", contact_points=[("zalo", ZALO_ID)]), by=somchai
+    )
+    client.force_login(somchai)
+    client.post(reverse("accounts:language"), {"language": "en"})
+    response = client.post(
+        reverse("customers:create"),
+        {"given_name": "Somsri J.", "contact_points": f"zalo: {ZALO_ID}\nline: {LINE_ID}"},
+        follow=True,
+    )
+    assert response.status_code == 200 and Customer.objects.get() == holder
+    assert sorted(p.kind for p in holder.chat_points) == ["line", "zalo"]
+    assert "Somsri already has this Zalo id: the new details were added to their record." in [
+        str(m) for m in response.context["messages"]
+    ]
+
+
 def test_the_api_answers_contact_points_beside_emails_and_phones(client, somchai, thai_shop):
     api = with_token(client, somchai)
     body = {
