@@ -8,12 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from patron.constraints import one_of
 
 
+class Calendar(models.TextChoices):
+    GREGORIAN = "gregorian", _("Gregorian (2026)")
+    BUDDHIST = "buddhist", _("Buddhist era (2569)")
+
+
 class UserProfile(models.Model):
     """A staff member's own language and time zone (empty: the workspace's)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Empty: the language's custom (the Buddhist era in Thai, the Gregorian calendar otherwise).
+    calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices, blank=True)
 
     class Meta:
         verbose_name = _("user profile")
@@ -22,7 +29,11 @@ class UserProfile(models.Model):
             models.CheckConstraint(
                 condition=one_of("language", [*dict(settings.LANGUAGES), ""]),
                 name="user_profile_language_known_or_blank",
-            )
+            ),
+            models.CheckConstraint(
+                condition=one_of("calendar", [*Calendar.values, ""]),
+                name="user_profile_calendar_known_or_blank",
+            ),
         ]
 
     def __str__(self):
