@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require
-from patron.workspace.models import Workspace
+from patron.workspace.models import MAX_RETENTION_DAYS, Workspace
 from patron.workspace.money import MoneyError, check_currency
 from patron.workspace.regions import country_currency, validate_country, validate_time_zone
 
@@ -27,7 +27,9 @@ def get_workspace():
     return workspace
 
 
-def workspace_update(*, by, name=None, country=None, currency=None, time_zone=None):
+def workspace_update(
+    *, by, name=None, country=None, currency=None, time_zone=None, upload_retention_days=None
+):
     require(by, "workspace.change_workspace")
     errors = {}
     workspace = get_workspace()
@@ -46,6 +48,11 @@ def workspace_update(*, by, name=None, country=None, currency=None, time_zone=No
             workspace.time_zone = validate_time_zone(time_zone)
     except ValidationError as exc:
         errors["time_zone"] = exc.messages
+    if upload_retention_days is not None:
+        if not 1 <= upload_retention_days <= MAX_RETENTION_DAYS:
+            message = _("Keep uploaded files for 1 to %(days)d days.") % {"days": MAX_RETENTION_DAYS}
+            errors["upload_retention_days"] = [message]
+        workspace.upload_retention_days = upload_retention_days
     if name is not None:
         if not name.strip():
             errors["name"] = [_("The workspace needs a name.")]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from patron.accounts.permissions import require_perm
 from patron.web.errors import add_service_errors
+from patron.workspace.models import MAX_RETENTION_DAYS
 from patron.workspace.money import CURRENCY_CHOICES
 from patron.workspace.regions import TIME_ZONES, country_names
 from patron.workspace.services import get_workspace, workspace_update
@@ -19,6 +20,14 @@ class WorkspaceForm(forms.Form):
     country = forms.ChoiceField(label=gettext_lazy("Default country"))
     currency = forms.ChoiceField(label=gettext_lazy("Base currency"), choices=CURRENCY_CHOICES)
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"))
+    upload_retention_days = forms.IntegerField(
+        label=gettext_lazy("Days uploaded import files are kept"),
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_RETENTION_DAYS}),
+        help_text=gettext_lazy(
+            "An import's file is deleted from the server this many days after its upload; "
+            "the import stays listed, with what it did."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +47,7 @@ def workspace_settings_view(request):
             "country": workspace.country,
             "currency": workspace.currency,
             "time_zone": workspace.time_zone,
+            "upload_retention_days": workspace.upload_retention_days,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -27,7 +27,13 @@ def test_workspace_page_saves_for_an_admin(client, somchai, thai_shop):
     client.force_login(somchai)
     response = client.post(
         reverse("workspace:settings"),
-        {"name": "Istanbul Shop", "country": "TR", "currency": "TRY", "time_zone": "Europe/Istanbul"},
+        {
+            "name": "Istanbul Shop",
+            "country": "TR",
+            "currency": "TRY",
+            "time_zone": "Europe/Istanbul",
+            "upload_retention_days": "30",
+        },
     )
     assert response.status_code == 302
     assert get_workspace().currency == "TRY"
