@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "patron.imports",
     "patron.duplicates",
     "patron.scoring",
+    "patron.home",
     "patron.jobs",
     "patron.web",
     "patron.demo",
@@ -170,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:list"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures for one user name from one address lock that name out from

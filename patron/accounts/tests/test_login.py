@@ -13,7 +13,7 @@ def login_url():
 def test_staff_logs_in_with_password(client, lan, login_url):
     response = client.post(login_url, {"username": "lan", "password": "lan-pass-2024"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("customers:list")
+    assert response["Location"] == reverse("home:index")
 
 
 def test_login_is_locked_after_five_failures(client, lan, login_url, settings):

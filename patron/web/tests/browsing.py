@@ -48,4 +48,4 @@ def log_in(page, live_server, username):
     page.fill("#id_username", username)
     page.fill("#id_password", f"{username}-pass-2024")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_url(f"{live_server.url}/")
