@@ -11,7 +11,13 @@ class InteractionChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     PHONE = "phone", _("Phone")
     SMS = "sms", _("SMS")
-    CHAT = "chat", _("Chat")
+    # The chat apps of the shops' countries, by their brand names (never translated).
+    LINE = "line", "LINE"
+    ZALO = "zalo", "Zalo"
+    VIBER = "viber", "Viber"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    MESSENGER = "messenger", "Messenger"
+    CHAT = "chat", _("Other chat")
     SOCIAL = "social", _("Social media")
     IN_PERSON = "in_person", _("In person")
     WEB = "web", _("Web")
