@@ -24,7 +24,8 @@ class OrderStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     REFUNDED = "refunded", _("Refunded")
     CANCELLED = "cancelled", _("Cancelled")
-    # Goods brought back: a document of its own, its total the amount paid back.
+    # Goods brought back: a document of its own, its total the amount paid back; tied to the
+    # order it returns (Order.return_of) when recorded in Patron (patron.sales.status).
     RETURNED = "returned", _("Return")
 
 
@@ -56,6 +57,18 @@ class Order(models.Model):
     # The total in the workspace's base currency at the rate of the order's date.
     total_base = models.DecimalField(_("total in base currency"), max_digits=18, decimal_places=4)
     exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, default=1)
+    # A return recorded against an order (patron.sales.status): the order it gives money back
+    # for. Empty for every other order, and for returns imported as documents of their own.
+    # Indexed only where set (see Meta), so that an import of millions of orders pays nothing.
+    return_of = models.ForeignKey(
+        "self",
+        verbose_name=_("return of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="returns",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,8 +90,17 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=one_of("channel", SalesChannel.values), name="order_channel_known"
             ),
+            models.CheckConstraint(
+                condition=models.Q(return_of__isnull=True) | models.Q(status=OrderStatus.RETURNED),
+                name="order_return_of_is_a_return",
+            ),
         ]
-        indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_placed")]
+        indexes = [
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_placed"),
+            models.Index(
+                fields=["return_of"], condition=models.Q(return_of__isnull=False), name="order_return_of"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.external_id or self.pk} {self.total} {self.currency}"

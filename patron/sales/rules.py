@@ -10,7 +10,9 @@ the importer that records millions, and the readers that add orders up all call 
 - Which statuses count as spend: completed orders. A return (status "returned") is a
   document of its own, its total the amount paid back: it nets against spend, counted
   negative on its day. Refunded and cancelled orders count for nothing; refunded orders and
-  returns are the money paid back.
+  returns are the money paid back. A return recorded in Patron names the order it returns
+  (``return_of``, :mod:`patron.sales.status`), which keeps its own status and total: so a
+  returned order counts once, less its returns, here as in every reader of these rules.
 """
 
 from datetime import date, datetime

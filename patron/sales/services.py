@@ -50,6 +50,10 @@ def precision_message(currency):
     }
 
 
+NO_RATE = "no_rate"
+"""The code of the error at ``currency`` when no exchange rate is known for the order's day."""
+
+
 def no_rate_message(currency, base, on_date):
     return _(
         "This order is in %(currency)s but the workspace's base currency is "
@@ -95,8 +99,10 @@ def order_create(
     errors = {}
     try:
         currency = check_currency(currency or workspace.currency)
-    except MoneyError as exc:
-        errors["currency"] = [str(exc)]
+    except MoneyError:
+        errors["currency"] = [
+            _("%(code)s is not a currency code: use an ISO 4217 code such as THB.") % {"code": currency}
+        ]
         currency = None
     if status not in Order.Status.values:
         errors["status"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Order.Status.values)}]
@@ -147,7 +153,8 @@ def order_create(
     on_date = rate_day(placed_at, workspace)
     rate = exchange_rate(currency, on_date, workspace.currency)
     if rate is None:
-        raise ValidationError({"currency": [no_rate_message(currency, workspace.currency, on_date)]})
+        message = no_rate_message(currency, workspace.currency, on_date)
+        raise ValidationError({"currency": [ValidationError(message, code=NO_RATE)]})
     total_base = base_total(total, rate, workspace.currency)
     if total_base >= MAX_TOTAL:
         raise ValidationError({"total": [_("This total is too large to record.")]})
