@@ -116,7 +116,9 @@ WSGI_APPLICATION = "patron.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' folders, so that the admin's base_site.html there wins over Django's
+        # own (the admin app comes first in INSTALLED_APPS): the admin in Patron's fonts.
+        "DIRS": [BASE_DIR / "web" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -273,6 +275,53 @@ PATRON_COUNTRY = os.environ.get("PATRON_COUNTRY", "TH")
 PATRON_CURRENCY = os.environ.get("PATRON_CURRENCY", "")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+
+def email_settings(url, sender):
+    """Django's EMAIL_* settings from PATRON_EMAIL_URL and PATRON_EMAIL_FROM.
+
+    ``smtp://user:pass@host:587`` sends with STARTTLS, ``smtps://user:pass@host:465`` over TLS
+    from the start; the user and password are URL-encoded (``%40`` for an @). Without a URL no
+    mail is sent (PATRON_MAIL_CONFIGURED is false) and the pages say so where mail would go.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not url:
+        return {"PATRON_MAIL_CONFIGURED": False, "DEFAULT_FROM_EMAIL": sender or "patron@localhost"}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            "PATRON_EMAIL_URL must look like smtp://user:pass@host:587 (STARTTLS) "
+            "or smtps://user:pass@host:465 (TLS)."
+        )
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    if not (user + password).isascii():
+        raise ImproperlyConfigured("PATRON_EMAIL_URL: SMTP sends the user and password as ASCII only.")
+    sender = sender or (user if "@" in user else "")
+    if not sender:
+        raise ImproperlyConfigured("Set PATRON_EMAIL_FROM to the address Patron's mail comes from.")
+    implicit_tls = parts.scheme == "smtps"
+    return {
+        "PATRON_MAIL_CONFIGURED": True,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or (465 if implicit_tls else 587),
+        "EMAIL_HOST_USER": user,
+        "EMAIL_HOST_PASSWORD": password,
+        "EMAIL_USE_SSL": implicit_tls,
+        "EMAIL_USE_TLS": not implicit_tls,
+        "EMAIL_TIMEOUT": 30,
+        "DEFAULT_FROM_EMAIL": sender,
+        "SERVER_EMAIL": sender,
+    }
+
+
+# PATRON_MAIL_CONFIGURED, DEFAULT_FROM_EMAIL and, with a URL, the EMAIL_* settings.
+globals().update(
+    email_settings(os.environ.get("PATRON_EMAIL_URL", ""), os.environ.get("PATRON_EMAIL_FROM", ""))
+)
 
 LOGGING = {
     "version": 1,
