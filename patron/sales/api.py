@@ -24,6 +24,7 @@ from patron.pagination import keyset_page
 from patron.sales.models import Order
 from patron.sales.selectors import order_list
 from patron.sales.services import LineData, order_create
+from patron.sales.status import order_status_change, shown_status, shown_status_is, with_returned
 
 router = Router(tags=["orders"])
 
@@ -49,6 +50,11 @@ class OrderOut(Schema):
     currency: str
     total: Decimal = Field(description="In the order's currency, as a decimal string")
     total_base: Decimal = Field(description="In the workspace's base currency")
+    returned: Decimal = Field(
+        description="What its returns gave back so far, in the order's currency; status is "
+        '"returned" once this is the whole total'
+    )
+    return_of: int | None = Field(description="For a return recorded against an order: that order")
     lines: list[LineOut]
 
 
@@ -74,6 +80,23 @@ class OrderIn(In):
     lines: list[LineIn] = []
 
 
+# The statuses an order can be changed to (patron.sales.status.CHANGES).
+StatusChange = api_enum(
+    "OrderStatusChange", [Order.Status.CANCELLED, Order.Status.REFUNDED, Order.Status.RETURNED]
+)
+
+
+class OrderStatusIn(In):
+    status: StatusChange
+    # Checked by the service (positive, in the currency's minor unit, no more than is left), so
+    # that each refusal is said in the user's language.
+    amount: Decimal | None = Field(
+        None,
+        description='For a partial return, in the order\'s currency, as a decimal string ("350.00"); '
+        "without it a return gives back all that is left",
+    )
+
+
 class OrderFilters(ListQuery):
     customer: QueryId | None = None
     status: OrderStatus | None = None
@@ -89,11 +112,13 @@ def order_out(order):
         "source": order.source,
         "external_id": order.external_id,
         "placed_at": order.placed_at,
-        "status": order.status,
+        "status": shown_status(order, order.returned),
         "channel": order.channel,
         "currency": order.currency,
         "total": order.total,
         "total_base": order.total_base,
+        "returned": order.returned,
+        "return_of": order.return_of_id,
         "lines": [
             {
                 "sku": line.product.sku,
@@ -108,9 +133,12 @@ def order_out(order):
 
 @router.get("", auth=needs("sales.view_order"), response={200: ListOut[OrderOut], **READ_ERRORS})
 def list_orders(request, filters: Query[OrderFilters]):
-    orders = order_list(
-        status=filters.status, channel=filters.channel, since=filters.since, until=filters.until
-    ).prefetch_related("lines__product")
+    """Orders, latest first. `status` is the status each order shows: an order returned in full
+    is listed under "returned" (with the return documents), not under "completed"."""
+    orders = with_returned(order_list(channel=filters.channel, since=filters.since, until=filters.until))
+    if filters.status:
+        orders = shown_status_is(orders, filters.status)
+    orders = orders.prefetch_related("lines__product")
     if filters.customer is not None:
         orders = orders.filter(customer_id=filters.customer)
     page = keyset_page(orders, cursor=filters.cursor, limit=filters.limit)
@@ -135,9 +163,25 @@ def create_order(request, payload: OrderIn):
             for line in payload.lines
         ],
     )
-    return Status(201, order_out(order))
+    return Status(201, order_out(_one(order.pk)))
+
+
+def _one(order_id):
+    return get_object_or_404(with_returned(Order.objects.prefetch_related("lines__product")), pk=order_id)
 
 
 @router.get("/{order_id}", auth=needs("sales.view_order"), response={200: OrderOut, **ONE_ERRORS})
 def get_order(request, order_id: PathId):
-    return order_out(get_object_or_404(Order.objects.prefetch_related("lines__product"), pk=order_id))
+    return order_out(_one(order_id))
+
+
+@router.patch("/{order_id}", auth=needs("sales.change_order"), response={200: OrderOut, **WRITE_ERRORS})
+def change_order_status(request, order_id: PathId, payload: OrderStatusIn):
+    """Cancel, refund or return an order (patron.sales.status). A return, in full or in part
+    (`amount`), is recorded as an order of its own with status "returned" and `return_of` this
+    order, which keeps its status and shows `returned`; it is "returned" once nothing is left.
+    A change that is not possible (cancelling a refunded order, returning more than is left, an
+    amount finer than the currency's minor unit) is answered 422 at `status` or `amount`."""
+    order = get_object_or_404(Order, pk=order_id)
+    order_status_change(order=order, status=payload.status.value, amount=payload.amount, by=request.user)
+    return order_out(_one(order_id))

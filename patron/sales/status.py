@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,6 +64,17 @@ def with_returned(orders):
     return orders.annotate(
         returned=Coalesce(Subquery(returns, output_field=amount), Value(Decimal(0)), output_field=amount)
     )
+
+
+def shown_status_is(orders, status):
+    """``orders`` (from :func:`with_returned`) whose shown status is ``status``: a completed
+    order returned in full is among the returned ones, not the completed ones."""
+    in_full = Q(status=Status.COMPLETED, total__gt=0, returned__gte=F("total"))
+    if status == Status.RETURNED:
+        return orders.filter(Q(status=Status.RETURNED) | in_full)
+    if status == Status.COMPLETED:
+        return orders.filter(status=Status.COMPLETED).exclude(in_full)
+    return orders.filter(status=status)
 
 
 def returned_amount(order):

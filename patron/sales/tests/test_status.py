@@ -137,7 +137,9 @@ def test_impossible_changes_are_refused_with_a_reason_and_write_nothing(
 
 
 def test_a_return_itself_cannot_be_changed(somchai, somsri):
-    made = order_status_change(order=buy(somsri, somchai), status="returned", amount="5", by=somchai).made_return
+    made = order_status_change(
+        order=buy(somsri, somchai), status="returned", amount="5", by=somchai
+    ).made_return
     imported = buy(somsri, somchai, total="30.00", status="returned")  # a return read from a file
     for document in (made, imported):
         (message,) = refused("status", order=document, status="cancelled", by=somchai)

@@ -6,7 +6,8 @@ that a change to the grants or to an endpoint's check shows up here as a failure
     every role       view_* on every Patron app: every GET answers 200
     Admin            everything
     Marketer         add/change customer, add consent event, add interaction,
-                     add/change organisation, add contact, add order, merge duplicates
+                     add/change organisation, add contact, add order, change an order's
+                     status, merge duplicates
     Service agent    add/change customer, add consent event, add interaction, add contact
                      (no orders, no organisations)
     Analyst          nothing beyond reading
@@ -67,6 +68,12 @@ EXPECTED = {
     ("POST", "/api/consents"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
     ("GET", "/api/orders"): READ,
     ("GET", "/api/orders/{order_id}"): READ,
+    ("PATCH", "/api/orders/{order_id}"): {
+        "Admin": 200,
+        "Marketer": 200,
+        "Service agent": 403,
+        "Analyst": 403,
+    },
     ("POST", "/api/orders"): {"Admin": 201, "Marketer": 201, "Service agent": 403, "Analyst": 403},
     ("GET", "/api/interactions"): READ,
     ("GET", "/api/interactions/{interaction_id}"): READ,
@@ -128,6 +135,7 @@ def bodies(world):
             "channel": "store",
             "lines": [{"sku": SKU, "quantity": 1, "unit_price": "120"}],
         },
+        ("PATCH", "/api/orders/{order_id}"): {"status": "returned", "amount": "20.00"},
         ("POST", "/api/interactions"): {
             "customer": world["customer_id"],
             "channel": "phone",
