@@ -185,6 +185,7 @@ class _Page:
             change = row["change"]
             shown.append(
                 {
+                    "segment": row["segment"],
                     "name": names[row["segment"]],
                     "url": _customers_url(segment=row["segment"]),
                     "customers": self.number(row["customers"]),

@@ -78,7 +78,9 @@ def test_the_page_is_in_the_readers_language_and_the_base_currency(client, shop,
 def test_a_role_that_may_not_see_orders_gets_no_revenue(client, shop):
     clerk = get_user_model().objects.create_user("clerk", password="clerk-pass-2024")
     group = Group.objects.create(name="Front desk")
-    group.permissions.add(Permission.objects.get(codename="view_customer", content_type__app_label="customers"))
+    group.permissions.add(
+        Permission.objects.get(codename="view_customer", content_type__app_label="customers")
+    )
     clerk.groups.add(group)
     response = home(client, clerk)
     assert "revenue" not in response.context and "people" in response.context
