@@ -120,7 +120,7 @@ def test_reasons_read_like_the_issue_example():
         "last purchase 214 days ago",
         "7 repeat purchases in 2 years",
         "23% likely still active",
-        "expected to spend THB4,200 in the next 12 months",
+        "expected to spend ฿4,200 in the next 12 months",
     ]
     assert reasons(
         last_purchase=datetime(2026, 11, 23, 1, tzinfo=UTC),

@@ -4,14 +4,14 @@ import functools
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_compact_currency, format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from patron.customers.phones import display_phone
 from patron.scoring.models import Segment
-from patron.workspace.money import babel_locale, format_money
+from patron.workspace.money import babel_locale, format_money, format_money_short
 
 register = template.Library()
 
@@ -39,7 +39,7 @@ def money_short(amount, currency):
     """A glance at an amount where room is short: ฿101.9K, 101,9 N ₫ (money gives it in full)."""
     if amount is None:
         return "—"
-    return format_compact_currency(amount, currency, locale=_locale(), fraction_digits=1)
+    return format_money_short(amount, currency, get_language())
 
 
 @register.filter
