@@ -15,7 +15,10 @@ def test_every_menu_entry_can_be_seen_and_followed(page, live_server, staff, tha
     page.set_viewport_size({"width": width, "height": 800})
     log_in(page, live_server, "somchai")
     links = page.locator("header nav a")
-    assert links.count() == 7
+    assert links.count() >= 7
+    if width < 760:  # on a phone the menu is folded behind its button
+        assert not links.first.is_visible()
+        page.click(".menu-toggle")
     for index in range(links.count()):
         links.nth(index).scroll_into_view_if_needed()
         assert links.nth(index).is_visible()

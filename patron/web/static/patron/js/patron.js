@@ -21,10 +21,47 @@
     });
   }
 
+  // A table marked "cards" shows each row as a card on a phone (patron.css): each cell is
+  // labelled with its column's name, and empty cells are left out of the card.
+  function labelCards(root) {
+    root.querySelectorAll("table.cards").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          cell.dataset.label = names[index] || "";
+          if (!cell.textContent.trim() && !cell.querySelector("input, select, button, img")) {
+            cell.dataset.empty = "";
+          }
+        });
+      });
+      table.dataset.labelled = "";
+    });
+  }
+
+  // The main menu on a phone folds behind its button: a click (or Enter, Space) opens and
+  // closes it, Escape closes it and gives the focus back to the button.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle");
+    if (toggle) {
+      toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var toggle = document.querySelector('.menu-toggle[aria-expanded="true"]');
+    if (event.key === "Escape" && toggle && toggle.parentNode.contains(document.activeElement)) {
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     applySizes(document);
+    labelCards(document);
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     applySizes(event.target);
+    labelCards(event.target);
   });
 })();
