@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from patron.customers.models import (
     AuditEvent,
@@ -45,7 +46,12 @@ class TagForm(forms.ModelForm):
         fields = ["name"]
 
     def clean_name(self):
-        return tag_name(self.cleaned_data["name"])
+        name = tag_name(self.cleaned_data["name"])
+        if Tag.objects.named([name]).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("There is already a tag %(name)s (tags are compared without case).") % {"name": name}
+            )
+        return name
 
 
 @admin.register(Tag)
@@ -54,6 +60,9 @@ class TagAdmin(admin.ModelAdmin):
 
     form = TagForm
     search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # it would leave its customers with no audit record of losing it
 
 
 @admin.register(ConsentEvent)

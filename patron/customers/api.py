@@ -67,6 +67,7 @@ class CustomerOut(Schema):
     birthday: date | None
     gender: str
     tags: list[str]
+    owner: str | None = Field(description="The user name of the staff member who owns the customer")
     attributes: dict
     emails: list[str]
     phones: list[str] = Field(description="E.164")
@@ -87,6 +88,7 @@ class CustomerIn(In):
     birthday: Day | None = None
     gender: str = Field("", description="female, male, other or empty")
     tags: list[str] = []
+    owner: str = Field("", max_length=150, description="User name of an active member of staff; empty: none")
     attributes: dict = {}
     emails: list[str] = []
     phones: list[str] = Field([], description="Local or international form; stored as E.164")
@@ -108,6 +110,7 @@ class CustomerPatch(In):
     birthday: Day | None = None
     gender: str | None = None
     tags: list[str] | None = None
+    owner: str | None = Field(None, max_length=150, description="User name of an active member of staff")
     attributes: dict | None = None
     emails: list[str] | None = None
     phones: list[str] | None = None
@@ -133,6 +136,7 @@ def customer_out(customer):
         "birthday": customer.birthday,
         "gender": customer.gender,
         "tags": [tag.name for tag in customer.tags.all()],
+        "owner": customer.owner.get_username() if customer.owner_id else None,
         "attributes": customer.attributes,
         "emails": [point.value for point in customer.email_points],
         "phones": [point.normalised for point in customer.phone_points],
@@ -179,7 +183,11 @@ def list_customers(request, filters: Query[CustomerFilters]):
     """Customers matching every filter given (the list page's), latest added first, or in the
     order `sort` names; a bad value is answered 422 at its parameter."""
     selection = customer_filters.parse_query(filters.dict(exclude={"cursor", "limit"}))
-    customers = customer_list(selection).prefetch_related("tags", "contact_points", "external_ids")
+    customers = (
+        customer_list(selection)
+        .select_related("owner")
+        .prefetch_related("tags", "contact_points", "external_ids")
+    )
     page = selection.page(customers, cursor=filters.cursor, limit=filters.limit)
     return {"items": [customer_out(c) for c in page.items], "next": page.next}
 

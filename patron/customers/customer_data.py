@@ -9,8 +9,9 @@ from patron.customers.models import (
     ContactPoint,
     Customer,
     ExternalId,
+    ListAction,
 )
-from patron.customers.registry import Holding, OnErase, OnMerge, register
+from patron.customers.registry import Holding, OnErase, OnMerge, Traces, register, register_traces
 
 
 def _tags(customer_ids):
@@ -106,3 +107,6 @@ register(
         scrub=erasure.scrub_audit,
     )
 )
+# A list's export or change keeps its filter, whose search may be a person's name or phone.
+register_traces(Traces(ListAction, ("filters",)))
+register_traces(Traces(ListAction, ("ids",), personal=False, why="customer ids, never their data"))

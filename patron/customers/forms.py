@@ -1,10 +1,11 @@
 import json
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from patron.customers.filters import customer_filters
-from patron.customers.models import CHAT_KINDS, Channel, Gender, Purpose
+from patron.customers.models import CHAT_KINDS, Channel, Gender, ListAction, Purpose, Tag
 from patron.customers.services import CustomerData
 from patron.filtering import FilterForm
 from patron.workspace.regions import TIME_ZONES
@@ -67,6 +68,7 @@ class CustomerForm(forms.Form):
     )
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", "—"), *Gender.choices])
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
     attributes = forms.CharField(
         label=_("Attributes (JSON)"),
         required=False,
@@ -78,6 +80,9 @@ class CustomerForm(forms.Form):
         self.fields["country"].choices = [("", "—"), *countries]
         self.fields["locale"].choices = [("", "—"), *languages]
         self.fields["time_zone"].choices = [("", "—")] + [(z, z) for z in TIME_ZONES]
+        # Active staff, and the customer's owner of now even if they left (kept unless changed).
+        current = self.initial.get("owner")
+        self.fields["owner"].choices = [("", "—"), *((name, name) for name in staff_names(also=current))]
 
     def clean_attributes(self):
         text = self.cleaned_data["attributes"].strip()
@@ -126,6 +131,8 @@ class CustomerForm(forms.Form):
             gender=data["gender"],
             attributes=data["attributes"],
             tags=_lines(data["tags"]),
+            # Unchanged: left as it is (an owner who left cannot be chosen again, only kept).
+            owner=None if data["owner"] == (self.initial.get("owner") or "") else data["owner"],
             emails=_lines(data["emails"]),
             phones=[p for p in (data["phones"] or "").splitlines() if p.strip()],
             contact_points=data["contact_points"],
@@ -146,6 +153,7 @@ class CustomerForm(forms.Form):
             "birthday": customer.birthday,
             "gender": customer.gender,
             "tags": ", ".join(t.name for t in customer.tags.all()),
+            "owner": customer.owner.get_username() if customer.owner_id else "",
             "attributes": json.dumps(customer.attributes, ensure_ascii=False) if customer.attributes else "",
         }
 
@@ -172,3 +180,71 @@ class ConsentForm(forms.Form):
     )
     source = forms.CharField(label=_("Source"), max_length=100, initial="staff")
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+def staff_names(also=None):
+    """The user names of active staff, in order, with ``also`` among them when given."""
+    field = get_user_model().USERNAME_FIELD
+    names = list(
+        get_user_model().objects.filter(is_active=True).order_by(field).values_list(field, flat=True)
+    )
+    if also and also not in names:
+        names = sorted([*names, also])
+    return names
+
+
+class _Ids(forms.TypedMultipleChoiceField):
+    """Customer ids, any: the service keeps to live customers and refuses too many."""
+
+    def valid_value(self, value):
+        return str(value).isdigit() and len(str(value)) < 19
+
+
+class BulkForm(forms.Form):
+    """A change to many customers: to those chosen on the page (``ids``) or to every customer
+    the list's filter matches (``query``, the list's query string)."""
+
+    SCOPES = [("chosen", _("The customers chosen below")), ("all", _("Every customer that matches"))]
+
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            (ListAction.Kind.TAG_ADD, _("Add a tag")),
+            (ListAction.Kind.TAG_REMOVE, _("Remove a tag")),
+            (ListAction.Kind.OWNER, _("Assign an owner")),
+        ],
+    )
+    tag = forms.CharField(
+        label=_("Tag"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"list": "bulk-tags", "placeholder": _("Tag")}),
+    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    scope = forms.ChoiceField(label=_("To"), choices=SCOPES)
+    ids = _Ids(label=_("Customers"), required=False, coerce=int)
+    query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args, all_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("No owner")), *((name, name) for name in staff_names())]
+        if all_label:  # "All 12,345 customers that match", on the list page
+            self.fields["scope"].choices = [self.SCOPES[0], ("all", all_label)]
+
+    @property
+    def tag_names(self):
+        return Tag.objects.values_list("name", flat=True)
+
+    def clean(self):
+        data = super().clean()
+        tag_action = data.get("action") in (ListAction.Kind.TAG_ADD, ListAction.Kind.TAG_REMOVE)
+        if tag_action and not (data.get("tag") or "").strip():
+            self.add_error("tag", _("Name the tag."))
+        if data.get("scope") == "chosen" and not data.get("ids"):
+            self.add_error("scope", _("Choose customers in the list, or act on every customer that matches."))
+        return data
+
+    @property
+    def value(self):
+        data = self.cleaned_data
+        return data["owner"] if data["action"] == ListAction.Kind.OWNER else data["tag"]

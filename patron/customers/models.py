@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,16 +27,47 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def tag_key(name):
+    """What makes two tag names one tag: "VIP" and "vip", "Khách VIP" and "KHÁCH VIP" (NFKC,
+    then Unicode case folding, so the same on SQLite, whose lower() knows only ASCII, and on
+    PostgreSQL)."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+class TagQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for tag in objs:
+            tag.key = tag_key(tag.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def named(self, names):
+        """The tags of these names, in any case."""
+        return self.filter(key__in={tag_key(name) for name in names})
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
+    # tag_key(name), kept by save() and bulk_create(); unique, so the database holds one tag
+    # whatever the case.
+    key = models.CharField(max_length=200, unique=True, editable=False)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~models.Q(key=""), name="tag_key_not_blank")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = tag_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "key"}
+        super().save(*args, **kwargs)
 
 
 class Customer(models.Model):
@@ -47,6 +80,16 @@ class Customer(models.Model):
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers", verbose_name=_("tags"))
+    # The staff member who looks after the customer; indexed with the id by customer_owner_id.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customers_owned",
+        verbose_name=_("owner"),
+        db_index=False,
+    )
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     merged_into = models.ForeignKey(
         "self",
@@ -69,8 +112,12 @@ class Customer(models.Model):
         permissions = [
             ("export_customer", _("Can export a customer's personal data")),
             ("erase_customer", _("Can erase a customer's personal data")),
+            ("export_list", _("Can export the customer list")),
         ]
-        indexes = [models.Index(fields=["country", "id"], name="customer_country_id")]
+        indexes = [
+            models.Index(fields=["country", "id"], name="customer_country_id"),
+            models.Index(fields=["owner", "id"], name="customer_owner_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=one_of("gender", [*Gender.values, ""]), name="customer_gender_known_or_blank"
@@ -305,3 +352,60 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at} {self.action} {self.customer_id}"
+
+
+class ListActionKind(models.TextChoices):
+    EXPORT = "export", _("Export")
+    TAG_ADD = "tag_add", _("Add a tag")
+    TAG_REMOVE = "tag_remove", _("Remove a tag")
+    OWNER = "owner", _("Assign an owner")
+
+
+class ListActionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ListAction(models.Model):
+    """One action on many customers at once: an export of the customer list, or a change made
+    to a selection or a whole filter (see customers/bulk.py). Who did it, to which customers
+    (the filter, or the ids chosen), with what, and how many it found and changed. Each customer
+    a change reaches has its own audit event too; an export writes none per customer."""
+
+    Kind = ListActionKind
+    Status = ListActionStatus
+
+    kind = models.CharField(_("action"), max_length=10, choices=ListActionKind.choices)
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    ids = models.JSONField(_("customers chosen"), default=list, blank=True)
+    value = models.CharField(_("value"), max_length=200, blank=True)  # tag, owner, or file format
+    matched = models.PositiveIntegerField(_("customers"), null=True, blank=True)
+    changed = models.PositiveIntegerField(_("changed"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ListActionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_kind = models.CharField(_("done by"), max_length=8, choices=ActorKind.choices)
+    actor_job = models.CharField(_("job"), max_length=100, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("list action")
+        verbose_name_plural = _("list actions")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=one_of("kind", ListActionKind.values), name="list_action_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("status", ListActionStatus.values), name="list_action_status_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("actor_kind", ActorKind.values), name="list_action_actor_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at} {self.kind} {self.value}"

@@ -20,10 +20,20 @@ def customer_list(selection=None, *, include_merged=False, **values):
     return selection.apply(customers)
 
 
+def customer_matches(selection):
+    """The customers a list page of `selection` goes through, over all its pages: those of
+    customer_list, less those an order by a field leaves out (a customer not scored yet has no
+    value to be ordered by). What the list counts, exports and acts on."""
+    customers = customer_list(selection)
+    if selection.sort:
+        customers = customers.filter(**{f"{selection.sort.field}__isnull": False})
+    return customers
+
+
 def customer_with_identities(pk):
     return (
         Customer.objects.prefetch_related("contact_points", "external_ids", "tags")
-        .select_related("merged_into")
+        .select_related("merged_into", "owner")
         .get(pk=pk)
     )
 

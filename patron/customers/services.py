@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,7 @@ from patron.customers.models import (
     Gender,
     Purpose,
     Tag,
+    tag_key,
 )
 from patron.customers.phones import national_digits, normalise_phone
 from patron.imports.limits import attributes_problem
@@ -72,6 +74,7 @@ class CustomerData:
     gender: str | None = None
     attributes: dict | None = None
     tags: list[str] | None = None
+    owner: str | None = None  # the owner's user name; "" for none
     emails: list[str] | None = None
     phones: list[str] | None = None
     external_ids: list[tuple[str, str]] | None = field(default=None)
@@ -120,7 +123,28 @@ def _clean_profile(data, errors, today=None):
         elif problem := attributes_problem(data.attributes):
             errors["attributes"] = [problem]
         cleaned["attributes"] = data.attributes
+    if data.owner is not None:
+        try:
+            cleaned["owner_id"] = owner_id(data.owner)
+        except ValidationError as exc:
+            errors["owner"] = exc.messages
     return cleaned
+
+
+def owner_id(username):
+    """The id of the active user named ``username`` ("": None, no owner), or ValidationError."""
+    username = (username or "").strip()
+    if not username:
+        return None
+    field = get_user_model().USERNAME_FIELD
+    found = (
+        get_user_model().objects.filter(**{field: username, "is_active": True}).values_list("pk", flat=True)
+    )
+    if not found:
+        raise ValidationError(
+            _("There is no active member of staff named %(name)s to own this customer.") % {"name": username}
+        )
+    return found[0]
 
 
 def _clean_points(data, region, errors):
@@ -182,15 +206,19 @@ def _clean_tags(tags, by, known_tags, errors):
     tag needs customers.add_tag (Admin and Marketer), so the tag list stays the shop's own
     vocabulary rather than whatever a form, file or API call happens to spell.
     ``known_tags(names)`` says which of the names are tags already."""
-    named = {}
+    named, keys = {}, set()
     for index, raw in enumerate(tags):
         try:
-            named.setdefault(tag_name(raw), index)
+            name = tag_name(raw)
         except ValidationError as exc:
             errors[f"tags.{index}"] = exc.messages
+            continue
+        if tag_key(name) not in keys:  # "VIP" and "vip" are one tag: the first spelling stays
+            keys.add(tag_key(name))
+            named[name] = index
     if named and not allowed(by, "customers.add_tag"):
-        known = known_tags(named)
-        for name in [name for name in named if name not in known]:
+        known = {tag_key(name) for name in known_tags(named)}
+        for name in [name for name in named if tag_key(name) not in known]:
             errors[f"tags.{named.pop(name)}"] = [
                 _("There is no tag %(name)s, and your role may not add tags: choose an existing tag.")
                 % {"name": name}
@@ -199,7 +227,19 @@ def _clean_tags(tags, by, known_tags, errors):
 
 
 def _known_tags(names):
-    return set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+    """The names among ``names`` that are tags already, in any case."""
+    keys = set(Tag.objects.named(names).values_list("key", flat=True))
+    return {name for name in names if tag_key(name) in keys}
+
+
+def tags_named(names):
+    """The tags of these names, found whatever the case (an existing tag keeps its spelling) or
+    made; in the order of ``names``."""
+    tags = []
+    for name in names:
+        tag, _made = Tag.objects.get_or_create(key=tag_key(name), defaults={"name": name})
+        tags.append(tag)
+    return tags
 
 
 def _clean_external_ids(pairs, taken, errors):
@@ -267,6 +307,8 @@ def customer_snapshot(customer):
     """The customer's profile and identities as the audit trail records them."""
     state = {name: getattr(customer, name) for name in PROFILE_FIELDS}
     state["birthday"] = customer.birthday.isoformat() if customer.birthday else None
+    if hasattr(customer, "owner_id"):  # a customer row (the import's in-memory ones have none)
+        state["owner"] = customer.owner.get_username() if customer.owner_id else None
     if customer.pk:
         # Each kind's values in order, under its own key (phones in E.164; the others as entered).
         kinds = {kind: [] for kind in KINDS}
@@ -348,7 +390,7 @@ def _apply(customer, cleaned, points, tags, external_ids):
     for kind, wanted in points.items():
         _keep_rows(customer, kind, wanted)
     if tags is not None:
-        customer.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+        customer.tags.set(tags_named(tags))
     if external_ids is not None:
         keep = set(external_ids)
         for existing in customer.external_ids.all():
@@ -530,4 +572,6 @@ def attached_data(customer, data):
     for name in PROFILE_FIELDS:
         if name != "attributes" and not getattr(customer, name) and getattr(data, name):
             setattr(attached, name, getattr(data, name))
+    if data.owner and not customer.owner_id:
+        attached.owner = data.owner
     return attached

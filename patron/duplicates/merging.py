@@ -129,6 +129,10 @@ def customer_merge(*, survivor, merged, choices=None, by, pair=None):
             "attributes": [survivor.attributes, attributes],
             **moving.move_all(source=merged, target=survivor),
         }
+        if survivor.owner_id is None and merged.owner_id is not None:
+            # The survivor's owner, else the merged one's; undone like a profile field.
+            profile["owner_id"] = [None, merged.owner_id]
+            fields["owner_id"] = merged.owner_id
         for name, value in fields.items():
             setattr(survivor, name, value)
         survivor.attributes = attributes

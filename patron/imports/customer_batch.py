@@ -41,6 +41,7 @@ from patron.customers.models import (
     Customer,
     ExternalId,
     Tag,
+    tag_key,
 )
 from patron.customers.services import (
     PROFILE_FIELDS,
@@ -388,8 +389,10 @@ class CustomerBatch:
                         names.add(tag_name(raw))
                     except ValidationError:
                         continue
-            self.known_tags = {name for held in self.held.values() for name in held.stored_tags}
-            self.known_tags |= {name for (name,) in _found(Tag.objects, "name", sorted(names), "name")}
+            # Tag keys (customers.models.tag_key): "vip" is the tag VIP, whatever the case.
+            self.known_tags = {tag_key(name) for held in self.held.values() for name in held.stored_tags}
+            keys = sorted({tag_key(name) for name in names})
+            self.known_tags |= {key for (key,) in _found(Tag.objects, "key", keys, "key")}
 
     def _read_customers(self, pks):
         pks = sorted(pks)
@@ -468,7 +471,7 @@ class CustomerBatch:
             by=self.by,
             country=customer.country if customer else "",
             taken=taken,
-            known_tags=lambda names: self.known_tags & set(names),
+            known_tags=lambda names: {name for name in names if tag_key(name) in self.known_tags},
             workspace_country=self.workspace_country,
             today=self.today,
         )
@@ -559,7 +562,12 @@ class CustomerBatch:
             if (x.source, x.value) not in h.stored_ids
         ]
         insert(ExternalId, ID_COLUMNS, ids)
-        links = [(h.pk, t.name) for h in touched for t in h.tags if t.name not in h.stored_tags]
+        links = [
+            (h.pk, t.name)
+            for h in touched
+            for t in h.tags
+            if tag_key(t.name) not in {tag_key(name) for name in h.stored_tags}
+        ]
         tag_ids = _tag_ids({name for _pk, name in links})
         insert(TagLink, ("customer_id", "tag_id"), [(pk, tag_ids[name]) for pk, name in links])
         insert(
@@ -636,11 +644,14 @@ def _survivors(pks):
 
 
 def _tag_ids(names):
-    """{name: tag id} for ``names``, making the tags that do not exist yet."""
-    names = sorted(names)
-    ids = dict(_found(Tag.objects, "name", names, "name", "pk"))
-    missing = [name for name in names if name not in ids]
+    """{name: tag id} for ``names``, making the tags that do not exist yet; a name is its tag
+    whatever the case ("vip" finds VIP; of two spellings new to the shop, the first makes it)."""
+    keys = {}
+    for name in sorted(names):
+        keys.setdefault(tag_key(name), name)
+    found = dict(_found(Tag.objects, "key", sorted(keys), "key", "pk"))
+    missing = [name for key, name in keys.items() if key not in found]
     if missing:
         Tag.objects.bulk_create(Tag(name=name) for name in missing)
-        ids |= dict(_found(Tag.objects, "name", missing, "name", "pk"))
-    return ids
+        found |= dict(_found(Tag.objects, "key", sorted(tag_key(name) for name in missing), "key", "pk"))
+    return {name: found[tag_key(name)] for name in names}

@@ -48,7 +48,9 @@ def rows(html):
     """{customer id: the cells after the name}"""
     return {
         int(pk): re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        for pk, row in re.findall(r'<tr>\s*<td><a href="/customers/(\d+)/">(.*?)</tr>', html, re.S)
+        for pk, row in re.findall(
+            r'<tr>\s*(?:<td><input[^>]*></td>\s*)?<td[^>]*><a href="/customers/(\d+)/">(.*?)</tr>', html, re.S
+        )
     }
 
 
