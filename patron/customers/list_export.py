@@ -70,7 +70,7 @@ def list_export(*, selection, file_format, by):
             {"format": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(FORMATS)}]}
         )
     customers = customer_matches(selection)
-    if file_format == "xlsx" and not count_matches(customers, exact_up_to=XLSX_MAX_ROWS).exact:
+    if file_format == "xlsx" and count_matches(customers, exact_up_to=XLSX_MAX_ROWS).value > XLSX_MAX_ROWS:
         raise ValidationError(
             _("An XLSX file holds at most %(count)s customers: export these as CSV, or narrow the filter.")
             % {"count": number_format(XLSX_MAX_ROWS, force_grouping=True)}

@@ -43,7 +43,9 @@ def test_a_tag_typed_in_another_case_is_the_existing_tag(somchai, emre):
 def test_the_api_finds_the_existing_tag_whatever_the_case(client, somchai):
     Tag.objects.create(name="VIP")
     api = with_token(client, somchai)
-    response = api.post("/api/customers", {"display_name": "Juan", "tags": ["vip"]}, content_type="application/json")
+    response = api.post(
+        "/api/customers", {"display_name": "Juan", "tags": ["vip"]}, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     assert response.json()["tags"] == ["VIP"]
     listed = api.get("/api/customers", {"tag": "vIp"}).json()["items"]
