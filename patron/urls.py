@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("patron.customers.urls")),
     path("customers/", include("patron.interactions.urls")),
+    path("customers/", include("patron.sales.urls")),
     path("organisations/", include("patron.organisations.urls")),
     path("imports/", include("patron.imports.urls")),
     path("duplicates/", include("patron.duplicates.urls")),

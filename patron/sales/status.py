@@ -36,6 +36,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from patron.accounts.permissions import require
 from patron.customers.audit import Action, audit_record
@@ -94,6 +95,14 @@ def shown_status(order, returned=None):
     return order.status
 
 
+def shown_label(order, returned=None):
+    """``order``'s shown status in words: "Returned" for an order returned in full."""
+    shown = shown_status(order, returned)
+    if shown == Status.RETURNED and order.status == Status.COMPLETED:
+        return pgettext("order status", "Returned")
+    return Status(shown).label
+
+
 def left_to_return(order, returned=None):
     """What may still be returned of ``order``, in its currency (0 for anything but completed)."""
     if order.status != Status.COMPLETED or order.return_of_id:
@@ -142,6 +151,52 @@ def _label(order):
     return order.external_id or f"#{order.pk}"
 
 
+def allowed_changes(order, returned=None):
+    """The statuses ``order`` can be changed to now (what the page offers)."""
+    returned = returned_amount(order) if returned is None else returned
+    return [status for status in CHANGES if not _refusal(order, status, returned)]
+
+
+def _checked(status, amount):
+    if status not in CHANGES:
+        raise ValidationError(
+            {"status": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(CHANGES)}]}
+        )
+    if amount not in (None, "") and status != Status.RETURNED:
+        raise ValidationError({"amount": [_("An amount is given only for a partial return.")]})
+
+
+def _part(order, status, amount, returned):
+    """What a change of ``order`` (with ``returned`` given back so far) to ``status`` returns:
+    the amount for a return, None for any other change; a ValidationError if not possible."""
+    refusal = _refusal(order, status, returned)
+    if refusal:
+        raise ValidationError({"status": [refusal]})
+    if status != Status.RETURNED:
+        return None
+    left = order.total - returned
+    part = left if amount in (None, "") else _amount(amount, order.currency)
+    if part > left:
+        raise ValidationError(
+            {
+                "amount": [
+                    _("Only %(left)s %(currency)s of this order is left to return.")
+                    % {"left": quantize(left, order.currency), "currency": order.currency}
+                ]
+            }
+        )
+    return part
+
+
+def order_status_check(*, order, status, amount=None, by):
+    """What :func:`order_status_change` would do, written nowhere: the amount a return would
+    give back (None for a cancel or refund), or its ValidationError. For a page that asks to
+    confirm; the change itself checks again, under its lock."""
+    require(by, "sales.change_order")
+    _checked(status, amount)
+    return _part(order, status, amount, returned_amount(order))
+
+
 def order_status_change(*, order, status, amount=None, by):
     """Cancel, refund or return ``order`` (an Order or its id); ``amount`` (in the order's
     currency) returns only that part of it. Returns the order, with ``returned`` (the total of
@@ -151,35 +206,17 @@ def order_status_change(*, order, status, amount=None, by):
     nothing is written then. Permission: sales.change_order.
     """
     require(by, "sales.change_order")
+    _checked(status, amount)
     order_id = getattr(order, "pk", order)
-    if status not in CHANGES:
-        raise ValidationError(
-            {"status": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(CHANGES)}]}
-        )
-    if amount not in (None, "") and status != Status.RETURNED:
-        raise ValidationError({"amount": [_("An amount is given only for a partial return.")]})
     workspace = get_workspace()
     with transaction.atomic():
         # The lock: a second change of this order waits here until the first one commits.
         order = Order.objects.select_for_update().select_related("customer").get(pk=order_id)
         returned = returned_amount(order)
-        refusal = _refusal(order, status, returned)
-        if refusal:
-            raise ValidationError({"status": [refusal]})
-        left = order.total - returned
+        part = _part(order, status, amount, returned)
         made_return = None
-        if status == Status.RETURNED:
-            part = left if amount in (None, "") else _amount(amount, order.currency)
-            if part > left:
-                raise ValidationError(
-                    {
-                        "amount": [
-                            _("Only %(left)s %(currency)s of this order is left to return.")
-                            % {"left": quantize(left, order.currency), "currency": order.currency}
-                        ]
-                    }
-                )
-            made_return = _return(order, part, left, workspace)
+        if part is not None:
+            made_return = _return(order, part, order.total - returned, workspace)
             changes = {
                 "order": _label(order),
                 "returned": [
