@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy, ngettext
 
-from patron.accounts.models import ApiToken, UserProfile
+from patron.accounts.models import AccountEvent, ApiToken, Invitation, UserProfile
 from patron.accounts.services import token_revoke
+from patron.web.admin_site import ReadOnlyAdmin
 from patron.workspace.regions import validate_time_zone
 
 
@@ -11,7 +14,7 @@ from patron.workspace.regions import validate_time_zone
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are made by their owners; an admin sees them and revokes them with the action,
     which stamps the time (a typed date could revoke in 2099, or a cleared one revive a token).
-    Nothing on a token can be changed here, and its key hash is never shown: it is the one
+    Nothing on a token can be changed or deleted here, and its key hash is never shown: it is the one
     value that finds the token, so it stays out of pages, as the secret does."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
@@ -24,6 +27,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, not deleted: the record of who had API access stays
 
     @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request, queryset):
@@ -50,3 +56,40 @@ class UserProfileAdmin(admin.ModelAdmin):
 
     form = UserProfileForm
     list_display = ["user", "language", "time_zone"]
+
+
+# Users, roles and invitations change on the People page only, through patron.accounts.people:
+# there an invitation's token is hashed, a password meets the validators, every change is
+# recorded and the last active Admin cannot be demoted or deactivated. Here they are read-only.
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ["username", "first_name", "email", "is_active", "last_login"]
+    list_filter = ["is_active", "groups"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    fields = ["username", "first_name", "last_name", "email", "groups", "is_active", "is_superuser"]
+    fields += ["last_login", "date_joined"]
+
+
+@admin.register(Group)
+class GroupAdmin(ReadOnlyAdmin):
+    """The four roles, kept in step with patron.accounts.roles after every migrate."""
+
+    fields = ["name", "permissions"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    fields = ["email", "role", "language", "invited_by", "created_at", "expires_at", "mailed"]
+    fields += ["accepted_at", "user", "revoked_at"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "user", "email"]
+    list_filter = ["action"]
+    fields = ["at", "actor", "action", "user", "email", "changes"]

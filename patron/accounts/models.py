@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from patron.accounts.roles import ROLE_LABELS, ROLES
 from patron.constraints import one_of
 
 
@@ -79,3 +80,86 @@ class TokenFailure(models.Model):
 
     def __str__(self):
         return f"{self.address} {self.failed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Invitation(models.Model):
+    """An Admin's invitation for someone to join with a role. The link's token is shown or mailed
+    once and only its SHA-256 is kept; the link opens once, until it expires or is revoked."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=30)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    mailed = models.BooleanField(_("sent by e-mail"), default=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=one_of("role", ROLES), name="invitation_role_known")]
+
+    def __str__(self):
+        return self.email
+
+    def role_label(self):
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def is_pending(self, now=None):
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccountAction(models.TextChoices):
+    INVITE = "invite", _("invited")
+    REVOKE_INVITATION = "uninvite", _("revoked an invitation")
+    JOIN = "join", _("joined")
+    SET_ROLE = "role", _("changed the role")
+    DEACTIVATE = "deactivate", _("deactivated")
+    REACTIVATE = "reactivate", _("reactivated")
+    CHANGE_PASSWORD = "password", _("changed the password")
+    RESET_LINK = "reset_link", _("issued a password reset link")
+    RESET_PASSWORD = "reset", _("reset the password")
+
+
+class AccountEvent(models.Model):
+    """Who did what to whose access: invitations, roles, deactivations, passwords."""
+
+    Action = AccountAction
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)  # an invitation's, before there is a user
+    changes = models.JSONField(_("changes"), default=dict)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=one_of("action", AccountAction.values), name="account_event_action_known"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

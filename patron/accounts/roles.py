@@ -3,12 +3,20 @@
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy
 
 ADMIN = "Admin"
 MARKETER = "Marketer"
 SERVICE_AGENT = "Service agent"
 ANALYST = "Analyst"
 ROLES = [ADMIN, MARKETER, SERVICE_AGENT, ANALYST]
+# The roles as pages name them; the group names stay English in the database.
+ROLE_LABELS = {
+    ADMIN: gettext_lazy("Admin"),
+    MARKETER: gettext_lazy("Marketer"),
+    SERVICE_AGENT: gettext_lazy("Service agent"),
+    ANALYST: gettext_lazy("Analyst"),
+}
 
 PATRON_APPS = [
     "workspace",

@@ -2,12 +2,18 @@
 real forms. Rows that Patron's services write are read-only there; what stays editable is
 checked by the same rules as the pages and the API."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -32,8 +38,16 @@ EDITABLE = {
     "sales.Product": "the model form: product_upsert's rules are the model's",
     "workspace.ExchangeRate": "the model form: currency code, rate above 0, one per day",
     "accounts.UserProfile": "UserProfileForm: the time zone as on the settings page",
-    "auth.User": "Django's own forms: unique user name, password validators",
-    "auth.Group": "Django's own forms",
+}
+# Models whose rows an Admin may still delete in the admin, and why that bypasses no rule.
+DELETABLE = {
+    "accounts.UserProfile": "a staff member's own choices, made again (empty) when next needed",
+    "axes.AccessAttempt": "django-axes' failed log-ins: deleting them lifts a lockout",
+    "axes.AccessFailureLog": "django-axes' log of failed log-ins",
+    "axes.AccessLog": "django-axes' log of log-ins",
+    "jobs.FailedJob": "a failed job's record, dismissed once dealt with",
+    "sales.Product": "a product no order names (order lines protect the others)",
+    "workspace.ExchangeRate": "a rate typed by mistake; orders keep the rate they were recorded at",
 }
 
 
@@ -83,6 +97,65 @@ def test_every_model_an_admin_can_edit_is_checked_as_the_api_checks_it(somchai):
         if model_admin.has_add_permission(request) or (model_admin.has_change_permission(request) and fields):
             editable.add(model._meta.label)
     assert editable == set(EDITABLE)
+
+
+def test_every_registered_model_admin_adds_and_deletes_only_what_is_named(somchai):
+    """Users, groups, invitations, tokens and every row the services write: no add or delete."""
+    request = RequestFactory().get("/admin/")
+    request.user = somchai
+    adding, deleting = set(), set()
+    for model, model_admin in admin.site._registry.items():
+        if model_admin.has_add_permission(request):
+            adding.add(model._meta.label)
+        if model_admin.has_delete_permission(request):
+            deleting.add(model._meta.label)
+    assert adding == set(EDITABLE)
+    assert deleting == set(DELETABLE)
+    for label in [
+        "auth.User",
+        "auth.Group",
+        "accounts.Invitation",
+        "accounts.AccountEvent",
+        "accounts.ApiToken",
+    ]:
+        model_admin = admin.site._registry[django_apps.get_model(label)]
+        assert not model_admin.has_change_permission(request) or label == "accounts.ApiToken"
+
+
+def test_users_and_roles_cannot_be_added_or_changed_in_the_admin(shop_owner, somchai, lan):
+    assert shop_owner.get("/admin/auth/user/add/").status_code == 403
+    data = {"username": "typed", "password1": "a-long-password-1", "password2": "a-long-password-1"}
+    assert shop_owner.post("/admin/auth/user/add/", data).status_code == 403
+    page = shop_owner.get(f"/admin/auth/user/{lan.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # a view, no form
+    admin_group = Group.objects.get(name="Admin")
+    data = {"username": "lan", "groups": [admin_group.pk], "is_active": "on", "is_superuser": "on"}
+    assert shop_owner.post(f"/admin/auth/user/{lan.pk}/change/", data).status_code == 403
+    new_password = {"password1": "x-long-password-1", "password2": "x-long-password-1"}
+    shop_owner.post(f"/admin/auth/user/{lan.pk}/password/", new_password)  # no such page: a redirect
+    deleting = {"action": "delete_selected", "_selected_action": [somchai.pk], "post": "yes"}
+    shop_owner.post("/admin/auth/user/", deleting)
+    assert shop_owner.post(f"/admin/auth/group/{admin_group.pk}/delete/", {"post": "yes"}).status_code == 403
+    lan.refresh_from_db()
+    assert lan.check_password("lan-pass-2024") and not lan.is_superuser
+    assert not lan.groups.filter(name="Admin").exists() and get_user_model().objects.count() == 2
+    assert Group.objects.filter(name="Admin").exists()
+
+
+def test_the_admin_is_drawn_in_patron_s_own_fonts(shop_owner):
+    """The fonts Patron ships (no CDN), so Thai does not show as empty boxes where none is installed."""
+    html = shop_owner.get("/admin/").content.decode()
+    assert 'href="/static/patron/css/fonts.css"' in html and 'href="/static/patron/css/admin.css"' in html
+    assert (
+        "https://" not in re.sub(r'href="https://www\.djangoproject\.com[^"]*"', "", html).split("<body")[0]
+    )
+    admin_css = finders.find("patron/css/admin.css")
+    fonts_css = Path(finders.find("patron/css/fonts.css")).read_text()
+    assert (
+        '"Noto Sans Thai"' in Path(admin_css).read_text()
+        and "noto-sans-thai-thai-400-normal.woff2" in fonts_css
+    )
+    assert shop_owner.get("/static/patron/fonts/noto-sans-thai-thai-400-normal.woff2").status_code == 200
 
 
 def test_an_order_with_a_typed_base_total_and_a_date_in_2099_is_not_saved(shop_owner, somsri):
