@@ -1,0 +1,443 @@
+"""The exchange rates page (Admins): a month of rates, one rate added, changed or deleted, the
+gap list, and the import of a rate file with its preview. The services check permissions."""
+
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from babel.numbers import get_decimal_symbol
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from patron.web.errors import add_service_errors
+from patron.workspace.clock import business_today
+from patron.workspace.money import CURRENCY_CODES, babel_locale
+from patron.workspace.rate_files import (
+    BASE_IN_FOREIGN,
+    DATE_ORDERS,
+    FOREIGN_IN_BASE,
+    Cells,
+    RateFileError,
+    read_cells,
+)
+from patron.workspace.rate_gaps import rate_gaps
+from patron.workspace.rates import (
+    latest_month,
+    month_rates,
+    rate_currencies,
+    rate_delete,
+    rate_history,
+    rate_save,
+    rates_import,
+    rates_preview,
+)
+from patron.workspace.services import get_workspace
+
+PREVIEW_ROWS = 100
+"""Rows shown of the rates that are new or unchanged; problems and changes are all shown."""
+TABLE_MAX_AGE = 24 * 3600
+"""Seconds a preview's file stays good for saving."""
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _quote_choices(base):
+    return [
+        (FOREIGN_IN_BASE, _("1 unit of each currency = X %(base)s (saved as it is)") % {"base": base}),
+        (
+            BASE_IN_FOREIGN,
+            _("1 %(base)s = X units of each currency (saved as 1 / X, rounded to 10 decimal places)")
+            % {"base": base},
+        ),
+    ]
+
+
+DATE_ORDER_CHOICES = [
+    ("", gettext_lazy("Tell from the file")),
+    ("dmy", gettext_lazy("Day first (31/12/2026)")),
+    ("mdy", gettext_lazy("Month first (12/31/2026)")),
+    ("ymd", gettext_lazy("Year first (2026-12-31)")),
+]
+DECIMAL_CHOICES = [
+    ("", gettext_lazy("Tell from the file")),
+    (".", gettext_lazy("Point (1,234.5)")),
+    (",", gettext_lazy("Comma (1.234,5)")),
+]
+QUESTIONS = {
+    "date_order": gettext_lazy(
+        "The dates in this file could be day-first or month-first (such as 03/05/2026): "
+        "choose the date order."
+    ),
+    "date_mixed": gettext_lazy(
+        "This file writes some dates day-first and others month-first: choose the date order, "
+        "and correct the dates that do not fit it."
+    ),
+    "decimal": gettext_lazy(
+        "Some rates, such as 1,234, could be read with the mark as the decimal sign or as thousands: "
+        "choose the decimal sign."
+    ),
+}
+
+
+class RateFilterForm(forms.Form):
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
+    month = forms.CharField(
+        label=pgettext_lazy("exchange rates", "Month"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+
+    def __init__(self, *args, currencies=(), **kwargs):
+        super().__init__(*args, auto_id="filter_%s", **kwargs)
+        self.fields["currency"].choices = [("", _("All currencies")), *((c, c) for c in currencies)]
+
+    def clean_month(self):
+        match = _MONTH.match(self.cleaned_data["month"] or "")
+        if not self.cleaned_data["month"]:
+            return None
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise ValidationError(_("Give a month such as 2026-05."))
+        return date(int(match[1]), int(match[2]), 1)
+
+
+class RateForm(forms.Form):
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"))
+    date = forms.DateField(
+        label=pgettext_lazy("exchange rates", "Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rate = forms.CharField(
+        label=pgettext_lazy("exchange rates", "Rate"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, base, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [("", "---------"), *((c, c) for c in CURRENCY_CODES if c != base)]
+        self.fields["rate"].help_text = _("What 1 unit of the currency is worth in %(base)s on that day.") % {
+            "base": base
+        }
+
+
+class ReadingChoices(forms.Form):
+    """How to read a rate file: the choices the preview page offers again."""
+
+    quote = forms.ChoiceField(label=gettext_lazy("The rates in the file are"), widget=forms.RadioSelect)
+    date_order = forms.ChoiceField(
+        label=gettext_lazy("Date order"), choices=DATE_ORDER_CHOICES, required=False
+    )
+    decimal = forms.ChoiceField(label=gettext_lazy("Decimal sign"), choices=DECIMAL_CHOICES, required=False)
+
+    def __init__(self, *args, base, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].choices = _quote_choices(base)
+        self.fields["quote"].initial = FOREIGN_IN_BASE
+
+    def options(self):
+        data = self.cleaned_data
+        return {
+            "date_order": data.get("date_order") if data.get("date_order") in DATE_ORDERS else None,
+            "decimal": data.get("decimal") or None,
+            "quote": data.get("quote") or FOREIGN_IN_BASE,
+        }
+
+
+class RateUploadForm(ReadingChoices):
+    file = forms.FileField(label=gettext_lazy("Rate file (CSV or XLSX)"))
+    field_order = ["file", "quote", "date_order", "decimal"]
+
+
+class RatePreviewForm(ReadingChoices):
+    table = forms.CharField(widget=forms.HiddenInput)
+    added = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    changed = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _salt(user):
+    return f"patron.workspace.rates:{user.pk}"
+
+
+def _sign(cells, user):
+    return signing.dumps(cells.to_json(), salt=_salt(user), compress=True)
+
+
+def _unsign(text, user):
+    try:
+        return Cells.from_json(signing.loads(text, salt=_salt(user), max_age=TABLE_MAX_AGE))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _user_decimal():
+    return get_decimal_symbol(Locale.parse(babel_locale(get_language())))
+
+
+# --------------------------------------------------------------------------- the rates page
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rates_view(request):
+    user = request.user
+    base = get_workspace().currency
+    currencies = rate_currencies(by=user)  # checks the permission first
+    filters = RateFilterForm(request.GET or None, currencies=currencies)
+    currency = month = None
+    if filters.is_bound and filters.is_valid():
+        currency, month = filters.cleaned_data["currency"] or None, filters.cleaned_data["month"]
+    month = month or latest_month(by=user) or business_today().replace(day=1)
+
+    form = RateForm(request.POST or None, base=base, initial=_edit_initial(request))
+    if request.method == "POST":
+        if "delete" in request.POST:
+            return _delete(request, form)
+        if form.is_valid():
+            return _save(request, form)
+        return _page_again(request, form)
+    context = {
+        "base": base,
+        "filters": filters,
+        "form": form,
+        "table": month_rates(by=user, month=month, currency=currency),
+        "previous": _month_link(request, _shift(month, -1), currency),
+        "next": _month_link(request, _shift(month, 1), currency),
+        "gaps": rate_gaps(by=user),
+        "history": rate_history(by=user),
+        "editing": bool(request.GET.get("edit")),
+    }
+    return render(request, "workspace/rates.html", context)
+
+
+def _edit_initial(request):
+    """The form filled with a rate of the table (its link: ?edit=USD:2026-05-14&rate=...)."""
+    edit = request.GET.get("edit", "")
+    currency, _sep, day = edit.partition(":")
+    if not currency or not day:
+        return {}
+    return {"currency": currency, "date": day, "rate": request.GET.get("rate", "")}
+
+
+def _save(request, form):
+    data = form.cleaned_data
+    try:
+        outcome, saved = rate_save(
+            currency=data["currency"],
+            day=data["date"],
+            rate=data["rate"],
+            by=request.user,
+            decimal=_user_decimal(),
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _page_again(request, form)
+    said = {
+        "added": _("The rate of %(currency)s on %(date)s was added."),
+        "changed": _("The rate of %(currency)s on %(date)s was changed."),
+        "same": _("The rate of %(currency)s on %(date)s was already saved with this value."),
+    }[outcome]
+    messages.success(request, said % {"currency": saved.currency, "date": _day_text(saved.date)})
+    return redirect(_month_link(request, saved.date.replace(day=1), None))
+
+
+def _delete(request, form):
+    currency, day = request.POST.get("currency", ""), form.fields["date"].to_python
+    try:
+        on = day(request.POST.get("date", ""))
+    except ValidationError:
+        on = None
+    if not currency or on is None or not rate_delete(currency=currency, day=on, by=request.user):
+        messages.error(request, _("There is no such rate to delete."))
+        return redirect("workspace:rates")
+    messages.success(
+        request,
+        _("The rate of %(currency)s on %(date)s was deleted.")
+        % {"currency": currency, "date": _day_text(on)},
+    )
+    return redirect(_month_link(request, on.replace(day=1), None))
+
+
+def _page_again(request, form):
+    user = request.user
+    month = latest_month(by=user) or business_today().replace(day=1)
+    context = {
+        "base": get_workspace().currency,
+        "filters": RateFilterForm(currencies=rate_currencies(by=user)),
+        "form": form,
+        "table": month_rates(by=user, month=month),
+        "previous": _month_link(request, _shift(month, -1), None),
+        "next": _month_link(request, _shift(month, 1), None),
+        "gaps": rate_gaps(by=user),
+        "history": rate_history(by=user),
+        "editing": True,
+    }
+    return render(request, "workspace/rates.html", context, status=400)
+
+
+def _shift(month, months):
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_link(request, month, currency):
+    query = f"?month={month:%Y-%m}"
+    if currency:
+        query += f"&currency={currency}"
+    return reverse("workspace:rates") + query
+
+
+def _day_text(day):
+    from patron.web.templatetags.patron import day as day_filter
+
+    return day_filter(day)
+
+
+# --------------------------------------------------------------------------- the import
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rates_import_view(request):
+    user = request.user
+    base = get_workspace().currency
+    rate_currencies(by=user)  # checks the permission before anything is read
+    if request.method == "GET":
+        return render(
+            request, "workspace/rates_import.html", {"upload": RateUploadForm(base=base), "base": base}
+        )
+    if "file" in request.FILES or "table" not in request.POST:
+        return _upload(request, base)
+    form = RatePreviewForm(request.POST, base=base)
+    cells = _unsign(request.POST.get("table", ""), user)
+    if cells is None or not form.is_valid():
+        messages.error(request, _("This preview is too old or was changed; upload the file again."))
+        return redirect("workspace:rates_import")
+    if "save" in request.POST:
+        expected = (form.cleaned_data.get("added") or 0, form.cleaned_data.get("changed") or 0)
+        try:
+            added, changed = rates_import(cells=cells, by=user, expected=expected, **form.options())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _saved_text(added, changed))
+            return redirect("workspace:rates")
+    return _preview(request, base, cells, form)
+
+
+def _upload(request, base):
+    upload = RateUploadForm(request.POST, request.FILES, base=base)
+    if not upload.is_valid():
+        return render(request, "workspace/rates_import.html", {"upload": upload, "base": base}, status=400)
+    try:
+        cells = _read_upload(upload.cleaned_data["file"])
+    except RateFileError as error:
+        return _refused(request, base, upload, error)
+    form = RatePreviewForm(
+        {
+            **{k: request.POST.get(k, "") for k in ("quote", "date_order", "decimal")},
+            "table": _sign(cells, request.user),
+        },
+        base=base,
+    )
+    form.is_valid()
+    return _preview(request, base, cells, form)
+
+
+def _refused(request, base, upload, error):
+    context = {"upload": upload, "base": base, "refused": error.message}
+    return render(request, "workspace/rates_import.html", context, status=400)
+
+
+def _read_upload(upload):
+    """The cells of an uploaded file; the file is deleted once read, whatever happens."""
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as folder:
+        path = Path(folder) / "rates"
+        with path.open("wb") as file:
+            for chunk in upload.chunks():
+                file.write(chunk)
+        return read_cells(path, name=Path(upload.name).name[:200])
+
+
+def _preview(request, base, cells, form):
+    try:
+        reading = rates_preview(cells=cells, by=request.user, **form.options())
+    except RateFileError as error:
+        return _refused(request, base, RateUploadForm(base=base), error)
+    shown = [ln for ln in reading.lines if ln.status in ("problem", "changed")]
+    others = [ln for ln in reading.lines if ln.status not in ("problem", "changed")]
+    form = RatePreviewForm(
+        initial={
+            "table": form.data.get("table") or _sign(cells, request.user),
+            "quote": reading.quote,
+            "date_order": reading.date_order or "",
+            "decimal": reading.decimal or "",
+            "added": reading.added,
+            "changed": reading.changed,
+        },
+        base=base,
+    )
+    context = {
+        "base": base,
+        "reading": reading,
+        "form": form,
+        "questions": [QUESTIONS[q] for q in reading.questions],
+        "lines": shown + others[:PREVIEW_ROWS],
+        "more": max(0, len(others) - PREVIEW_ROWS),
+        "counts": _counts(reading),
+    }
+    return render(request, "workspace/rates_preview.html", context)
+
+
+def _counts(reading):
+    counts = [
+        (
+            reading.added,
+            ngettext("%(count)s rate will be added.", "%(count)s rates will be added.", reading.added),
+        ),
+        (
+            reading.changed,
+            ngettext(
+                "%(count)s saved rate will change.", "%(count)s saved rates will change.", reading.changed
+            ),
+        ),
+        (
+            reading.count("same"),
+            ngettext(
+                "%(count)s rate is saved already with the same value.",
+                "%(count)s rates are saved already with the same value.",
+                reading.count("same"),
+            ),
+        ),
+        (
+            reading.count("repeated"),
+            ngettext(
+                "%(count)s rate is given again with the same value and is read once.",
+                "%(count)s rates are given again with the same value and are read once.",
+                reading.count("repeated"),
+            ),
+        ),
+        (
+            reading.problems,
+            ngettext("%(count)s rate cannot be read.", "%(count)s rates cannot be read.", reading.problems),
+        ),
+    ]
+    return [sentence % {"count": count} for count, sentence in counts if count]
+
+
+def _saved_text(added, changed):
+    return " ".join(
+        (
+            ngettext("%(count)s rate added.", "%(count)s rates added.", added) % {"count": added},
+            ngettext("%(count)s saved rate changed.", "%(count)s saved rates changed.", changed)
+            % {"count": changed},
+        )
+    )
