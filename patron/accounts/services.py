@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.models import ApiToken, UserProfile
+from patron.accounts.models import ApiToken, Calendar, UserProfile
 from patron.accounts.permissions import allowed
 from patron.workspace.regions import validate_time_zone
 
@@ -64,7 +64,9 @@ def profile_for(user):
     return profile
 
 
-def profile_update(*, user, language=None, time_zone=None):
+def profile_update(*, user, language=None, time_zone=None, calendar=None):
+    """A user's own language, time zone and calendar ("" for each: the default; the calendar's
+    is the language's custom, the Buddhist era in Thai)."""
     from django.conf import settings
 
     profile = profile_for(user)
@@ -74,5 +76,9 @@ def profile_update(*, user, language=None, time_zone=None):
         profile.language = language
     if time_zone is not None:
         profile.time_zone = validate_time_zone(time_zone) if time_zone else ""
+    if calendar is not None:
+        if calendar and calendar not in Calendar.values:
+            raise ValidationError({"calendar": [_("Choose one of the offered calendars.")]})
+        profile.calendar = calendar
     profile.save()
     return profile

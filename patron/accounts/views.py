@@ -5,13 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from patron.accounts.models import ApiToken
+from patron.accounts.models import ApiToken, Calendar
 from patron.accounts.services import profile_for, profile_update, token_create, token_revoke
+from patron.web.dates import BUDDHIST, GREGORIAN, format_day
 from patron.web.errors import add_service_errors
 from patron.workspace.regions import TIME_ZONES
 
@@ -19,12 +21,27 @@ from patron.workspace.regions import TIME_ZONES
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
+    calendar = forms.ChoiceField(label=gettext_lazy("Calendar"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", gettext_lazy("Browser default")), *settings.LANGUAGES]
         self.fields["time_zone"].choices = [("", gettext_lazy("Same as the workspace"))] + [
             (z, z) for z in TIME_ZONES
+        ]
+        # Each calendar shown with today's date in it, in the reader's language: Buddhist era
+        # (6 ธ.ค. 2569).
+        today = timezone.localdate()
+        self.fields["calendar"].choices = [
+            ("", gettext_lazy("The language's custom (the Buddhist era in Thai)")),
+            (
+                Calendar.GREGORIAN,
+                _("Gregorian (%(example)s)") % {"example": format_day(today, calendar=GREGORIAN)},
+            ),
+            (
+                Calendar.BUDDHIST,
+                _("Buddhist era (%(example)s)") % {"example": format_day(today, calendar=BUDDHIST)},
+            ),
         ]
 
 
@@ -53,7 +70,7 @@ def settings_view(request):
     profile = profile_for(request.user)
     form = PreferencesForm(
         request.POST if request.POST.get("form") == "preferences" else None,
-        initial={"language": profile.language, "time_zone": profile.time_zone},
+        initial={"language": profile.language, "time_zone": profile.time_zone, "calendar": profile.calendar},
     )
     new_secret = None
     token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)

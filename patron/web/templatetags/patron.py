@@ -3,14 +3,13 @@
 import functools
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from django import template
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from patron.customers.phones import display_phone
 from patron.scoring.models import Segment
+from patron.web.dates import format_day, format_moment, format_month
 from patron.workspace.money import babel_locale, format_money, format_money_short
 
 register = template.Library()
@@ -44,16 +43,20 @@ def money_short(amount, currency):
 
 @register.filter
 def when(moment):
-    if not moment:
-        return "—"
-    return format_datetime(timezone.localtime(moment), "medium", locale=_locale())
+    """A point in time in the reader's zone, language and calendar (patron.web.dates)."""
+    return format_moment(moment)
 
 
 @register.filter
 def day(value):
-    if not value:
-        return "—"
-    return format_date(value, "medium", locale=_locale())
+    """A date (or an ISO date string) in the reader's language and calendar: 6 ธ.ค. 2569."""
+    return format_day(value)
+
+
+@register.filter
+def month(value):
+    """A month and its year in the reader's language and calendar: Dec 2026, ธ.ค. 2569."""
+    return format_month(value)
 
 
 @register.filter
