@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, match_skeleton
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -92,12 +92,15 @@ def format_moment(moment, format="medium", *, language=None, calendar=None):
     return joined.replace("{1}", day).replace("{0}", clock)
 
 
-def format_month(value, *, language=None, calendar=None):
-    """A month and its year, for charts and periods: "Dec 2026", "ธ.ค. 2569"."""
+def format_month(value, skeleton="yMMM", *, language=None, calendar=None):
+    """A month and its year, for charts and periods: "Dec 2026", "ธ.ค. 2569"; with the skeleton
+    "yMMMM", "December 2026", "ธันวาคม 2569". An ISO string ("2026-12-01") is read first."""
     if not value:
         return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     language = babel_locale(language or get_language())
-    pattern = _pattern(language, "month", "yMMM", calendar_in_use(language, calendar), value.year)
+    pattern = _pattern(language, "skeleton", skeleton, calendar_in_use(language, calendar), value.year)
     return format_date(value, pattern, locale=language)
 
 
@@ -105,8 +108,9 @@ def format_month(value, *, language=None, calendar=None):
 def _pattern(language, kind, format, calendar, year):
     """The locale's pattern for ``format``, its year written out in the Buddhist era when asked."""
     locale = Locale.parse(language)
-    if kind == "month":
-        pattern = locale.datetime_skeletons[format].pattern
+    if kind == "skeleton":
+        skeletons = locale.datetime_skeletons
+        pattern = skeletons[format if format in skeletons else match_skeleton(format, skeletons)].pattern
     else:
         pattern = locale.date_formats[format].pattern
     if calendar != BUDDHIST:

@@ -66,6 +66,8 @@ def test_every_length_of_date_counts_the_year_in_the_era():
     assert format_day(DAY, "full", language="th") == "วันอาทิตย์ที่ 6 ธันวาคม พ.ศ. 2569"
     assert format_day(DAY, "long", language="th", calendar="gregorian") == "6 ธันวาคม ค.ศ. 2026"
     assert format_month(DAY, language="th") == "ธ.ค. 2569" and format_month(DAY, language="en") == "Dec 2026"
+    assert format_month("2026-12-01", "yMMMM", language="th") == "ธันวาคม 2569"
+    assert format_month(DAY, "yMMMM", language="vi", calendar="buddhist") == "tháng 12 năm 2569 BE"
 
 
 def test_a_moment_is_shown_on_its_day_in_the_readers_zone(bangkok):
