@@ -1,8 +1,9 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
@@ -22,10 +23,20 @@ from patron.api_schemas import (
     QueryId,
     api_enum,
 )
+from patron.customers.bulk import bulk_change
 from patron.customers.erasure import ERASE_CUSTOMER, customer_erase
 from patron.customers.export import EXPORT_CUSTOMER, customer_export
 from patron.customers.filters import customer_filters
-from patron.customers.models import Channel, Consent, ConsentEvent, ContactKind, Customer, Purpose
+from patron.customers.list_export import EXPORT_LIST, csv_chunks, list_export
+from patron.customers.models import (
+    Channel,
+    Consent,
+    ConsentEvent,
+    ContactKind,
+    Customer,
+    ListAction,
+    Purpose,
+)
 from patron.customers.selectors import customer_list, customer_with_identities
 from patron.customers.services import CustomerData, consent_record, customer_create_or_attach, customer_update
 from patron.pagination import keyset_page
@@ -190,6 +201,62 @@ def list_customers(request, filters: Query[CustomerFilters]):
     )
     page = selection.page(customers, cursor=filters.cursor, limit=filters.limit)
     return {"items": [customer_out(c) for c in page.items], "next": page.next}
+
+
+@customers_router.get("/export", auth=needs(EXPORT_LIST), response={200: None, **READ_ERRORS})
+def export_customer_list(request, filters: Query[CustomerFilters]):
+    """Every customer matching the filters (the list's), as CSV (UTF-8 with a BOM), streamed,
+    oldest first; cells a spreadsheet would run as formulas begin with a single quote. Recorded
+    with who asked and the filter. `cursor` and `limit` are ignored: the file holds every match."""
+    selection = customer_filters.parse_query(filters.dict(exclude={"cursor", "limit"}))
+    _action, rows = list_export(selection=selection, file_format="csv", by=request.user)
+    response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="customers-{timezone.now():%Y%m%d-%H%M}.csv"'
+    return response
+
+
+BulkAction = api_enum("BulkAction", [kind for kind in ListAction.Kind if kind != ListAction.Kind.EXPORT])
+
+
+class BulkIn(In):
+    action: BulkAction
+    value: str = Field(
+        max_length=150, description="The tag's name, or the owner's user name (empty: no owner)"
+    )
+    ids: list[Id] | None = Field(None, description="The customers chosen (at most 1,000); else every match")
+    filters: dict[str, Any] | None = Field(
+        None, description="The list's filters as in GET /api/customers ({} or left out: every customer)"
+    )
+
+
+class BulkOut(Schema):
+    id: int
+    action: str
+    status: str = Field(description="done, or queued: the change runs in the background")
+    matched: int = Field(description="Customers the change reaches")
+    changed: int | None = Field(description="Customers it changed (the others were so already)")
+
+
+@customers_router.post(
+    "/bulk", auth=needs("customers.change_customer"), response={200: BulkOut, 202: BulkOut, **CREATE_ERRORS}
+)
+def change_many_customers(request, payload: BulkIn):
+    """Add or remove a tag, or assign an owner, to the customers chosen by `ids` or to every
+    customer the `filters` match: 200 when done, 202 when queued (more than 1,000 customers).
+    Idempotent: customers already so are not changed again."""
+    if payload.ids is not None:
+        target = {"ids": payload.ids}
+    else:
+        target = {"selection": customer_filters.from_json(payload.filters or {})}
+    action = bulk_change(kind=payload.action.value, value=payload.value, by=request.user, **target)
+    out = {
+        "id": action.pk,
+        "action": action.kind,
+        "status": action.status,
+        "matched": action.matched,
+        "changed": action.changed,
+    }
+    return Status(200 if action.status == "done" else 202, out)
 
 
 @customers_router.post(

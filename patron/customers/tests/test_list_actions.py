@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import translation
 from openpyxl import load_workbook
 
+from patron.conftest import with_token
 from patron.customers import bulk, list_export
 from patron.customers.bulk import bulk_change
 from patron.customers.counting import Count, count_matches
@@ -218,3 +219,47 @@ def test_the_page_confirms_with_the_count_before_acting(client, lan, shop):
         assert response.context["question"] == bulk_question("owner", "lan", 1)
     client.post("/customers/bulk/", chosen | {"confirmed": "1"})
     assert [c.display_name for c in customer_list(owner="lan")] == ["An 1"]
+
+
+# The same through the API
+
+
+def test_the_api_exports_the_filtered_list_to_who_may(client, somchai, lan, shop):
+    api = with_token(client, somchai)
+    response = api.get("/api/customers/export", {"country": "VN"})
+    assert response.status_code == 200
+    assert [row[1] for row in read_csv(response)[1:]] == ["An 0", "An 1"]
+    assert api.get("/api/customers/export", {"country": "XX"}).status_code == 422
+    refused = with_token(client, lan).get("/api/customers/export")
+    assert refused.status_code == 403 and refused.json()["detail"]
+    assert ListAction.objects.count() == 1
+
+
+def test_the_api_changes_a_filter_or_a_selection(
+    client, lan, maria, shop, monkeypatch, django_capture_on_commit_callbacks
+):
+    api = with_token(client, lan)
+    body = {"action": "tag_add", "value": "vip", "filters": {"country": "TH"}}
+    response = api.post("/api/customers/bulk", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert {k: response.json()[k] for k in ("status", "matched", "changed")} == {
+        "status": "done",
+        "matched": 5,
+        "changed": 5,
+    }
+    monkeypatch.setattr(bulk, "RUN_NOW", 1)
+    body = {"action": "owner", "value": "lan", "ids": [shop[5].pk, shop[6].pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/customers/bulk", body, content_type="application/json")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert sorted(c.display_name for c in customer_list(owner="lan")) == ["An 0", "An 1"]
+    wrong = api.post(
+        "/api/customers/bulk",
+        {"action": "tag_add", "value": "vip", "filters": {"colour": "red"}},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422
+    refused = with_token(client, maria).post(
+        "/api/customers/bulk", {"action": "tag_remove", "value": "vip"}, content_type="application/json"
+    )
+    assert refused.status_code == 403 and tagged("vip") == sorted(c.display_name for c in shop[:5])

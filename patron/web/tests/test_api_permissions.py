@@ -45,6 +45,8 @@ EXPECTED = {
     ("GET", "/api/customers"): READ,
     ("POST", "/api/customers"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
     ("GET", "/api/customers/{customer_id}"): READ,
+    ("GET", "/api/customers/export"): {"Admin": 200, "Marketer": 403, "Service agent": 403, "Analyst": 403},
+    ("POST", "/api/customers/bulk"): {"Admin": 200, "Marketer": 200, "Service agent": 200, "Analyst": 403},
     ("PATCH", "/api/customers/{customer_id}"): {
         "Admin": 200,
         "Marketer": 200,
@@ -107,6 +109,8 @@ EXPECTED = {
     ("POST", "/api/scoring-runs"): SCORERS,
 }
 
+# Operations that answer a file, by what they answer when allowed.
+FILES = {("GET", "/api/customers/export", 200): "text/csv"}
 SKU = "TEA-JASMINE"
 WRITTEN = [Customer, AuditEvent, ConsentEvent, Order, Interaction, Organisation, OrganisationContact]
 
@@ -121,6 +125,11 @@ def bodies(world):
     return {
         ("POST", "/api/customers"): {"display_name": "Nong May", "phones": ["089 999 1234"]},
         ("PATCH", "/api/customers/{customer_id}"): {"tags": ["regular"]},
+        ("POST", "/api/customers/bulk"): {
+            "action": "tag_add",
+            "value": "regular",
+            "ids": [world["customer_id"]],
+        },
         ("POST", "/api/customers/{customer_id}/erase"): {"reason": "Asked by e-mail"},
         ("POST", "/api/consents"): {
             "customer": world["customer_id"],
@@ -203,7 +212,9 @@ def test_table_covers_every_operation_in_the_openapi_document():
 def test_role_gets_the_expected_status(client, staff, world, role, method, path):
     response = call(client, staff, world, role, method, path)
     assert response.status_code == EXPECTED[(method, path)][role], response.content
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith(
+        FILES.get((method, path, response.status_code), "application/json")
+    )
 
 
 @pytest.mark.parametrize(
