@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,9 +24,14 @@ def _role_choices():
     return [(role, ROLE_LABELS[role]) for role in ROLES]
 
 
+def _role_choices_to_pick():
+    """No role chosen beforehand: an Admin's rights are not given by overlooking a select."""
+    return [("", "—"), *_role_choices()]
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254)
-    role = forms.ChoiceField(label=pgettext_lazy("access", "Role"), choices=_role_choices)
+    role = forms.ChoiceField(label=pgettext_lazy("access", "Role"), choices=_role_choices_to_pick)
     language = forms.ChoiceField(
         label=gettext_lazy("Their language"),
         help_text=gettext_lazy("The invitation e-mail and their pages are in this language."),
@@ -190,7 +196,8 @@ def accept_invitation_view(request, token):
             add_service_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome to Patron, %(name)s.") % {"name": user.first_name})
+            with translation.override(invitation.language or translation.get_language()):  # theirs from now
+                messages.success(request, _("Welcome to Patron, %(name)s.") % {"name": user.first_name})
             return redirect(settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "invitation": invitation, "role": ROLE_LABELS[invitation.role]}
     return render(request, "accounts/invitation.html", context, status=400 if form.is_bound else 200)
