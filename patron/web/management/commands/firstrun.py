@@ -47,7 +47,8 @@ class Command(BaseCommand):
         if summary["admin_created"]:
             self.stdout.write(
                 f"Demo admin: username {DEMO_ADMIN}, password {summary['admin_password']} "
-                "(shown this once; change it under Administration)."
+                "(shown this once; change it under your settings, Change your password, "
+                f"or on the server with: patron changepassword {DEMO_ADMIN})."
             )
         else:
             self.stdout.write(f"Demo admin {DEMO_ADMIN} exists already; its password is not shown again.")
