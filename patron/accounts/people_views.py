@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from patron.accounts import people
 from patron.accounts.mail import mail_configured
-from patron.accounts.models import Invitation
+from patron.accounts.models import AccountAction, AccountEvent, Invitation
 from patron.accounts.permissions import require_perm
 from patron.accounts.roles import ROLE_LABELS, ROLES
 from patron.web.errors import add_service_errors
@@ -78,10 +78,20 @@ def _people_page(request, *, form=None, made=None, reset_link=None, reset_for=No
         "people": users,
         "roles": _role_choices(),
         "invitations": people.pending_invitations().select_related("invited_by"),
+        "events": _latest_events(),
         "mail_configured": mail_configured(),
         "invitation_days": people.INVITATION_DAYS,
     }
     return render(request, "accounts/people.html", context, status=status)
+
+
+def _latest_events(count=20):
+    """The latest changes to people and access, a role change with its roles as the page names them."""
+    events = list(AccountEvent.objects.select_related("actor", "user")[:count])
+    for event in events:
+        before_after = event.changes.get("role") if event.action == AccountAction.SET_ROLE else None
+        event.roles = [ROLE_LABELS.get(role, role) for role in before_after] if before_after else None
+    return events
 
 
 @login_required

@@ -272,6 +272,14 @@ def test_the_invitee_s_page_shows_what_is_wrong(client, somchai, no_mail):
     assert client.get(reverse("accounts:accept_invitation", args=["forged"])).status_code == 404
 
 
+def test_the_page_lists_the_latest_changes(admin_client, somchai, lan):
+    people.role_set(user=lan, role=ANALYST, by=somchai)
+    people.user_set_active(user=lan, active=False, by=somchai)
+    html = admin_client.get(reverse("accounts:people")).content.decode()
+    events = html.split('id="account-events"')[1]
+    assert "นักการตลาด → นักวิเคราะห์" in events and "ปิดการใช้งาน" in events  # in somchai's Thai
+
+
 def test_roles_and_deactivation_from_the_page(admin_client, somchai, lan):
     admin_client.post(reverse("accounts:set_role", args=[lan.pk]), {"role": ANALYST})
     assert people.role_of(lan) == ANALYST
