@@ -1,0 +1,83 @@
+"""Placeholders and filter bars fit in every language, on a phone (390 px) and on a desk: no
+placeholder is cut and no filter bar reaches past the window; on a desk, no select of a filter
+bar hides part of its chosen option's words. (On a phone two selects share a row, 151 px each,
+and the layout, not the words, decides whether a long option shows whole.) Words run longer in
+Vietnamese, Turkish and Filipino than in English."""
+
+import pytest
+from django.urls import reverse
+
+from patron.accounts.services import profile_update
+from patron.customers.tests.factories import make_customer
+from patron.organisations.services import organisation_create
+from patron.web.tests.browsing import log_in
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1280, "height": 800}}
+
+# Each text field's placeholder, and each select's chosen option, wider than the room its field
+# gives it (measured in the field's own font); each filter bar control past the window's edge.
+CUT = """(checkSelects) => {
+  const context = document.createElement("canvas").getContext("2d");
+  const shown = e => e.getClientRects().length && e.offsetWidth > 1;
+  const room = (e, style) => e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const cut = [];
+  for (const e of document.querySelectorAll("main input[placeholder], main textarea[placeholder]")) {
+    if (!shown(e)) continue;
+    const style = getComputedStyle(e);
+    context.font = style.font;
+    const needed = Math.ceil(context.measureText(e.placeholder).width), space = Math.floor(room(e, style));
+    if (needed > space) cut.push(["placeholder", e.name, e.placeholder, needed, space]);
+  }
+  for (const e of document.querySelectorAll("main .filters select")) {
+    if (!checkSelects || !shown(e) || e.selectedIndex < 0) continue;
+    const style = getComputedStyle(e);
+    context.font = style.font;
+    const text = e.options[e.selectedIndex].text;
+    // A select draws its arrow inside its right padding; its text has the content box.
+    const needed = Math.ceil(context.measureText(text).width);
+    if (needed > room(e, style)) cut.push(["select", e.name, text, needed, Math.floor(room(e, style))]);
+  }
+  for (const e of document.querySelectorAll("main .filters > *")) {
+    if (!shown(e)) continue;
+    const box = e.getBoundingClientRect();
+    if (box.right > window.innerWidth + 0.5) cut.push(["past the edge", e.name, Math.round(box.right)]);
+  }
+  return cut;
+}"""
+
+
+@pytest.fixture
+def shop(somchai, thai_shop):
+    customer = make_customer(somchai, "somsri")
+    organisation_create(by=somchai, name="บริษัท ข้าวหอม จำกัด", kind="supplier", country="TH")
+    return customer
+
+
+def paths(customer):
+    return [
+        reverse("customers:list"),
+        reverse("organisations:list"),
+        reverse("customers:detail", args=[customer.pk]),
+        reverse("interactions:log", args=[customer.pk]),
+        reverse("imports:list"),
+        reverse("accounts:settings"),
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_placeholders_and_filter_bars_fit_in_every_language(page, live_server, somchai, shop, size):
+    page.set_viewport_size(SIZES[size])
+    log_in(page, live_server, "somchai")
+    problems = []
+    for language in ["en", "th", "vi", "tr", "fil"]:
+        profile_update(user=somchai, language=language)
+        for path in paths(shop):
+            page.goto(live_server.url + path)
+            assert page.locator("html").get_attribute("lang") == language
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                problems.append(f"{language} {path}: {overflow} px wider than the window")
+            problems += [f"{language} {path}: {item}" for item in page.evaluate(CUT, size == "desk")]
+    assert problems == [], "\n".join(problems)
