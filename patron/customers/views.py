@@ -79,7 +79,9 @@ def customer_list_view(request):
         }
         if context["can_change"]:
             context["bulk_form"] = BulkForm(
-                initial={"query": context["query"], "scope": "chosen"}, all_label=scope_label(count)
+                initial={"query": context["query"], "scope": "chosen"},
+                all_label=scope_label(count),
+                auto_id="bulk_%s",  # beside the filter form's own tag and owner
             )
     return list_response(
         request, page="customers/list.html", results="customers/_results.html", context=context
