@@ -22,7 +22,7 @@ from patron.scoring.tests.factories import make_run, make_score
 pytestmark = pytest.mark.django_db
 
 CUSTOMERS = Path(__file__).resolve().parent.parent
-EVERY_FILTER = ["q", "tag", "country", "owner", "consent", "segment", "churn", "min_clv", "decile"]
+EVERY_FILTER = ["q", "tag", "country", "owner", "consent", "segment", "churn", "min_clv", "decile", "bought"]
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_the_page_form_and_the_api_come_from_the_one_declaration(client, somchai
     assert documented["min_clv"]["format"] == "decimal"
 
 
-ADDING_APPS = ("scoring", "interactions", "sales")
+ADDING_APPS = ("scoring", "interactions", "sales", "home")
 
 
 def test_customers_imports_nothing_of_the_apps_that_add_filters_and_panels():
