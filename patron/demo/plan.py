@@ -270,7 +270,7 @@ class ShopPlanner:
             subjects = profile.inbound_subjects if inbound else profile.outbound_subjects
             channel = self.contact_channels.one(rng)
             if channel == "email" and not has_email:
-                channel = "chat"
+                channel = profile.chat_app
             elif channel in ("sms", "phone") and not has_phone:
                 channel = "email"
             staff_id = None

@@ -1,12 +1,14 @@
 """What makes each demo shop local: money, phones, e-mail habits, channels and wording.
 
 Shares are rough figures for a small retailer in that country: Thais and Vietnamese talk to
-shops over LINE and Zalo (chat), Filipinos over Facebook Messenger (social), Turks by phone
-and WhatsApp; marketplaces (Shopee, Lazada, Trendyol) carry a large part of online sales.
+shops over LINE and Zalo, Filipinos over Facebook Messenger and Viber, Turks by phone and
+WhatsApp; marketplaces (Shopee, Lazada, Trendyol) carry a large part of online sales.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+CHAT_APPS = ("line", "zalo", "viber", "whatsapp", "messenger")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class ShopProfile:
     contact_roles: tuple[str, ...]
     # Kind -> (name, web domain or "" for people and families).
     organisations: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    @property
+    def chat_app(self):
+        """The chat app the shop's customers write on most (LINE in Thailand, Zalo in Vietnam)."""
+        apps = [channel for channel in self.contact_channels if channel in CHAT_APPS]
+        return max(apps, key=self.contact_channels.get) if apps else "chat"
 
 
 def _prefixes(text, weight):
@@ -73,7 +81,7 @@ SHOPS = {
         phone_formats={"###-###-####": 4, "##########": 3, "### ### ####": 2, "+66 @@ @@@ @@@@": 1},
         sales_channels={"store": 0.4, "marketplace": 0.3, "web": 0.12, "app": 0.1, "phone": 0.08},
         contact_channels={
-            "chat": 0.35,
+            "line": 0.35,
             "social": 0.15,
             "phone": 0.15,
             "email": 0.1,
@@ -181,7 +189,7 @@ SHOPS = {
         phone_formats={"#### ### ###": 4, "##########": 3, "###.###.####": 1, "+84 @@@ @@@ @@@": 1},
         sales_channels={"store": 0.35, "marketplace": 0.3, "web": 0.15, "phone": 0.15, "app": 0.05},
         contact_channels={
-            "chat": 0.3,
+            "zalo": 0.3,
             "social": 0.2,
             "phone": 0.2,
             "sms": 0.1,
@@ -300,7 +308,7 @@ SHOPS = {
         sales_channels={"store": 0.45, "web": 0.25, "marketplace": 0.15, "app": 0.1, "phone": 0.05},
         contact_channels={
             "phone": 0.25,
-            "chat": 0.25,
+            "whatsapp": 0.25,
             "email": 0.2,
             "sms": 0.15,
             "in_person": 0.1,
@@ -422,10 +430,10 @@ SHOPS = {
         phone_formats={"#### ### ####": 4, "###########": 3, "####-###-####": 2, "+63 @@@ @@@ @@@@": 2},
         sales_channels={"store": 0.45, "marketplace": 0.3, "phone": 0.1, "web": 0.1, "app": 0.05},
         contact_channels={
-            "social": 0.35,
+            "messenger": 0.35,
             "sms": 0.2,
             "phone": 0.15,
-            "chat": 0.1,
+            "viber": 0.1,
             "email": 0.1,
             "in_person": 0.07,
             "web": 0.03,

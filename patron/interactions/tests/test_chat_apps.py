@@ -7,6 +7,7 @@ from django.utils import translation
 
 from patron.conftest import with_token
 from patron.customers.tests.factories import make_customer
+from patron.demo.generator import generate_shop
 from patron.interactions.models import Interaction
 from patron.interactions.services import interaction_log
 
@@ -63,3 +64,12 @@ def test_the_page_offers_and_shows_the_chat_apps(client, emre, somsri):
     assert Interaction.objects.get(customer=somsri).channel == "whatsapp"
     page = client.get(reverse("customers:detail", args=[somsri.pk])).content.decode()
     assert "WhatsApp · " in page
+
+
+@pytest.mark.parametrize(
+    ("country", "app"), [("TH", "line"), ("VN", "zalo"), ("TR", "whatsapp"), ("PH", "messenger")]
+)
+def test_the_demo_shops_talk_on_their_countrys_chat_app(country, app):
+    generate_shop(country, 60, seed=3)
+    channels = set(Interaction.objects.filter(customer__isnull=False).values_list("channel", flat=True))
+    assert app in channels and "chat" not in channels
