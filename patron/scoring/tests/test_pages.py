@@ -11,6 +11,7 @@ from patron.demo.generator import generate_shop
 from patron.scoring.models import CustomerScore
 from patron.scoring.reasons import score_reasons
 from patron.scoring.services import customers_score
+from patron.web.dates import format_day
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,8 @@ def test_the_value_page_and_its_checks_tab(client, scored):
     tracking = checks.context["tracking_chart"]
     assert len(tracking["labels"]) == len(tracking["series"][0]["data"]) == len(tracking["series"][1]["data"])
     assert len(checks.context["holdout_chart"]["labels"]) == 8
+    end = checks.context["run"].checks["calibration_end"]  # ISO, shown in the reader's calendar
+    assert f"Fitted on purchases up to {format_day(end, language='en')};" in checks.content.decode()
 
 
 def test_value_pages_need_the_permission(client, somchai, thai_shop):
