@@ -173,6 +173,7 @@ def _menu(html):
 def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
     client.force_login(somchai)
     assert _menu(client.get(reverse("duplicates:list")).content.decode()) == [
+        ("nav-home", "/", ""),
         ("", "/customers/", ""),
         ("", "/organisations/", ""),
         ("nav-value", "/value/", ""),
@@ -183,6 +184,7 @@ def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
     ]
     client.force_login(maria)  # an analyst: no import, no administration
     assert _menu(client.get(reverse("customers:list")).content.decode()) == [
+        ("nav-home", "/", ""),
         ("", "/customers/", 'aria-current="page"'),
         ("", "/organisations/", ""),
         ("nav-value", "/value/", ""),
@@ -194,7 +196,7 @@ def test_the_interaction_page_is_a_customers_page_in_the_menu(client, emre, thai
     customer = make_customer(emre, display_name="Somsri")
     client.force_login(emre)
     menu = _menu(client.get(reverse("interactions:log", args=[customer.pk])).content.decode())
-    assert menu[0] == ("", "/customers/", 'aria-current="page"')
+    assert menu[1] == ("", "/customers/", 'aria-current="page"')
 
 
 def test_a_registered_menu_entry_shows_to_those_allowed_and_marks_its_pages(client, lan, maria, thai_shop):
@@ -211,8 +213,9 @@ def test_a_registered_menu_entry_shows_to_those_allowed_and_marks_its_pages(clie
         navigation.register(entry)
         client.force_login(lan)
         menu = _menu(client.get(reverse("organisations:list")).content.decode())
-        assert menu[2] == ("nav-test", "/organisations/", 'aria-current="page"')
-        assert [link[1] for link in menu[:4]] == [
+        assert menu[3] == ("nav-test", "/organisations/", 'aria-current="page"')
+        assert [link[1] for link in menu[:5]] == [
+            "/",
             "/customers/",
             "/organisations/",
             "/organisations/",
