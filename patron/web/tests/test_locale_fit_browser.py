@@ -51,18 +51,22 @@ CUT = """(checkSelects) => {
 @pytest.fixture
 def shop(somchai, thai_shop):
     customer = make_customer(somchai, "somsri")
-    organisation_create(by=somchai, name="บริษัท ข้าวหอม จำกัด", kind="supplier", country="TH")
-    return customer
+    organisation = organisation_create(by=somchai, name="บริษัท ข้าวหอม จำกัด", kind="supplier", country="TH")
+    return customer, organisation
 
 
-def paths(customer):
+def paths(shop):
+    customer, organisation = shop
     return [
         reverse("customers:list"),
+        reverse("customers:create"),
         reverse("organisations:list"),
+        reverse("organisations:detail", args=[organisation.pk]),
         reverse("customers:detail", args=[customer.pk]),
         reverse("interactions:log", args=[customer.pk]),
         reverse("imports:list"),
         reverse("accounts:settings"),
+        reverse("workspace:settings"),
     ]
 
 
