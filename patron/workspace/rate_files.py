@@ -33,6 +33,7 @@ MAX_RATES = 50_000
 """Rates (filled cells) in one file: twenty years of ten currencies' working days. A larger
 file is refused before anything is read further; split it by year."""
 
+CODES = frozenset(CURRENCY_CODES)
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 FOREIGN_IN_BASE = "foreign"  # 1 unit of the foreign currency = X units of the base currency
 BASE_IN_FOREIGN = "base"  # 1 unit of the base currency = X units of the foreign currency
@@ -134,7 +135,7 @@ def read_cells(path, name=None):
     return Cells(name or os.path.basename(path), header, rows)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One rate of the file as it will be read: ``problem`` says why it cannot be."""
 
@@ -264,7 +265,7 @@ def _lines(cells, shape, date_column, currency_column, rate_columns):
 
 
 def _read_dates(reading, lines):
-    texts = [line.date_text for line in lines if line.date_text]
+    texts = list(dict.fromkeys(line.date_text for line in lines if line.date_text))
     order = reading.date_order
     if order is None:
         try:
@@ -277,19 +278,25 @@ def _read_dates(reading, lines):
     reading.date_order = order
     reading.calendar = DateReader.detect_calendar(texts)
     reader = DateReader(order=order, calendar=reading.calendar)
+    read = {}  # a wide file gives each date to every currency of its row
     for line in lines:
-        if not line.date_text:
-            line.problem = _("The date is empty.")
-            continue
-        if order is None and _two_ways(line.date_text):
-            line.problem = _("'%(value)s' could be day-first or month-first: choose the date order.") % {
-                "value": line.date_text
-            }
-            continue
-        try:
-            line.day = reader.parse_date(line.date_text)
-        except ValueProblem:
-            line.problem = _("'%(value)s' is not a date.") % {"value": line.date_text}
+        if line.date_text not in read:
+            read[line.date_text] = _read_date(line.date_text, reader, order)
+        line.day, line.problem = read[line.date_text]
+
+
+def _read_date(text, reader, order):
+    """(the day, "") or (None, why it cannot be read)."""
+    if not text:
+        return None, _("The date is empty.")
+    if order is None and _two_ways(text):
+        return None, _("'%(value)s' could be day-first or month-first: choose the date order.") % {
+            "value": text
+        }
+    try:
+        return reader.parse_date(text), ""
+    except ValueProblem:
+        return None, _("'%(value)s' is not a date.") % {"value": text}
 
 
 def _two_ways(text):
@@ -300,36 +307,42 @@ def _two_ways(text):
 
 def _read_numbers(reading, lines, base):
     if reading.decimal is None:
-        found = {own_mark(line.rate_text) for line in lines if line.rate_text}
+        found = {own_mark(text) for text in {line.rate_text for line in lines} if text}
         shown = found & set(MARKS)
         if None in found:
             if len(shown) == 1:
                 reading.decimal = shown.pop()
             else:
                 reading.questions.append("decimal")
+    read = {}
     for line in lines:
         code = line.currency_text.strip().upper()
         if line.problem:
             pass
         elif not code:
             line.problem = _("The currency is empty.")
-        elif code not in CURRENCY_CODES:
+        elif code not in CODES:
             line.problem = _("'%(value)s' is not a currency code (such as USD).") % {
                 "value": line.currency_text
             }
         elif code == base:
             line.problem = _("%(code)s is the base currency: it has no exchange rate.") % {"code": code}
         line.currency = code
-        try:
-            value = read_rate(line.rate_text, reading.decimal)
-            if reading.quote == BASE_IN_FOREIGN:
-                value = inverted(value)
-        except AmbiguousMark as problem:
-            line.problem = line.problem or problem.message + " " + _("Choose the decimal sign.")
-        except RateProblem as problem:
-            line.problem = line.problem or problem.message
-        else:
-            line.rate = value
+        if line.rate_text not in read:
+            read[line.rate_text] = _read_rate(line.rate_text, reading.decimal, reading.quote)
+        line.rate, problem = read[line.rate_text]
+        line.problem = line.problem or problem
+
+
+def _read_rate(text, decimal, quote):
+    """(the rate to store, "") or (None, why it cannot be read)."""
+    try:
+        value = read_rate(text, decimal)
+        return (inverted(value) if quote == BASE_IN_FOREIGN else value), ""
+    except AmbiguousMark as problem:
+        return None, problem.message + " " + _("Choose the decimal sign.")
+    except RateProblem as problem:
+        return None, problem.message
 
 
 def _mark_repeats(lines):

@@ -24,6 +24,7 @@ QUANTUM = Decimal(1).scaleb(-PLACES)
 MARKS = (".", ",")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _SHAPE = re.compile(r"^[0-9.,]+$")
+_PLAIN = re.compile(r"^(?:0\.\d+|\d+\.(?:\d{1,2}|\d{4,})|\d+)$")
 
 
 class RateProblem(ValueError):
@@ -66,7 +67,7 @@ def read_rate(text, decimal=None):
         raise RateProblem(_("The rate is empty."))
     value = _number(raw, decimal)
     if value <= 0:
-        raise RateProblem(_("'%(value)s' is not a number above 0.") % {"value": raw})
+        raise _not_a_number(raw)
     if value.normalize().as_tuple().exponent < -PLACES:
         raise RateProblem(
             _("'%(value)s' has more than %(places)s decimal places.") % {"value": raw, "places": PLACES}
@@ -76,11 +77,16 @@ def read_rate(text, decimal=None):
     return value
 
 
+def _not_a_number(raw):
+    return RateProblem(_("'%(value)s' is not a number above 0.") % {"value": raw})
+
+
 def _number(raw, decimal):
+    if _PLAIN.match(raw):  # 35.5, 0.0295, 32: the usual case, one reading whatever the sign
+        return Decimal(raw)
     body = _SPACES.sub("", raw).lstrip("+")
-    not_a_number = RateProblem(_("'%(value)s' is not a number above 0.") % {"value": raw})
     if not body or not _SHAPE.match(body):
-        raise not_a_number
+        raise _not_a_number(raw)
     mark = own_mark(body)
     if mark is None:
         if decimal not in MARKS:
@@ -92,18 +98,18 @@ def _number(raw, decimal):
     group = "" if not mark else ("," if mark == "." else ".")
     whole, point, fraction = body.partition(mark) if mark else (body, "", "")
     if point and (not fraction.isdigit() or not whole):
-        raise not_a_number
+        raise _not_a_number(raw)
     if group and group in whole:
         groups = whole.split(group)
         if not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:]):
-            raise not_a_number
+            raise _not_a_number(raw)
         whole = "".join(groups)
     if not whole.isdigit():
-        raise not_a_number
+        raise _not_a_number(raw)
     try:
         return Decimal(f"{whole}.{fraction}" if fraction else whole)
     except InvalidOperation:  # pragma: no cover - only digits reach here
-        raise not_a_number from None
+        raise _not_a_number(raw) from None
 
 
 def inverted(quoted):

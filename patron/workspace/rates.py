@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require
@@ -130,42 +131,57 @@ def rates_import(*, cells, by, expected, date_order=None, decimal=None, quote=FO
         lines = [ln for ln in reading.lines if ln.status in ("new", "changed")]
         if not lines:
             raise ValidationError(_("This file holds no rate that is not saved already."))
-        old = {(ln.currency, ln.day): ln.current for ln in lines}
         source = reading.name
+        new = [ln for ln in lines if ln.status == "new"]
+        changed = [ln for ln in lines if ln.status == "changed"]
         try:
             with transaction.atomic():
                 added = ExchangeRate.objects.bulk_create(
-                    ExchangeRate(currency=ln.currency, date=ln.day, rate=ln.rate)
-                    for ln in lines
-                    if ln.status == "new"
+                    (ExchangeRate(currency=ln.currency, date=ln.day, rate=ln.rate) for ln in new),
+                    batch_size=2000,
                 )
         except IntegrityError:
             raise ValidationError(
                 _("The saved rates changed since this preview; nothing was saved. Look at the preview again.")
             ) from None
-        changed = list(
-            ExchangeRate.objects.select_for_update().filter(
-                pk__in=_changed_pks([ln for ln in lines if ln.status == "changed"])
-            )
+        pks = _saved_pks(changed)
+        _update_rates([(pks[(ln.currency, ln.day)], ln.rate) for ln in changed])
+        _log_rows(by, ADDITION, [(r.pk, r.currency, r.date, _text(None, r.rate, source)) for r in added])
+        _log_rows(
+            by,
+            CHANGE,
+            [
+                (pks[(ln.currency, ln.day)], ln.currency, ln.day, _text(ln.current, ln.rate, source))
+                for ln in changed
+            ],
         )
-        new_rates = {(ln.currency, ln.day): ln.rate for ln in lines}
-        for rate in changed:
-            rate.rate = new_rates[(rate.currency, rate.date)]
-        ExchangeRate.objects.bulk_update(changed, ["rate"], batch_size=1000)
-        _log(added, by, ADDITION, lambda r: _text(None, r.rate, source))
-        _log(changed, by, CHANGE, lambda r: _text(old[(r.currency, r.date)], r.rate, source))
     return len(added), len(changed)
 
 
-def _changed_pks(lines):
+def _saved_pks(lines):
+    """{(currency, day): id} of the saved rates of ``lines``, locked until the commit."""
     if not lines:
-        return []
+        return {}
     days = [ln.day for ln in lines]
     wanted = {(ln.currency, ln.day) for ln in lines}
-    rows = ExchangeRate.objects.filter(
-        currency__in={ln.currency for ln in lines}, date__range=(min(days), max(days))
-    ).values_list("pk", "currency", "date")
-    return [pk for pk, currency, day in rows if (currency, day) in wanted]
+    rows = (
+        ExchangeRate.objects.select_for_update()
+        .filter(currency__in={ln.currency for ln in lines}, date__range=(min(days), max(days)))
+        .values_list("pk", "currency", "date")
+    )
+    return {(currency, day): pk for pk, currency, day in rows if (currency, day) in wanted}
+
+
+def _update_rates(updates):
+    """Save each (id, new rate) with one statement executed many times: Django's bulk_update
+    writes a CASE of every row into each statement, which took 45 s for 33,000 rates."""
+    if not updates:
+        return
+    field = ExchangeRate._meta.get_field("rate")
+    table = connection.ops.quote_name(ExchangeRate._meta.db_table)
+    params = [(field.get_db_prep_save(rate, connection), pk) for pk, rate in updates]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET rate = %s WHERE id = %s", params)  # noqa: S608
 
 
 # --------------------------------------------------------------------------- the log
@@ -182,24 +198,39 @@ def _text(old, new, source=""):
 
 
 def _log(rates, by, flag, message):
+    _log_rows(by, flag, [(r.pk, r.currency, r.date, message(r)) for r in rates])
+
+
+def _log_rows(by, flag, rows):
+    """One entry of Django's admin log per (id, currency, day, message), written with one
+    statement executed many times (50,000 LogEntry objects through the ORM took 10 s)."""
     actor = as_actor(by)
-    if actor.user is None:
+    if actor.user is None or not rows:
         return  # a job nobody asked for: Django's log names a user (no such job saves rates)
-    content_type = ContentType.objects.get_for_model(ExchangeRate)
-    LogEntry.objects.bulk_create(
-        (
-            LogEntry(
-                user_id=actor.user.pk,
-                content_type=content_type,
-                object_id=str(rate.pk),
-                object_repr=f"{rate.currency} {rate.date.isoformat()}",
-                action_flag=flag,
-                change_message=message(rate),
-            )
-            for rate in rates
-        ),
-        batch_size=1000,
+    meta = LogEntry._meta
+    column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
+    names = [
+        "action_time",
+        "user",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "action_flag",
+        "change_message",
+    ]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        connection.ops.quote_name(meta.db_table),
+        ", ".join(column[n] for n in names),
+        ", ".join(["%s"] * len(names)),
     )
+    at = meta.get_field("action_time").get_db_prep_save(timezone.now(), connection)
+    kind = ContentType.objects.get_for_model(ExchangeRate).pk
+    params = [
+        (at, actor.user.pk, kind, str(pk), f"{currency} {day.isoformat()}", flag, message)
+        for pk, currency, day, message in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def rate_history(*, by, limit=20):

@@ -3,6 +3,7 @@ gap list, and the import of a rate file with its preview. The services check per
 
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -43,9 +44,11 @@ from patron.workspace.rates import (
     rates_preview,
 )
 from patron.workspace.services import get_workspace
+from patron.workspace.templatetags.rate_tags import month_name
 
-PREVIEW_ROWS = 100
-"""Rows shown of the rates that are new or unchanged; problems and changes are all shown."""
+PREVIEW_ROWS = {"problem": 500, "changed": 500, "other": 100}
+"""Rates listed in a preview: problems first, then changes, then the others; the counts say
+how many there are of each, listed or not."""
 TABLE_MAX_AGE = 24 * 3600
 """Seconds a preview's file stays good for saving."""
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -211,7 +214,7 @@ def rates_view(request):
         "table": month_rates(by=user, month=month, currency=currency),
         "previous": _month_link(request, _shift(month, -1), currency),
         "next": _month_link(request, _shift(month, 1), currency),
-        "gaps": rate_gaps(by=user),
+        "gaps": gap_list(rate_gaps(by=user)),
         "history": rate_history(by=user),
         "editing": bool(request.GET.get("edit")),
     }
@@ -276,11 +279,72 @@ def _page_again(request, form):
         "table": month_rates(by=user, month=month),
         "previous": _month_link(request, _shift(month, -1), None),
         "next": _month_link(request, _shift(month, 1), None),
-        "gaps": rate_gaps(by=user),
+        "gaps": gap_list(rate_gaps(by=user)),
         "history": rate_history(by=user),
         "editing": True,
     }
     return render(request, "workspace/rates.html", context, status=400)
+
+
+RECENT_MONTHS = 3
+"""Months of a currency's gaps listed first; the earlier ones fold into one sentence."""
+
+
+@dataclass
+class GapLine:
+    key: str  # for the element's id
+    sentence: str
+    days: str
+
+
+def gap_list(gaps):
+    """The gap list in sentences, built here rather than in the template: ten years of twenty
+    currencies are hundreds of months. Days with orders but no rate come first."""
+    orders = [
+        GapLine(
+            gap.currency,
+            ngettext(
+                "Orders in %(currency)s were placed on %(count)s day that has no rate",
+                "Orders in %(currency)s were placed on %(count)s days that have no rate",
+                len(gap.order_days),
+            )
+            % {"currency": gap.currency, "count": len(gap.order_days)},
+            ", ".join(_day_text(day) for day in gap.order_days),
+        )
+        for gap in gaps
+        if gap.order_days
+    ]
+    currencies = []
+    for gap in gaps:
+        if not gap.months:
+            continue
+        months = [_month_line(gap.currency, month) for month in gap.months]
+        earlier = len(months) - RECENT_MONTHS
+        currencies.append(
+            {
+                "currency": gap.currency,
+                "recent": months[:RECENT_MONTHS],
+                "earlier": months[RECENT_MONTHS:],
+                "earlier_sentence": ngettext(
+                    "%(currency)s: %(count)s earlier month with missing rates",
+                    "%(currency)s: %(count)s earlier months with missing rates",
+                    earlier,
+                )
+                % {"currency": gap.currency, "count": earlier},
+            }
+        )
+    return {"orders": orders, "currencies": currencies}
+
+
+def _month_line(currency, month):
+    count = len(month.days)
+    sentence = ngettext(
+        "Rates missing for %(currency)s on %(count)s day in %(month)s",
+        "Rates missing for %(currency)s on %(count)s days in %(month)s",
+        count,
+    ) % {"currency": currency, "count": count, "month": month_name(month.month)}
+    days = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in month.runs)
+    return GapLine(f"{currency}-{month.month:%Y-%m}", sentence, days)
 
 
 def _shift(month, months):
@@ -372,8 +436,10 @@ def _preview(request, base, cells, form):
         reading = rates_preview(cells=cells, by=request.user, **form.options())
     except RateFileError as error:
         return _refused(request, base, RateUploadForm(base=base), error)
-    shown = [ln for ln in reading.lines if ln.status in ("problem", "changed")]
-    others = [ln for ln in reading.lines if ln.status not in ("problem", "changed")]
+    kinds = {"problem": [], "changed": [], "other": []}
+    for line in reading.lines:
+        kinds[line.status if line.status in kinds else "other"].append(line)
+    shown = [line for kind, lines in kinds.items() for line in lines[: PREVIEW_ROWS[kind]]]
     form = RatePreviewForm(
         initial={
             "table": form.data.get("table") or _sign(cells, request.user),
@@ -390,8 +456,8 @@ def _preview(request, base, cells, form):
         "reading": reading,
         "form": form,
         "questions": [QUESTIONS[q] for q in reading.questions],
-        "lines": shown + others[:PREVIEW_ROWS],
-        "more": max(0, len(others) - PREVIEW_ROWS),
+        "lines": shown,
+        "more": len(reading.lines) - len(shown),
         "counts": _counts(reading),
     }
     return render(request, "workspace/rates_preview.html", context)

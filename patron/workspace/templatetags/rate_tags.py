@@ -1,9 +1,11 @@
 """Rates and months shown in the active language."""
 
+import functools
+
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal, get_decimal_symbol
 from django import template
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 
 from patron.workspace.money import babel_locale
 
@@ -21,28 +23,13 @@ def rate(value):
 @register.filter
 def month_name(first_day):
     """May 2026, พฤษภาคม 2026, tháng 5 năm 2026."""
-    return format_skeleton("yMMMM", first_day, locale=babel_locale(get_language()))
+    return _month_name(first_day, get_language())
 
 
-@register.simple_tag
-def missing_sentence(currency, month):
-    """'Rates missing for USD on 14 days in May 2026' (month: a rate_gaps.MonthGap)."""
-    count = len(month.days)
-    return ngettext(
-        "Rates missing for %(currency)s on %(count)s day in %(month)s",
-        "Rates missing for %(currency)s on %(count)s days in %(month)s",
-        count,
-    ) % {"currency": currency, "count": count, "month": month_name(month.month)}
-
-
-@register.simple_tag
-def order_days_sentence(currency, days):
-    count = len(days)
-    return ngettext(
-        "Orders in %(currency)s were placed on %(count)s day that has no rate",
-        "Orders in %(currency)s were placed on %(count)s days that have no rate",
-        count,
-    ) % {"currency": currency, "count": count}
+@functools.lru_cache(maxsize=2_000)
+def _month_name(first_day, language):
+    # Babel matches the skeleton to the locale's patterns at each call: 1 ms, once per month shown.
+    return format_skeleton("yMMMM", first_day, locale=babel_locale(language))
 
 
 @register.filter

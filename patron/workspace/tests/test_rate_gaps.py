@@ -50,7 +50,7 @@ def test_missing_working_days_by_currency_and_month(somchai, may):
     assert [(m.month, m.days) for m in usd.months] == [
         (date(2026, 5, 1), [date(2026, 5, 5), date(2026, 5, 12), *late_may])
     ]
-    assert usd.missing == 12
+    assert usd.missing == 12 and usd.months[0].runs == [(5, 5), (12, 12), (18, 22), (25, 29)]
 
     eur = gaps["EUR"]
     assert eur.order_days == [date(2026, 5, 16)]  # the Saturday in Bangkok, not Friday in UTC
@@ -87,3 +87,4 @@ def test_the_page_says_it_in_sentences_orders_first(client, somchai, may, monkey
     eur = html.index("Rates missing for EUR on 10 days in May 2026")
     assert orders < eur < usd or orders < usd < eur
     assert "May 16, 2026" in html[orders : orders + 400]
+    assert "5, 12, 18–22, 25–29" in html[usd : usd + 400]
