@@ -1,0 +1,183 @@
+"""Status changes of one order sent side by side through PATCH /api/orders/{id}: the order's row
+lock lets them through one at a time, so returns never add up past the order's total and a
+cancel and a return never both happen.
+
+As in patron/scoring/tests/side_by_side.py: on PostgreSQL the requests are threads, one
+connection each, let go at once; on SQLite (whose test database lives in memory, where a lock
+fails at once instead of waiting) they are separate `patron` processes on a migrated SQLite
+file, as web workers use it.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from patron.accounts.services import token_create
+from patron.customers.tests.factories import make_customer
+from patron.sales.models import Order
+from patron.sales.services import order_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REQUESTS = 6
+SETUP = """
+from datetime import UTC, datetime
+from django.contrib.auth.models import User
+from patron.accounts.services import token_create
+from patron.customers.services import CustomerData, customer_create
+from patron.sales.services import order_create
+by = User.objects.create_superuser("somchai")
+customer = customer_create(data=CustomerData(display_name="Somsri"), by=by)
+order = order_create(customer=customer, placed_at=datetime(2025, 3, 1, 3, tzinfo=UTC), channel="store",
+                     total="1000.00", by=by)
+print(order.pk, token_create(user=by, name="tests")[1])
+"""
+
+
+def patch(client, secret, order_id, body):
+    response = client.patch(
+        f"/api/orders/{order_id}",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    return response.status_code
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """On SQLite: a migrated database file, made once for the module (each test copies it)."""
+    if connection.vendor != "sqlite":
+        return None
+    data = tmp_path_factory.mktemp("migrated")
+    done = subprocess.run(
+        [sys.executable, "-m", "patron.cli", "migrate", "-v", "0"],
+        env=_environment(data),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return data / "patron.sqlite3"
+
+
+def _environment(data):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    environment.update(PATRON_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="patron.settings")
+    return environment
+
+
+def side_by_side(bodies, tmp_path, somchai, order, migrated):
+    """Send each of ``bodies`` at once; [status code] per body, and [(id, status, total,
+    return_of)] of the orders afterwards."""
+    if connection.vendor == "sqlite":
+        return _in_processes(bodies, tmp_path, migrated)
+    _token, secret = token_create(user=somchai, name="tests")
+    start, codes, errors = threading.Barrier(len(bodies)), [], []
+
+    def send(body):
+        try:
+            client = Client()
+            start.wait()
+            codes.append(patch(client, secret, order.pk, body))
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = list(Order.objects.order_by("pk").values_list("pk", "status", "total", "return_of"))
+    return codes, rows
+
+
+def _in_processes(bodies, tmp_path, migrated):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copyfile(migrated, data / "patron.sqlite3")
+    environment = _environment(data)
+    patron = [sys.executable, "-m", "patron.cli"]
+
+    def run(*args):
+        done = subprocess.run([*patron, *args], env=environment, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    order_id, secret = run("shell", "-c", SETUP).split()[-2:]
+    go = tmp_path / "go"
+    processes = []
+    for body in bodies:
+        script = (
+            "import pathlib, os, time\n"
+            "from django.test import Client\n"
+            "from patron.sales.tests.test_concurrent_returns import patch\n"
+            "client = Client(HTTP_HOST='localhost')\n"
+            f"pathlib.Path({str(tmp_path)!r}, f'ready-{{os.getpid()}}').touch()\n"
+            f"while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.01)\n"
+            f"print(patch(client, {secret!r}, {order_id}, {json.dumps(body)!r}))\n"
+        )
+        processes.append(
+            subprocess.Popen(
+                [*patron, "shell", "-c", script],
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    deadline = time.monotonic() + 300
+    while len(list(tmp_path.glob("ready-*"))) < len(bodies):  # every one set up, then all at once
+        assert time.monotonic() < deadline and all(p.poll() is None for p in processes)
+        time.sleep(0.05)
+    go.touch()
+    codes = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        codes.append(int(out.strip().splitlines()[-1]))
+    with sqlite3.connect(data / "patron.sqlite3") as db:
+        rows = db.execute("SELECT id, status, total, return_of_id FROM sales_order ORDER BY id").fetchall()
+    return codes, [(pk, status, Decimal(str(total)), of) for pk, status, total, of in rows]
+
+
+@pytest.fixture
+def order(somchai, thai_shop):
+    customer = make_customer(somchai, "somsri")
+    placed = datetime(2025, 3, 1, 3, tzinfo=UTC)
+    return order_create(customer=customer, placed_at=placed, channel="store", total="1000.00", by=somchai)
+
+
+def test_returns_side_by_side_never_add_up_past_the_total(somchai, order, tmp_path, migrated):
+    bodies = [{"status": "returned", "amount": "300.00"}] * REQUESTS
+    codes, rows = side_by_side(bodies, tmp_path, somchai, order, migrated)
+    assert sorted(codes) == [200] * 3 + [422] * (REQUESTS - 3)
+    (first, *returns) = rows
+    assert first[1:] == ("completed", Decimal("1000.00"), None)
+    assert [(status, of) for _pk, status, _total, of in returns] == [("returned", first[0])] * 3
+    assert sum(total for _pk, _status, total, _of in returns) == Decimal("900.00")
+
+
+def test_a_cancel_and_full_returns_side_by_side_leave_one_change(somchai, order, tmp_path, migrated):
+    bodies = [{"status": "cancelled"}, {"status": "returned"}] * (REQUESTS // 2)
+    codes, rows = side_by_side(bodies, tmp_path, somchai, order, migrated)
+    assert sorted(codes) == [200] + [422] * (REQUESTS - 1)
+    # Either the order is cancelled and nothing was returned, or it was returned in full once.
+    pk = rows[0][0]
+    assert [row[1:] for row in rows] in (
+        [("cancelled", Decimal("1000.00"), None)],
+        [("completed", Decimal("1000.00"), None), ("returned", Decimal("1000.00"), pk)],
+    )
