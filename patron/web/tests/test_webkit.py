@@ -180,6 +180,7 @@ def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
         ("nav-duplicates", "/duplicates/", 'aria-current="page"'),
         ("nav-import", "/imports/", ""),
         ("", "/workspace/", ""),
+        ("nav-people", "/account/people/", ""),
         ("", "/admin/", ""),
     ]
     client.force_login(maria)  # an analyst: no import, no administration
