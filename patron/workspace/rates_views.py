@@ -56,12 +56,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 def _quote_choices(base):
     return [
-        (FOREIGN_IN_BASE, _("1 unit of each currency = X %(base)s (saved as it is)") % {"base": base}),
-        (
-            BASE_IN_FOREIGN,
-            _("1 %(base)s = X units of each currency (saved as 1 / X, rounded to 10 decimal places)")
-            % {"base": base},
-        ),
+        (FOREIGN_IN_BASE, _("1 unit of each currency = X %(base)s") % {"base": base}),
+        (BASE_IN_FOREIGN, _("1 %(base)s = X units of each currency") % {"base": base}),
     ]
 
 
@@ -135,7 +131,7 @@ class RateForm(forms.Form):
 class ReadingChoices(forms.Form):
     """How to read a rate file: the choices the preview page offers again."""
 
-    quote = forms.ChoiceField(label=gettext_lazy("The rates in the file are"), widget=forms.RadioSelect)
+    quote = forms.ChoiceField(label=gettext_lazy("The rates in the file are"))
     date_order = forms.ChoiceField(
         label=gettext_lazy("Date order"), choices=DATE_ORDER_CHOICES, required=False
     )
@@ -145,6 +141,9 @@ class ReadingChoices(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quote"].choices = _quote_choices(base)
         self.fields["quote"].initial = FOREIGN_IN_BASE
+        self.fields["quote"].help_text = _(
+            "Rates quoted as 1 %(base)s = X are saved as 1 / X, rounded half to even at 10 decimal places."
+        ) % {"base": base}
 
     def options(self):
         data = self.cleaned_data

@@ -51,6 +51,7 @@ def test_import_a_rate_file_and_change_a_rate_on_a_phone(phone, live_server, sta
     assert "choose the date order" in phone.locator("#reading").inner_text()
     assert phone.locator("#save-rates").count() == 0
     assert page_width(phone) <= PHONE["width"]
+    phone.screenshot(path=tmp_path / "preview-390.png", full_page=True)
 
     phone.select_option("#id_date_order", "dmy")
     phone.click("#read-again")
