@@ -14,7 +14,14 @@ from patron.sales.events import OrdersRecorded
 from patron.sales.models import Order
 from patron.sales.selectors import purchase_totals
 from patron.sales.services import order_create
-from patron.sales.status import left_to_return, order_status_change, shown_status, with_returned
+from patron.sales.status import (
+    allowed_changes,
+    left_to_return,
+    order_status_change,
+    order_status_check,
+    shown_status,
+    with_returned,
+)
 from patron.sales.tests.listening import hearing
 from patron.scoring.reading import orders_frame
 from patron.workspace.models import ExchangeRate, Workspace
@@ -208,3 +215,28 @@ def test_refusals_are_said_in_the_users_language(somchai, somsri):
         with translation.override(language):
             (message,) = refused("status", order=order, status="cancelled", by=somchai)
         assert message != "This order is already cancelled.", language
+
+
+def test_allowed_changes_are_what_the_service_would_take(somchai, somsri):
+    fresh, partly, cancelled = (buy(somsri, somchai) for _ in range(3))
+    order_status_change(order=partly, status="returned", amount="1", by=somchai)
+    order_status_change(order=cancelled, status="cancelled", by=somchai)
+    free = buy(somsri, somchai, total="0")
+    cancelled.refresh_from_db()
+    made = partly.returns.get()
+    assert allowed_changes(fresh) == ["cancelled", "refunded", "returned"]
+    assert allowed_changes(partly) == ["returned"]
+    assert allowed_changes(cancelled) == allowed_changes(made) == []
+    assert allowed_changes(free) == ["cancelled", "refunded"]
+
+
+def test_a_check_says_what_a_return_would_give_back_and_writes_nothing(somchai, somsri, staff):
+    order = buy(somsri, somchai)
+    assert order_status_check(order=order, status="returned", amount="350", by=somchai) == Decimal("350.00")
+    assert order_status_check(order=order, status="returned", by=somchai) == Decimal("1000.00")
+    assert order_status_check(order=order, status="cancelled", by=somchai) is None
+    with pytest.raises(ValidationError):
+        order_status_check(order=order, status="returned", amount="1000.01", by=somchai)
+    with pytest.raises(PermissionDenied):
+        order_status_check(order=order, status="cancelled", by=staff("emre"))
+    assert Order.objects.count() == 1 and Order.objects.get().status == "completed"
