@@ -3,24 +3,39 @@
 A section is computed only when a user who may see it asks for it, then kept for the state of
 the data it was computed from (:func:`freshness`): the business day, the newest order and
 customer, the number of merged records and the last finished scoring run. Orders recorded or
-changed delete every snapshot (the order events, apps.py). Most requests thus read a few primary
-keys and one small row; the sums over millions of orders run once per change.
+changed make every kept section out of date (the order events, apps.py). Most requests thus read
+a few primary keys and one small row per section.
+
+A section out of date is computed again in the request when it took under QUICK seconds last
+time (a shop of some thousands of orders: the figures are always exact). A slower one (a million
+customers: several seconds of sums over the orders) is shown as it was, saying since when, while
+a job computes it afresh (:func:`patron.home.jobs.home_figures_refresh`), so that no view waits.
 """
 
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from patron.customers.selectors import customer_list
 from patron.customers.summaries import latest_customer_id, merged_count
 from patron.home.models import SegmentCount, Snapshot
 from patron.home.periods import add_months, month_bounds, this_month, year_ago
+from patron.jobs.queue import queue_after_commit
 from patron.sales.summaries import buyers_count, first_buyers_count, latest_order_id, net_revenue
 from patron.scoring.models import ScoringRun, Segment
 from patron.scoring.summaries import buyer_counts, done_runs, likely_to_leave, segment_counts
 from patron.workspace.clock import business_today
 
+QUICK = 0.5
+"""Seconds: a section computed faster than this last time is computed again in the request."""
+MANY_ORDERS = 200_000
+"""Orders (the newest order's id) above which a section never computed yet is computed by a job."""
+REFRESH_AGAIN = timedelta(minutes=10)
+"""A refresh queued this long ago and not done (its worker died, no worker runs) is queued again."""
 MONTHS = 13
 """Months of revenue shown: this one and the twelve before, the same month last year among them."""
 
@@ -42,21 +57,46 @@ def freshness(workspace) -> str:
 
 
 def section(name, workspace, key):
-    """The figures of section ``name`` for the data as ``key`` describes it (computed once)."""
-    kept = Snapshot.objects.filter(section=name, key=key).values_list("figures", flat=True).first()
-    if kept is not None:
-        return kept
+    """The figures of section ``name`` for the data as ``key`` describes it, and None; or, while
+    they are worked out afresh in the background, the figures kept (None if none yet) and since
+    when they are kept (or asked for)."""
+    kept = Snapshot.objects.filter(section=name).first()
+    if kept is not None and kept.key == key:
+        return kept.figures, None
+    if kept is None and _many_orders(key):
+        kept, _created = Snapshot.objects.get_or_create(section=name, defaults={"key": "", "seconds": QUICK})
+    if kept is not None and kept.seconds >= QUICK:
+        _refresh_later(kept)
+        return kept.figures or None, kept.computed_at  # {}: never computed yet
+    return compute(name, workspace, key), None
+
+
+def _many_orders(key):
+    """Whether the data is large enough that a first computation would hold a request up."""
+    return int(key.split("|")[1]) > MANY_ORDERS
+
+
+def compute(name, workspace, key):
+    """Compute section ``name`` and keep it for ``key``."""
     started = time.perf_counter()
     figures = SECTIONS[name](workspace)
-    Snapshot.objects.filter(section=name).exclude(key=key).delete()
+    values = {"key": key, "figures": figures, "seconds": time.perf_counter() - started, "refreshing_at": None}
     try:
         with transaction.atomic():
-            Snapshot.objects.create(
-                section=name, key=key, figures=figures, seconds=time.perf_counter() - started
-            )
+            Snapshot.objects.update_or_create(section=name, defaults=values)
     except IntegrityError:
-        pass  # another request stored the same figures meanwhile
+        pass  # another request kept the section meanwhile
     return figures
+
+
+def _refresh_later(kept):
+    """Queue the job that computes ``kept``'s section afresh, unless one was queued lately."""
+    from patron.home.jobs import home_figures_refresh  # the job module imports this one
+
+    now = timezone.now()
+    idle = Q(refreshing_at__isnull=True) | Q(refreshing_at__lt=now - REFRESH_AGAIN)
+    if Snapshot.objects.filter(idle, pk=kept.pk).update(refreshing_at=now):
+        queue_after_commit(home_figures_refresh, kept.section)
 
 
 def _customers(workspace):
@@ -81,7 +121,7 @@ def _revenue(workspace):
 def _scores(workspace):
     runs = done_runs(1)
     if not runs:
-        return {}
+        return {"run": None}
     run = runs[0]
     counts = segment_counts(run)
     SegmentCount.objects.bulk_create(
@@ -118,5 +158,5 @@ SECTIONS = {"customers": _customers, "revenue": _revenue, "scores": _scores}
 
 
 def forget(**kwargs):
-    """Orders were recorded or changed: every section may be out of date (an order event's receiver)."""
-    Snapshot.objects.all().delete()
+    """Orders were recorded or changed: every section is out of date (an order event's receiver)."""
+    Snapshot.objects.update(key="")

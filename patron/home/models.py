@@ -8,16 +8,15 @@ from patron.scoring.models import ScoringRun, Segment
 class Snapshot(models.Model):
     """One section's figures (``section``), computed for the state of the data named by ``key``
     (the business day, the newest order and customer, merges, the last scoring run; see
-    figures.freshness). Orders recorded or changed delete every snapshot (apps.py)."""
+    figures.freshness), in ``seconds``. Orders recorded or changed empty every key (apps.py).
+    ``refreshing_at``: when a job was queued to compute them afresh (figures.section)."""
 
-    section = models.CharField(max_length=20)
+    section = models.CharField(max_length=20, unique=True)
     key = models.CharField(max_length=200)
     figures = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
     seconds = models.FloatField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["section", "key"], name="home_snapshot_once")]
+    refreshing_at = models.DateTimeField(null=True)
 
     def __str__(self):
         return f"{self.section} {self.key}"

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -43,12 +43,18 @@ def home_view(request):
         ),
     }
     page = _Page(workspace.currency)
-    scores = section("scores", workspace, key) if may["scores"] else {}
-    if may["customers"]:
-        context["people"] = page.people(section("customers", workspace, key), scores)
-    if may["revenue"]:
-        context["revenue"] = page.revenue(section("revenue", workspace, key))
-    if scores:
+    kept = {name: section(name, workspace, key) for name in ("scores", "customers", "revenue") if may[name]}
+    figures = {name: shown for name, (shown, _since) in kept.items()}
+    scores = figures.get("scores") or {"run": None}
+    if figures.get("customers") is not None:
+        context["people"] = page.people(figures["customers"], scores)
+    if figures.get("revenue") is not None:
+        context["revenue"] = page.revenue(figures["revenue"])
+    context["pending"] = [name for name, shown in figures.items() if shown is None]
+    stale = [since for shown, since in kept.values() if since is not None and shown is not None]
+    if stale:
+        context["stale_since"] = page.time(min(stale))
+    if scores["run"]:
         context["risk"] = page.risk(scores)
         context["segments"] = page.segments(scores)
     if may["admin"]:
@@ -126,7 +132,7 @@ class _Page:
             "new_since": self.day(figures["month"]),
             "new_url": _customers_url(bought=NEW),
         }
-        if scores:
+        if scores["run"]:
             buyers, repeat = scores["buyers"], scores["repeat"]
             people["repeat_rate"] = self.percent(Decimal(repeat) / buyers) if buyers else self.percent(0)
             people["repeat"] = self.number(repeat)
@@ -199,6 +205,9 @@ class _Page:
             "scored_on": self.moment(scores["finished_at"]),
             "compared_on": self.moment(scores["compared_at"]) if scores["compared_run"] else "",
         }
+
+    def time(self, moment):
+        return format_datetime(timezone.localtime(moment), "short", locale=self.locale)
 
     def moment(self, iso):
         if not iso:

@@ -38,3 +38,11 @@ def order(who, placed_at, total, status="completed"):
 
 def utc(*args):
     return datetime(*args, tzinfo=UTC)
+
+
+def home(client, user):
+    client.force_login(user)
+    with clock():
+        response = client.get("/")
+    assert response.status_code == 200
+    return response

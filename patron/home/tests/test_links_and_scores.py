@@ -9,8 +9,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from patron.home.tests.shop import clock, customer, order, utc
-from patron.home.tests.test_figures import home, shop  # noqa: F401  (the shop fixture)
+from patron.home.tests.shop import clock, customer, home, order, utc
 from patron.scoring.models import Segment
 from patron.scoring.tests.factories import make_run, make_score
 from patron.workspace.money import format_money
@@ -32,7 +31,7 @@ def listed(client, url):
 
 
 @pytest.fixture
-def scored(shop):  # noqa: F811
+def scored(shop):
     """ploy and anan scored: ploy likely to leave (churn risk 0.8, CLV 120.50), anan not."""
     run = make_run()
     make_score(
@@ -80,7 +79,7 @@ def test_value_at_risk_is_the_lifetime_value_of_customers_likely_to_leave(client
     assert risk["customers"] == "1"
 
 
-def test_segments_that_moved_since_the_last_scoring(client, scored, shop, lan):  # noqa: F811
+def test_segments_that_moved_since_the_last_scoring(client, scored, shop, lan):
     first = home(client, lan).context["segments"]
     assert not first["compared_on"]  # nothing to compare with yet
     assert {row["segment"]: row["customers"] for row in first["rows"] if row["customers"] != "0"} == {
