@@ -41,6 +41,8 @@ MONTHS = 13
 
 
 def freshness(workspace) -> str:
+    """What the figures depend on, read from primary keys and small indexes: the business day,
+    the newest order and customer, how many records were merged, the last finished run."""
     run = done_runs(1)
     return "|".join(
         map(

@@ -1,5 +1,5 @@
 """The home page in a real browser, on a 390 px phone and on a desktop: nothing runs off the
-screen, the charts are drawn, and a figure leads to its customers."""
+screen, the charts are drawn under the Content-Security-Policy, and a figure leads to its customers."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -42,11 +42,16 @@ def busy_shop(thai_shop, staff):
 @pytest.mark.parametrize("username", ["somchai", "maria"])
 def test_home_fits_the_screen_and_leads_to_its_lists(page, live_server, busy_shop, width, username):
     page.set_viewport_size({"width": width, "height": 900})
+    refused = []
+    page.on(
+        "console", lambda message: "Content Security Policy" in message.text and refused.append(message.text)
+    )
     log_in(page, live_server, username)
     assert page.locator("#fig-revenue").is_visible()
     assert page.locator("#revenue svg rect").count() == 13
     assert page.locator("#segments tbody tr").count() == 11
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+    assert refused == []  # the charts need no inline style or script
     page.click("#fig-active")
     page.wait_for_url(f"{live_server.url}/customers/?bought=12m")
     assert page.get_by_text("คนที่ 11").count() == 1
