@@ -82,17 +82,26 @@ def format_money(amount, currency, locale="en", *, whole=False):
     """The amount as a person of `locale` writes it: ฿1,234.50, 1.234.567 ₫, ₺1.234,50 (the
     symbol as ``currency_symbol`` chooses it, in the locale's pattern, the Decimal exact);
     rounded to whole units with `whole` (an estimate: ฿4,200)."""
-    language = Locale.parse(babel_locale(locale))
+    language, pattern = _money_pattern(babel_locale(locale), currency, whole)
+    if not whole:
+        return pattern.apply(Decimal(amount), language, currency=currency, currency_digits=True)
+    return pattern.apply(
+        Decimal(amount).quantize(Decimal(1)), language, currency=currency, currency_digits=False
+    )
+
+
+@functools.cache
+def _money_pattern(locale, currency, whole):
+    """The locale's currency pattern with the currency's symbol written in (no digits after the
+    point when ``whole``); made once per locale and currency."""
+    language = Locale.parse(locale)
     pattern = copy.copy(language.currency_formats["standard"])
     symbol = currency_symbol(currency, locale)
     pattern.prefix = tuple(_with_symbol(text, symbol, before=True) for text in pattern.prefix)
     pattern.suffix = tuple(_with_symbol(text, symbol, before=False) for text in pattern.suffix)
-    if not whole:
-        return pattern.apply(Decimal(amount), language, currency=currency, currency_digits=True)
-    pattern.frac_prec = (0, 0)
-    return pattern.apply(
-        Decimal(amount).quantize(Decimal(1)), language, currency=currency, currency_digits=False
-    )
+    if whole:
+        pattern.frac_prec = (0, 0)
+    return language, pattern
 
 
 def format_money_short(amount, currency, locale="en"):
