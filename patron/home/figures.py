@@ -9,7 +9,8 @@ a few primary keys and one small row per section.
 A section out of date is computed again in the request when it took under QUICK seconds last
 time (a shop of some thousands of orders: the figures are always exact). A slower one (a million
 customers: several seconds of sums over the orders) is shown as it was, saying since when, while
-a job computes it afresh (:func:`patron.home.jobs.home_figures_refresh`), so that no view waits.
+a job computes it afresh (:func:`patron.home.jobs.home_figures_refresh`), so that no view waits;
+at most every REFRESH_EVERY, so that a busy shop's sales do not keep the database summing.
 """
 
 import time
@@ -34,6 +35,8 @@ QUICK = 0.5
 """Seconds: a section computed faster than this last time is computed again in the request."""
 MANY_ORDERS = 200_000
 """Orders (the newest order's id) above which a section never computed yet is computed by a job."""
+REFRESH_EVERY = timedelta(minutes=5)
+"""A slow section is computed afresh at most this often, however often orders change."""
 REFRESH_AGAIN = timedelta(minutes=10)
 """A refresh queued this long ago and not done (its worker died, no worker runs) is queued again."""
 MONTHS = 13
@@ -92,10 +95,13 @@ def compute(name, workspace, key):
 
 
 def _refresh_later(kept):
-    """Queue the job that computes ``kept``'s section afresh, unless one was queued lately."""
+    """Queue the job that computes ``kept``'s section afresh, unless one was queued lately or the
+    section was computed less than REFRESH_EVERY ago."""
     from patron.home.jobs import home_figures_refresh  # the job module imports this one
 
     now = timezone.now()
+    if kept.figures and kept.computed_at > now - REFRESH_EVERY:
+        return
     idle = Q(refreshing_at__isnull=True) | Q(refreshing_at__lt=now - REFRESH_AGAIN)
     if Snapshot.objects.filter(idle, pk=kept.pk).update(refreshing_at=now):
         queue_after_commit(home_figures_refresh, kept.section)

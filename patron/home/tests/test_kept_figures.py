@@ -1,6 +1,8 @@
 """Figures kept between views: computed again in the request while that is quick, otherwise shown
 as they were, saying since when, while a job computes them afresh."""
 
+from datetime import timedelta
+
 import pytest
 
 from patron.home.figures import QUICK
@@ -10,9 +12,10 @@ from patron.home.tests.shop import NOW, clock, home, order
 pytestmark = pytest.mark.django_db
 
 
-def slow():
-    """As if every section had taken long to compute last time (a million customers)."""
-    Snapshot.objects.update(seconds=QUICK * 10)
+def slow(minutes_ago=10):
+    """As if every section had taken long to compute last time (a million customers), some
+    minutes before the shop's clock (NOW)."""
+    Snapshot.objects.update(seconds=QUICK * 10, computed_at=NOW - timedelta(minutes=minutes_ago))
 
 
 def test_slow_figures_are_shown_as_kept_while_a_job_computes_them(
@@ -67,3 +70,15 @@ def test_figures_never_computed_of_a_large_shop_are_worked_out_by_a_job(
     assert "people" not in response.context and 'id="pending"' in response.content.decode()
     response = home(client, lan)
     assert response.context["pending"] == [] and response.context["people"]["active"] == "3"
+
+
+def test_slow_figures_are_computed_at_most_every_few_minutes(
+    client, shop, lan, django_capture_on_commit_callbacks
+):
+    home(client, lan)
+    slow(minutes_ago=1)
+    with clock():
+        order(shop["noone"], NOW, "10.00")
+    with django_capture_on_commit_callbacks() as queued:
+        response = home(client, lan)
+    assert queued == [] and response.context["people"]["active"] == "3" and "stale_since" in response.context
