@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin import AdminSite
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from patron.accounts.roles import is_admin
@@ -13,6 +14,10 @@ class PatronAdminSite(AdminSite):
 
     def has_permission(self, request):
         return is_admin(request.user)
+
+    def password_change(self, request, extra_context=None):
+        """On Patron's own page, which records the change as the People page lists it."""
+        return redirect("accounts:password_change")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from patron.accounts.models import ApiToken, UserProfile
@@ -140,6 +141,11 @@ def test_users_and_roles_cannot_be_added_or_changed_in_the_admin(shop_owner, som
     assert lan.check_password("lan-pass-2024") and not lan.is_superuser
     assert not lan.groups.filter(name="Admin").exists() and get_user_model().objects.count() == 2
     assert Group.objects.filter(name="Admin").exists()
+
+
+def test_the_admin_s_change_password_link_leads_to_patron_s_own_page(shop_owner):
+    response = shop_owner.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
 
 
 def test_the_admin_is_drawn_in_patron_s_own_fonts(shop_owner):
