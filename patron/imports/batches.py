@@ -12,6 +12,7 @@ on the disk or on the server, and the next batch is read in that time.
 """
 
 import contextlib
+import contextvars
 import itertools
 import queue
 import threading
@@ -136,7 +137,9 @@ def _ahead(items: Iterator, depth: int = 2):
         except BaseException as error:  # handed to the consumer, which raises it
             ready.put((_DONE, error))
 
-    worker = threading.Thread(target=produce, name="import-prepare", daemon=True)
+    # In the caller's context, so that messages are worded for its front end (imports.messages).
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(produce,), name="import-prepare", daemon=True)
     worker.start()
     try:
         while True:

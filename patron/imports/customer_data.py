@@ -8,7 +8,7 @@ from patron.imports.models import ImportRun, SourceMapping
 register_traces(
     Traces(
         ImportRun,
-        ("options", "summary", "preview", "message"),
+        ("options", "summary", "preview", "message", "said"),
         files=("stored_path", "reject_path"),
         in_use=lambda run: run.is_active,
     )

@@ -39,6 +39,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import allowed, require
 from patron.customers.contact_kinds import contact_point
@@ -67,6 +68,7 @@ from patron.imports.mapping import (
     mapping_for,
     remember,
 )
+from patron.imports.messages import said
 from patron.imports.reading import Row, open_table
 from patron.imports.rejects import RejectFile, default_rejects_path, told
 from patron.imports.seen import SeenKeys
@@ -222,12 +224,11 @@ def _fewer_collections():
 def _check_mapping(mapping):
     fields = set(mapping.values())
     if not fields & {*NAME_FIELDS, "external_id"}:
-        raise ImportRefused(
-            _(
-                "This file has no column for the customer's name or id: map one with "
-                "--map 'column=display_name' (or given_name, family_name, external_id)."
-            )
+        message = gettext_noop(
+            "This file has no column for the customer's name or id: map one with "
+            "--map 'column=display_name' (or given_name, family_name, external_id)."
         )
+        raise ImportRefused(said(message))
 
 
 # --------------------------------------------------------------------------- cells
@@ -390,7 +391,7 @@ class _Importer:
                 problems.append((field_name, problem.message))
         values.pop("external_id", None)
         stated_country = values.get("country") or self.country
-        problems += self._identity_problems(values, stated_country or self.workspace_country)
+        problems += identity_problems(values, stated_country or self.workspace_country)
         if problems:
             raise _RowProblems(problems)
         data = CustomerData(
@@ -411,40 +412,8 @@ class _Importer:
         )
         return data, stated_country
 
-    @staticmethod
-    def _identity_problems(values, region):
-        """Bad e-mails, phones and chat ids, told with the row's other problems (the services
-        check again)."""
-        problems = []
-        for address in values.get("email") or ():
-            if not is_email_address(address):
-                problems.append(
-                    ("email", _("'%(value)s' is not a valid e-mail address") % {"value": address})
-                )
-        for raw in values.get("phone") or ():
-            try:
-                normalise_phone(raw, region)
-            except ValidationError as error:
-                problems.append(("phone", "; ".join(error.messages)))
-        for name, kind in CHAT_FIELDS.items():
-            for raw in values.get(name) or ():
-                try:
-                    contact_point(kind, raw, region)
-                except ValidationError as error:
-                    problems.append((name, "; ".join(error.messages)))
-        return problems
-
     def _field(self, field_name, raw):
-        """One mapped cell's value; None for an empty cell (which leaves the field as it is)."""
-        if field_name in ("email", "phone", "tags", *CHAT_FIELDS):
-            return _split(raw) or None
-        if field_name == "birthday":
-            return self.dates.parse_date(raw) if text(raw) else None
-        if field_name == "gender":
-            return _gender(raw)
-        if field_name == "country":
-            return text(raw).upper() or None
-        return text(raw) or None
+        return read_field(field_name, raw, self.dates)
 
     @staticmethod
     def _explain(error: ValidationError):
@@ -470,3 +439,38 @@ class _Importer:
         """Reject a row; ``problems`` is [(field, reason)]."""
         column, reason = told(problems, self._column_for, self.columns)
         self.rejects.add(number, values, column, reason)
+
+
+def read_field(field_name, raw, dates):
+    """One mapped cell's value; None for an empty cell (which leaves the field as it is).
+    ValueProblem when it cannot be read. The import preview reads the cells with it too."""
+    if field_name in ("email", "phone", "tags", *CHAT_FIELDS):
+        return _split(raw) or None
+    if field_name == "birthday":
+        return dates.parse_date(raw) if text(raw) else None
+    if field_name == "gender":
+        return _gender(raw)
+    if field_name == "country":
+        return text(raw).upper() or None
+    return text(raw) or None
+
+
+def identity_problems(values, region):
+    """Bad e-mails, phones and chat ids, told with the row's other problems (the services
+    check again)."""
+    problems = []
+    for address in values.get("email") or ():
+        if not is_email_address(address):
+            problems.append(("email", _("'%(value)s' is not a valid e-mail address") % {"value": address}))
+    for raw in values.get("phone") or ():
+        try:
+            normalise_phone(raw, region)
+        except ValidationError as error:
+            problems.append(("phone", "; ".join(error.messages)))
+    for name, kind in CHAT_FIELDS.items():
+        for raw in values.get(name) or ():
+            try:
+                contact_point(kind, raw, region)
+            except ValidationError as error:
+                problems.append((name, "; ".join(error.messages)))
+    return problems

@@ -26,7 +26,10 @@ keeps them from being proposed as the order number.
 import re
 import unicodedata
 
+from django.utils.translation import gettext_noop
+
 from patron.customers.folding import fold
+from patron.imports.messages import said
 
 
 class MappingProblem(ValueError):
@@ -843,10 +846,10 @@ def _find_column(name, header):
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise MappingProblem(
-            f"--map: {name!r} matches several columns ({', '.join(matches)}): spell it exactly."
-        )
-    raise MappingProblem(f"--map: this file has no column {name!r}; its columns are: {', '.join(header)}.")
+        message = gettext_noop("--map: %(name)s matches several columns (%(columns)s): spell it exactly.")
+        raise MappingProblem(said(message, name=repr(name), columns=", ".join(matches)))
+    message = gettext_noop("--map: this file has no column %(name)s; its columns are: %(columns)s.")
+    raise MappingProblem(said(message, name=repr(name), columns=", ".join(header)))
 
 
 def overrides_left_blank(overrides, header):
@@ -877,17 +880,20 @@ def apply_overrides(mapping, overrides, header, kind=None):
     result = dict(mapping)
     for override in overrides:
         if "=" not in override:
-            raise MappingProblem(f"--map {override!r}: write it as column=field, e.g. 'Mã KH=external_id'.")
+            message = gettext_noop("--map %(override)s: write it as column=field, e.g. 'Mã KH=external_id'.")
+            raise MappingProblem(said(message, override=repr(override)))
         name, field = (part.strip() for part in override.rsplit("=", 1))
         if not name:
-            raise MappingProblem(f"--map {override!r}: the column name is missing.")
+            message = gettext_noop("--map %(override)s: the column name is missing.")
+            raise MappingProblem(said(message, override=repr(override)))
         column = _find_column(name, header)
         if not field:
             result.pop(column, None)
             continue
         if field not in known:
+            message = gettext_noop("--map %(override)s: unknown field %(field)s; the fields are: %(fields)s.")
             raise MappingProblem(
-                f"--map {override!r}: unknown field {field!r}; the fields are: {', '.join(known)}."
+                said(message, override=repr(override), field=repr(field), fields=", ".join(known))
             )
         for other, other_field in list(result.items()):
             if other_field == field and other != column:

@@ -16,8 +16,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from patron.imports.messages import said
 from patron.imports.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def sweep():
         # Only if no beat and no job came meanwhile.
         marked += ImportRun.objects.filter(
             pk=run.pk, status=run.status, attempt=run.attempt, heartbeat_at=run.heartbeat_at
-        ).update(status=Status.FAILED, message=message, finished_at=now)
+        ).update(status=Status.FAILED, message=message, said=message.as_json(), finished_at=now)
     return marked
 
 
@@ -104,12 +105,13 @@ def _silent(run, now):
 
 def _message(status, limit):
     if status == Status.RUNNING:
-        return _("The import stopped: its worker gave no sign of life for %(seconds)d seconds.") % {
-            "seconds": limit
-        }
+        return said(
+            gettext_noop("The import stopped: its worker gave no sign of life for %(seconds)d seconds."),
+            seconds=limit,
+        )
     if status == Status.QUEUED:
-        return _("The import did not start: its job is no longer in the queue.")
-    return _("The file was not read: its job stopped or is no longer in the queue.")
+        return said(gettext_noop("The import did not start: its job is no longer in the queue."))
+    return said(gettext_noop("The file was not read: its job stopped or is no longer in the queue."))
 
 
 def _waiting_in_queue():

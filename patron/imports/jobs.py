@@ -5,7 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, close_db, db_periodic_task
 
 from patron.actors import Actor, register_job
-from patron.imports import runs
+from patron.imports import retention, runs
 from patron.imports.heartbeats import sweep
 from patron.jobs.queue import job
 
@@ -37,3 +37,10 @@ def sweep_import_runs():
 def sweep_import_runs_at_start():
     """A worker that starts marks the imports its predecessor left running."""
     sweep()
+
+
+@db_periodic_task(crontab(minute="23"))
+def uploads_delete_expired():
+    """Every hour: delete the uploaded files older than the workspace keeps them (see
+    patron.imports.retention); their imports stay listed."""
+    retention.uploads_delete_expired()

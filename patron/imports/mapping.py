@@ -11,9 +11,10 @@ order number search, can still find what it holds.
 
 import itertools
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.imports.headers import apply_overrides, guess_mapping, overrides_left_blank
+from patron.imports.messages import said
 from patron.imports.models import SourceMapping
 from patron.imports.rejects import REJECT_COLUMNS
 from patron.imports.summary import ImportRefused
@@ -34,7 +35,9 @@ def checked_source(source):
     """The source name, trimmed, or ImportRefused: ids and mappings are kept per source."""
     source = (source or "").strip()
     if not source or len(source) > 50:
-        raise ImportRefused(_("Name the source of the file (--source) in 1 to 50 characters."))
+        raise ImportRefused(
+            said(gettext_noop("Name the source of the file (--source) in 1 to 50 characters."))
+        )
     return source
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patron.constraints import one_of
+from patron.imports.messages import shown
 
 
 class SourceMapping(models.Model):
@@ -75,6 +76,11 @@ class ImportRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, editable=False)
     attempt = models.PositiveIntegerField(default=0, editable=False)
     message = models.TextField(blank=True)
+    # The message's id and parameters (patron.imports.messages), worded again for each reader.
+    said = models.JSONField(default=dict, editable=False)
+    # When the uploaded file (and its reject file) was deleted: at once when refused, else after
+    # the workspace's retention period (patron.imports.retention). The run stays listed.
+    file_deleted_at = models.DateTimeField(null=True, editable=False)
     reject_path = models.CharField(max_length=500, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_runs"
@@ -100,6 +106,11 @@ class ImportRun(models.Model):
     @property
     def is_active(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def shown_message(self):
+        """The run's message in the active language, in the page's words."""
+        return shown(self.said) or self.message
 
     @property
     def is_silent(self):

@@ -227,6 +227,14 @@ class OrderRowReader:
         return reader
 
     def read(self, number, cells) -> OrderRow:
+        values, problems = self.read_fields(cells)
+        if problems:
+            raise RowProblems(problems)
+        return OrderRow(number=number, **values)
+
+    def read_fields(self, cells):
+        """({OrderRow's field: value}, [(field, reason)]) of one row's cells: what ``read`` makes
+        of them, and what the import preview shows of each cell."""
         problems = []
         get = cells.get
 
@@ -309,27 +317,24 @@ class OrderRowReader:
             problems.append(("customer_external_id", reason))
         sku = clean_cell(get("sku", ""))[:64]
         product_name = clean_cell(get("product_name", ""))
-        if problems:
-            raise RowProblems(problems)
-        return OrderRow(
-            number=number,
-            order_id=clean_cell(get("order_id", "")),
-            customer_id=customer_id,
-            customer_name=clean_cell(get("customer_name", "")),
-            customer_phone=customer_phone,
-            customer_email=customer_email,
-            placed_at=placed_at,
-            status=status,
-            channel=channel,
-            currency=currency,
-            amount=amount,
-            order_total=order_total,
-            sku=sku or product_name[:64],
-            product_name=product_name or sku,
-            category=clean_cell(get("category", ""))[:100],
-            quantity=quantity,
-            unit_price=unit_price,
-        )
+        return {
+            "order_id": clean_cell(get("order_id", "")),
+            "customer_id": customer_id,
+            "customer_name": clean_cell(get("customer_name", "")),
+            "customer_phone": customer_phone,
+            "customer_email": customer_email,
+            "placed_at": placed_at,
+            "status": status,
+            "channel": channel,
+            "currency": currency,
+            "amount": amount,
+            "order_total": order_total,
+            "sku": sku or product_name[:64],
+            "product_name": product_name or sku,
+            "category": clean_cell(get("category", ""))[:100],
+            "quantity": quantity,
+            "unit_price": unit_price,
+        }, problems
 
     def _money(self, raw, field_name, currency, is_return, problems):
         if not raw or currency is None or not raw.strip():

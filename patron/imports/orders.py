@@ -49,6 +49,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import require
 from patron.customers.identity import find_existing
@@ -66,6 +67,7 @@ from patron.imports.mapping import (
     remember,
     sample_rows,
 )
+from patron.imports.messages import said
 from patron.imports.order_columns import PlainOrderReader, PlainOrders
 from patron.imports.order_content import (
     PART_FIELDS,
@@ -123,8 +125,8 @@ def import_orders(
         try:
             validate_country(country)
         except ValidationError:
-            message = _("--country %(country)s: not an ISO 3166 country code such as TH.")
-            raise ImportRefused(message % {"country": country}) from None
+            message = gettext_noop("--country %(country)s: not an ISO 3166 country code such as TH.")
+            raise ImportRefused(said(message, country=country)) from None
     path = Path(path)
     with open_table(path, encoding=encoding) as table:
         columns = data_columns(table.header)
@@ -141,7 +143,7 @@ def import_orders(
                 summary.order_number_found = True
             elif found:
                 raise ImportRefused(order_number_question(found))
-        _check_mapping(mapping)
+        check_mapping(mapping)
         fields = set(mapping.values())
         lines = bool(fields & LINE_FIELDS)
         reading = reading_mapping(mapping, lines=lines)
@@ -155,14 +157,8 @@ def import_orders(
         zone = business_zone(workspace)
         rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(path)
         rejects = RejectFile(rejects_path, columns, summary)
-        reader = OrderRowReader(
-            dates=date_reader_for(
-                table, reading, "placed_at", order=date_order, calendar=calendar, zone=zone
-            ),
-            currency=_file_currency(country, workspace) or workspace.currency,
-            locale_hint=str(Locale.parse(f"und_{country or workspace.country}")),
-            now=timezone.now() + settings.PATRON_CLOCK_SKEW,
-        )
+        dates = date_reader_for(table, reading, "placed_at", order=date_order, calendar=calendar, zone=zone)
+        reader = row_reader(dates, country, workspace)
         importer = _OrderImporter(
             header=table.header,
             mapping=reading,
@@ -219,22 +215,22 @@ def order_number_search(table, columns, mapping):
 def order_number_question(found):
     """Why the file is refused when no header names the order number and a column may hold it."""
     if len(found) == 1:
-        message = _(
+        message = gettext_noop(
             "No column's header names the order number, but the column “%(column)s” looks like it "
             "(%(orders)d different values in the first %(rows)d rows). Import it as the order "
             'number with --map "%(column)s=order_id", or import the orders without numbers '
             'with --map "%(column)s=".'
         )
         first = found[0]
-        return message % {"column": first.column, "orders": first.orders, "rows": first.rows}
-    message = _(
+        return said(message, column=first.column, orders=first.orders, rows=first.rows)
+    message = gettext_noop(
         "No column's header names the order number, but these columns look like it: %(columns)s. "
         'Name the one that is with --map "COLUMN=order_id" (for example --map '
         '"%(column)s=order_id"), or import the orders without numbers with --map "COLUMN=" '
         "for each."
     )
     named = ", ".join(f"“{candidate.column}”" for candidate in found)
-    return message % {"columns": named, "column": found[0].column}
+    return said(message, columns=named, column=found[0].column)
 
 
 def reading_mapping(mapping, *, lines):
@@ -248,21 +244,33 @@ def reading_mapping(mapping, *, lines):
     return reading
 
 
-def _check_mapping(mapping):
+def check_mapping(mapping):
     fields = set(mapping.values())
     if "placed_at" not in fields:
-        raise ImportRefused(
-            _("This file has no column for the order's date: map one with --map 'column=placed_at'.")
+        message = gettext_noop(
+            "This file has no column for the order's date: map one with --map 'column=placed_at'."
         )
+        raise ImportRefused(said(message))
     if not fields & {"customer_external_id", "customer_email", "customer_phone"}:
-        raise ImportRefused(
-            _(
-                "This file has no column naming the customer: map their id, e-mail or phone with "
-                "--map 'column=customer_external_id' (or customer_email, customer_phone)."
-            )
+        message = gettext_noop(
+            "This file has no column naming the customer: map their id, e-mail or phone with "
+            "--map 'column=customer_external_id' (or customer_email, customer_phone)."
         )
+        raise ImportRefused(said(message))
     if not fields & {"total", "order_total", "unit_price"}:
-        raise ImportRefused(_("This file has no amount column: map one with --map 'column=total'."))
+        raise ImportRefused(
+            said(gettext_noop("This file has no amount column: map one with --map 'column=total'."))
+        )
+
+
+def row_reader(dates, country, workspace):
+    """The reader of the file's rows: ``dates`` its DateReader, ``country`` --country or ""."""
+    return OrderRowReader(
+        dates=dates,
+        currency=_file_currency(country, workspace) or workspace.currency,
+        locale_hint=str(Locale.parse(f"und_{country or workspace.country}")),
+        now=timezone.now() + settings.PATRON_CLOCK_SKEW,
+    )
 
 
 def _file_currency(country, workspace):

@@ -17,9 +17,10 @@ import time
 
 from patron.imports.headers import FIELDS, ambiguous_columns
 from patron.imports.mapping import DETECTION_ROWS, blank_columns, data_columns, date_reader_for, mapping_for
+from patron.imports.messages import as_json
 from patron.imports.orders import LINE_FIELDS, order_number_search, reading_mapping
 from patron.imports.reading import open_table
-from patron.imports.values import AmbiguousDates
+from patron.imports.values import AmbiguousDates, DateReader
 
 SHOWN_ROWS = 10
 SHOWN_COLUMNS = 50
@@ -68,7 +69,10 @@ def read_preview(run):
 
     Keys: format, encoding, delimiter, estimated_rows; column_count and the shown ``columns``;
     ``rows`` (shown cells); ``mapping`` {column: field}; ``choices`` [[index in the file, column]];
-    ``fields`` of the kind; ``dates``, a message when the date column needs its order told. For
+    ``row_numbers`` (their rows in the file); ``fields`` of the kind; ``date_formats`` {column:
+    {order, calendar}} told from each shown column's first rows (for the readings, see
+    :mod:`patron.imports.readings`); ``dates``, a message when the date column needs its order
+    told, with ``dates_said`` (its id and parameters, to word it for each reader). For
     orders also: ``order_number`` ({column, orders, rows}: the column proposed as the order number
     when no header names it, or None) with ``other_numbers``; ``no_order_number``; ``ignored``
     (the first columns not imported) with ``ignored_count``; ``ambiguous`` {column: fields}.
@@ -89,9 +93,12 @@ def read_preview(run):
             "column_count": len(columns),
             "columns": shown,
             "rows": [[_cut(value) for value in row.values[: len(shown)]] for row in sample.read[:SHOWN_ROWS]],
+            "row_numbers": [row.number for row in sample.read[:SHOWN_ROWS]],
             "fields": list(FIELDS[run.kind]),
-            "dates": _date_problem(sample, run, mapping),
+            "date_formats": _date_formats(sample, shown),
         }
+        problem = _date_problem(sample, run, mapping)
+        preview |= {"dates": str(problem), "dates_said": as_json(problem)}
         candidates = []
         if run.kind == "orders":
             notes = _order_columns(sample, run, columns, mapping)
@@ -142,6 +149,20 @@ def _order_columns(sample, run, columns, mapping):
         "ignored_count": len(ignored),
         "ambiguous": dict(list(ambiguous.items())[:LISTED]),
     }
+
+
+def _date_formats(sample, shown):
+    """{column: {"order", "calendar"}}: the date order and calendar told from the first rows of
+    each shown column, as the import tells them ("" when it cannot tell), for the readings."""
+    formats = {}
+    for index, column in enumerate(shown):
+        values = [row.values[index] for row in sample.read if index < len(row.values)]
+        try:
+            order = DateReader.detect_order(values) or ""
+        except AmbiguousDates:
+            order = ""
+        formats[column] = {"order": order, "calendar": DateReader.detect_calendar(values)}
+    return formats
 
 
 def _date_problem(sample, run, mapping):

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import require
 from patron.actors import as_actor
@@ -31,10 +32,13 @@ from patron.imports.formats import FileRefused, check_upload
 from patron.imports.headers import FIELDS, MappingProblem, header_key
 from patron.imports.heartbeats import Heartbeat, RunLost, sweep
 from patron.imports.mapping import data_columns
+from patron.imports.messages import Said, on_the_web, said
 from patron.imports.models import ImportRun
 from patron.imports.orders import import_orders
+from patron.imports.prechecks import choices_key, precheck
 from patron.imports.previews import SHOWN_COLUMNS, read_preview
 from patron.imports.reading import open_table
+from patron.imports.retention import delete_upload
 from patron.imports.summary import ImportRefused
 from patron.imports.values import CALENDARS, ORDERS, AmbiguousDates
 from patron.jobs.queue import queue_after_commit
@@ -137,14 +141,14 @@ def run_read(run_id, attempt=None):
     run = _claim(run_id, attempt, status=Status.PREVIEWING)
     if run is None:
         return
-    with Heartbeat(run), translation.override(run.options.get("language")):
+    with Heartbeat(run), translation.override(run.options.get("language")), on_the_web():
         try:
             preview = read_preview(run)
         except REFUSALS as refusal:
-            _end(run, Status.REFUSED, message=_message(refusal))
+            _refuse(run, refusal)
             return
         except Exception as error:
-            _end(run, Status.FAILED, message=f"{type(error).__name__}: {error}")
+            _end(run, Status.FAILED, **_failure(error))
             raise
     _end(run, Status.UPLOADED, preview=preview)
 
@@ -161,19 +165,24 @@ def _claim(run_id, attempt, *, status, **changes):
     if attempt is None:  # a job queued before runs counted their attempts
         claimed = ImportRun.objects.filter(pk=run_id, status=waiting)
     if not claimed.update(
-        status=status, message="", finished_at=None, heartbeat_at=timezone.now(), **changes
+        status=status, message="", said={}, finished_at=None, heartbeat_at=timezone.now(), **changes
     ):
         return None
     return ImportRun.objects.select_related("created_by").get(pk=run_id)
 
 
-def run_choose(*, run, by, mapping, column="", field=""):
-    """Keep the fields chosen on the preview page, and give ``field`` to ``column``, a column of
-    a file too wide for the page named by the user. The page is then shown again with it."""
+def run_choose(*, run, by, mapping, column="", field="", date_order=None, calendar=None):
+    """Keep the fields, date order and calendar chosen on the preview page, and give ``field`` to
+    ``column``, a column of a file too wide for the page named by the user. The page is then
+    shown again with them, its cells read with them."""
     require(by, *PERMISSIONS[run.kind])
     _check_fields(run, [*mapping.values(), field])
     if run.status != Status.UPLOADED:
         raise ValidationError(_("This import has already been started."))
+    options = dict(run.options)
+    if date_order is not None and calendar is not None:
+        options["date_order"] = date_order if date_order in ORDERS else ""
+        options["calendar"] = calendar if calendar in CALENDARS else ""
     preview = run.preview
     chosen = {**preview["mapping"], **mapping}
     if column:
@@ -183,9 +192,33 @@ def run_choose(*, run, by, mapping, column="", field=""):
         if index >= SHOWN_COLUMNS and [index, column] not in preview["choices"]:
             preview["choices"].append([index, column])
     preview["mapping"] = {column: mapped for column, mapped in chosen.items() if mapped}
+    ImportRun.objects.filter(pk=run.pk, status=Status.UPLOADED).update(preview=preview, options=options)
+    run.preview, run.options = preview, options
+    return run
+
+
+def run_check(*, run, by, mapping, date_order="", calendar=""):
+    """Check, before it starts, which rows of an orders file the import would reject with these
+    choices ({column: field or ""}); kept on the preview (see :mod:`patron.imports.prechecks`)."""
+    require(by, *PERMISSIONS[run.kind])
+    _check_fields(run, mapping.values())
+    if run.status != Status.UPLOADED or run.kind != "orders":
+        raise ValidationError(_("This import has already been started."))
+    if run.file_deleted_at:
+        raise ValidationError(_("This file has been deleted: upload it again to import it."))
+    check = precheck(run, mapping=mapping, date_order=date_order, calendar=calendar)
+    preview = {**run.preview, "check": check}
     ImportRun.objects.filter(pk=run.pk, status=Status.UPLOADED).update(preview=preview)
     run.preview = preview
-    return run
+    return check
+
+
+def checked_for(run, mapping, date_order="", calendar=""):
+    """The check kept on the run when it was made for these choices, else None."""
+    check = (run.preview or {}).get("check")
+    if check and check["key"] == choices_key(mapping, date_order, calendar):
+        return check
+    return None
 
 
 def _column_named(run, name):
@@ -219,8 +252,10 @@ def run_start(*, run, by, mapping, date_order="", calendar=""):
         "date_order": date_order if date_order in ORDERS else run.options.get("date_order", ""),
         "calendar": calendar if calendar in CALENDARS else run.options.get("calendar", ""),
     }
+    if run.file_deleted_at:
+        raise ValidationError(_("This file has been deleted: upload it again to import it."))
     # A conditional update, so that a double click or two tabs queue the file once.
-    queued = ImportRun.objects.filter(pk=run.pk, status=Status.UPLOADED).update(
+    queued = ImportRun.objects.filter(pk=run.pk, status=Status.UPLOADED, file_deleted_at=None).update(
         options=options, status=Status.QUEUED, heartbeat_at=timezone.now()
     )
     if not queued:
@@ -268,7 +303,7 @@ def _import(run, heartbeat, by):
 
     rejects = Path(run.stored_path).with_name(REJECTS_NAME)
     try:
-        with translation.override(options.get("language")):
+        with translation.override(options.get("language")), on_the_web():
             summary = IMPORTERS[run.kind](
                 run.stored_path,
                 by=by,
@@ -284,10 +319,12 @@ def _import(run, heartbeat, by):
     except RunLost:
         return  # marked failed meanwhile, or taken by a retry: theirs to report
     except (*REFUSALS, PermissionDenied) as refusal:
-        _end(run, Status.REFUSED, message=_message(refusal))
+        with translation.override(options.get("language")):
+            _refuse(run, refusal)
         return
     except Exception as error:
-        _end(run, Status.FAILED, message=f"{type(error).__name__}: {error}")
+        with translation.override(options.get("language")):
+            _end(run, Status.FAILED, **_failure(error))
         raise
     _end(
         run,
@@ -303,14 +340,36 @@ def _import(run, heartbeat, by):
 
 
 def _end(run, status, **changes):
-    """Save the outcome of the job that took ``run``, unless the run is no longer that job's."""
-    ImportRun.objects.filter(pk=run.pk, status=run.status, attempt=run.attempt).update(
+    """Save the outcome of the job that took ``run``, unless the run is no longer that job's;
+    whether it was saved."""
+    return ImportRun.objects.filter(pk=run.pk, status=run.status, attempt=run.attempt).update(
         status=status, finished_at=timezone.now(), **changes
     )
 
 
-def _message(refusal):
-    return getattr(refusal, "message", "") or str(refusal)
+def _refuse(run, refusal):
+    """Mark the run refused, with the reason, and delete its file: nothing will be imported from
+    it. The run stays listed as refused."""
+    message = getattr(refusal, "message", "") or str(refusal)
+    if not message:  # a PermissionDenied without words
+        message = said(gettext_noop("Your role may not import this file."))
+    if _end(run, Status.REFUSED, **_told(message)):
+        delete_upload(run)
+
+
+def _failure(error):
+    """The message of a job that failed on an unexpected error (the details for whoever runs
+    Patron, in the worker's log and the failed jobs)."""
+    message = gettext_noop(
+        "The import stopped on an unexpected error (%(error)s): retry it, or tell whoever runs Patron."
+    )
+    return _told(said(message, error=f"{type(error).__name__}: {error}"[:500]))
+
+
+def _told(message):
+    """The run's message fields: the text in the uploader's language, and its id and parameters
+    for the page to word it again in each reader's."""
+    return {"message": str(message), "said": message.as_json() if isinstance(message, Said) else {}}
 
 
 def run_retry(*, run, by):
@@ -319,8 +378,11 @@ def run_retry(*, run, by):
     Importers are idempotent: the rows a first attempt committed are found and not written again.
     """
     require(by, *PERMISSIONS[run.kind])
+    if run.file_deleted_at:
+        raise ValidationError(_("This file has been deleted: upload it again to import it."))
     status = Status.QUEUED if run.preview else Status.PREVIEWING
     retried = ImportRun.objects.filter(pk=run.pk, status=Status.FAILED).update(
+        said={},
         status=status,
         message="",
         rows_done=0,

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from patron.imports.messages import said
 from patron.workspace.money import CURRENCY_CODES, check_currency, minor_units
 
 
@@ -125,14 +126,11 @@ class DateReader:
             if order is None:
                 example = next((s.strip() for s in samples if _ambiguous_example(s)), None)
                 if example is not None:
-                    raise AmbiguousDates(
-                        _(
-                            "This file's dates could be day-first or month-first (e.g. %(example)s): "
-                            "choose the date order (--date-order dmy or mdy)."
-                        )
-                        % {"example": example},
-                        example=example,
+                    message = gettext_noop(
+                        "This file's dates could be day-first or month-first (e.g. %(example)s): "
+                        "choose the date order (--date-order dmy or mdy)."
                     )
+                    raise AmbiguousDates(said(message, example=example), example=example)
         if calendar is None:
             calendar = cls.detect_calendar(samples)
         return cls(order=order, calendar=calendar, zone=zone)
@@ -161,13 +159,12 @@ class DateReader:
             elif second > 12 and first <= 12:
                 month_first = month_first or sample.strip()
         if day_first and month_first:
+            message = gettext_noop(
+                "This file's dates mix day-first (%(day_first)s) and month-first (%(month_first)s) "
+                "values: choose the date order (--date-order dmy or mdy)."
+            )
             raise AmbiguousDates(
-                _(
-                    "This file's dates mix day-first (%(day_first)s) and month-first (%(month_first)s) "
-                    "values: choose the date order (--date-order dmy or mdy)."
-                )
-                % {"day_first": day_first, "month_first": month_first},
-                example=day_first,
+                said(message, day_first=day_first, month_first=month_first), example=day_first
             )
         if day_first:
             return "dmy"
@@ -255,13 +252,11 @@ class DateReader:
             elif a > 12 and b > 12:
                 raise _problem(_("'%(value)s' is not a date"), raw)
             else:
-                raise _problem(
-                    _(
-                        "'%(value)s' could be day-first or month-first: "
-                        "choose the date order (--date-order dmy or mdy)"
-                    ),
-                    raw,
+                message = gettext_noop(
+                    "'%(value)s' could be day-first or month-first: "
+                    "choose the date order (--date-order dmy or mdy)"
                 )
+                raise ValueProblem(said(message, value=raw))
         return (year, b, a) if order == "dmy" else (year, a, b)
 
     @staticmethod

@@ -6,15 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from patron.imports.forms import FIELD_LABELS, StartForm, UploadForm
+from patron.imports.messages import shown
 from patron.imports.models import ImportRun
+from patron.imports.prechecks import NO_RATE, UNKNOWN_CUSTOMER
+from patron.imports.readings import readings
 from patron.imports.runs import (
+    checked_for,
     importable_kinds,
     may_discard,
+    run_check,
     run_choose,
     run_discard,
     run_get,
@@ -83,15 +89,48 @@ def _start_form(run, data=None):
 def import_run_view(request, pk):
     run = _run(pk, request.user)
     context = _run_context(run)
-    if run.status == ImportRun.Status.UPLOADED:
+    if run.status == ImportRun.Status.UPLOADED and not run.file_deleted_at:
         preview = run.preview
         context["preview"] = preview
+        context["date_problem"] = shown(preview.get("dates_said")) or preview.get("dates", "")
         context["ambiguous"] = [
             (column, [FIELD_LABELS[field] for field in fields])
             for column, fields in preview.get("ambiguous", {}).items()
         ]
         context["form"] = _start_form(run)
+        context["rows"] = _rows_read(run, request.user)
+        options = run.options
+        check = checked_for(
+            run, preview["mapping"], options.get("date_order", ""), options.get("calendar", "")
+        )
+        if check:
+            context["check"] = _check_for_page(check)
+            context["check_refused"] = shown(check.get("refused")) or check.get("refused", {}).get("text", "")
     return render(request, "imports/run.html", context)
+
+
+def _check_for_page(check):
+    """The check kept on the run, each reason with its heading in the reader's language."""
+    labels = {
+        UNKNOWN_CUSTOMER: _("Customers not found"),
+        NO_RATE: _("No exchange rate for the currency and day"),
+    }
+    reasons = []
+    for reason in check.get("reasons", []):
+        label = labels.get(reason["code"])
+        if label is None:
+            label = _("The column “%(column)s”") % {"column": reason["column"]} if reason["column"] else ""
+            label = label or str(FIELD_LABELS.get(reason["code"], reason["code"]))
+        reasons.append({**reason, "label": label})
+    return {**check, "reasons": reasons}
+
+
+def _rows_read(run, user):
+    """[(row number, [(cell, its Reading)], notes)] of the preview's shown rows."""
+    rows = []
+    for row, read in zip(run.preview["rows"], readings(run, user=user), strict=True):
+        rows.append((read.number, list(zip(row, read.cells, strict=False)), read.notes))
+    return rows
 
 
 @login_required
@@ -105,23 +144,23 @@ def import_start_view(request, pk):
     form = _start_form(run, request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        action = request.POST.get("action")
+        chosen = {"mapping": form.mapping(), "date_order": data["date_order"], "calendar": data["calendar"]}
         try:
-            if request.POST.get("action") == "map":
-                run_choose(
-                    run=run,
-                    by=request.user,
-                    mapping=form.mapping(),
-                    column=data["column"],
-                    field=data["field"],
-                )
+            if action == "map":
+                run_choose(run=run, by=request.user, column=data["column"], field=data["field"], **chosen)
+            elif action == "read":
+                run_choose(run=run, by=request.user, **chosen)
+            elif run.kind == "orders" and checked_for(run, **chosen) is None:
+                # An orders file is checked before it starts; it starts at once when no row would
+                # be rejected, else the page says which and why, and Import starts it.
+                run_choose(run=run, by=request.user, **chosen)
+                check = run_check(run=run, by=request.user, **chosen)
+                if check.get("refused") or check["rejected"]:
+                    return redirect(reverse("imports:run", args=[run.pk]) + "#check")
+                run_start(run=run, by=request.user, **chosen)
             else:
-                run_start(
-                    run=run,
-                    by=request.user,
-                    mapping=form.mapping(),
-                    date_order=data["date_order"],
-                    calendar=data["calendar"],
-                )
+                run_start(run=run, by=request.user, **chosen)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("imports:run", run.pk)
@@ -166,7 +205,7 @@ def _run_context(run):
 @login_required
 def import_rejects_view(request, pk):
     run = _run(pk, request.user)
-    if not run.reject_path or not Path(run.reject_path).is_file():
+    if not run.reject_path or not Path(run.reject_path).is_file():  # none, or deleted with the upload
         raise Http404(_("This import rejected no rows."))
     name = f"{Path(run.file_name).stem}.rejects.csv"
     return FileResponse(

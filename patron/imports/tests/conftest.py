@@ -18,3 +18,10 @@ def signed_in(client, staff, thai_shop, transactional_db):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def known_pos_customers(somchai):
+    from patron.customers.services import CustomerData, customer_create
+
+    customer_create(data=CustomerData(display_name="Somsri", external_ids=[("pos", "C1")]), by=somchai)
