@@ -20,7 +20,6 @@ from django.utils.translation import get_language
 from patron.customers.contact_kinds import contact_point
 from patron.customers.models import Gender
 from patron.customers.phones import normalise_phone
-from patron.imports.calendar_dates import calendar_of, show_date, show_moment
 from patron.imports.customers import CHAT_FIELDS, identity_problems, read_field
 from patron.imports.mapping import column_of
 from patron.imports.messages import on_the_web
@@ -28,6 +27,7 @@ from patron.imports.orders import LINE_FIELDS, reading_mapping, row_reader
 from patron.imports.previews import SHOWN_CHARACTERS
 from patron.imports.values import DateReader, ValueProblem
 from patron.sales.models import OrderStatus, SalesChannel
+from patron.web.dates import format_day, format_moment
 from patron.workspace.clock import business_zone
 from patron.workspace.money import babel_locale, format_money
 from patron.workspace.regions import validate_country
@@ -63,16 +63,17 @@ class RowReadings:
     notes: list[str] = field(default_factory=list)  # problems of fields in no shown column
 
 
-def readings(run, *, user, date_order="", calendar=""):
-    """[RowReadings] of the preview's shown rows, read as ``run`` would read them now."""
+def readings(run, *, date_order="", calendar=""):
+    """[RowReadings] of the preview's shown rows, read as ``run`` would read them now; dates are
+    shown in the active language, time zone and calendar (the reader's, in a request: see
+    :mod:`patron.web.dates`)."""
     preview = run.preview
-    calendar_shown = calendar_of(user)
     date_order = date_order or run.options.get("date_order", "")
     calendar = calendar or run.options.get("calendar", "")
     with on_the_web():
         if run.kind == "orders":
-            return _order_readings(run, preview, date_order, calendar, calendar_shown)
-        return _customer_readings(run, preview, date_order, calendar, calendar_shown)
+            return _order_readings(run, preview, date_order, calendar)
+        return _customer_readings(run, preview, date_order, calendar)
 
 
 def _dates(preview, column, order, calendar, zone=None):
@@ -99,7 +100,7 @@ def _numbers(preview):
     return preview.get("row_numbers") or range(2, 2 + len(preview["rows"]))
 
 
-def _order_readings(run, preview, date_order, calendar, calendar_shown):
+def _order_readings(run, preview, date_order, calendar):
     workspace = get_workspace()
     mapping = preview["mapping"]
     reading = reading_mapping(mapping, lines=bool(set(mapping.values()) & LINE_FIELDS))
@@ -122,9 +123,7 @@ def _order_readings(run, preview, date_order, calendar, calendar_shown):
             elif field_name in told:
                 readings_of_row.append(Reading(problem="; ".join(told.pop(field_name))))
             else:
-                readings_of_row.append(
-                    _order_value(field_name, values, cells[column], region, calendar_shown)
-                )
+                readings_of_row.append(_order_value(field_name, values, cells[column], region))
         for field_name, reasons in told.items():
             column = column_of(reading, field_name)
             if column is None or column not in shown:  # a column beyond the table is not read here
@@ -133,7 +132,7 @@ def _order_readings(run, preview, date_order, calendar, calendar_shown):
     return result
 
 
-def _order_value(field_name, values, raw, region, calendar_shown):
+def _order_value(field_name, values, raw, region):
     if field_name == "customer_phone":
         return _phone(raw, region)
     if field_name == "customer_email":
@@ -146,7 +145,7 @@ def _order_value(field_name, values, raw, region, calendar_shown):
     if value is None:
         return Reading()
     if key == "placed_at":
-        return Reading(text=show_moment(value, calendar_shown))
+        return Reading(text=format_moment(value))
     if key in ("amount", "order_total", "unit_price"):
         return Reading(text=format_money(value, values["currency"], get_language()))
     if key == "quantity":
@@ -165,7 +164,7 @@ def _phone(raw, region):
         return Reading(problem="; ".join(error.messages))
 
 
-def _customer_readings(run, preview, date_order, calendar, calendar_shown):
+def _customer_readings(run, preview, date_order, calendar):
     workspace = get_workspace()
     mapping = preview["mapping"]
     dates = _dates(preview, column_of(mapping, "birthday"), date_order, calendar)
@@ -186,12 +185,12 @@ def _customer_readings(run, preview, date_order, calendar, calendar_shown):
             except ValueProblem as problem:
                 readings_of_row.append(Reading(problem=problem.message))
                 continue
-            readings_of_row.append(_customer_value(field_name, value, region, calendar_shown))
+            readings_of_row.append(_customer_value(field_name, value, region))
         result.append(RowReadings(number, readings_of_row))
     return result
 
 
-def _customer_value(field_name, value, region, calendar_shown):
+def _customer_value(field_name, value, region):
     if value is None:
         return Reading()
     if field_name in ("email", "phone", *CHAT_FIELDS):
@@ -203,7 +202,7 @@ def _customer_value(field_name, value, region, calendar_shown):
         kind = CHAT_FIELDS.get(field_name, "phone")
         return Reading(text=", ".join(contact_point(kind, item, region)[1] for item in value))
     if field_name == "birthday":
-        return Reading(text=show_date(value, calendar_shown))
+        return Reading(text=format_day(value))
     if field_name == "gender":
         return Reading(text=str(Gender(value).label))
     if field_name == "country":

@@ -98,7 +98,7 @@ def import_run_view(request, pk):
             for column, fields in preview.get("ambiguous", {}).items()
         ]
         context["form"] = _start_form(run)
-        context["rows"] = _rows_read(run, request.user)
+        context["rows"] = _rows_read(run)
         options = run.options
         check = checked_for(
             run, preview["mapping"], options.get("date_order", ""), options.get("calendar", "")
@@ -125,10 +125,10 @@ def _check_for_page(check):
     return {**check, "reasons": reasons}
 
 
-def _rows_read(run, user):
+def _rows_read(run):
     """[(row number, [(cell, its Reading)], notes)] of the preview's shown rows."""
     rows = []
-    for row, read in zip(run.preview["rows"], readings(run, user=user), strict=True):
+    for row, read in zip(run.preview["rows"], readings(run), strict=True):
         rows.append((read.number, list(zip(row, read.cells, strict=False)), read.notes))
     return rows
 
