@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from patron.accounts.models import AccountEvent, ApiToken, Invitation, UserProfile
+from patron.accounts.people import role_of
+from patron.accounts.roles import ROLE_LABELS
 from patron.accounts.services import token_revoke
 from patron.web.admin_site import ReadOnlyAdmin
 from patron.workspace.regions import validate_time_zone
@@ -67,11 +69,19 @@ admin.site.unregister(Group)
 
 @admin.register(get_user_model())
 class UserAdmin(ReadOnlyAdmin):
-    list_display = ["username", "first_name", "email", "is_active", "last_login"]
-    list_filter = ["is_active", "groups"]
+    list_display = ["username", "first_name", "email", "role", "is_active", "last_login"]
+    list_filter = ["is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    fields = ["username", "first_name", "last_name", "email", "groups", "is_active", "is_superuser"]
+    fields = ["username", "first_name", "last_name", "email", "role", "is_active", "is_superuser"]
     fields += ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=pgettext_lazy("access", "Role"))
+    def role(self, user):
+        role = role_of(user)
+        return ROLE_LABELS[role] if role else "—"
 
 
 @admin.register(Group)

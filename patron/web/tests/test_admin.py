@@ -129,6 +129,7 @@ def test_users_and_roles_cannot_be_added_or_changed_in_the_admin(shop_owner, som
     assert shop_owner.post("/admin/auth/user/add/", data).status_code == 403
     page = shop_owner.get(f"/admin/auth/user/{lan.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # a view, no form
+    assert "นักการตลาด" in shop_owner.get("/admin/auth/user/").content.decode()  # lan's role, in Thai
     admin_group = Group.objects.get(name="Admin")
     data = {"username": "lan", "groups": [admin_group.pk], "is_active": "on", "is_superuser": "on"}
     assert shop_owner.post(f"/admin/auth/user/{lan.pk}/change/", data).status_code == 403
