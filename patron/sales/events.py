@@ -5,9 +5,11 @@ Two Django signals, each sent after the commit (``transaction.on_commit``: nothi
 a transaction rolled back), with one keyword argument, ``event``:
 
 - ``orders_recorded``: orders recorded or changed one at a time, by id
-  (:class:`OrdersRecorded`): an order of the API, the orders an import changed (their
-  status, total, customer or lines), and any later change of an order's status, which calls
-  :func:`announce_changed`.
+  (:class:`OrdersRecorded`): an order of the API or the order form, the orders an import
+  changed (their status, total, customer or lines), and any later change of an order's status
+  (:mod:`patron.sales.status`): a cancel or refund is told with the order in ``changed``; a
+  return with the order in ``changed`` and, in ``created`` of the same event, the return
+  document it made (its ``return_of`` names the order, its total what was given back).
 - ``orders_imported``: a bulk import's orders, told once, when the import ends, by what they
   have in common rather than by a million ids (:class:`OrdersImported`, from
   :class:`ImportAnnouncer`). The orders it changed are also told by id in ``orders_recorded``.
