@@ -56,6 +56,20 @@ def test_the_count_is_exact_up_to_the_threshold_then_an_estimate_on_postgresql(s
         assert above == Count(5, True)
 
 
+def test_a_count_that_would_take_too_long_is_an_estimate_on_postgresql(shop):
+    thai = customer_list(country="TH")
+    if connection.vendor == "postgresql":
+        slow = thai.extra(where=["(SELECT pg_sleep(0.5)) IS NOT NULL"])
+        count = count_matches(slow, exact_up_to=100, count_ms=20)
+        assert not count.exact and count.value >= 1
+        assert count_matches(thai, exact_up_to=100) == Count(5, True)
+        with connection.cursor() as cursor:  # the request's transaction keeps no timeout
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "0"
+    else:
+        assert count_matches(thai, count_ms=0) == Count(5, True)
+
+
 def test_an_estimate_is_said_as_about_and_rounded():
     assert Count(123_456, False).shown == 120_000
     assert Count(987, False).shown == 990
