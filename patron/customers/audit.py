@@ -1,7 +1,7 @@
 """The audit trail of customers: every record of who changed what is written through here."""
 
 from patron.actors import as_actor
-from patron.customers.models import AuditEvent
+from patron.customers.models import AuditEvent, ListAction
 
 Action = AuditEvent.Action
 # The columns the bulk writers (the customer import) fill, in this order; see `audit_row`.
@@ -50,3 +50,20 @@ def _actor(actor):
     if actor is None:
         raise ValueError("An audit record names who acted (an Actor or a user).")
     return actor
+
+
+def list_action_record(*, actor, kind, filters=None, ids=None, value="", matched=None):
+    """Record an action on many customers at once (an export of the list, a change to a
+    selection or a filter), queued until it is done: who, what, and to which customers."""
+    actor = _actor(actor)
+    return ListAction.objects.create(
+        kind=ListAction.Kind(kind),
+        filters=filters or {},
+        ids=ids or [],
+        value=value,
+        matched=matched,
+        status=ListAction.Status.QUEUED,
+        actor=actor.user,
+        actor_kind=actor.kind,
+        actor_job=actor.job,
+    )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import allowed, require
 from patron.actors import as_actor
-from patron.customers.audit import Action, audit_event
+from patron.customers.audit import Action, audit_event, list_action_record
 from patron.customers.filters import customer_filters
 from patron.customers.models import AuditEvent, Customer, ListAction, Tag, tag_key
 from patron.customers.selectors import customer_matches
@@ -95,26 +95,22 @@ def bulk_change(*, kind, value, by, selection=None, ids=None):
         ids = _clean_ids(ids)
     value = _clean_value(kind, value, by)
     matched = bulk_targets(selection=selection, ids=ids).count()
-    actor = as_actor(by)
     with transaction.atomic():
         if kind == Kind.TAG_ADD:
             tags_named([value])  # made now, by whom may make it
-        action = ListAction.objects.create(
+        action = list_action_record(
+            actor=by,
             kind=kind,
             filters=selection.to_json() if selection is not None else {},
-            ids=ids or [],
+            ids=ids,
             value=value,
             matched=matched,
-            status=ListAction.Status.QUEUED,
-            actor=actor.user,
-            actor_kind=actor.kind,
-            actor_job=actor.job,
         )
     if matched <= RUN_NOW:
         return bulk_run(action_id=action.pk, by=by)
     from patron.customers.jobs import customers_bulk_run
 
-    queue_after_commit(customers_bulk_run, action.pk, requested_by=actor.user_id)
+    queue_after_commit(customers_bulk_run, action.pk, requested_by=as_actor(by).user_id)
     return action
 
 

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from patron.accounts.permissions import require
-from patron.actors import as_actor
+from patron.customers.audit import list_action_record
 from patron.customers.counting import count_matches
 from patron.customers.models import ContactKind, ContactPoint, Customer, ListAction
 from patron.customers.selectors import customer_matches
@@ -75,15 +75,8 @@ def list_export(*, selection, file_format, by):
             _("An XLSX file holds at most %(count)s customers: export these as CSV, or narrow the filter.")
             % {"count": number_format(XLSX_MAX_ROWS, force_grouping=True)}
         )
-    actor = as_actor(by)
-    action = ListAction.objects.create(
-        kind=ListAction.Kind.EXPORT,
-        filters=selection.to_json(),
-        value=file_format,
-        status=ListAction.Status.QUEUED,
-        actor=actor.user,
-        actor_kind=actor.kind,
-        actor_job=actor.job,
+    action = list_action_record(
+        actor=by, kind=ListAction.Kind.EXPORT, filters=selection.to_json(), value=file_format
     )
     return action, _recorded(action, _rows(customers))
 
