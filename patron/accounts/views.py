@@ -33,7 +33,7 @@ class PreferencesForm(forms.Form):
         # (6 ธ.ค. 2569).
         today = timezone.localdate()
         self.fields["calendar"].choices = [
-            ("", gettext_lazy("The language's custom (the Buddhist era in Thai)")),
+            ("", gettext_lazy("As the language does (Thai: Buddhist era)")),
             (
                 Calendar.GREGORIAN,
                 _("Gregorian (%(example)s)") % {"example": format_day(today, calendar=GREGORIAN)},

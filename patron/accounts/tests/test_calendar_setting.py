@@ -32,7 +32,7 @@ def test_the_settings_page_offers_the_calendars_in_the_users_language(client, so
         and f'<option value="gregorian">คริสต์ศักราช ({format_day(today, language="th", calendar="gregorian")})'
         in html
     )
-    assert '<option value="" selected>ตามธรรมเนียมของภาษา (ภาษาไทยใช้พุทธศักราช)</option>' in html
+    assert '<option value="" selected>ตามภาษา (ไทย: พุทธศักราช)</option>' in html
 
 
 def test_choosing_a_calendar_saves_it_and_dates_follow(client, somchai, thai_shop):
