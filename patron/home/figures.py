@@ -61,11 +61,16 @@ def freshness(workspace) -> str:
     )
 
 
-def section(name, workspace, key):
+def sections(names, workspace, key):
+    """{name: section(...)} for each of ``names``, their kept figures read in one query."""
+    kept = {snapshot.section: snapshot for snapshot in Snapshot.objects.filter(section__in=names)}
+    return {name: section(name, workspace, key, kept.get(name)) for name in names}
+
+
+def section(name, workspace, key, kept):
     """The figures of section ``name`` for the data as ``key`` describes it, and None; or, while
     they are worked out afresh in the background, the figures kept (None if none yet) and since
-    when they are kept (or asked for)."""
-    kept = Snapshot.objects.filter(section=name).first()
+    when they are kept (or asked for). ``kept``: the section's Snapshot, or None."""
     if kept is not None and kept.key == key:
         return kept.figures, None
     if kept is None and _many_orders(key):

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from patron.home import charts
-from patron.home.figures import MONTHS, freshness, section
+from patron.home.figures import MONTHS, freshness, sections
 from patron.home.filters import ACTIVE, NEW, REPEAT, THIS_MONTH
 from patron.imports.runs import importable_kinds, run_list
 from patron.jobs.summaries import failed_jobs
@@ -43,7 +43,7 @@ def home_view(request):
         ),
     }
     page = _Page(workspace.currency)
-    kept = {name: section(name, workspace, key) for name in ("scores", "customers", "revenue") if may[name]}
+    kept = sections([name for name in ("scores", "customers", "revenue") if may[name]], workspace, key)
     figures = {name: shown for name, (shown, _since) in kept.items()}
     scores = figures.get("scores") or {"run": None}
     if figures.get("customers") is not None:

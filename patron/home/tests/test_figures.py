@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import translation
 
 from patron.home.tests.shop import NOW, clock, home, order
+from patron.jobs.models import FailedJob
 from patron.sales.events import announce_changed
 from patron.sales.models import Order
 from patron.workspace.money import format_money
@@ -83,3 +84,11 @@ def test_a_new_order_is_counted_at_once(client, shop, lan):
         order(shop["noone"], NOW, "10.00")
     people = home(client, lan).context["people"]
     assert (people["active"], people["new"]) == ("4", "2")
+
+
+@pytest.mark.parametrize("failed", [2, 6])
+def test_admins_see_how_many_jobs_failed_and_the_latest(client, shop, somchai, failed):
+    for i in range(failed):
+        FailedJob.objects.create(task_id=f"t{i}", name=f"job {i}", error="boom")
+    admin = home(client, somchai).context["admin"]
+    assert admin["failed_total"] == failed and len(admin["failed"]) == min(failed, 5)
