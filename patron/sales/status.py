@@ -175,7 +175,7 @@ def _part(order, status, amount, returned):
     if status != Status.RETURNED:
         return None
     left = order.total - returned
-    part = left if amount in (None, "") else _amount(amount, order.currency)
+    part = quantize(left, order.currency) if amount in (None, "") else _amount(amount, order.currency)
     if part > left:
         raise ValidationError(
             {

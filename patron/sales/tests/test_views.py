@@ -10,6 +10,7 @@ from django.utils import translation
 from patron.customers.tests.factories import make_customer
 from patron.sales.models import Order
 from patron.sales.services import order_create, product_upsert
+from patron.sales.status import order_status_change
 
 pytestmark = pytest.mark.django_db
 PLACED = datetime(2025, 3, 1, 3, 0, tzinfo=UTC)
@@ -257,3 +258,23 @@ def test_an_order_returned_in_full_shows_as_returned_with_its_return(client, som
     with translation.override("th"):
         assert translation.pgettext("order status", "Returned") in html
     assert Order.objects.get(pk=order.pk).status == "completed"
+
+
+def test_a_confirmation_is_for_the_amount_it_showed(client, somchai, lan, order):
+    client = as_user(client, lan)
+    asked = client.post(status_url(order), {"status": "returned", "amount": ""}).content.decode()
+    assert 'name="amount" value="1000.00"' in asked  # all that is left, when the page was drawn
+    order_status_change(order=order, status="returned", amount="350", by=somchai)  # meanwhile
+    late = client.post(status_url(order), {"status": "returned", "amount": "1000.00", "confirm": "yes"})
+    assert late.status_code == 422
+    assert said(
+        "vi", "Only %(left)s %(currency)s of this order is left to return.", left="650.00", currency="THB"
+    ) in (late.content.decode())
+    order_status_change(order=order, status="returned", by=somchai)  # the rest, by someone else
+    again = client.post(status_url(order), {"status": "returned", "amount": "650.00", "confirm": "yes"})
+    html = again.content.decode()
+    assert again.status_code == 422
+    assert said("vi", "This order's status cannot be changed any more.") in html
+    full = "This order was returned in full: nothing of it is left to cancel, refund or return."
+    assert said("vi", full) in html
+    assert sum(Order.objects.filter(return_of=order).values_list("total", flat=True)) == Decimal("1000.00")
