@@ -22,8 +22,9 @@ class LineInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
-    """Orders come from the API and imports (order_create): amounts in the currency's minor
-    unit, the base total at the day's rate, no date in the future."""
+    """Orders come from the API, the order form and imports (order_create): amounts in the
+    currency's minor unit, the base total at the day's rate, no date in the future. Their status
+    changes through patron.sales.status (the customer page, PATCH /api/orders/{id}), never here."""
 
     list_display = ["external_id", "customer", "placed_at", "status", "channel", "total", "currency"]
     list_filter = ["status", "channel", "currency"]
