@@ -15,8 +15,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -109,8 +112,24 @@ class RateFilterForm(forms.Form):
         return date(int(match[1]), int(match[2]), 1)
 
 
+class CodeSelect(forms.Select):
+    """A select of the 300 currency codes, drawn here: Django's template for each option took
+    most of the rates page's time (80 ms)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = str(value or "")
+        options = (
+            format_html(
+                '<option value="{}"{}>{}</option>', code, " selected" if code == chosen else "", label
+            )
+            for code, label in self.choices
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attrs, mark_safe("".join(options)))  # noqa: S308
+
+
 class RateForm(forms.Form):
-    currency = forms.ChoiceField(label=gettext_lazy("Currency"))
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"), widget=CodeSelect)
     date = forms.DateField(
         label=pgettext_lazy("exchange rates", "Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
