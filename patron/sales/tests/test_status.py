@@ -134,7 +134,9 @@ def test_impossible_changes_are_refused_with_a_reason_and_write_nothing(
 ):
     order = buy(somsri, somchai)
     if first:
-        order_status_change(order=order, status=first[0], amount=first[1:] and first[1] or None, by=somchai)
+        order_status_change(
+            order=order, status=first[0], amount=first[1] if len(first) > 1 else None, by=somchai
+        )
     before = (list(Order.objects.values_list("pk", "status", "total")), AuditEvent.objects.count())
     with hearing() as told:
         (said,) = refused(field, order=order, status=then[0], amount=then[1], by=somchai)
