@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "patron.duplicates",
     "patron.scoring",
     "patron.home",
+    "patron.help",
     "patron.jobs",
     "patron.web",
     "patron.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("value/", include("patron.scoring.urls")),
     path("account/", include("patron.accounts.urls")),
     path("workspace/", include("patron.workspace.urls")),
+    path("help/", include("patron.help.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("api/<path:rest>", unknown_path),
