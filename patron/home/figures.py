@@ -45,7 +45,8 @@ MONTHS = 13
 
 def freshness(workspace) -> str:
     """What the figures depend on, read from primary keys and small indexes: the business day,
-    the newest order and customer, how many records were merged, the last finished run."""
+    the newest order and customer, how many records were merged, the last finished run, and the
+    base currency (the revenue's)."""
     run = done_runs(1)
     return "|".join(
         map(
@@ -56,6 +57,7 @@ def freshness(workspace) -> str:
                 latest_customer_id(),
                 merged_count(),
                 run[0].pk if run else 0,
+                workspace.currency,
             ],
         )
     )

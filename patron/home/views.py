@@ -35,7 +35,7 @@ def home_view(request):
         "admin": for_admins(user),
     }
     key = freshness(workspace)
-    _day, order_id, customer_id, _merged, run_id = key.split("|")
+    _day, order_id, customer_id, _merged, run_id, _currency = key.split("|")
     context = {
         "workspace": workspace,
         "start": _start_here(
