@@ -217,6 +217,8 @@ def rates_view(request):
     if filters.is_bound and filters.is_valid():
         currency, month = filters.cleaned_data["currency"] or None, filters.cleaned_data["month"]
     month = month or latest_month(by=user) or business_today().replace(day=1)
+    if not filters.is_bound:
+        filters = RateFilterForm(initial={"month": f"{month:%Y-%m}"}, currencies=currencies)
 
     form = RateForm(request.POST or None, base=base, initial=_edit_initial(request))
     if request.method == "POST":

@@ -70,3 +70,30 @@ def test_import_a_rate_file_and_change_a_rate_on_a_phone(phone, live_server, sta
     assert ExchangeRate.objects.get(currency="EUR", date=date(2026, 5, 5)).rate == Decimal("37.25")
     assert page_width(phone) <= PHONE["width"]
     phone.screenshot(path=tmp_path / "rates-390.png", full_page=True)  # to look at, under /tmp
+
+
+def test_the_gap_list_unfolds_its_days_on_a_desktop(
+    page, live_server, staff, thai_shop, tmp_path, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from patron.accounts.services import profile_update
+
+    profile_update(user=staff("somchai"), language="en")
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime(2026, 5, 29, 5, 0, tzinfo=UTC)
+    )  # the server is this process
+    for day in (4, 6, 7, 8, 11):
+        ExchangeRate.objects.create(currency="USD", date=date(2026, 5, day), rate=Decimal("32.5"))
+    log_in(page, live_server, "somchai")
+    page.goto(f"{live_server.url}/workspace/rates/")
+    summary = page.locator("#missing-USD-2026-05 summary")
+    assert summary.inner_text() == "Rates missing for USD on 15 days in May 2026"
+    days = page.locator("#missing-USD-2026-05 p")
+    assert not days.is_visible()
+    summary.click()
+    assert days.inner_text() == "5, 12–15, 18–22, 25–29"
+    assert page_width(page) <= 1280
+    page.screenshot(path=tmp_path / "rates-1280.png", full_page=True)  # to look at, under /tmp
