@@ -33,6 +33,7 @@ def test_an_invitee_joins_on_a_phone(page, live_server, staff, thai_shop, settin
     page.fill("#id_password", "hoa-sen-2024!")
     page.fill("#id_password2", "hoa-sen-2024")  # mistyped: the page says so and keeps the name
     page.click("button[type=submit]")
+    page.wait_for_selector(".errorlist")
     assert page.locator("#id_name").input_value() == "Nguyễn Thị Nga"
     assert page.locator(".errorlist").count() == 1 and overflow(page) == 0
     page.fill("#id_password", "hoa-sen-2024!")
