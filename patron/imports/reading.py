@@ -56,6 +56,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.imports.formats import FileRefused, _check_is_xlsx, _refuse_known_binary
 from patron.imports.limits import (
@@ -67,6 +68,7 @@ from patron.imports.limits import (
     control_character,
     number_text,
 )
+from patron.imports.messages import said
 from patron.imports.rejects import is_reject_header, restored
 from patron.imports.text_encodings import _checked_encoding, detect_encoding
 from patron.imports.xlsx_parts import load_workbook
@@ -123,7 +125,7 @@ def open_table(
     path = Path(path)
     sample, complete = _read_sample(path)
     if not sample:
-        raise FileRefused(_("The file is empty."))
+        raise FileRefused(said(gettext_noop("The file is empty.")))
     if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         _check_is_xlsx(path)
         return XlsxTable(path, sheet=sheet)
@@ -251,22 +253,22 @@ def _header(names: list[str], row: int) -> list[str]:
     for number, name in enumerate(names, start=1):
         code = control_character(name)
         if code:
-            message = _(
+            message = gettext_noop(
                 "The name of column %(column)d in the header (row %(row)d) holds the control "
                 "character %(code)s; remove it and import the file again."
             )
-            raise FileRefused(message % {"column": number, "row": row, "code": code})
+            raise FileRefused(said(message, column=number, row=row, code=code))
     header = _unique_header(names)
     if len(header) > MAX_COLUMNS:
-        message = _("This file has %(count)s columns; Patron imports at most %(limit)s.")
-        raise FileRefused(message % {"count": number_text(len(header)), "limit": number_text(MAX_COLUMNS)})
+        message = gettext_noop("This file has %(count)s columns; Patron imports at most %(limit)s.")
+        raise FileRefused(said(message, count=number_text(len(header)), limit=number_text(MAX_COLUMNS)))
     for number, name in enumerate(header, start=1):
         if len(name) > MAX_HEADER_LENGTH:
-            message = _(
+            message = gettext_noop(
                 "The name of column %(column)d in the header (row %(row)d) is longer than "
                 "%(limit)d characters; shorten it and import the file again."
             )
-            raise FileRefused(message % {"column": number, "row": row, "limit": MAX_HEADER_LENGTH})
+            raise FileRefused(said(message, column=number, row=row, limit=MAX_HEADER_LENGTH))
     return header
 
 

@@ -124,3 +124,20 @@ def test_a_message_crosses_processes_as_it_was_worded():
         message = said(NO_AMOUNT)
     again = pickle.loads(pickle.dumps(message))  # noqa: S301 - our own bytes
     assert again == message and again.as_json() == message.as_json() and "--map" not in again
+
+
+def test_a_file_refused_when_read_is_told_in_each_readers_language(signed_in):
+    from patron.imports.limits import MAX_HEADER_LENGTH
+
+    upload(signed_in("lan"), "n" * (MAX_HEADER_LENGTH + 1) + ",phone\nSomsri,0812345678\n")  # too long a name
+    run = ImportRun.objects.get()
+    assert run.status == "refused" and run.said["params"] == {
+        "column": 1,
+        "row": 1,
+        "limit": MAX_HEADER_LENGTH,
+    }
+    with translation.override("vi"):
+        assert run.message == run.shown_message  # the uploader's language
+    thai = signed_in("somchai").get(reverse("imports:list")).content.decode()
+    with translation.override("th"):
+        assert run.shown_message != run.message and run.shown_message in thai
