@@ -47,6 +47,8 @@ def test_home_fits_the_screen_and_leads_to_its_lists(page, live_server, busy_sho
         "console", lambda message: "Content Security Policy" in message.text and refused.append(message.text)
     )
     log_in(page, live_server, username)
+    page.click("header .brand")  # the brand leads home, at every width
+    page.wait_for_url(f"{live_server.url}/")
     assert page.locator("#fig-revenue").is_visible()
     assert page.locator("#revenue svg rect").count() == 13
     assert page.locator("#segments tbody tr").count() == 11

@@ -48,4 +48,5 @@ def log_in(page, live_server, username):
     page.fill("#id_username", username)
     page.fill("#id_password", f"{username}-pass-2024")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/")  # the home page, after log-in
+    page.goto(f"{live_server.url}/customers/")  # where most tests start
