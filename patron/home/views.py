@@ -4,12 +4,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,6 +17,7 @@ from patron.home.filters import ACTIVE, NEW, REPEAT, THIS_MONTH
 from patron.imports.runs import importable_kinds, run_list
 from patron.jobs.summaries import failed_jobs
 from patron.scoring.models import Segment
+from patron.web.dates import format_day, format_moment, format_month
 from patron.web.navigation import for_admins
 from patron.workspace.money import babel_locale, format_money
 from patron.workspace.services import get_workspace
@@ -114,10 +113,10 @@ class _Page:
         return format_percent(share, locale=self.locale) if share is not None else ""
 
     def day(self, iso):
-        return format_date(date.fromisoformat(iso), "medium", locale=self.locale)
+        return format_day(iso)
 
-    def month(self, iso, pattern="LLLL y"):
-        return format_date(date.fromisoformat(iso), pattern, locale=self.locale)
+    def month(self, iso, skeleton="yMMMM"):
+        return format_month(date.fromisoformat(iso), skeleton)
 
     def people(self, figures, scores):
         customers = figures["customers"]
@@ -160,8 +159,8 @@ class _Page:
                 self._compared(_("Same month last year"), months[0], now, year_before),
             ],
             "bars": charts.columns(amounts, labels, css),
-            "first_month": self.month(months[0], "LLL y"),
-            "last_month": self.month(months[-1], "LLL y"),
+            "first_month": self.month(months[0], "yMMM"),
+            "last_month": self.month(months[-1], "yMMM"),
         }
 
     def _compared(self, label, month, now, then):
@@ -207,9 +206,7 @@ class _Page:
         }
 
     def time(self, moment):
-        return format_datetime(timezone.localtime(moment), "short", locale=self.locale)
+        return format_moment(moment, "short")
 
     def moment(self, iso):
-        if not iso:
-            return ""
-        return format_date(timezone.localtime(datetime.fromisoformat(iso)), "medium", locale=self.locale)
+        return format_day(datetime.fromisoformat(iso)) if iso else ""

@@ -41,6 +41,7 @@ def test_the_page_is_in_the_readers_language_and_the_base_currency(client, shop,
     html = home(client, somchai).content.decode()
     assert format_money(Decimal("600"), "THB", "th") in html
     assert "ลูกค้า" in html  # Customers, in Thai
+    assert "มีนาคม 2569" in html  # March 2026, in the Buddhist era Thai readers count in
 
 
 def test_a_role_that_may_not_see_orders_gets_no_revenue(client, shop):
