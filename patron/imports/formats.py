@@ -31,8 +31,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 from patron.imports.limits import (
     XLSX_MAX_OTHER_PART_BYTES,
@@ -42,24 +41,28 @@ from patron.imports.limits import (
     XLSX_RATIO_FROM,
     number_text,
 )
+from patron.imports.messages import said
 
 __all__ = ["FileRefused", "check_upload"]
 
 _SIGNATURES = (
-    (b"%PDF", _("a PDF document")),
-    (b"\x89PNG\r\n\x1a\n", _("a PNG image")),
-    (b"\xff\xd8\xff", _("a JPEG image")),
-    (b"GIF87a", _("a GIF image")),
-    (b"GIF89a", _("a GIF image")),
-    (b"II*\x00", _("a TIFF image")),
-    (b"MM\x00*", _("a TIFF image")),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _("a legacy Excel (.xls) workbook or another old Office file")),
-    (b"\x1f\x8b", _("a gzip archive")),
-    (b"Rar!\x1a\x07", _("a RAR archive")),
-    (b"7z\xbc\xaf\x27\x1c", _("a 7-Zip archive")),
-    (b"BZh", _("a bzip2 archive")),
-    (b"\xfd7zXZ\x00", _("an xz archive")),
-    (b"{\\rtf", _("an RTF document")),
+    (b"%PDF", gettext_noop("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", gettext_noop("a PNG image")),
+    (b"\xff\xd8\xff", gettext_noop("a JPEG image")),
+    (b"GIF87a", gettext_noop("a GIF image")),
+    (b"GIF89a", gettext_noop("a GIF image")),
+    (b"II*\x00", gettext_noop("a TIFF image")),
+    (b"MM\x00*", gettext_noop("a TIFF image")),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        gettext_noop("a legacy Excel (.xls) workbook or another old Office file"),
+    ),
+    (b"\x1f\x8b", gettext_noop("a gzip archive")),
+    (b"Rar!\x1a\x07", gettext_noop("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", gettext_noop("a 7-Zip archive")),
+    (b"BZh", gettext_noop("a bzip2 archive")),
+    (b"\xfd7zXZ\x00", gettext_noop("an xz archive")),
+    (b"{\\rtf", gettext_noop("an RTF document")),
 )
 
 
@@ -72,11 +75,12 @@ class FileRefused(Exception):
 
 
 def _not_a_table(what) -> FileRefused:
-    message = gettext(
+    """``what`` names the kind of file (a message id, marked with gettext_noop)."""
+    message = gettext_noop(
         "This is not a CSV or XLSX file: it looks like %(what)s. "
         "Open it in a spreadsheet and save it as CSV or XLSX."
     )
-    return FileRefused(message % {"what": what})
+    return FileRefused(said(message, what=said(what)))
 
 
 def check_upload(path: Path) -> None:
@@ -99,19 +103,19 @@ def _check_is_xlsx(path: Path) -> None:
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise _not_a_table(_("a damaged ZIP archive")) from None
+        raise _not_a_table(gettext_noop("a damaged ZIP archive")) from None
     if "xl/workbook.xml" in names:
         _check_declared_sizes(members)
         return
     if "xl/workbook.bin" in names:
-        raise _not_a_table(_("a binary Excel (.xlsb) workbook"))
+        raise _not_a_table(gettext_noop("a binary Excel (.xlsb) workbook"))
     if b"opendocument.spreadsheet" in mimetype:
-        raise _not_a_table(_("an OpenDocument (.ods) spreadsheet"))
+        raise _not_a_table(gettext_noop("an OpenDocument (.ods) spreadsheet"))
     if "word/document.xml" in names:
-        raise _not_a_table(_("a Word document"))
+        raise _not_a_table(gettext_noop("a Word document"))
     if "ppt/presentation.xml" in names:
-        raise _not_a_table(_("a PowerPoint presentation"))
-    raise _not_a_table(_("a ZIP archive"))
+        raise _not_a_table(gettext_noop("a PowerPoint presentation"))
+    raise _not_a_table(gettext_noop("a ZIP archive"))
 
 
 def _refuse_known_binary(sample: bytes) -> None:
@@ -120,13 +124,13 @@ def _refuse_known_binary(sample: bytes) -> None:
         if sample.startswith(signature):
             raise _not_a_table(what)
     if sample[8:12] == b"WEBP" and sample.startswith(b"RIFF"):
-        raise _not_a_table(_("a WebP image"))
+        raise _not_a_table(gettext_noop("a WebP image"))
     # Some POS systems "export to Excel" by saving an HTML or XML page with an .xls name.
     head = sample[:1024].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table")):
-        raise _not_a_table(_("a web page (HTML), as some systems save with an .xls name"))
+        raise _not_a_table(gettext_noop("a web page (HTML), as some systems save with an .xls name"))
     if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in sample[:4096]:
-        raise _not_a_table(_("an Excel 2003 XML spreadsheet"))
+        raise _not_a_table(gettext_noop("an Excel 2003 XML spreadsheet"))
 
 
 def _refuse_binary_text(sample: bytes) -> None:
@@ -137,7 +141,7 @@ def _refuse_binary_text(sample: bytes) -> None:
     """
     controls = len(re.findall(rb"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]", sample))
     if controls > len(sample) // 100:
-        raise _not_a_table(_("a binary file"))
+        raise _not_a_table(gettext_noop("a binary file"))
 
 
 def part_limit(name: str) -> int:

@@ -141,3 +141,12 @@ def test_a_file_refused_when_read_is_told_in_each_readers_language(signed_in):
     thai = signed_in("somchai").get(reverse("imports:list")).content.decode()
     with translation.override("th"):
         assert run.shown_message != run.message and run.shown_message in thai
+
+
+def test_a_file_that_is_no_table_is_told_in_each_readers_language(signed_in):
+    upload(signed_in("lan"), "na\x07me,phone\nSomsri,0812345678\n")  # binary, once read
+    run = ImportRun.objects.get()
+    assert run.status == "refused" and run.said["params"]["what"]["msgid"] == "a binary file"
+    with translation.override("th"):
+        assert run.shown_message != run.message  # the uploader's was Vietnamese
+        assert translation.gettext("a binary file") in run.shown_message
