@@ -26,8 +26,12 @@ class Section:
 
 @dataclass(frozen=True)
 class Guide:
+    """The guide's title, its opening paragraphs (before the first section), its sections as HTML
+    and their list, so that the page can show the table of contents between the two."""
+
     language: str
     title: str
+    intro: str
     html: str
     sections: list[Section]
 
@@ -66,7 +70,7 @@ def slug(text: str) -> str:
 def render(path: Path) -> Guide:
     md = MarkdownIt("commonmark", {"html": False})
     tokens = md.parse(path.read_text(encoding="utf-8"))
-    title, sections, used = "", [], {}
+    title, sections, used, title_end, first_section = "", [], {}, 0, len(tokens)
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             text = "".join(child.content for child in tokens[index + 1].children or [])
@@ -78,9 +82,10 @@ def render(path: Path) -> Guide:
                 used[anchor] = 0
             token.attrSet("id", anchor)
             if token.tag == "h1" and not title:
-                title = text
+                title, title_end = text, index + 3  # heading_open, inline, heading_close
             elif token.tag == "h2":
                 sections.append(Section(anchor, text))
+                first_section = min(first_section, index)
         elif token.type == "inline":
             for child in token.children or []:
                 if child.type == "image":
@@ -88,5 +93,11 @@ def render(path: Path) -> Guide:
                     if src.startswith("images/") and "/" not in src.removeprefix("images/"):
                         child.attrSet("src", reverse("help:image", args=[src.removeprefix("images/")]))
                     child.attrSet("loading", "lazy")
-    html = md.renderer.render(tokens, md.options, {})
-    return Guide(path.stem, title, html, sections)
+
+    def html(part):
+        return md.renderer.render(part, md.options, {})
+
+    if title_end > first_section:  # no title before the first section: show it all as the body
+        title, title_end = "", 0
+    intro = html(tokens[title_end:first_section])
+    return Guide(path.stem, title, intro, html(tokens[first_section:]), sections)
