@@ -97,6 +97,12 @@ WEB = {
     gettext_noop("--map %(override)s: unknown field %(field)s; the fields are: %(fields)s."): gettext_noop(
         "Choose each column's field from the list."
     ),
+    gettext_noop("This file is larger than %(limit)d MB: import it with the patron import command."): (
+        gettext_noop(
+            "This file is larger than %(limit)d MB, the most this page takes: split it into smaller "
+            "files and upload each, or ask whoever runs Patron to import it."
+        )
+    ),
 }
 
 

@@ -84,10 +84,11 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
     if not source or len(source) > 50:
         errors["source"] = [_("A source has 1 to 50 characters.")]
     if upload.size > settings.PATRON_IMPORT_MAX_BYTES:
-        errors["file"] = [
-            _("This file is larger than %(limit)d MB: import it with the patron import command.")
-            % {"limit": settings.PATRON_IMPORT_MAX_BYTES // 2**20}
-        ]
+        with on_the_web():
+            too_large = gettext_noop(
+                "This file is larger than %(limit)d MB: import it with the patron import command."
+            )
+            errors["file"] = [said(too_large, limit=settings.PATRON_IMPORT_MAX_BYTES // 2**20)]
     if date_order and date_order not in ORDERS or calendar and calendar not in CALENDARS:
         errors["date_order"] = [_("Choose a date order and calendar from the lists.")]
     if errors:

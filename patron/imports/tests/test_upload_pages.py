@@ -192,6 +192,9 @@ def test_a_file_over_the_size_limit_is_refused(signed_in, settings):
     assert response.status_code == 200
     assert "200" not in response.context["form"].errors["file"][0]
     assert "0 MB" in response.context["form"].errors["file"][0]  # the limit, in whole megabytes
+    # In the page's words and the user's language (lan reads Vietnamese), not a command's.
+    assert "patron import" not in response.context["form"].errors["file"][0]
+    assert "chia thành các tệp nhỏ hơn" in response.context["form"].errors["file"][0]
     assert not ImportRun.objects.exists()
 
 
