@@ -37,6 +37,8 @@ ROLE_GRANTS = {
         "customers.change_customer",
         "customers.add_consentevent",
         "customers.add_tag",
+        # A marketer works with lists: a segment to a mailing tool, a filter to a spreadsheet.
+        "customers.export_list",
         "duplicates.merge_customers",
         "interactions.add_interaction",
         "organisations.add_organisation",

@@ -39,6 +39,6 @@ customer_panels.register(
 # The interaction form's own page is a customer's page too (patron.interactions.urls).
 navigation.register(
     NavEntry(
-        "customers", _("Customers"), "customers:list", order=10, current_for=("customers", "interactions")
+        "customers", _("Customers"), "customers:list", order=10, current_for=("customers", "interactions", "sales")
     )
 )

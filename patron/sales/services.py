@@ -11,6 +11,7 @@ from patron.accounts.permissions import require
 from patron.sales.events import announce_recorded
 from patron.sales.models import Order, OrderLine, Product
 from patron.sales.rules import MAX_TOTAL, base_total, exchange_rate, rate_day
+from patron.web.dates import format_day
 from patron.workspace.money import MoneyError, check_currency, has_more_precision_than, minor_units, quantize
 from patron.workspace.services import get_workspace
 
@@ -59,7 +60,7 @@ def no_rate_message(currency, base, on_date):
         "This order is in %(currency)s but the workspace's base currency is "
         "%(base)s, and no %(currency)s exchange rate is known for %(date)s. "
         "Add the rate first, or record the order in %(base)s."
-    ) % {"currency": currency, "base": base, "date": on_date}
+    ) % {"currency": currency, "base": base, "date": format_day(on_date)}
 
 
 def product_upsert(*, sku, name, category="", by):

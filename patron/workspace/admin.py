@@ -12,9 +12,9 @@ class WorkspaceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
-    """Editable (the admin is where rates are kept): the model form checks the currency code,
-    a rate above 0 and one rate per currency and day, as the database does."""
+class ExchangeRateAdmin(ReadOnlyAdmin):
+    """Kept on the Exchange rates page (patron.workspace.rates): it refuses a rate for the base
+    currency and records who changed which rate."""
 
     list_display = ["currency", "date", "rate"]
     list_filter = ["currency"]

@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext, pgett
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from patron.web.dates import format_day
 from patron.web.errors import add_service_errors
 from patron.workspace.clock import business_today
 from patron.workspace.money import CURRENCY_CODES, babel_locale
@@ -268,7 +269,7 @@ def _save(request, form):
         "changed": _("The rate of %(currency)s on %(date)s was changed."),
         "same": _("The rate of %(currency)s on %(date)s was already saved with this value."),
     }[outcome]
-    messages.success(request, said % {"currency": saved.currency, "date": _day_text(saved.date)})
+    messages.success(request, said % {"currency": saved.currency, "date": format_day(saved.date)})
     return redirect(_month_link(request, saved.date.replace(day=1), None))
 
 
@@ -284,7 +285,7 @@ def _delete(request, form):
     messages.success(
         request,
         _("The rate of %(currency)s on %(date)s was deleted.")
-        % {"currency": currency, "date": _day_text(on)},
+        % {"currency": currency, "date": format_day(on)},
     )
     return redirect(_month_link(request, on.replace(day=1), None))
 
@@ -329,7 +330,7 @@ def gap_list(gaps):
                 len(gap.order_days),
             )
             % {"currency": gap.currency, "count": len(gap.order_days)},
-            ", ".join(_day_text(day) for day in gap.order_days),
+            ", ".join(format_day(day) for day in gap.order_days),
         )
         for gap in gaps
         if gap.order_days
@@ -377,12 +378,6 @@ def _month_link(request, month, currency):
     if currency:
         query += f"&currency={currency}"
     return reverse("workspace:rates") + query
-
-
-def _day_text(day):
-    from patron.web.templatetags.patron import day as day_filter
-
-    return day_filter(day)
 
 
 # --------------------------------------------------------------------------- the import

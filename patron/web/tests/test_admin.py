@@ -29,7 +29,7 @@ from patron.organisations.models import Organisation
 from patron.organisations.services import organisation_create
 from patron.sales.models import Order, Product
 from patron.sales.services import order_create
-from patron.workspace.models import ExchangeRate, Workspace
+from patron.workspace.models import Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,6 @@ pytestmark = pytest.mark.django_db
 EDITABLE = {
     "customers.Tag": "TagForm: the tag rule of the customer pages and imports (tag_name)",
     "sales.Product": "the model form: product_upsert's rules are the model's",
-    "workspace.ExchangeRate": "the model form: currency code, rate above 0, one per day",
     "accounts.UserProfile": "UserProfileForm: the time zone as on the settings page",
 }
 # Models whose rows an Admin may still delete in the admin, and why that bypasses no rule.
@@ -48,7 +47,6 @@ DELETABLE = {
     "axes.AccessLog": "django-axes' log of log-ins",
     "jobs.FailedJob": "a failed job's record, dismissed once dealt with",
     "sales.Product": "a product no order names (order lines protect the others)",
-    "workspace.ExchangeRate": "a rate typed by mistake; orders keep the rate they were recorded at",
 }
 
 
@@ -271,22 +269,6 @@ def test_a_tag_is_named_by_the_rule_of_the_customer_pages(shop_owner):
     assert list(Tag.objects.values_list("name", flat=True)) == ["ลูกค้า ประจำ"]
     response = shop_owner.post("/admin/customers/tag/add/", {"name": "   "})
     assert response.status_code == 200 and Tag.objects.count() == 1
-
-
-@pytest.mark.parametrize("rate", ["0", "-35.5", "abc"])
-def test_an_exchange_rate_must_be_above_zero(shop_owner, rate):
-    response = shop_owner.post(
-        "/admin/workspace/exchangerate/add/", {"currency": "USD", "date": "2025-03-01", "rate": rate}
-    )
-    assert response.status_code == 200 and response.context["adminform"].form.errors
-    assert not ExchangeRate.objects.exists()
-
-
-def test_an_exchange_rate_is_saved_once_per_currency_and_day(shop_owner):
-    row = {"currency": "USD", "date": "2025-03-01", "rate": "35.5"}
-    assert shop_owner.post("/admin/workspace/exchangerate/add/", row).status_code == 302
-    response = shop_owner.post("/admin/workspace/exchangerate/add/", row | {"rate": "36"})
-    assert response.status_code == 200 and ExchangeRate.objects.get().rate == Decimal("35.5")
 
 
 def test_a_product_needs_a_sku_and_a_name(shop_owner):

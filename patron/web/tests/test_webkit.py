@@ -180,8 +180,10 @@ def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
         ("nav-duplicates", "/duplicates/", 'aria-current="page"'),
         ("nav-import", "/imports/", ""),
         ("", "/workspace/", ""),
+        ("nav-rates", "/workspace/rates/", ""),
         ("nav-people", "/account/people/", ""),
         ("", "/admin/", ""),
+        ("nav-help", "/help/", ""),
     ]
     client.force_login(maria)  # an analyst: no import, no administration
     assert _menu(client.get(reverse("customers:list")).content.decode()) == [
@@ -190,6 +192,7 @@ def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
         ("", "/organisations/", ""),
         ("nav-value", "/value/", ""),
         ("nav-duplicates", "/duplicates/", ""),
+        ("nav-help", "/help/", ""),
     ]
 
 

@@ -1,12 +1,10 @@
 """Rates and months shown in the active language."""
 
-import functools
-
-from babel.dates import format_skeleton
 from babel.numbers import format_decimal, get_decimal_symbol
 from django import template
 from django.utils.translation import get_language
 
+from patron.web.dates import format_month
 from patron.workspace.money import babel_locale
 
 register = template.Library()
@@ -22,14 +20,8 @@ def rate(value):
 
 @register.filter
 def month_name(first_day):
-    """May 2026, พฤษภาคม 2026, tháng 5 năm 2026."""
-    return _month_name(first_day, get_language())
-
-
-@functools.lru_cache(maxsize=2_000)
-def _month_name(first_day, language):
-    # Babel matches the skeleton to the locale's patterns at each call: 1 ms, once per month shown.
-    return format_skeleton("yMMMM", first_day, locale=babel_locale(language))
+    """May 2026, พฤษภาคม 2569 (in the reader's calendar), tháng 5 năm 2026."""
+    return format_month(first_day, "yMMMM")
 
 
 @register.filter
