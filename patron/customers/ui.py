@@ -36,9 +36,13 @@ customer_panels.register(
     Panel("history", "customers/panels/history.html", order=90, context=_history, wide=True)
 )
 
-# The interaction form's own page is a customer's page too (patron.interactions.urls).
+# The interaction form's and the order form's own pages are a customer's pages too.
 navigation.register(
     NavEntry(
-        "customers", _("Customers"), "customers:list", order=10, current_for=("customers", "interactions", "sales")
+        "customers",
+        _("Customers"),
+        "customers:list",
+        order=10,
+        current_for=("customers", "interactions", "sales"),
     )
 )
