@@ -75,7 +75,13 @@ def importable_kinds(user):
 
 def run_upload(*, by, kind, upload, source, country="", encoding="", date_order="", calendar=""):
     """Keep an uploaded file for an import of ``kind`` and queue the reading of its preview;
-    nothing is imported yet."""
+    nothing is imported yet.
+
+    A file no import could read (too large, not a table, an archive bomb) is refused at once: it
+    is not kept on disk, and the run is listed as refused with the reason. Choices the form
+    should have kept from being wrong (kind, source, date order) are a ValidationError, and
+    nothing is kept at all.
+    """
     if kind not in IMPORTERS:
         raise ValidationError({"kind": [_("Choose customers or orders.")]})
     require(by, *PERMISSIONS[kind])
@@ -83,42 +89,52 @@ def run_upload(*, by, kind, upload, source, country="", encoding="", date_order=
     source = (source or "").strip()
     if not source or len(source) > 50:
         errors["source"] = [_("A source has 1 to 50 characters.")]
-    if upload.size > settings.PATRON_IMPORT_MAX_BYTES:
-        with on_the_web():
-            too_large = gettext_noop(
-                "This file is larger than %(limit)d MB: import it with the patron import command."
-            )
-            errors["file"] = [said(too_large, limit=settings.PATRON_IMPORT_MAX_BYTES // 2**20)]
     if date_order and date_order not in ORDERS or calendar and calendar not in CALENDARS:
         errors["date_order"] = [_("Choose a date order and calendar from the lists.")]
     if errors:
         raise ValidationError(errors)
     folder = Path(settings.DATA_DIR) / "imports" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    name = Path(upload.name or "upload").name[-200:]
     path = folder / UPLOAD_NAME
+    options = {"country": (country or "").upper(), "encoding": encoding, "date_order": date_order}
+    # The reasons of rejected rows are written in the language of the person who uploads.
+    options |= {"calendar": calendar, "language": translation.get_language()}
+    run = ImportRun(
+        kind=kind,
+        source=source,
+        file_name=Path(upload.name or "upload").name[-200:],
+        stored_path=str(path),
+        options=options,
+        created_by=as_actor(by).user,
+    )
+    if upload.size > settings.PATRON_IMPORT_MAX_BYTES:
+        too_large = gettext_noop(
+            "This file is larger than %(limit)d MB: import it with the patron import command."
+        )
+        with on_the_web():
+            return _refused_upload(run, said(too_large, limit=settings.PATRON_IMPORT_MAX_BYTES // 2**20))
+    folder.mkdir(parents=True)
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        check_upload(path)
+        with on_the_web():
+            check_upload(path)
     except FileRefused as refusal:
         shutil.rmtree(folder)
-        raise ValidationError({"file": [refusal.message]}) from None
-    options = {"country": (country or "").upper(), "encoding": encoding, "date_order": date_order}
-    # The reasons of rejected rows are written in the language of the person who uploads.
-    options |= {"calendar": calendar, "language": translation.get_language()}
-    run = ImportRun.objects.create(
-        kind=kind,
-        source=source,
-        file_name=name,
-        stored_path=str(path),
-        options=options,
-        created_by=as_actor(by).user,
-        status=Status.PREVIEWING,
-        heartbeat_at=timezone.now(),
-    )
+        return _refused_upload(run, refusal.message)
+    run.status, run.heartbeat_at = Status.PREVIEWING, timezone.now()
+    run.save()
     _queue(run, by)
+    return run
+
+
+def _refused_upload(run, message):
+    """Save ``run`` as refused at its upload with ``message``: its file was never kept."""
+    now = timezone.now()
+    run.status, run.finished_at, run.file_deleted_at = Status.REFUSED, now, now
+    for name, value in _told(message).items():
+        setattr(run, name, value)
+    run.save()
     return run
 
 
@@ -410,4 +426,4 @@ def run_discard(*, run, by):
     require(by, *PERMISSIONS[run.kind])
     if not may_discard(run) or not ImportRun.objects.filter(pk=run.pk, status=run.status).delete()[0]:
         raise ValidationError(_("Only an import that is not running can be discarded."))
-    shutil.rmtree(Path(run.stored_path).parent, ignore_errors=True)
+    delete_upload(run)

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -165,12 +166,25 @@ def test_ambiguous_dates_are_told_on_the_preview_and_settled_there(signed_in, kn
     assert Order.objects.get(external_id="S2").placed_at.month == 4
 
 
-def test_a_file_that_is_not_a_table_is_refused_at_upload(signed_in):
+def data_files():
+    return [path for path in (Path(settings.DATA_DIR) / "imports").glob("**/*") if path.is_file()]
+
+
+def test_a_file_that_is_not_a_table_is_refused_at_upload_and_listed_as_refused(signed_in, staff):
     client = signed_in("lan")
     page = upload(client, b"%PDF-1.4\n" + bytes(range(256)) * 4, name="scan.pdf")
-    assert page.status_code == 200
-    assert "PDF" in " ".join(page.context["form"].errors["file"])
-    assert not ImportRun.objects.exists()
+    run = ImportRun.objects.get()
+    assert page.status_code == 302 and page.url == reverse("imports:run", args=[run.pk])
+    assert run.status == "refused" and run.file_deleted_at is not None and run.file_name == "scan.pdf"
+    assert not data_files()  # nothing kept on disk
+    # Listed as refused with its reason, in each reader's language: lan reads Vietnamese...
+    listed = client.get(reverse("imports:list")).content.decode()
+    assert "Bị từ chối" in listed and "tài liệu PDF" in listed
+    # ... and somchai, who also imports customers, Thai.
+    client.force_login(staff("somchai"))
+    listed = client.get(reverse("imports:list")).content.decode()
+    assert "เอกสาร PDF" in listed
+    assert Customer.objects.count() == 0
 
 
 def test_an_import_refused_when_it_runs_says_why(signed_in):
@@ -185,17 +199,20 @@ def test_an_import_refused_when_it_runs_says_why(signed_in):
     assert Customer.objects.count() == 0
 
 
-def test_a_file_over_the_size_limit_is_refused(signed_in, settings):
+def test_a_file_over_the_size_limit_is_refused_and_listed_as_refused(signed_in, settings):
     settings.PATRON_IMPORT_MAX_BYTES = 100
     client = signed_in("lan")
-    response = upload(client, CUSTOMERS)
-    assert response.status_code == 200
-    assert "200" not in response.context["form"].errors["file"][0]
-    assert "0 MB" in response.context["form"].errors["file"][0]  # the limit, in whole megabytes
+    upload(client, CUSTOMERS)
+    run = ImportRun.objects.get()
+    assert run.status == "refused" and run.file_deleted_at is not None
+    assert not data_files()
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "200" not in run.shown_message and "0 MB" in run.shown_message  # the limit, in whole MB
     # In the page's words and the user's language (lan reads Vietnamese), not a command's.
-    assert "patron import" not in response.context["form"].errors["file"][0]
-    assert "chia thành các tệp nhỏ hơn" in response.context["form"].errors["file"][0]
-    assert not ImportRun.objects.exists()
+    assert "patron import" not in page and "chia thành các tệp nhỏ hơn" in page
+    with translation.override("tr"):
+        assert "daha küçük dosyalara bölüp" in run.shown_message
+    assert Customer.objects.count() == 0
 
 
 def test_a_service_agent_imports_customers_but_not_orders(signed_in):
@@ -321,3 +338,15 @@ def test_columns_that_could_mean_two_fields_are_asked_about_on_the_preview(signe
     assert page.content.decode().count('class="ambiguous-column"') == 2
     choices = dict(page.context["form"].fields["map-3"].choices)
     assert str(choices[""]) == "Không nhập"  # an order file has no place for an unmapped column
+
+
+def test_a_file_refused_at_upload_can_be_discarded_from_the_list(signed_in, tmp_path):
+    client = signed_in("lan")
+    upload(client, b"%PDF-1.4\n" + bytes(range(256)) * 4, name="scan.pdf")
+    run = ImportRun.objects.get()
+    assert run.status == "refused" and not data_files()
+    marker = tmp_path / "beside" / "kept.txt"  # nothing outside the run's own folder is touched
+    marker.parent.mkdir()
+    marker.write_text("x")
+    assert client.post(reverse("imports:discard", args=[run.pk])).status_code == 302
+    assert not ImportRun.objects.exists() and marker.exists()
