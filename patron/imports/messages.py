@@ -97,6 +97,16 @@ WEB = {
     gettext_noop("--map %(override)s: unknown field %(field)s; the fields are: %(fields)s."): gettext_noop(
         "Choose each column's field from the list."
     ),
+    gettext_noop(
+        "This file cannot be read as %(encoding)s text: choose another encoding with --encoding, "
+        "or leave it out for Patron to detect it."
+    ): gettext_noop(
+        "This file cannot be read as %(encoding)s text: upload it again with another “Text "
+        "encoding”, or with “Detect”."
+    ),
+    gettext_noop("Unknown text encoding: %(encoding)s."): gettext_noop(
+        "Choose the text encoding from the list, or “Detect”."
+    ),
     gettext_noop("This file is larger than %(limit)d MB: import it with the patron import command."): (
         gettext_noop(
             "This file is larger than %(limit)d MB, the most this page takes: split it into smaller "

@@ -133,7 +133,7 @@ def open_table(
     if encoding is None:
         encoding = detect_encoding(sample, complete=complete)
     else:
-        encoding = _checked_encoding(encoding, sample)
+        encoding = _checked_encoding(encoding, sample, complete=complete)
     if delimiter is None:
         delimiter = detect_delimiter(_decode_sample(sample, encoding, complete=complete), complete=complete)
     elif len(delimiter) != 1:

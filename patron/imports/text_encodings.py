@@ -33,7 +33,10 @@ from __future__ import annotations
 import codecs
 import re
 
+from django.utils.translation import gettext_noop
+
 from patron.imports.formats import FileRefused, _refuse_binary_text
+from patron.imports.messages import said
 
 __all__ = ["detect_encoding"]
 
@@ -182,14 +185,48 @@ def _charset_normalizer_guess(sample: bytes) -> str:
     return codecs.lookup(match.encoding).name
 
 
-def _checked_encoding(name: str, sample: bytes) -> str:
-    """Validate an encoding given by the user; a UTF-8 file's BOM is still skipped."""
+def _checked_encoding(name: str, sample: bytes, *, complete: bool = True) -> str:
+    """Validate an encoding given by the user against the file; a UTF-8 file's BOM is still skipped.
+
+    The first bytes must read as text in that encoding (:func:`_check_reads_as`), so that a wrong
+    choice is refused with a sentence saying to choose another, not read as nonsense.
+    """
     name = _ENCODING_ALIASES.get(name.strip().lower(), name.strip())
     try:
-        b"a".decode(name)  # also rejects bytes-to-bytes codecs such as "base64"
+        codec = codecs.lookup(name)
     except LookupError:
-        raise FileRefused(f"Unknown text encoding: {name!r}.") from None
-    canonical = codecs.lookup(name).name
+        codec = None
+    if codec is None or not codec._is_text_encoding:  # "base64" and other bytes-to-bytes codecs
+        raise FileRefused(said(gettext_noop("Unknown text encoding: %(encoding)s."), encoding=name))
+    canonical = codec.name
     if canonical == "utf-8" and sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        canonical = "utf-8-sig"
+    elif canonical in ("utf-16", "utf-32") and not any(sample.startswith(bom) for bom, _name in _BOMS):
+        # Python's UTF-16 and UTF-32 read a file only from its BOM; without one, tell the byte order.
+        canonical = (canonical == "utf-16" and _bomless_utf16(sample)) or f"{canonical}-le"
+    _check_reads_as(sample, canonical, name, complete=complete)
     return canonical
+
+
+_MARKS = "\r\n,;\t|"  # line breaks and delimiters: every table has some, in any encoding
+
+
+def _check_reads_as(sample: bytes, encoding: str, name: str, *, complete: bool) -> None:
+    """Refuse a file whose first bytes are not text in ``encoding``: they do not decode, decode to
+    NULs (UTF-16 read as a single-byte encoding), or lose every line break and delimiter the
+    bytes hold (a single-byte file read as UTF-16 or UTF-32)."""
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
+    except UnicodeError:  # a UnicodeDecodeError, or UTF-16 that does not start with its BOM
+        text = None
+    if (
+        text is None
+        or text.count("\x00") > len(text) // 100
+        or any(mark.encode() in sample for mark in _MARKS)
+        and not any(mark in text for mark in _MARKS)
+    ):
+        message = gettext_noop(
+            "This file cannot be read as %(encoding)s text: choose another encoding with --encoding, "
+            "or leave it out for Patron to detect it."
+        )
+        raise FileRefused(said(message, encoding=name))
