@@ -19,6 +19,19 @@ class CustomerFilterForm(FilterForm):
     """The customer list's filters, as declared in patron.customers.filters."""
 
     filter_set = customer_filters
+    # Shown at once; the other filters fold behind "More filters" (open when one of them is set),
+    # so that on a phone the first customer is not pushed a screen down.
+    MAIN = ("q", "tag", "segment", "sort")
+
+    def main_fields(self):
+        return [field for field in self.visible_fields() if field.name in self.MAIN]
+
+    def more_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.MAIN]
+
+    def more_set(self):
+        """How many of the folded filters the list is filtered by now."""
+        return sum(1 for field in self.more_fields() if field.value() not in (None, ""))
 
 
 class EraseForm(forms.Form):

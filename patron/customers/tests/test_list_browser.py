@@ -1,11 +1,13 @@
-"""The customer list on a 390 px phone, in a real browser: its count, the bulk bar, choosing
-customers and confirming a change with its count, in the Vietnamese marketer's language."""
+"""The customer list on a 390 px phone, in a real browser: the first customer on the first screen
+(the less-used filters and the bulk bar folded), its count, the bulk bar, choosing customers and
+confirming a change with its count, in the Vietnamese marketer's language."""
 
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from patron.customers.counting import Count
 from patron.customers.models import Customer
@@ -28,11 +30,25 @@ def test_the_list_counts_and_changes_the_customers_chosen_on_a_phone(page, live_
         make_customer(somchai, display_name=f"Somsri {i}", country="TH")
     make_customer(somchai, display_name="An", country="VN")
     page.set_viewport_size(PHONE)
-    log_in(page, live_server, "lan")
+    log_in(page, live_server, "lan")  # lands on /customers/, no filter set
+    # The filters beyond the search, tag, segment and order are folded, and so is the bulk bar:
+    # the first customer shows on the first screen, with room to read it.
+    assert page.locator("details.more-filters").get_attribute("open") is None
+    assert not page.locator("#id_country").is_visible() and not page.locator("#bulk_action").is_visible()
+    assert page.locator("#results tbody tr").first.bounding_box()["y"] + 200 < PHONE["height"]
+    page.locator("input[name=ids]").first.check()  # choosing a customer opens the bar
+    assert page.locator("#bulk_action").is_visible()
+
     page.goto(f"{live_server.url}/customers/?country=TH")
     with translation.override("vi"):
         assert page.locator("#list-count").inner_text() == count_sentence(Count(3, True))
+        more = gettext("More filters")
+        in_use = ngettext("%(count)s in use", "%(count)s in use", 1) % {"count": 1}
+    # A folded filter is set: "More filters" is open and says how many.
+    assert page.locator("details.more-filters").get_attribute("open") is not None
+    assert page.locator(".more-filters summary").inner_text() == f"{more} ({in_use})"
     assert overflow(page) == 0
+    page.click(".bulk-bar summary")
     for field in [
         "#bulk_action",
         "#bulk_tag",
@@ -44,9 +60,11 @@ def test_the_list_counts_and_changes_the_customers_chosen_on_a_phone(page, live_
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] and box["height"] >= 36, field
     page.screenshot(path=SHOTS / "customer-list-390.png", full_page=True)
 
-    # The filter narrows in place; the count and the bar follow it.
+    # The filter narrows in place; the count, the bar and the count of folded filters follow it.
     page.select_option("select[name=country]", "VN")
     page.wait_for_function("() => document.getElementById('list-count').innerText.includes('1')")
+    page.select_option("#id_owner", "none")
+    page.wait_for_function("() => document.getElementById('more-filters-set').innerText.includes('2')")
     page.goto(f"{live_server.url}/customers/?country=TH")
     boxes = page.locator("input[name=ids]")
     assert boxes.count() == 3
@@ -66,7 +84,8 @@ def test_the_list_counts_and_changes_the_customers_chosen_on_a_phone(page, live_
     tagged = Customer.objects.filter(tags__name="Khách VIP").values_list("display_name", flat=True)
     assert sorted(tagged) == ["Somsri 0", "Somsri 2"]  # the list is newest first
 
-    # Every match, to the one who owns them now.
+    # Every match, to the one who owns them now: the bar, folded while none is chosen, opens on a tap.
+    page.click(".bulk-bar summary")
     page.select_option("#bulk_action", "owner")
     page.select_option("#bulk_owner", "lan")
     page.select_option("#bulk_scope", "all")

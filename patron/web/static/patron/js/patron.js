@@ -10,6 +10,19 @@
     }
   });
 
+  // A folded form (details marked data-opens-on-choice, such as the customer list's bulk bar)
+  // opens when a row is chosen by a check box that belongs to it.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked || !box.form) {
+      return;
+    }
+    var folded = box.form.closest("details[data-opens-on-choice]");
+    if (folded) {
+      folded.open = true;
+    }
+  });
+
   // Sizes that come from the data (heatmap shades, bar widths) are set through the CSSOM,
   // which the policy allows, rather than in style attributes, which it does not.
   function applySizes(root) {
