@@ -38,7 +38,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import allowed, require
@@ -244,8 +243,10 @@ def _gender(value):
         return None
     gender = GENDERS.get(value.casefold())
     if gender is None:
-        message = _("'%(value)s' is not a gender: use male, female or other (or ชาย, nữ, kadın...)")
-        raise ValueProblem(message % {"value": value})
+        message = gettext_noop(
+            "'%(value)s' is not a gender: use male, female or other (or ชาย, nữ, kadın...)"
+        )
+        raise ValueProblem(said(message, value=value))
     return gender
 
 
@@ -380,8 +381,8 @@ class _Importer:
         """
         problems = []
         if external_id and first != number:
-            reason = _("duplicate external id %(id)s within the file, first on row %(row)d")
-            reason %= {"id": external_id, "row": first}
+            reason = gettext_noop("duplicate external id %(id)s within the file, first on row %(row)d")
+            reason = said(reason, id=external_id, row=first)
             problems.append(("external_id", reason))
         values = {}
         for column, field_name in self.mapping.items():
@@ -461,7 +462,8 @@ def identity_problems(values, region):
     problems = []
     for address in values.get("email") or ():
         if not is_email_address(address):
-            problems.append(("email", _("'%(value)s' is not a valid e-mail address") % {"value": address}))
+            message = gettext_noop("'%(value)s' is not a valid e-mail address")
+            problems.append(("email", said(message, value=address)))
     for raw in values.get("phone") or ():
         try:
             normalise_phone(raw, region)

@@ -31,7 +31,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from patron.imports.limits import (
     XLSX_MAX_OTHER_PART_BYTES,
@@ -89,7 +89,7 @@ def check_upload(path: Path) -> None:
     with Path(path).open("rb") as file:
         sample = file.read(4096)
     if not sample:
-        raise FileRefused(gettext("The file is empty."))
+        raise FileRefused(said(gettext_noop("The file is empty.")))
     if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         _check_is_xlsx(Path(path))
     else:
@@ -165,17 +165,12 @@ def _check_declared_sizes(members: list[zipfile.ZipInfo]) -> None:
     for member in members:
         name = member.filename
         if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * member.compress_size:
-            raise FileRefused(
-                gettext(
-                    "This XLSX file cannot be imported: its part %(part)s unpacks to %(ratio)s times "
-                    "its packed size; real workbooks stay under %(limit)s times."
-                )
-                % {
-                    "part": name,
-                    "ratio": member.file_size // max(member.compress_size, 1),
-                    "limit": XLSX_MAX_RATIO,
-                }
+            message = gettext_noop(
+                "This XLSX file cannot be imported: its part %(part)s unpacks to %(ratio)s times "
+                "its packed size; real workbooks stay under %(limit)s times."
             )
+            ratio = member.file_size // max(member.compress_size, 1)
+            raise FileRefused(said(message, part=name, ratio=ratio, limit=XLSX_MAX_RATIO))
         if not name.lower().endswith((".xml", ".rels")):
             continue
         limit = part_limit(name)
@@ -186,7 +181,7 @@ def _check_declared_sizes(members: list[zipfile.ZipInfo]) -> None:
 
 
 def part_too_large(name: str, limit: int) -> FileRefused:
-    message = gettext(
+    message = gettext_noop(
         "This XLSX file cannot be imported: its part %(part)s unpacks to more than %(limit)s MB."
     )
-    return FileRefused(message % {"part": name, "limit": number_text(limit // 2**20)})
+    return FileRefused(said(message, part=name, limit=number_text(limit // 2**20)))

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.control_characters import CONTROL, control_character
+from patron.imports.messages import said
 
 MAX_CELL_LENGTH = 32_767
 """Characters in one cell: Excel's own limit, so no spreadsheet export goes past it."""
@@ -86,12 +88,14 @@ def cell_problem(header, values):
         return None
     for column, value in zip(header, values, strict=False):
         if len(value) > MAX_CELL_LENGTH:
-            reason = _("the cell is longer than %(limit)s characters, more than a spreadsheet cell holds")
-            return CellProblem(column, reason % {"limit": number_text(MAX_CELL_LENGTH)})
+            reason = gettext_noop(
+                "the cell is longer than %(limit)s characters, more than a spreadsheet cell holds"
+            )
+            return CellProblem(column, said(reason, limit=number_text(MAX_CELL_LENGTH)))
         code = control_character(value)
         if code:
-            reason = _("the cell holds the control character %(code)s, which text may not hold")
-            return CellProblem(column, reason % {"code": code})
+            reason = gettext_noop("the cell holds the control character %(code)s, which text may not hold")
+            return CellProblem(column, said(reason, code=code))
     return None
 
 

@@ -113,6 +113,18 @@ class ImportRun(models.Model):
         return shown(self.said) or self.message
 
     @property
+    def shown_rejects(self):
+        """[(row, column, reason)] of the first rejected rows kept, each reason in the active
+        language from its message id and parameters (as the reject file was written, in the
+        uploader's, for a run kept before they were)."""
+        return [
+            (row, column, shown(said) or reason)
+            for row, column, reason, said in (
+                (*kept[:3], kept[3] if len(kept) > 3 else {}) for kept in self.summary.get("rejects", [])
+            )
+        ]
+
+    @property
     def is_silent(self):
         """Its job has given no sign of life for longer than the heartbeat limit."""
         limit = timezone.now() - timedelta(seconds=settings.PATRON_IMPORT_HEARTBEAT)

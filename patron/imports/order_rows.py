@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.customers.folding import fold
 from patron.imports.attributes import text
+from patron.imports.messages import said
 from patron.imports.values import AmountReader, ValueProblem, parse_bool, parse_quantity
 from patron.sales.rules import RETURN
 from patron.workspace.money import MoneyError, check_currency, quantum
@@ -241,7 +242,7 @@ class OrderRowReader:
         placed_at = None
         raw = get("placed_at", "")
         if not raw.strip():
-            problems.append(("placed_at", _("the order date is missing")))
+            problems.append(("placed_at", said(gettext_noop("the order date is missing"))))
         else:
             try:
                 placed_at = self.dates.parse_datetime(raw)
@@ -249,16 +250,17 @@ class OrderRowReader:
                 problems.append(("placed_at", problem.message))
             else:
                 if placed_at > self.now:
-                    problems.append(("placed_at", _("%(value)s is in the future") % {"value": raw.strip()}))
+                    problems.append(
+                        ("placed_at", said(gettext_noop("%(value)s is in the future"), value=raw.strip()))
+                    )
 
         currency = self.currency
         raw = get("currency", "")
         if raw and raw.strip():
             currency = _known(self._currencies, raw, _currency)
             if currency is None:
-                reason = _("unknown currency '%(value)s': use an ISO 4217 code such as THB") % {
-                    "value": raw.strip()
-                }
+                reason = gettext_noop("unknown currency '%(value)s': use an ISO 4217 code such as THB")
+                reason = said(reason, value=raw.strip())
                 problems.append(("currency", reason))
 
         status = "completed"
@@ -266,8 +268,10 @@ class OrderRowReader:
         if raw and raw.strip():
             status = _known(self._statuses, raw, status_of)
             if status is None:
-                reason = _("'%(value)s' is not a status: use completed, refunded, cancelled or returned")
-                reason %= {"value": text(raw)}
+                reason = gettext_noop(
+                    "'%(value)s' is not a status: use completed, refunded, cancelled or returned"
+                )
+                reason = said(reason, value=text(raw))
                 problems.append(("status", reason))
         is_return = status == RETURN
         raw = get("is_return", "")
@@ -283,9 +287,10 @@ class OrderRowReader:
         if raw and raw.strip():
             channel = _known(self._channels, raw, channel_of)
             if channel is None:
-                reason = _(
+                reason = gettext_noop(
                     "'%(value)s' is not a sales channel: use store, web, app, phone or marketplace"
-                ) % {"value": text(raw)}
+                )
+                reason = said(reason, value=text(raw))
                 problems.append(("channel", reason))
 
         amount = self._money(get("total", ""), "total", currency, is_return, problems)
@@ -302,18 +307,17 @@ class OrderRowReader:
                 if quantity < 0 and is_return:
                     quantity = -quantity
                 elif quantity < 0:
-                    reason = _("negative quantity %(value)s on a row not marked as a return") % {
-                        "value": text(raw)
-                    }
+                    reason = gettext_noop("negative quantity %(value)s on a row not marked as a return")
+                    reason = said(reason, value=text(raw))
                     problems.append(("quantity", reason))
                 if quantity == 0:
-                    problems.append(("quantity", _("the quantity is zero")))
+                    problems.append(("quantity", said(gettext_noop("the quantity is zero"))))
 
         customer_id = clean_cell(get("customer_external_id", ""))
         customer_email = clean_cell(get("customer_email", ""))
         customer_phone = clean_cell(get("customer_phone", ""))
         if not (customer_id or customer_email or customer_phone):
-            reason = _("the customer reference (id, e-mail or phone) is missing")
+            reason = said(gettext_noop("the customer reference (id, e-mail or phone) is missing"))
             problems.append(("customer_external_id", reason))
         sku = clean_cell(get("sku", ""))[:64]
         product_name = clean_cell(get("product_name", ""))
@@ -346,14 +350,15 @@ class OrderRowReader:
             return None
         if value < 0:
             if not is_return:
-                reason = _("negative amount %(value)s on a row not marked as a return") % {"value": text(raw)}
+                reason = gettext_noop("negative amount %(value)s on a row not marked as a return")
+                reason = said(reason, value=text(raw))
                 problems.append((field_name, reason))
                 return None
             value = -value
         step = quantum(currency)
         if value != value.quantize(step):
             places = -step.as_tuple().exponent
-            reason = _("%(currency)s amounts have at most %(places)d decimal places")
-            problems.append((field_name, reason % {"currency": currency, "places": places}))
+            reason = gettext_noop("%(currency)s amounts have at most %(places)d decimal places")
+            problems.append((field_name, said(reason, currency=currency, places=places)))
             return None
         return value

@@ -48,7 +48,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import require
@@ -510,10 +509,11 @@ class _OrderImporter:
             elif _same_order(last[0], order_row):
                 last.append(order_row)
             else:
-                reason = _(
+                reason = gettext_noop(
                     "this row is a line of order %(order)s (row %(row)d) "
                     "but names another customer, date or currency"
-                ) % {"order": order_row.order_id, "row": last[0].number}
+                )
+                reason = said(reason, order=order_row.order_id, row=last[0].number)
                 self._reject(row, [("order_id", reason)])
         return groups
 
@@ -524,9 +524,8 @@ class _OrderImporter:
             lines, total = self._lines(rows)
             given = {row.order_total for row in rows if row.order_total is not None}
             if len(given) > 1:
-                reason = _("the order total differs between the lines of order %(order)s") % {
-                    "order": first.order_id
-                }
+                reason = gettext_noop("the order total differs between the lines of order %(order)s")
+                reason = said(reason, order=first.order_id)
                 raise _Rejected("order_total", reason)
             if given:
                 (total,) = given
@@ -537,12 +536,12 @@ class _OrderImporter:
                 total = (first.quantity or 1) * (first.unit_price or 0)
         total = total.quantize(quantum(first.currency), rounding=ROUND_HALF_EVEN)
         if total >= MAX_TOTAL:
-            raise _Rejected("total", _("this total is too large to record"))
+            raise _Rejected("total", said(gettext_noop("this total is too large to record")))
         fingerprint = "" if first.order_id else first.fingerprint(total)
         rate = self._rate(first.currency, rate_day(first.placed_at, self.workspace))
         total_base = base_total(total, rate, self.base_currency)
         if total_base >= MAX_TOTAL:
-            raise _Rejected("total", _("this total is too large to record"))
+            raise _Rejected("total", said(gettext_noop("this total is too large to record")))
         order = NewOrder(
             customer_id=0,
             source=self.source,
@@ -580,37 +579,37 @@ class _OrderImporter:
             order_id = rows[0].order_id
             if order_id and readings.content[i] == content[i]:
                 if readings.rejected[i]:
-                    reason = _("this row repeats order %(order)s of row %(row)d, which was rejected")
-                    self._reject_rows(
-                        rows, by_number, "order_id", reason % {"order": order_id, "row": earlier}
+                    reason = gettext_noop(
+                        "this row repeats order %(order)s of row %(row)d, which was rejected"
                     )
+                    self._reject_rows(rows, by_number, "order_id", said(reason, order=order_id, row=earlier))
                 else:
                     repeats.append((rows, earlier))
                 continue
             differ = []
             if not order_id:
-                reason = _(
+                reason = gettext_noop(
                     "same customer, time and amount as row %(row)d: give each order its own number "
                     "to import both"
                 )
             elif self.lines:
-                reason = _(
+                reason = gettext_noop(
                     "order %(order)s was already read on row %(row)d: "
                     "keep the lines of an order together (sort the file by order number)"
                 )
             else:
                 differ = self._columns_of(differing_parts(parts[i], readings.parts[i]))
                 if differ:
-                    reason = _(
+                    reason = gettext_noop(
                         "order number %(order)s is already on row %(row)d with other values "
                         "(%(columns)s): an order number is imported once"
                     )
                 else:
-                    reason = _(
+                    reason = gettext_noop(
                         "order number %(order)s is already on row %(row)d with other values: "
                         "an order number is imported once"
                     )
-            reason %= {"order": order_id, "row": earlier, "columns": ", ".join(differ)}
+            reason = said(reason, order=order_id, row=earlier, columns=", ".join(differ))
             self._reject_rows(rows, by_number, "order_id", reason)
         return kept, repeats
 
@@ -647,8 +646,8 @@ class _OrderImporter:
         """Count the repeats of orders read before once; reject those whose first row was rejected."""
         for rows, earlier in repeats:
             if earlier in self.rejected_now:
-                reason = _("this row repeats order %(order)s of row %(row)d, which was rejected")
-                reason %= {"order": rows[0].order_id, "row": earlier}
+                reason = gettext_noop("this row repeats order %(order)s of row %(row)d, which was rejected")
+                reason = said(reason, order=rows[0].order_id, row=earlier)
                 self._reject_rows(rows, by_number, "order_id", reason)
                 continue
             self.summary.count("unchanged", len(rows))
@@ -669,7 +668,9 @@ class _OrderImporter:
             elif row.unit_price is not None:
                 price, amount = row.unit_price, quantity * row.unit_price
             else:
-                reason = _("row %(row)d has no amount: fill its total or unit price") % {"row": row.number}
+                reason = said(
+                    gettext_noop("row %(row)d has no amount: fill its total or unit price"), row=row.number
+                )
                 raise _Rejected("total", reason)
             total += amount
             if row.sku:
@@ -682,11 +683,11 @@ class _OrderImporter:
             self.rates[key] = exchange_rate(currency, day, self.base_currency)
         rate = self.rates[key]
         if rate is None:
-            reason = _(
+            reason = gettext_noop(
                 "no %(currency)s exchange rate is known for %(day)s "
                 "(the base currency is %(base)s): add the rate first"
             )
-            reason %= {"currency": currency, "day": day, "base": self.base_currency}
+            reason = said(reason, currency=currency, day=day, base=self.base_currency)
             raise _Rejected("currency", reason)
         return rate
 
@@ -732,11 +733,11 @@ class _OrderImporter:
         if customer_id is not None:
             return customer_id
         if row.customer_id and not (row.customer_name or row.customer_email or row.customer_phone):
-            reason = _(
+            reason = gettext_noop(
                 "no customer with id %(id)s from %(source)s: import the customers first, "
                 "or add their name, e-mail or phone columns"
             )
-            raise _Rejected("customer_external_id", reason % {"id": row.customer_id, "source": self.source})
+            raise _Rejected("customer_external_id", said(reason, id=row.customer_id, source=self.source))
         data = CustomerData(
             display_name=row.customer_name or None,
             emails=[row.customer_email] if row.customer_email else None,

@@ -55,7 +55,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from patron.imports.formats import FileRefused, _check_is_xlsx, _refuse_known_binary
@@ -137,9 +136,8 @@ def open_table(
     if delimiter is None:
         delimiter = detect_delimiter(_decode_sample(sample, encoding, complete=complete), complete=complete)
     elif len(delimiter) != 1:
-        raise FileRefused(
-            _("The delimiter must be a single character, not '%(value)s'.") % {"value": delimiter}
-        )
+        message = gettext_noop("The delimiter must be a single character, not '%(value)s'.")
+        raise FileRefused(said(message, value=delimiter))
     return CsvTable(path, encoding=encoding, delimiter=delimiter)
 
 
@@ -150,13 +148,12 @@ def _read_sample(path: Path) -> tuple[bytes, bool]:
             sample = file.read(SAMPLE_SIZE)
             complete = file.read(1) == b""
     except FileNotFoundError:
-        raise FileRefused(_("There is no file at %(path)s.") % {"path": path}) from None
+        raise FileRefused(said(gettext_noop("There is no file at %(path)s."), path=str(path))) from None
     except IsADirectoryError:
-        raise FileRefused(_("%(path)s is a folder, not a file.") % {"path": path}) from None
+        raise FileRefused(said(gettext_noop("%(path)s is a folder, not a file."), path=str(path))) from None
     except PermissionError:
-        raise FileRefused(
-            _("The file %(path)s cannot be opened: permission denied.") % {"path": path}
-        ) from None
+        message = gettext_noop("The file %(path)s cannot be opened: permission denied.")
+        raise FileRefused(said(message, path=str(path))) from None
     return sample, complete
 
 
@@ -360,10 +357,10 @@ def _bounded_lines(text) -> Iterator[str]:
     while line := readline(MAX_LINE_LENGTH + 2):
         number += 1
         if len(line) > MAX_LINE_LENGTH and len(line.rstrip("\r\n")) > MAX_LINE_LENGTH:
-            message = _(
+            message = gettext_noop(
                 "Line %(line)d of this file is longer than %(limit)s characters; no export has such lines."
             )
-            raise FileRefused(message % {"line": number, "limit": number_text(MAX_LINE_LENGTH)})
+            raise FileRefused(said(message, line=number, limit=number_text(MAX_LINE_LENGTH)))
         yield line
 
 
@@ -379,7 +376,7 @@ class CsvTable(Table):
         with contextlib.closing(self._records()) as records:
             first = next(records, None)
         if first is None:
-            raise FileRefused(_("The file is empty."))
+            raise FileRefused(said(gettext_noop("The file is empty.")))
         self.header_row, names = first
         self.header = _header(names, self.header_row)
 
@@ -399,11 +396,11 @@ class CsvTable(Table):
                 try:
                     record = next(reader, None)
                 except csv.Error as error:
-                    message = _(
+                    message = gettext_noop(
                         "Line %(line)d cannot be read (%(error)s); "
                         'a quoted field may be missing its closing quote (").'
                     )
-                    raise FileRefused(message % {"line": ended + 1, "error": error}) from None
+                    raise FileRefused(said(message, line=ended + 1, error=str(error))) from None
                 if record is None:
                     return
                 start, ended = ended + 1, reader.line_num
@@ -455,7 +452,7 @@ class XlsxTable(Table):
             raise
         if first is None:
             self._close_workbook()
-            raise FileRefused(_('The sheet "%(sheet)s" is empty.') % {"sheet": self._sheet.title})
+            raise FileRefused(said(gettext_noop('The sheet "%(sheet)s" is empty.'), sheet=self._sheet.title))
         self.header_row, names = first
         self.header = _header(names, self.header_row)
 
@@ -494,19 +491,19 @@ def _pick_sheet(workbook, sheet: str | int | None):
     sheets = workbook.worksheets
     names = ", ".join(f'"{ws.title}"' for ws in sheets)
     if not sheets:
-        raise FileRefused(_("This XLSX file has no worksheets."))
+        raise FileRefused(said(gettext_noop("This XLSX file has no worksheets.")))
     if sheet is None:
         return sheets[0]
     if isinstance(sheet, int):
         if 0 <= sheet < len(sheets):
             return sheets[sheet]
-        message = _("There is no sheet number %(sheet)s; the sheets are %(names)s.")
-        raise FileRefused(message % {"sheet": sheet, "names": names})
+        message = gettext_noop("There is no sheet number %(sheet)s; the sheets are %(names)s.")
+        raise FileRefused(said(message, sheet=sheet, names=names))
     for ws in sheets:
         if ws.title == sheet or ws.title.casefold() == sheet.strip().casefold():
             return ws
-    message = _('There is no sheet named "%(sheet)s"; the sheets are %(names)s.')
-    raise FileRefused(message % {"sheet": sheet, "names": names})
+    message = gettext_noop('There is no sheet named "%(sheet)s"; the sheets are %(names)s.')
+    raise FileRefused(said(message, sheet=sheet, names=names))
 
 
 # --------------------------------------------------------------------------- XLSX cells

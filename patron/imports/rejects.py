@@ -28,8 +28,9 @@ import os
 import stat
 from pathlib import Path
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from patron.imports.messages import said
 from patron.imports.summary import KEPT_REJECTS, ImportRefused, ImportSummary, Reject
 
 REJECT_COLUMNS = ["row", "reason"]
@@ -66,13 +67,21 @@ def restored_rows(header, rows):
 def told(problems, column_for, columns):
     """(first column, reason) for a row's [(field, reason)] problems, told in the file's column order.
 
+    The reason is a :class:`~patron.imports.messages.Said` that keeps the message ids of the
+    problems, so that the import page words it in each reader's language.
+
     ``column_for(field)`` names the file's column a field was read from ("" for none).
     """
     order = {column: index for index, column in enumerate(columns)}
     problems = sorted(problems, key=lambda p: order.get(column_for(p[0]), len(order)))
     named = [column_for(field_name) for field_name, _reason in problems]
-    parts = zip(named, problems, strict=True)
-    reason = "; ".join(f"{column}: {text}" if column else text for column, (_field, text) in parts)
+    parts = [
+        said(gettext_noop("%(column)s: %(reason)s"), column=column, reason=text) if column else text
+        for column, (_field, text) in zip(named, problems, strict=True)
+    ]
+    reason = parts[0]
+    for part in parts[1:]:
+        reason = said(gettext_noop("%(reason)s; %(more)s"), reason=reason, more=part)
     return named[0], reason
 
 
@@ -102,13 +111,11 @@ def _ours(path: Path) -> bool:
 
 
 def _refusal(path: Path) -> ImportRefused:
-    return ImportRefused(
-        _(
-            "%(path)s is already there and is not a reject file Patron wrote: move it away, or "
-            "name another file for the rejected rows with --rejects."
-        )
-        % {"path": path}
+    message = gettext_noop(
+        "%(path)s is already there and is not a reject file Patron wrote: move it away, or "
+        "name another file for the rejected rows with --rejects."
     )
+    return ImportRefused(said(message, path=str(path)))
 
 
 class RejectFile:

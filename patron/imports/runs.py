@@ -32,7 +32,7 @@ from patron.imports.formats import FileRefused, check_upload
 from patron.imports.headers import FIELDS, MappingProblem, header_key
 from patron.imports.heartbeats import Heartbeat, RunLost, sweep
 from patron.imports.mapping import data_columns
-from patron.imports.messages import Said, on_the_web, said
+from patron.imports.messages import Said, as_json, on_the_web, said
 from patron.imports.models import ImportRun
 from patron.imports.orders import import_orders
 from patron.imports.prechecks import choices_key, precheck
@@ -348,7 +348,10 @@ def _import(run, heartbeat, by):
         Status.FINISHED,
         summary={
             **summary.as_dict(),
-            "rejects": [[r.row, r.column, r.reason] for r in summary.rejects[:KEPT_REJECTS]],
+            # Each reason as written in the reject file, and its message ids for the page.
+            "rejects": [
+                [r.row, r.column, str(r.reason), as_json(r.reason)] for r in summary.rejects[:KEPT_REJECTS]
+            ],
         },
         reject_path=summary.reject_file or "",
         rows_done=summary.read,

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from patron.imports.messages import said
 from patron.workspace.money import CURRENCY_CODES, check_currency, minor_units
@@ -43,23 +42,24 @@ class AmbiguousDates(ValueError):
 
 
 def _problem(message, raw, **values):
-    """A ValueProblem naming the cell's value: ``message`` has %(value)s and the ``values``."""
-    return ValueProblem(message % {"value": raw, **values})
+    """A ValueProblem naming the cell's value: ``message`` (a message id, marked with gettext_noop)
+    has %(value)s and the ``values``; it keeps them, to be worded again for each reader."""
+    return ValueProblem(said(message, value=raw, **values))
 
 
 # What a reader expected, for "'x' is not ..." and "An empty cell is not ..." messages.
 _NOT = {
-    "amount": gettext_lazy("'%(value)s' is not an amount of money"),
-    "quantity": gettext_lazy("'%(value)s' is not a quantity"),
+    "amount": gettext_noop("'%(value)s' is not an amount of money"),
+    "quantity": gettext_noop("'%(value)s' is not a quantity"),
 }
 _EMPTY = {
-    "amount": gettext_lazy("An empty cell is not an amount of money"),
-    "quantity": gettext_lazy("An empty cell is not a quantity"),
+    "amount": gettext_noop("An empty cell is not an amount of money"),
+    "quantity": gettext_noop("An empty cell is not a quantity"),
 }
 
 
 def _not(what, raw):
-    return _problem(str(_NOT[what]), raw)
+    return _problem(_NOT[what], raw)
 
 
 # --------------------------------------------------------------------------- dates
@@ -214,34 +214,36 @@ class DateReader:
         raw = (text or "").strip()
         match = _parts(raw)
         if not match:
-            raise _problem(_("'%(value)s' is not a date"), raw)
+            raise _problem(gettext_noop("'%(value)s' is not a date"), raw)
         year, month, day = self._ymd(raw, match)
         if self.calendar == "buddhist":
             if year <= BUDDHIST_THRESHOLD:
                 raise _problem(
-                    _("'%(value)s' is not a Buddhist-era date: this file's years are like 2567"), raw
+                    gettext_noop("'%(value)s' is not a Buddhist-era date: this file's years are like 2567"),
+                    raw,
                 )
             year -= BUDDHIST_OFFSET
         try:
             day_value = date(year, month, day)
         except ValueError:
-            raise _problem(_("'%(value)s' is not a date"), raw) from None
+            raise _problem(gettext_noop("'%(value)s' is not a date"), raw) from None
         return day_value, self._clock(raw, match), self._offset(raw, match)
 
     def _ymd(self, raw, match):
         first, second, third = match["first"], match["second_part"], match["third"]
         if len(first) == 4:
             if len(second) > 2 or len(third) > 2:
-                raise _problem(_("'%(value)s' is not a date"), raw)
+                raise _problem(gettext_noop("'%(value)s' is not a date"), raw)
             return int(first), int(second), int(third)
         if len(first) > 2 or len(second) > 2:
-            raise _problem(_("'%(value)s' is not a date"), raw)
+            raise _problem(gettext_noop("'%(value)s' is not a date"), raw)
         if len(third) in (1, 2):
             raise _problem(
-                _("'%(value)s' has a two-digit year, which is ambiguous: use four-digit years"), raw
+                gettext_noop("'%(value)s' has a two-digit year, which is ambiguous: use four-digit years"),
+                raw,
             )
         if len(third) != 4:
-            raise _problem(_("'%(value)s' is not a date"), raw)
+            raise _problem(gettext_noop("'%(value)s' is not a date"), raw)
         a, b, year = int(first), int(second), int(third)
         order = self.order if self.order in ("dmy", "mdy") else None
         if order is None:
@@ -250,7 +252,7 @@ class DateReader:
             elif b > 12 and a <= 12:
                 order = "mdy"
             elif a > 12 and b > 12:
-                raise _problem(_("'%(value)s' is not a date"), raw)
+                raise _problem(gettext_noop("'%(value)s' is not a date"), raw)
             else:
                 message = gettext_noop(
                     "'%(value)s' could be day-first or month-first: "
@@ -270,7 +272,7 @@ class DateReader:
         if meridiem:
             if not 1 <= hour <= 12:
                 raise _problem(
-                    _("'%(value)s' is not a time: %(hour)s %(meridiem)s is not an hour"),
+                    gettext_noop("'%(value)s' is not a time: %(hour)s %(meridiem)s is not an hour"),
                     raw,
                     hour=hour,
                     meridiem=meridiem.upper(),
@@ -279,7 +281,7 @@ class DateReader:
         try:
             return time(hour, minute, second, micro)
         except ValueError:
-            raise _problem(_("'%(value)s' is not a valid time"), raw) from None
+            raise _problem(gettext_noop("'%(value)s' is not a valid time"), raw) from None
 
     @staticmethod
     def _offset(raw, match):
@@ -292,7 +294,9 @@ class DateReader:
         digits = written[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
         if hours > 23 or minutes > 59:
-            raise _problem(_("'%(value)s' has an impossible UTC offset %(offset)s"), raw, offset=written)
+            raise _problem(
+                gettext_noop("'%(value)s' has an impossible UTC offset %(offset)s"), raw, offset=written
+            )
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
@@ -435,7 +439,7 @@ def _sign_and_markers(raw, pre, post, what):
 def _split(raw, what):
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", raw)).strip()
     if not text:
-        raise ValueProblem(str(_EMPTY[what]))
+        raise ValueProblem(said(_EMPTY[what]))
     match = _AMOUNT.match(text)
     if not match:
         raise _not(what, raw)
@@ -472,7 +476,7 @@ class AmountReader:
                 raise _not(what, raw)
             if found != self.currency:
                 raise _problem(
-                    _("'%(value)s' is in %(found)s but this file is in %(currency)s"),
+                    gettext_noop("'%(value)s' is in %(found)s but this file is in %(currency)s"),
                     raw,
                     found=found,
                     currency=self.currency,
@@ -491,7 +495,7 @@ def _decimal(plain, negative):
     try:
         value = Decimal(plain)
     except InvalidOperation:  # pragma: no cover - _digits only lets digits through
-        raise _problem(_("'%(value)s' is not a number"), plain) from None
+        raise _problem(gettext_noop("'%(value)s' is not a number"), plain) from None
     return -value if negative else value
 
 
@@ -516,9 +520,9 @@ def parse_integer(text, locale_hint=None):
     try:
         value = parse_quantity(raw, locale_hint=locale_hint)
     except ValueProblem:
-        raise _problem(_("'%(value)s' is not a whole number"), raw) from None
+        raise _problem(gettext_noop("'%(value)s' is not a whole number"), raw) from None
     if value != value.to_integral_value():
-        raise _problem(_("'%(value)s' is not a whole number"), raw)
+        raise _problem(gettext_noop("'%(value)s' is not a whole number"), raw)
     return int(value)
 
 
@@ -555,4 +559,4 @@ def parse_bool(text):
         return True
     if word in _FALSE:
         return False
-    raise _problem(_("'%(value)s' is not yes or no"), raw)
+    raise _problem(gettext_noop("'%(value)s' is not yes or no"), raw)

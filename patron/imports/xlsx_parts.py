@@ -25,7 +25,7 @@ import re
 import warnings
 import zipfile
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.imports.formats import FileRefused, part_limit, part_too_large
 from patron.imports.limits import (
@@ -36,6 +36,7 @@ from patron.imports.limits import (
     XLSX_MAX_TEXT_BYTES,
     number_text,
 )
+from patron.imports.messages import said
 
 _CHUNK = 64 * 1024
 _ENTITIES = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
@@ -78,8 +79,8 @@ def load_workbook(file):
     except FileRefused:
         raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        message = _("This XLSX file cannot be read; it may be damaged (%(error)s).")
-        raise FileRefused(message % {"error": error}) from None
+        message = gettext_noop("This XLSX file cannot be read; it may be damaged (%(error)s).")
+        raise FileRefused(said(message, error=str(error))) from None
 
 
 def read_shared_strings(part):
@@ -107,11 +108,11 @@ def read_shared_strings(part):
                 parts += 1
                 phonetic += node.tag == _RPH
                 if parts > 2 * MAX_CELL_LENGTH:
-                    message = _(
+                    message = gettext_noop(
                         "This XLSX file cannot be imported: one of its texts is made of more than "
                         "%(limit)s pieces."
                     )
-                    raise FileRefused(message % {"limit": number_text(2 * MAX_CELL_LENGTH)})
+                    raise FileRefused(said(message, limit=number_text(2 * MAX_CELL_LENGTH)))
             continue
         if si is None:
             continue
@@ -179,11 +180,11 @@ class _BoundedPart:
             raise part_too_large(self.name, self._limit)
         seen = self._tail + chunk
         if _ENTITIES.search(seen):
-            message = _(
+            message = gettext_noop(
                 "This XLSX file cannot be imported: its part %(part)s declares XML entities, "
                 "which spreadsheets do not write."
             )
-            raise FileRefused(message % {"part": self.name})
+            raise FileRefused(said(message, part=self.name))
         first = chunk.find(b"<")
         if first < 0:
             self._text += len(chunk)
@@ -197,11 +198,11 @@ class _BoundedPart:
 
     def _refuse_text(self, size):
         if size > XLSX_MAX_TEXT_BYTES:
-            message = _(
+            message = gettext_noop(
                 "This XLSX file cannot be imported: its part %(part)s holds a text or tag of more "
                 "than %(limit)s MB, more than any cell holds."
             )
-            raise FileRefused(message % {"part": self.name, "limit": XLSX_MAX_TEXT_BYTES // 2**20})
+            raise FileRefused(said(message, part=self.name, limit=XLSX_MAX_TEXT_BYTES // 2**20))
 
     def _count_row(self, seen, size):
         """Bytes since the last row began (the rows within one chunk are smaller than a chunk)."""
@@ -216,10 +217,10 @@ class _BoundedPart:
 
     def _refuse_row(self, size):
         if size > XLSX_MAX_ROW_BYTES:
-            message = _(
+            message = gettext_noop(
                 "This XLSX file cannot be imported: a row of its part %(part)s takes more than %(limit)s MB."
             )
-            raise FileRefused(message % {"part": self.name, "limit": XLSX_MAX_ROW_BYTES // 2**20})
+            raise FileRefused(said(message, part=self.name, limit=XLSX_MAX_ROW_BYTES // 2**20))
 
     def close(self):
         self._raw.close()

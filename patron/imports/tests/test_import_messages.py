@@ -113,7 +113,7 @@ def test_a_rejected_rows_reason_names_the_flag_on_the_command_line_and_the_list_
     start(client, run)
     run.refresh_from_db()
     assert run.status == "finished" and run.summary["rejected"] == 1
-    ((_row, _column, reason),) = run.summary["rejects"]
+    ((_row, _column, reason, _said),) = run.summary["rejects"]
     assert "--date-order" not in reason and "“Ngày tháng”" in reason  # the page's list, in Vietnamese
 
 
