@@ -68,6 +68,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "patron.web.admin_config.PatronAdminConfig",
+    # Before django.contrib.auth, so its changepassword command (recording the change) is the one run.
+    "patron.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,7 +82,6 @@ INSTALLED_APPS = [
     # django-ninja's own Swagger UI files (its static folder), so /api/docs needs no CDN.
     "ninja",
     "patron.workspace",
-    "patron.accounts",
     "patron.customers",
     "patron.sales",
     "patron.interactions",
@@ -192,6 +193,13 @@ AXES_LOCKOUT_CALLABLE = "patron.accounts.lockout.locked_out"
 # are followed by 429 (with Retry-After) for every token from it until the window frees one.
 PATRON_API_FAILURE_LIMIT = envint("PATRON_API_FAILURE_LIMIT", 20)
 PATRON_API_FAILURE_WINDOW = timedelta(minutes=envint("PATRON_API_FAILURE_MINUTES", 15))
+
+# Password reset throttle (patron.accounts.throttle): at most this many reset e-mails to one
+# account and this many reset requests from one address within the window; past either, the page
+# answers as usual but sends nothing, and the refusal is logged.
+PATRON_RESET_ACCOUNT_LIMIT = envint("PATRON_RESET_ACCOUNT_LIMIT", 3)
+PATRON_RESET_ADDRESS_LIMIT = envint("PATRON_RESET_ADDRESS_LIMIT", 20)
+PATRON_RESET_WINDOW = timedelta(minutes=envint("PATRON_RESET_MINUTES", 60))
 
 LANG_INFO["fil"] = {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}
 LANGUAGE_CODE = "en"

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin  # noqa: F401 (registers User and Group, replaced below)
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -63,6 +64,7 @@ class UserProfileAdmin(admin.ModelAdmin):
 # Users, roles and invitations change on the People page only, through patron.accounts.people:
 # there an invitation's token is hashed, a password meets the validators, every change is
 # recorded and the last active Admin cannot be demoted or deactivated. Here they are read-only.
+# (Django's auth admin, imported above, registers them: this app comes before it in INSTALLED_APPS.)
 admin.site.unregister(get_user_model())
 admin.site.unregister(Group)
 

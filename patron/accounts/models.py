@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patron.accounts.roles import ROLE_LABELS, ROLES
+from patron.actors import ActorKind
 from patron.constraints import one_of
 
 
@@ -82,6 +83,22 @@ class TokenFailure(models.Model):
         return f"{self.address} {self.failed_at:%Y-%m-%d %H:%M:%S}"
 
 
+class ThrottleHit(models.Model):
+    """One request a throttle let through, kept for its window (patron.accounts.throttle): a
+    password reset request from an address, a reset e-mail to an account. In the database, so
+    every server process counts the same."""
+
+    scope = models.CharField(max_length=20)  # what is counted: "reset-address", "reset-account"
+    key = models.CharField(max_length=64)  # whose: the client address, the user's id
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"])]
+
+    def __str__(self):
+        return f"{self.scope} {self.key} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
 class Invitation(models.Model):
     """An Admin's invitation for someone to join with a role. The link's token is shown or mailed
     once and only its SHA-256 is kept; the link opens once, until it expires or is revoked."""
@@ -143,6 +160,11 @@ class AccountEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Staff (the actor above), or the system in a job such as `patron changepassword` (patron.actors).
+    actor_kind = models.CharField(
+        _("done by"), max_length=8, choices=ActorKind.choices, default=ActorKind.STAFF
+    )
+    actor_job = models.CharField(_("job"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -158,7 +180,10 @@ class AccountEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=one_of("action", AccountAction.values), name="account_event_action_known"
-            )
+            ),
+            models.CheckConstraint(
+                condition=one_of("actor_kind", ActorKind.values), name="account_event_actor_kind_known"
+            ),
         ]
 
     def __str__(self):

@@ -1,9 +1,18 @@
 """Passwords: changing one's own, and a forgotten one reset by e-mail (Django's views, in Patron's
 pages and the user's language). Without mail configured the reset page says to ask an Admin,
-who issues a one-time link from the people page (patron.accounts.people.reset_link_issue)."""
+who issues a one-time link from the people page (patron.accounts.people.reset_link_issue).
 
+Reset requests are throttled (patron.accounts.throttle): PATRON_RESET_ADDRESS_LIMIT requests per
+client address and PATRON_RESET_ACCOUNT_LIMIT e-mails per account within PATRON_RESET_WINDOW.
+A throttled request is answered as any other, so the page tells nothing of whether the address
+has an account, but nothing is sent, and it is logged."""
+
+import logging
+
+from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -16,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from patron.accounts import people
+from patron.accounts import people, throttle
 from patron.accounts.mail import mail_configured
 from patron.accounts.models import AccountAction, UserProfile
 
@@ -37,8 +46,42 @@ def password_change_view(request):
     )
 
 
+log = logging.getLogger(__name__)
+
+
 class ResetForm(PasswordResetForm):
     email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254)
+
+    def save(self, *args, request=None, **kwargs):
+        """Nothing is sent to an address that asked too often (or to no one the form names)."""
+        address = (get_client_ip_address(request) if request is not None else "") or ""
+        if not throttle.admit(
+            "reset-address",
+            address,
+            limit=settings.PATRON_RESET_ADDRESS_LIMIT,
+            window=settings.PATRON_RESET_WINDOW,
+        ):
+            log.warning("Password reset throttled: too many requests from address %r", address)
+            return
+        self.address = address
+        super().save(*args, request=request, **kwargs)
+
+    def get_users(self, email):
+        """The active users with this address, less those mailed too often already."""
+        for user in super().get_users(email):
+            if throttle.admit(
+                "reset-account",
+                str(user.pk),
+                limit=settings.PATRON_RESET_ACCOUNT_LIMIT,
+                window=settings.PATRON_RESET_WINDOW,
+            ):
+                yield user
+            else:
+                log.warning(
+                    "Password reset throttled: too many e-mails to user %s (asked from %r)",
+                    user.pk,
+                    getattr(self, "address", ""),
+                )
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         """In the language the user chose for their pages (the page's when they chose none)."""

@@ -23,19 +23,24 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patron.accounts.mail import MailNotSent, mail_configured, send_mail
 from patron.accounts.models import AccountAction, AccountEvent, Invitation
 from patron.accounts.permissions import require
 from patron.accounts.roles import ADMIN, ROLE_LABELS, ROLES
 from patron.accounts.services import profile_update
+from patron.actors import ActorKind, as_actor, register_job
 
 INVITATION_DAYS = 7
+COMMAND_JOB = "changepassword"  # the system's job when `patron changepassword` sets a password
+register_job(COMMAND_JOB, gettext_lazy("the changepassword command on the server"))
 
 
 def record(*, action, by, user=None, email="", changes=None):
+    """Record ``action``, done ``by`` a user (staff) or an Actor (the system in a command)."""
     return AccountEvent.objects.create(
-        action=AccountAction(action), actor=by, user=user, email=email, changes=changes or {}
+        action=AccountAction(action), user=user, email=email, changes=changes or {}, **as_actor(by).columns()
     )
 
 
@@ -243,13 +248,16 @@ def user_set_active(*, user, active, by):
 
 
 def password_change(*, user, password, by):
-    """Set ``user``'s password, checked by Django's validators (the old one was checked by the form)."""
-    if by.pk != user.pk:
-        require(by, "auth.change_user")
+    """Set ``user``'s password, checked by Django's validators (the old one was checked by the
+    form). ``by``: the user themselves, an Admin, or the system (`patron changepassword`)."""
+    actor = as_actor(by)
+    if actor.kind != ActorKind.STAFF or actor.user.pk != user.pk:
+        require(actor, "auth.change_user")
     validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    record(action=AccountAction.CHANGE_PASSWORD, by=by, user=user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(action=AccountAction.CHANGE_PASSWORD, by=actor, user=user)
     return user
 
 

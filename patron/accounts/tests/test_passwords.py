@@ -8,10 +8,13 @@ import sys
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from patron.accounts import people
 from patron.accounts.models import AccountEvent
 from patron.accounts.tests.smtp import configure
+from patron.actors import Actor
 
 pytestmark = pytest.mark.django_db
 RESET_LINK = re.compile(r"http://testserver(/account/password/reset/[\w-]+/[\w-]+/)")
@@ -145,3 +148,25 @@ def test_patron_changepassword_sets_a_lost_password_on_the_server(tmp_path):
     check = "from django.contrib.auth.models import User; "
     check += "print(User.objects.get().check_password('river-lotus-2026'))"
     assert run("shell", "-c", check).stdout.strip().endswith("True")
+    # Recorded once (the refused tries are not), as done by the system in the command.
+    events = "from patron.accounts.models import AccountEvent as E; "
+    events += "print([(e.action, e.actor_kind, e.actor_job, e.actor, e.user.username) "
+    events += "for e in E.objects.all()])"
+    recorded = run("shell", "-c", events).stdout.strip().splitlines()[-1]
+    assert recorded == "[('password', 'system', 'changepassword', None, 'admin')]"
+
+
+def test_the_people_page_names_the_command_that_changed_a_password(client, somchai, lan):
+    people.password_change(user=lan, password="mekong-2026!", by=Actor.system(job=people.COMMAND_JOB))
+    client.force_login(somchai)
+    html = client.get(reverse("accounts:people")).content.decode()
+    events = html.split('id="account-events"')[1]
+    assert "ระบบ: คำสั่ง changepassword บนเซิร์ฟเวอร์" in events  # somchai reads Thai
+    lan.refresh_from_db()
+    assert lan.check_password("mekong-2026!")
+
+
+def test_a_password_set_by_the_system_still_meets_the_validators(lan):
+    with pytest.raises(ValidationError):
+        people.password_change(user=lan, password="12345678", by=Actor.system(job=people.COMMAND_JOB))
+    assert not AccountEvent.objects.exists()
