@@ -17,14 +17,14 @@ import itertools
 import time
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.customers.identity import is_email_address
 from patron.customers.models import ExternalId
 from patron.customers.phones import normalise_phone
 from patron.imports.headers import MappingProblem
 from patron.imports.mapping import column_of, data_columns, date_reader_for, mapping_for
-from patron.imports.messages import as_json, on_the_web
+from patron.imports.messages import as_json, on_the_web, said
 from patron.imports.order_columns import PlainOrderReader
 from patron.imports.orders import (
     LINE_FIELDS,
@@ -145,7 +145,10 @@ class _Checker:
     def row(self, number, cells):
         values, problems = self.reader.read_fields(cells)
         if problems:
-            self.tally.add(problems[0][0], number, "; ".join(reason for _field, reason in problems))
+            reason = problems[0][1]
+            for _field, more in problems[1:]:
+                reason = said(gettext_noop("%(reason)s; %(more)s"), reason=reason, more=more)
+            self.tally.add(problems[0][0], number, reason)
             return
         if not self._rate_known(number, values):
             return
@@ -166,11 +169,11 @@ class _Checker:
             self.rates[currency, day] = exchange_rate(currency, day, base)
         if self.rates[currency, day] is not None:
             return True
-        reason = _(
+        reason = gettext_noop(
             "no %(currency)s exchange rate is known for %(day)s "
             "(the base currency is %(base)s): add the rate first"
         )
-        self.tally.add(NO_RATE, number, reason % {"currency": currency, "day": day, "base": base})
+        self.tally.add(NO_RATE, number, said(reason, currency=currency, day=day, base=base))
         return False
 
     def by_id(self, named):
@@ -193,11 +196,11 @@ class _Checker:
         for value, numbers in self.waiting.items():
             if value in found:
                 continue
-            reason = _(
+            reason = gettext_noop(
                 "no customer with id %(id)s from %(source)s: import the customers first, "
                 "or add their name, e-mail or phone columns"
             )
-            reason %= {"id": value, "source": self.source}
+            reason = said(reason, id=value, source=self.source)
             for number in numbers:
                 self.tally.add(UNKNOWN_CUSTOMER, number, reason)
         self.waiting = {}
@@ -207,7 +210,7 @@ def _customer_problem(values, region):
     """(field, reason) when the customer the row gives would be refused by the customer rules."""
     email = values["customer_email"]
     if email and not is_email_address(email):
-        return "customer_email", _("'%(value)s' is not a valid e-mail address") % {"value": email}
+        return "customer_email", said(gettext_noop("'%(value)s' is not a valid e-mail address"), value=email)
     phone = values["customer_phone"]
     if phone:
         try:
@@ -228,14 +231,15 @@ class _Tally:
         entry = self.reasons.setdefault(code, {"count": 0, "examples": []})
         entry["count"] += 1
         if len(entry["examples"]) < EXAMPLES:
-            entry["examples"].append([number, reason])
+            # The reason as worded for whoever checked, and its message ids for each reader.
+            entry["examples"].append([number, str(reason), as_json(reason)])
 
     def result(self):
         reasons = [
             {"code": code, "column": column_of(self.reading, code) or "", **entry}
             for code, entry in self.reasons.items()
         ]
-        reasons.sort(key=lambda reason: (-reason["count"], min(n for n, _r in reason["examples"])))
+        reasons.sort(key=lambda reason: (-reason["count"], min(example[0] for example in reason["examples"])))
         for reason in reasons:
-            reason["examples"].sort()
+            reason["examples"].sort(key=lambda example: example[0])
         return {"rejected": sum(reason["count"] for reason in reasons), "reasons": reasons}

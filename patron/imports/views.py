@@ -121,7 +121,10 @@ def _check_for_page(check):
         if label is None:
             label = _("The column “%(column)s”") % {"column": reason["column"]} if reason["column"] else ""
             label = label or str(FIELD_LABELS.get(reason["code"], reason["code"]))
-        reasons.append({**reason, "label": label})
+        # Each example's reason in the reader's language (as it was kept, for a check made before
+        # reasons kept their message ids).
+        examples = [(row, shown(said[0] if said else {}) or text) for row, text, *said in reason["examples"]]
+        reasons.append({**reason, "label": label, "examples": examples})
     return {**check, "reasons": reasons}
 
 

@@ -93,3 +93,26 @@ def test_a_long_file_is_checked_for_its_first_rows_when_time_runs_out(
     assert check["rejected"] == 300  # C9 is nobody, on every row checked
     whole = prechecks.precheck(run, mapping=mapping, seconds=10_000)
     assert whole["all"] and (whole["rows"], whole["rejected"]) == (5000, 5000)
+
+
+def test_the_checks_examples_are_worded_in_the_readers_language(signed_in, known_pos_customers):
+    from django.utils import translation
+
+    from patron.imports.views import _check_for_page
+
+    client = signed_in("somchai")  # checks in Thai
+    upload(client, ORDERS, kind="orders", name="orders.csv")
+    run = ImportRun.objects.get()
+    start(client, run)
+    run.refresh_from_db()
+    kept = {reason["code"]: reason for reason in run.preview["check"]["reasons"]}
+    assert "C9" in kept[prechecks.UNKNOWN_CUSTOMER]["examples"][0][1]
+    assert "no customer" not in kept[prechecks.UNKNOWN_CUSTOMER]["examples"][0][1]  # in Thai
+    with translation.override("en"):
+        shown = {reason["code"]: reason for reason in _check_for_page(run.preview["check"])["reasons"]}
+    assert shown[prechecks.UNKNOWN_CUSTOMER]["examples"][0] == (
+        3,
+        "no customer with id C9 from pos: import the customers first, "
+        "or add their name, e-mail or phone columns",
+    )
+    assert shown["placed_at"]["examples"][0] == (6, "'not a date' is not a date")
