@@ -60,8 +60,9 @@ class BodyLimitMiddleware:
             return self.refuse(
                 request,
                 _(
-                    "This request is larger than the %(size)s the server accepts; import a larger "
-                    "file with the patron import command on the server."
+                    "This request is larger than the %(size)s the server accepts: split the file "
+                    "into smaller ones and upload each, or ask whoever runs Patron to import it on "
+                    "the server."
                 )
                 % {"size": filesizeformat(settings.PATRON_REQUEST_MAX_BYTES)},
             )

@@ -101,7 +101,7 @@ def test_serve_refuses_a_body_past_the_cap_before_it_is_sent(server):
     connection.send(b"--x\r\n" + b"y" * 65536)  # the start of the body; the rest is never sent
     status, page = answer(connection)
     assert status == 413 and time.monotonic() - started < 2
-    assert "This request is larger than the 2.0" in page and "patron import" in page
+    assert "This request is larger than the 2.0" in page and "ask whoever runs Patron" in page
     assert files_in(server["data"], server["spool"]) == before
 
 
