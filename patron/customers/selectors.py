@@ -2,6 +2,9 @@
 
 from collections import defaultdict
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from patron.customers.filters import customer_filters
 from patron.customers.models import ContactKind, ContactPoint, Customer
 
@@ -28,6 +31,15 @@ def customer_matches(selection):
     if selection.sort:
         customers = customers.filter(**{f"{selection.sort.field}__isnull": False})
     return customers
+
+
+def customer_or_404(pk):
+    """The customer ``pk``, for a page of any app about one customer; a 404 that says so when
+    there is none."""
+    try:
+        return Customer.objects.get(pk=pk)
+    except Customer.DoesNotExist as exc:
+        raise Http404(_("No such customer.")) from exc
 
 
 def customer_with_identities(pk):

@@ -1,25 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from patron.accounts.permissions import require_perm
-from patron.customers.models import Customer
+from patron.customers.selectors import customer_or_404
 from patron.interactions.forms import InteractionForm
 from patron.interactions.services import interaction_log
 from patron.interactions.ui import latest_interactions
 from patron.web.errors import add_service_errors
 from patron.web.htmx import is_htmx, render_partial
-
-
-def _customer(pk):
-    try:
-        return Customer.objects.get(pk=pk)
-    except Customer.DoesNotExist as exc:
-        raise Http404(_("No such customer.")) from exc
 
 
 @login_required
@@ -28,7 +20,7 @@ def customer_interaction_log_view(request, pk):
     """GET: the form, filled with sensible defaults. POST: log it. Two clicks in all, on the
     customer page (htmx), or on a page of its own without JavaScript."""
     require_perm(request.user, "interactions.add_interaction")
-    customer = _customer(pk)
+    customer = customer_or_404(pk)
     form = InteractionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

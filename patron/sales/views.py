@@ -8,7 +8,7 @@ whose refusals are shown at their fields."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from patron.accounts.permissions import require_perm
-from patron.customers.models import Customer
+from patron.customers.selectors import customer_or_404
 from patron.sales.forms import MAX_LINES, LineFormSet, OrderForm, StatusForm
 from patron.sales.models import Order
 from patron.sales.selectors import product_for, product_matches
@@ -42,20 +42,13 @@ SUGGESTED = 200
 LINE_FIELDS = {"sku": "product", "quantity": "quantity", "unit_price": "unit_price"}
 
 
-def _customer(pk):
-    try:
-        return Customer.objects.get(pk=pk)
-    except Customer.DoesNotExist as exc:
-        raise Http404(_("No such customer.")) from exc
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_record_view(request, pk):
     """GET: the order form. POST "add_line": the same form with one more line. POST: record it
     through order_create, or show the form again with each refusal at its field."""
     require_perm(request.user, "sales.add_order")
-    customer = _customer(pk)
+    customer = customer_or_404(pk)
     workspace = get_workspace()
     if request.method == "GET":
         form = OrderForm(currency=workspace.currency)
