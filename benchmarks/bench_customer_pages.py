@@ -1053,13 +1053,14 @@ def load_scores(conn):
             INSERT INTO scoring_customerscore (customer_id, run_id, purchases, repeat_purchases,
                 first_purchase, last_purchase, weeks_observed, total_spend, recency_score,
                 frequency_score, monetary_score, segment, p_alive, churn_risk,
-                expected_purchases_90d, expected_spend, clv, value_decile)
+                expected_purchases_90d, expected_spend, clv, value_at_risk, value_decile)
             SELECT customer_id, %(run)s, n, n - 1, first, last,
                 extract(epoch FROM now() - first) / 604800, spend,
                 1 + customer_id %% 5, 1 + customer_id / 5 %% 5, 1 + customer_id / 25 %% 5,
                 ({segments})[1 + customer_id %% 11],
                 CASE WHEN n > 1 THEN p END, CASE WHEN n > 1 THEN 1 - p END,
-                n * p / 8, spend / n, round((spend * p)::numeric, 4), 1 + customer_id %% 10
+                n * p / 8, spend / n, round((spend * p)::numeric, 4),
+                CASE WHEN n > 1 THEN round((spend * (1 - p))::numeric, 4) END, 1 + customer_id %% 10
             FROM (
                 SELECT customer_id, count(*) AS n, min(placed_at) AS first, max(placed_at) AS last,
                     sum(total_base) AS spend, (customer_id * 7919 %% 1000) / 1000.0 AS p

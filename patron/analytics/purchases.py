@@ -103,4 +103,8 @@ class Forecast:
 
     def each(self, per_pair) -> np.ndarray:
         """Each customer's expectation from their pair's expectation if alive."""
-        return self.alive * per_pair[self._pairs[2]]
+        return self.alive * self.each_if_alive(per_pair)
+
+    def each_if_alive(self, per_pair) -> np.ndarray:
+        """Each customer's expectation if they are alive: their pair's."""
+        return per_pair[self._pairs[2]]

@@ -4,6 +4,12 @@ CLV discounts each month's expected purchases times the expected spend per purch
 CLV = sum over months i = 1..horizon of spend * (E[X(i m)] - E[X((i-1) m)]) / (1 + d)^i,
 where m is the number of periods in a month and d the monthly discount rate, as in
 `lifetimes`' customer_lifetime_value.
+
+In both purchase models a customer's expected purchases are P(alive) times those of the same
+customer known to be alive (BG/NBD: Fader, Hardie & Lee 2005, eq. 10, whose denominator is
+1 / P(alive); Pareto/NBD: Schmittlein, Morrison & Colombo 1987), so a customer's CLV is P(alive)
+times their value if alive, and (1 - P(alive)) times that value is what is lost if
+they have gone: the value at risk.
 """
 
 import numpy as np
@@ -32,10 +38,12 @@ def discounted_purchases(
     t_x=None,
     T=None,
     forecast=None,
+    if_alive=False,
 ) -> np.ndarray:
     """Sum over the horizon's months of each customer's expected purchases, discounted.
     `forecast` (from the model's `_forecast`) saves making it again; the sum is taken for an
-    alive customer on each distinct (x, T) pair, then times each customer's P(alive)."""
+    alive customer on each distinct (x, T) pair, then times each customer's P(alive), unless
+    `if_alive` (the sum for the customer if they are alive)."""
     if horizon < 1 or int(horizon) != horizon:
         raise BadInput(f"The horizon must be a whole number of months, at least 1, not {horizon}.")
     if not 0 <= discount < 1:
@@ -47,7 +55,7 @@ def discounted_purchases(
         upto = forecast.if_alive(month * step)
         total = total + (upto - before) / (1 + discount) ** month
         before = upto
-    return forecast.each(total)
+    return forecast.each_if_alive(total) if if_alive else forecast.each(total)
 
 
 def clv(

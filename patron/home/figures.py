@@ -148,6 +148,8 @@ def _scores(workspace):
     earlier = dict(SegmentCount.objects.filter(run=compared).values_list("segment", "customers"))
     compared_at = ScoringRun.objects.filter(pk=compared).values_list("finished_at", flat=True).first()
     buyers, leaving = buyer_counts(), likely_to_leave()
+    # None: scores of a version that did not weigh the value at risk yet.
+    unweighed = leaving["customers"] and leaving["at_risk"] is None
     return {
         "run": run.pk,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
@@ -164,7 +166,7 @@ def _scores(workspace):
         "buyers": buyers["buyers"],
         "repeat": buyers["repeat"],
         "leaving": leaving["customers"],
-        "leaving_clv": str(leaving["clv"] or Decimal(0)),
+        "leaving_at_risk": None if unweighed else str(leaving["at_risk"] or Decimal(0)),
         "leaving_spend": str(leaving["spend"] or Decimal(0)),
     }
 

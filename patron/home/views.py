@@ -175,10 +175,10 @@ class _Page:
 
     def risk(self, scores):
         return {
-            "clv": self.money(scores["leaving_clv"]),
+            "at_risk": None if scores["leaving_at_risk"] is None else self.money(scores["leaving_at_risk"]),
             "spend": self.money(scores["leaving_spend"]),
             "customers": self.number(scores["leaving"]),
-            "url": _customers_url(churn="high", sort="clv"),
+            "url": _customers_url(churn="high", sort="at_risk"),
         }
 
     def segments(self, scores):

@@ -49,6 +49,12 @@ class ScoreOut(Schema):
     expected_purchases_90d: float | None
     expected_spend: Decimal | None = Field(description="Expected spend per purchase (Gamma-Gamma)")
     clv: Decimal | None = Field(description="Discounted value over the next 12 months, base currency")
+    value_at_risk: Decimal | None = Field(
+        description=(
+            "The CLV the customer would have if still active, times churn_risk: what is lost if "
+            "they have gone; null where churn_risk is"
+        )
+    )
     value_decile: int | None = Field(
         description=(
             "Tenth of customers by CLV, 1 = the most valuable tenth (the pages say 'in the top 10%'), "

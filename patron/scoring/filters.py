@@ -107,4 +107,5 @@ CUSTOMER_FILTERS = [
 CUSTOMER_SORTS = [
     Sort("clv", gettext_lazy("Highest lifetime value first"), "score__clv"),
     Sort("churn", gettext_lazy("Highest churn risk first"), "score__churn_risk"),
+    Sort("at_risk", gettext_lazy("Highest value at risk first"), "score__value_at_risk"),
 ]

@@ -119,6 +119,8 @@ class CustomerScore(models.Model):
         _("expected spend per purchase"), max_digits=18, decimal_places=4, null=True
     )
     clv = models.DecimalField(_("lifetime value (12 months)"), max_digits=18, decimal_places=4, null=True)
+    # The CLV the customer would have if still active, times their churn risk (analytics.value).
+    value_at_risk = models.DecimalField(_("value at risk"), max_digits=18, decimal_places=4, null=True)
     value_decile = models.PositiveSmallIntegerField(_("value decile"), null=True)
 
     class Meta:
@@ -128,6 +130,7 @@ class CustomerScore(models.Model):
             models.Index(fields=["segment", "-clv"], name="score_segment_clv"),
             models.Index(fields=["-clv"], name="score_clv"),
             models.Index(fields=["-churn_risk"], name="score_churn"),
+            models.Index(fields=["-value_at_risk"], name="score_value_at_risk"),
         ]
         # Null where there is no prediction (see above). A NaN is refused on PostgreSQL, which
         # orders it above 1; SQLite stores it as null.

@@ -219,7 +219,8 @@ def _scores(summary, purchases, spend, zone, run):
             discount=settings.PATRON_CLV_DISCOUNT,
             purchases_within=PURCHASE_WEEKS,
         )
-        predicted = table.select("p_alive", "expected_purchases", *(["clv"] if spend is not None else []))
+        money = ["clv", "value_at_risk"] if spend is not None else []
+        predicted = table.select("p_alive", "expected_purchases", *money)
         if not all(np.isfinite(predicted[c].to_numpy()).all() for c in predicted.columns):
             table = None  # a fit the predictions cannot use: RFM alone rather than nonsense
             run.note = " ".join(filter(None, [run.note, UNUSABLE]))
@@ -227,7 +228,7 @@ def _scores(summary, purchases, spend, zone, run):
         table = pl.concat([summary, analytics.rfm(summary)], how="horizontal")
     missing = [
         c
-        for c in ("p_alive", "expected_purchases", "expected_spend", "clv", "value_decile")
+        for c in ("p_alive", "expected_purchases", "expected_spend", "clv", "value_at_risk", "value_decile")
         if c not in table.columns
     ]
     table = table.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
@@ -235,8 +236,10 @@ def _scores(summary, purchases, spend, zone, run):
     # repeat purchase (Fader, Hardie & Lee 2005; their note "Computing P(alive) using the
     # BG/NBD model": the term for dropping out is 0 when x = 0). For them the number measures
     # nothing and would read as "0% churn risk" beside a segment such as Lost, so it is
-    # stored for repeat buyers only. Expected purchases and CLV stay: the model's estimates.
-    p_alive = pl.when(pl.col("x") > 0).then(pl.col("p_alive"))
+    # stored for repeat buyers only, and so is the value at risk that it weighs. Expected
+    # purchases and CLV stay: the model's estimates.
+    repeat = pl.col("x") > 0
+    p_alive = pl.when(repeat).then(pl.col("p_alive"))
     local = [
         pl.col(c)
         .dt.replace_time_zone(zone, ambiguous="earliest")
@@ -260,6 +263,7 @@ def _scores(summary, purchases, spend, zone, run):
         pl.col("expected_purchases").alias("expected_purchases_90d"),
         "expected_spend",
         "clv",
+        pl.when(repeat).then(pl.col("value_at_risk")).alias("value_at_risk"),
         "value_decile",
     )
 

@@ -38,8 +38,9 @@ def buyer_counts() -> dict:
 
 
 def likely_to_leave() -> dict:
-    """Customers likely to leave (LIKELY_TO_LEAVE), their lifetime value (12 months) and
-    what they have spent so far, in the base currency."""
+    """Customers likely to leave (LIKELY_TO_LEAVE), their value at risk (None when the scores
+    predate it or the run could not fit the models) and what they have spent so far, in the
+    base currency."""
     return CustomerScore.objects.filter(CHURN_BANDS[LIKELY_TO_LEAVE].q("churn_risk")).aggregate(
-        customers=Count("pk"), clv=Sum("clv"), spend=Sum("total_spend")
+        customers=Count("pk"), at_risk=Sum("value_at_risk"), spend=Sum("total_spend")
     )

@@ -25,9 +25,10 @@ COLUMNS = [
     "expected_purchases_90d",
     "expected_spend",
     "clv",
+    "value_at_risk",
     "value_decile",
 ]
-MONEY = ("total_spend", "expected_spend", "clv")
+MONEY = ("total_spend", "expected_spend", "clv", "value_at_risk")
 
 
 def scores_replace(rows: pl.DataFrame) -> None:

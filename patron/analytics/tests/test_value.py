@@ -9,6 +9,7 @@ import pytest
 from patron.analytics import SEGMENTS, BadInput, BetaGeo, GammaGamma, clv, deciles, rfm, score
 from patron.analytics.rfm import SEGMENT_MAP, ntiles, quintile_scores, segment_codes
 from patron.analytics.tests.cdnow import cdnow_summary
+from patron.analytics.value import discounted_purchases
 
 
 def test_quintiles_split_ten_customers_in_pairs():
@@ -108,5 +109,13 @@ def test_score_gives_every_customer_every_score():
     assert one_timers.n_unique() == 1 and one_timers[0] == pytest.approx(6.25 * 15.44 / 2.74, rel=0.01)
     top = table.sort("clv", descending=True).head(len(table) // 10)
     assert set(top["value_decile"]) == {1}
+    # What is at risk is the value if alive, lost with probability 1 - P(alive).
+    months = {"horizon": 12, "discount": 0.01}
+    if_alive = gg.expected_spend(summary) * discounted_purchases(bg, summary, **months, if_alive=True)
+    p_alive = table["p_alive"].to_numpy()
+    assert table["clv"].to_numpy() == pytest.approx(clv(bg, gg, summary, **months), rel=1e-12)
+    assert table["clv"].to_numpy() == pytest.approx(p_alive * if_alive, rel=1e-12)
+    assert table["value_at_risk"].to_numpy() == pytest.approx((1 - p_alive) * if_alive, rel=1e-12)
+    assert np.all(if_alive >= table["clv"].to_numpy())
     assert set(table["segment"]) <= set(SEGMENTS)
     assert len(SEGMENT_MAP) == 11

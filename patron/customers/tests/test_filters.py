@@ -30,12 +30,20 @@ def people(somchai, thai_shop):
     """Four customers; three of them scored, of different value and churn risk."""
     made = {key: make_customer(somchai, key) for key in ["nguyen_van_an", "sukru_isik", "somsri", "juan"]}
     run = make_run()
-    for key, segment, risk, clv, decile in [
-        ("sukru_isik", "champions", 0.1, "9000.50", 1),
-        ("somsri", "at_risk", 0.8, "2500", 4),
-        ("juan", "at_risk", 0.75, "120", 9),
+    for key, segment, risk, clv, at_risk, decile in [
+        ("sukru_isik", "champions", 0.1, "9000.50", "1000.06", 1),
+        ("somsri", "at_risk", 0.8, "2500", "10000", 4),
+        ("juan", "at_risk", 0.75, "120", "360", 9),
     ]:
-        make_score(made[key], run, segment=segment, churn_risk=risk, clv=Decimal(clv), value_decile=decile)
+        make_score(
+            made[key],
+            run,
+            segment=segment,
+            churn_risk=risk,
+            clv=Decimal(clv),
+            value_at_risk=Decimal(at_risk),
+            value_decile=decile,
+        )
     consent_record(
         customer=made["somsri"], channel="sms", purpose="marketing", granted=True, source="shop", by=somchai
     )
@@ -53,7 +61,7 @@ def listed(response):
 
 def test_the_page_form_and_the_api_come_from_the_one_declaration(client, somchai, thai_shop):
     assert list(customer_filters.filters) == EVERY_FILTER
-    assert list(customer_filters.sorts) == ["clv", "churn"]
+    assert list(customer_filters.sorts) == ["clv", "churn", "at_risk"]
     form = CustomerFilterForm()
     assert list(form.fields) == [*EVERY_FILTER, "sort", "cursor"]
     assert [str(form.fields[name].label) for name in EVERY_FILTER] == [
@@ -127,7 +135,11 @@ def test_the_page_and_the_api_list_the_same_customers(client, somchai, people):
 def test_the_api_sorts_as_the_page_does(client, somchai, people):
     client.force_login(somchai)
     api = with_token(client, somchai)
-    for sort, first in [("clv", ["Şükrü Işık", "สมศรี ใจดี", "Juan dela Cruz"]), ("churn", None)]:
+    for sort, first in [
+        ("clv", ["Şükrü Işık", "สมศรี ใจดี", "Juan dela Cruz"]),
+        ("churn", None),
+        ("at_risk", ["สมศรี ใจดี", "Şükrü Işık", "Juan dela Cruz"]),
+    ]:
         page = [c.display_name for c in client.get("/customers/", {"sort": sort}).context["page"].items]
         assert listed(api.get("/api/customers", {"sort": sort})) == page
         assert first is None or page == first
@@ -147,7 +159,7 @@ def test_the_api_sorts_as_the_page_does(client, somchai, people):
             "Hãy nhập tối đa 14 chữ số trước dấu thập phân và 4 chữ số sau dấu thập phân.",
         ),
         ({"tag": "nobody's"}, "Không có thẻ nobody's."),
-        ({"sort": "age"}, "Vui lòng chọn một trong các giá trị: clv, churn."),
+        ({"sort": "age"}, "Vui lòng chọn một trong các giá trị: clv, churn, at_risk."),
         ({"q": "x" * 201}, "Hãy nhập tối đa 200 ký tự."),
         ({"min_clv": ""}, "Hãy nhập một giá trị, hoặc bỏ hẳn min_clv."),  # as its type says
         ({"tag": ""}, "Hãy nhập một giá trị, hoặc bỏ hẳn tag."),

@@ -32,13 +32,15 @@ def listed(client, url):
 
 @pytest.fixture
 def scored(shop):
-    """ploy and anan scored: ploy likely to leave (churn risk 0.8, CLV 120.50), anan not."""
+    """ploy and anan scored: ploy likely to leave (churn risk 0.8, CLV 120.50, so 602.50 if
+    still active and 482.00 at risk), anan not."""
     run = make_run()
     make_score(
         shop["ploy"],
         run,
         churn_risk=0.8,
         clv=Decimal("120.50"),
+        value_at_risk=Decimal("482.00"),
         total_spend=Decimal("1250"),
         segment=Segment.AT_RISK,
     )
@@ -71,12 +73,25 @@ def test_figures_link_to_lists_of_the_customers_they_count(client, scored, lan):
     assert link(html, "fig-repeat")[1] == "50%"  # one of the two scored buyers bought again
 
 
-def test_value_at_risk_is_the_lifetime_value_of_customers_likely_to_leave(client, scored, lan):
+def test_value_at_risk_is_what_the_customers_likely_to_leave_would_be_worth_if_they_stayed(
+    client, scored, lan
+):
+    """Not their lifetime value, which is small by construction: P(alive) under 30 % times
+    their value if they stayed."""
     risk = home(client, lan).context["risk"]
     with translation.override("vi"):
-        assert risk["clv"] == format_money(Decimal("120.50"), "THB", "vi")
+        assert risk["at_risk"] == format_money(Decimal("482.00"), "THB", "vi")
         assert risk["spend"] == format_money(Decimal("1250"), "THB", "vi")
     assert risk["customers"] == "1"
+
+
+def test_scores_from_before_value_at_risk_ask_for_a_new_scoring(client, scored, lan):
+    scored.scores.update(value_at_risk=None)
+    response = home(client, lan)
+    assert response.context["risk"]["at_risk"] is None
+    html = response.content.decode()
+    assert "Hãy chấm điểm lại khách hàng" in html  # lan reads Vietnamese
+    assert link(html, "fig-risk")[1] == "1"
 
 
 def test_segments_that_moved_since_the_last_scoring(client, scored, shop, lan):

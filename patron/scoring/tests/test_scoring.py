@@ -41,8 +41,11 @@ def test_every_buyer_gets_every_score(shop, lan):
     for score in CustomerScore.objects.all():
         if score.repeat_purchases:
             assert 0 <= score.p_alive <= 1 and score.churn_risk == pytest.approx(1 - score.p_alive)
+            # CLV is P(alive) times the value if alive, the value at risk the rest of it.
+            if_alive = score.clv + score.value_at_risk
+            assert float(score.clv) == pytest.approx(score.p_alive * float(if_alive), abs=1e-3)
         else:  # BG/NBD says nothing about a one-time buyer's churn (P(alive) = 1 by construction)
-            assert score.p_alive is None and score.churn_risk is None
+            assert score.p_alive is None and score.churn_risk is None and score.value_at_risk is None
         assert score.expected_purchases_90d >= 0 and score.clv >= 0 and 1 <= score.value_decile <= 10
         assert score.segment in Segment.values
         assert score.first_purchase <= score.last_purchase
