@@ -212,26 +212,30 @@ class Model:
             for k, v in self.params_.items()
         }
 
-    def _maximise(self, terms, start, customers, sample=None):
+    def _maximise(self, terms, start, customers, sample=None, units=None):
         """Fit `terms`. Without a start, many customers are first fitted on every SAMPLE-th of
         them (`sample(k)` gives the terms of every k-th): a tenth of the work lands near the
         optimum, and the full likelihood then needs only the last few steps. Where that sample
-        cannot be fitted, the full fit starts from the default."""
+        cannot be fitted, the full fit starts from the default. `units`: see `maximise`."""
+        units = np.ones(len(self.names)) if units is None else np.asarray(units, dtype=np.float64)
+        default = tuple(np.multiply(self.start, units).tolist())
         if start is None and sample is not None and customers >= MANY:
-            start = self._sample_start(sample, customers, SAMPLE)
-        fit = maximise(terms, starting(start, self.names, self.start), self.names, customers=customers)
+            start = self._sample_start(sample, customers, SAMPLE, units)
+        start = starting(start, self.names, default)
+        fit = maximise(terms, start, self.names, customers=customers, units=units)
         self.params_, self.standard_errors_ = fit.params, fit.standard_errors
         self.covariance_, self.loglik_, self.customers_ = fit.covariance, fit.loglik, customers
         return self
 
-    def _sample_start(self, sample, customers, every):
+    def _sample_start(self, sample, customers, every, units):
         """The fit of every `every`-th customer, or None where it cannot be fitted."""
         start = None
         if customers // every >= MANY:
-            start = self._sample_start(sample, customers, every * SAMPLE)
+            start = self._sample_start(sample, customers, every * SAMPLE, units)
         try:
-            start = starting(start, self.names, self.start)
-            return maximise(sample(every), start, self.names, customers=customers // every).params
+            start = starting(start, self.names, tuple(np.multiply(self.start, units).tolist()))
+            fit = maximise(sample(every), start, self.names, customers=customers // every, units=units)
+            return fit.params
         except NotIdentified:
             return None
 
@@ -302,14 +306,19 @@ class LogSpace:
         return np.where(np.isfinite(h), h + np.diag(self.gradient(theta)), 0.0)
 
 
-def maximise(terms, start, names, *, customers) -> Fit:
+def maximise(terms, start, names, *, customers, units=None) -> Fit:
     """Maximise the log-likelihood of `terms` (a namespace of `loglik(p)` and `gradient(p)`,
     optionally `value_and_gradient(p)` and `hessian(p)`) over positive parameters.
 
     With a Hessian, Newton steps (a handful of iterations), damped from a far start, and where
     those cannot go on a trust region; without one, L-BFGS-B. Either way on the logarithms of
     the parameters.
+
+    `units`: each parameter's unit (1 by default), against which BOUNDARY and LOG_BOUNDS are
+    taken. A scale parameter is in the units of the data: Gamma-Gamma's gamma is a spend, about
+    500,000 for a shop counting in dong where it is 20 for one counting in dollars.
     """
+    units = np.ones(len(start)) if units is None else np.asarray(units, dtype=np.float64)
     hessian_of = getattr(terms, "hessian", None)
     objective = LogSpace(terms, customers)
     theta0 = np.log(np.asarray(start, dtype=np.float64))
@@ -335,7 +344,7 @@ def maximise(terms, start, names, *, customers) -> Fit:
             theta0,
             jac=True,
             method="L-BFGS-B",
-            bounds=[LOG_BOUNDS] * len(theta0),
+            bounds=[(LOG_BOUNDS[0] + shift, LOG_BOUNDS[1] + shift) for shift in np.log(units)],
             # Stop on the slope: a stop on the change in value comes short of the optimum.
             options={"ftol": 0.0, "gtol": 1e-10, "maxiter": 5000},
         )
@@ -361,8 +370,8 @@ def maximise(terms, start, names, *, customers) -> Fit:
     if (
         not np.all(np.isfinite(variances))
         or np.any(variances <= 0)
-        or np.any(params > BOUNDARY)
-        or np.any(params < 1 / BOUNDARY)
+        or np.any(params / units > BOUNDARY)
+        or np.any(params / units < 1 / BOUNDARY)
     ):
         raise NotIdentified(
             "The fit ran off to a boundary ("

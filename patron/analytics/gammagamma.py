@@ -90,7 +90,11 @@ class GammaGamma(Model):
                 SpendCorrelationWarning,
                 stacklevel=2,
             )
-        return self._maximise(_terms_of(spends), start, spends.n, lambda k: _terms_of(spends.every(k)))
+        # gamma is a spend: its unit is the mean spend, whatever the currency (fitting.maximise).
+        units = (1.0, 1.0, spends.mean_spend())
+        return self._maximise(
+            _terms_of(spends), start, spends.n, lambda k: _terms_of(spends.every(k)), units=units
+        )
 
     def expected_spend(self, data=None, *, x=None, mean_spend=None) -> np.ndarray:
         """Expected mean spend per future purchase of each customer, E(M | p, q, gamma, m_x, x)
@@ -171,6 +175,10 @@ class _Spends:
 
     def every(self, k) -> "_Spends":
         return _Spends(self.x[::k], self.m[::k], self.buffer)
+
+    def mean_spend(self) -> float:
+        """The mean of the repeat buyers' mean spends."""
+        return float(self.sums[1] / self.n)
 
     def correlation(self) -> float:
         """Pearson's r of frequency and mean spend (0 when every x is the same), from sums of

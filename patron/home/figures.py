@@ -148,7 +148,8 @@ def _scores(workspace):
     earlier = dict(SegmentCount.objects.filter(run=compared).values_list("segment", "customers"))
     compared_at = ScoringRun.objects.filter(pk=compared).values_list("finished_at", flat=True).first()
     buyers, leaving = buyer_counts(), likely_to_leave()
-    # None: scores of a version that did not weigh the value at risk yet.
+    # None: the run could not fit the spend model, or its scores are of a version that did not
+    # weigh the value at risk yet.
     unweighed = leaving["customers"] and leaving["at_risk"] is None
     return {
         "run": run.pk,
@@ -168,6 +169,7 @@ def _scores(workspace):
         "leaving": leaving["customers"],
         "leaving_at_risk": None if unweighed else str(leaving["at_risk"] or Decimal(0)),
         "leaving_spend": str(leaving["spend"] or Decimal(0)),
+        "spend_model": "spend" in run.fitted,
     }
 
 

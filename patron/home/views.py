@@ -179,6 +179,7 @@ class _Page:
             "spend": self.money(scores["leaving_spend"]),
             "customers": self.number(scores["leaving"]),
             "url": _customers_url(churn="high", sort="at_risk"),
+            "spend_model": scores["spend_model"],
         }
 
     def segments(self, scores):

@@ -209,9 +209,9 @@ def recorded_fits(monkeypatch):
     """The start and the number of customers of every `maximise` from now on."""
     fits, maximise = [], fitting.maximise
 
-    def recorded(terms, start, names, *, customers):
+    def recorded(terms, start, names, *, customers, units=None):
         fits.append((start, customers))
-        return maximise(terms, start, names, customers=customers)
+        return maximise(terms, start, names, customers=customers, units=units)
 
     monkeypatch.setattr(fitting, "maximise", recorded)
     return fits
@@ -233,12 +233,13 @@ def test_a_fit_started_from_samples_of_samples_reaches_the_optimum(monkeypatch):
 
 def test_a_sample_that_cannot_be_fitted_leaves_the_fit_to_start_from_the_default(monkeypatch):
     """Every tenth customer has bought once only: the sample has no repeat buyer, and the
-    whole data is fitted from the default start instead."""
+    whole data is fitted from the default start instead (gamma in the unit of the spends)."""
     x, mean_spend = spends(70_000, seed=6)
     x[::10], mean_spend[::10] = 0, 0.0
     fits = recorded_fits(monkeypatch)
     fitted = GammaGamma().fit(x=x, mean_spend=mean_spend)
-    assert [start for start, _ in fits] == [GammaGamma.start]
+    [(start, _customers)] = fits
+    assert start == pytest.approx((1.0, 1.0, mean_spend[x > 0].mean()), rel=1e-9)
     truth = GammaGamma().fit(x=x, mean_spend=mean_spend, start=SPEND)
     assert fitted.customers_ >= fitting.MANY
     assert fitted.params_ == pytest.approx(truth.params_, rel=1e-7)

@@ -71,6 +71,21 @@ def test_expected_spend_shrinks_towards_the_population_mean():
     assert 5 < spend[2] < population
 
 
+def test_gamma_gamma_fits_spends_in_any_currency_alike():
+    """CDNOW's dollars counted in dong (about 25,000 to the dollar): gamma, a spend, is 25,000
+    times larger and no boundary (the fit once said "ran off to a boundary" for every shop
+    counting in dong); p and q and the predictions in dollars are the same."""
+    summary = cdnow_summary()
+    dollars = GammaGamma().fit(summary)
+    dong = GammaGamma().fit(x=summary["x"], mean_spend=summary["mean_spend"] * 25_000)
+    assert dong.params_["p"] == pytest.approx(dollars.params_["p"], rel=1e-5)
+    assert dong.params_["q"] == pytest.approx(dollars.params_["q"], rel=1e-5)
+    assert dong.params_["gamma"] == pytest.approx(dollars.params_["gamma"] * 25_000, rel=1e-5)
+    assert dong.params_["gamma"] > 1e5  # beyond BOUNDARY in dollars, not in the spend's unit
+    spend = dong.expected_spend(x=summary["x"], mean_spend=summary["mean_spend"] * 25_000)
+    assert spend == pytest.approx(dollars.expected_spend(summary) * 25_000, rel=1e-5)
+
+
 def test_fits_report_standard_errors_and_intervals():
     model = BetaGeo().fit(cdnow_summary())
     low, high = model.confidence_intervals(0.99)["r"]

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from patron.home.tests.shop import clock, customer, home, order, utc
-from patron.scoring.models import Segment
+from patron.scoring.models import ScoringRun, Segment
 from patron.scoring.tests.factories import make_run, make_score
 from patron.workspace.money import format_money
 
@@ -86,6 +86,7 @@ def test_value_at_risk_is_what_the_customers_likely_to_leave_would_be_worth_if_t
 
 
 def test_scores_from_before_value_at_risk_ask_for_a_new_scoring(client, scored, lan):
+    ScoringRun.objects.filter(pk=scored.pk).update(fitted={"purchases": {}, "spend": {}})
     scored.scores.update(value_at_risk=None)
     response = home(client, lan)
     assert response.context["risk"]["at_risk"] is None
@@ -94,9 +95,24 @@ def test_scores_from_before_value_at_risk_ask_for_a_new_scoring(client, scored, 
     assert link(html, "fig-risk")[1] == "1"
 
 
+def test_a_scoring_without_a_spend_model_says_the_value_at_risk_is_not_known(client, scored, lan):
+    ScoringRun.objects.filter(pk=scored.pk).update(fitted={"purchases": {}})
+    scored.scores.update(clv=None, value_at_risk=None)
+    html = home(client, lan).content.decode()
+    said = html.split('id="risk"')[1].split("</section>")[0]
+    assert "không ước tính được mức chi tiêu" in said and f'href="{reverse("scoring:checks")}"' in said
+    assert "Hãy chấm điểm lại" not in said
+
+
+def segment_columns(response):
+    return response.content.decode().split('id="segments"')[1].split("</thead>")[0].count("<th ")
+
+
 def test_segments_that_moved_since_the_last_scoring(client, scored, shop, lan):
-    first = home(client, lan).context["segments"]
-    assert not first["compared_on"]  # nothing to compare with yet
+    response = home(client, lan)
+    first = response.context["segments"]
+    assert not first["compared_on"]  # nothing to compare with yet: no column of differences
+    assert segment_columns(response) == 3
     assert {row["segment"]: row["customers"] for row in first["rows"] if row["customers"] != "0"} == {
         "at_risk": "1",
         "new": "1",
@@ -106,7 +122,9 @@ def test_segments_that_moved_since_the_last_scoring(client, scored, shop, lan):
     make_score(shop["ploy"], second, segment=Segment.LOST)
     make_score(shop["anan"], second, segment=Segment.NEW)
     make_score(shop["mali"], second, segment=Segment.NEW)
-    rows = {row["segment"]: row for row in home(client, lan).context["segments"]["rows"]}
+    response = home(client, lan)
+    assert segment_columns(response) == 4
+    rows = {row["segment"]: row for row in response.context["segments"]["rows"]}
     assert (rows["at_risk"]["customers"], rows["at_risk"]["change"]) == ("0", "-1")
     assert (rows["lost"]["customers"], rows["lost"]["change"]) == ("1", "+1")
     assert (rows["new"]["customers"], rows["new"]["change"]) == ("2", "+1")
