@@ -1,7 +1,7 @@
 """Placeholders and filter bars fit in every language, on a phone (390 px) and on a desk: no
-placeholder is cut, no select hides part of its chosen option's words, and no filter bar
-reaches past the window. Words run longer in Vietnamese, Turkish and Filipino than
-in English."""
+placeholder is cut, no select hides part of its chosen option's words, no filter bar reaches
+past the window, and on a desk the menu keeps to one line. Words run longer in Vietnamese,
+Turkish and Filipino than in English."""
 
 import pytest
 from django.urls import reverse
@@ -47,6 +47,16 @@ CUT = """() => {
 }"""
 
 
+# [lines the menu takes, px its entries would need beyond the menu's width on one line]
+MENU_LINES = """() => {
+  const nav = document.querySelector("header.top nav"), links = [...nav.querySelectorAll("a")];
+  const gap = parseFloat(getComputedStyle(nav).columnGap);
+  const widths = links.reduce((sum, a) => sum + a.getBoundingClientRect().width, 0);
+  const lines = new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size;
+  return [lines, Math.ceil(widths + gap * (links.length - 1) - nav.clientWidth)];
+}"""
+
+
 @pytest.fixture
 def shop(somchai, thai_shop):
     customer = make_customer(somchai, "somsri")
@@ -83,4 +93,8 @@ def test_placeholders_and_filter_bars_fit_in_every_language(page, live_server, s
             if overflow > 0:
                 problems.append(f"{language} {path}: {overflow} px wider than the window")
             problems += [f"{language} {path}: {item}" for item in page.evaluate(CUT)]
+        if size == "desk":  # an Admin's whole menu on one line
+            lines, short = page.evaluate(MENU_LINES)
+            if lines != 1:
+                problems.append(f"{language}: the menu takes {lines} lines, {short} px short of one")
     assert problems == [], "\n".join(problems)

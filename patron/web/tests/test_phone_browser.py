@@ -193,7 +193,7 @@ def test_every_main_page_fits_the_window_and_its_menu_works(page, live_server, s
     log_in(page, live_server, "somchai")
     runs = [upload(page, live_server, tmp_path, start=True), upload(page, live_server, tmp_path, start=False)]
     menu = menu_paths(shop["somchai"])
-    assert len(menu) >= 8  # an Admin sees every entry, Workspace and Administration included
+    assert len(menu) >= 8  # an Admin sees every entry, Workspace and People included
     paths = list(dict.fromkeys(menu + named_paths(shop, runs)))
     problems += visit_all(page, live_server, paths, viewport, menu)
     assert problems == [], "\n".join(problems)

@@ -182,7 +182,6 @@ def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
         ("", "/workspace/", ""),
         ("nav-rates", "/workspace/rates/", ""),
         ("nav-people", "/account/people/", ""),
-        ("", "/admin/", ""),
         ("nav-help", "/help/", ""),
     ]
     client.force_login(maria)  # an analyst: no import, no administration

@@ -261,3 +261,13 @@ def test_the_page_speaks_the_users_language(client, somchai, thai_shop):
     client.force_login(somchai)  # Thai
     html = client.get(RATES).content.decode()
     assert "อัตราแลกเปลี่ยน" in html
+
+
+def test_the_workspace_page_links_the_rates_and_the_emergency_admin(client, somchai, thai_shop):
+    """The Django admin is no menu entry: the workspace page names it, for emergencies."""
+    client.force_login(somchai)
+    assert 'href="/admin/"' not in client.get(reverse("customers:list")).content.decode()
+    html = client.get(reverse("workspace:settings")).content.decode()
+    assert f'href="{reverse("workspace:rates")}">อัตราแลกเปลี่ยน</a>' in html  # somchai reads Thai
+    emergency = html.split('id="emergency-admin"')[1]
+    assert f'<a href="{reverse("admin:index")}">ระบบผู้ดูแลของ Django</a>' in emergency
