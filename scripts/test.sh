@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every check, in order: lint, the suite on SQLite, the suite on a throwaway PostgreSQL 15
-# cluster, then the browser tests in Debian's headless Chromium.
+# Every check, in order: lint, the suite on SQLite and on a throwaway PostgreSQL 15 cluster
+# (side by side), then the browser tests in Debian's headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
@@ -32,10 +32,15 @@ echo "== lint"
 # The Spark engine's test runs Spark in local mode, which needs Java 17.
 command -v java >/dev/null || apt_install openjdk-17-jre-headless
 
-echo "== tests on SQLite"
-"$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider
+# The two suites run side by side, one per core, each in its own data directory; every line
+# is prefixed with the database it ran on.
+suite() {
+    local name=$1
+    shift
+    "$@" 2>&1 | sed -u "s/^/[$name] /"
+    return "${PIPESTATUS[0]}"
+}
 
-echo "== tests on PostgreSQL 15"
 [ -x "$PG_BIN/initdb" ] || apt_install postgresql
 port=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$work/pg"
@@ -43,8 +48,21 @@ chown postgres "$work" "$work/pg"
 runuser -u postgres -- "$PG_BIN/initdb" -D "$work/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/log" -w \
     -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
-DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" \
-    "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider
+
+echo "== tests on SQLite and on PostgreSQL 15, side by side"
+suite sqlite env PATRON_DATA_DIR="$work/data-sqlite" \
+    "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider &
+sqlite=$!
+suite postgresql env PATRON_DATA_DIR="$work/data-postgresql" DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" \
+    "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider &
+postgresql=$!
+failed=""
+wait "$sqlite" || failed="$failed SQLite"
+wait "$postgresql" || failed="$failed PostgreSQL"
+if [ -n "$failed" ]; then
+    echo "Tests failed on:$failed" >&2
+    exit 1
+fi
 
 echo "== browser tests (headless Chromium)"
 [ -x /usr/bin/chromium ] || apt_install chromium
