@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "patron.imports",
     "patron.duplicates",
     "patron.scoring",
+    "patron.loyalty",
     "patron.home",
     "patron.help",
     "patron.jobs",

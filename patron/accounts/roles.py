@@ -28,6 +28,7 @@ PATRON_APPS = [
     "jobs",
     "duplicates",
     "scoring",
+    "loyalty",
 ]
 
 # Codenames per role beyond the read access every role has ("view_*" on Patron's apps).
@@ -50,6 +51,8 @@ ROLE_GRANTS = {
         "sales.change_order",
         "sales.add_product",
         "sales.change_product",
+        "loyalty.manage_programme",
+        "loyalty.redeem_points",
     ],
     # No customers.add_tag: an agent applies the shop's existing tags to a customer, and a new
     # tag (from a form, the API or an import) is refused with a message (customers.services).
@@ -60,6 +63,7 @@ ROLE_GRANTS = {
         "interactions.add_interaction",
         "organisations.add_organisationcontact",
         "organisations.change_organisationcontact",
+        "loyalty.redeem_points",
     ],
     ANALYST: [],
 }

@@ -95,8 +95,10 @@ def test_merge_moves_and_undo_returns_what_the_registry_names(somchai, thai_shop
     assert Interaction.objects.filter(customer=web).count() == 1  # nobody declared it: it stays
     assert Interaction.objects.filter(customer=shop).count() == 1
     merge_undo(merge=merge, by=somchai)
+    by_id = sorted(name for name, held in holdings.items() if held.merge == "move" and held.move is None)
+    assert "orders" in by_id and "interactions" not in by_id
     assert calls == [
-        ("move", web.pk, shop.pk, ["consent_events", "orders"]),
+        ("move", web.pk, shop.pk, by_id),
         ("put back", {"moved for": web.pk}, web.pk, shop.pk),
     ]
 

@@ -1,0 +1,419 @@
+"""Every move of points, one transaction each, with the customer's Account row locked first.
+
+The lock (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every write transaction is
+``BEGIN IMMEDIATE``, settings.DATABASES) serialises whatever touches one customer's points: two
+redemptions at one balance are taken one after the other, and the second sees what the first
+left. An entry's key is unique in the database, and looked up once the lock is held: the same
+request, order event or nightly run made twice, even side by side, makes one entry.
+
+Spending takes the soonest-expiring available points first (points that never expire last),
+and records which lots it took them from (models.Allocation), so that expiry and reversals
+are exact. Nothing here checks what a rule allows (how many points an order earns): the
+callers decide that; this module keeps the ledger whole.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patron.accounts.permissions import require
+from patron.actors import as_actor
+from patron.loyalty.models import Account, Allocation, Entry
+
+REDEEM_POINTS = "loyalty.redeem_points"
+ADJUST_POINTS = "loyalty.adjust_points"
+
+
+class NotEnoughPoints(Exception):
+    """A spend the customer's available points cannot cover; ``available``: what they have."""
+
+    def __init__(self, wanted, available):
+        self.wanted, self.available = wanted, available
+        super().__init__(
+            _("%(wanted)s points asked for, but only %(available)s can be spent now.")
+            % {"wanted": f"{wanted:,}", "available": f"{available:,}"}
+        )
+
+
+class KeyReused(Exception):
+    """An idempotency key already used for another request (another body, another customer)."""
+
+    def __init__(self):
+        super().__init__(_("This idempotency key was already used for a different request."))
+
+
+@dataclass(frozen=True)
+class Balance:
+    """``available``: points that can be spent now; ``pending``: earned, spendable once their
+    pending period ends; ``due``: past their expiry, taken by the next nightly expiry."""
+
+    available: int
+    pending: int
+    due: int
+
+    @property
+    def total(self):
+        return self.available + self.pending + self.due
+
+
+def balance_of(customer, *, now=None) -> Balance:
+    now = now or timezone.now()
+    total = Account.objects.filter(customer=customer).values_list("points", flat=True).first() or 0
+    lots = Entry.objects.filter(customer=customer, remaining__gt=0)
+    split = lots.aggregate(
+        due=Sum("remaining", filter=Q(expires_at__lte=now)),
+        pending=Sum(
+            "remaining", filter=Q(available_at__gt=now) & (Q(expires_at__gt=now) | Q(expires_at=None))
+        ),
+    )
+    due, pending = split["due"] or 0, split["pending"] or 0
+    return Balance(available=total - pending - due, pending=pending, due=due)
+
+
+def points_earn(
+    *, customer, points, key, by, order=None, reason="", available_at=None, expires_at=None, fingerprint=""
+):
+    """Add ``points`` earned (an order, a bonus): a lot spendable from ``available_at`` (now by
+    default) until ``expires_at`` (never by default). Returns (entry, created)."""
+    _whole(points, positive=True)
+    actor = as_actor(by)
+    with transaction.atomic():
+        account = _locked_account(customer)
+        found = _already(key, fingerprint, customer)
+        if found:
+            return found, False
+        now = timezone.now()
+        entry = _write(
+            customer,
+            actor,
+            kind=Entry.Kind.EARN,
+            points=points,
+            key=key,
+            fingerprint=fingerprint,
+            order=order,
+            reason=reason,
+            remaining=points,
+            available_at=available_at or now,
+            expires_at=expires_at,
+        )
+        _add(account, points)
+    return entry, True
+
+
+def points_redeem(*, customer, points, key, by, reason="", order=None, fingerprint=""):
+    """Spend ``points`` of the available ones, soonest-expiring first. Returns (entry,
+    created); raises NotEnoughPoints, and writes nothing, when they do not reach."""
+    actor = as_actor(by)
+    require(actor, REDEEM_POINTS)
+    _whole(points, positive=True)
+    with transaction.atomic():
+        account = _locked_account(customer)
+        found = _already(key, fingerprint, customer)
+        if found:
+            return found, False
+        now = timezone.now()
+        takes = _takes(_available_lots(customer, now), points)
+        entry = _write(
+            customer,
+            actor,
+            kind=Entry.Kind.REDEEM,
+            points=-points,
+            key=key,
+            fingerprint=fingerprint,
+            order=order,
+            reason=reason,
+            available_at=now,
+        )
+        _allocate(entry, takes)
+        _add(account, -points)
+    return entry, True
+
+
+def points_adjust(*, customer, points, key, reason, by, expires_at=None, fingerprint=""):
+    """An Admin's correction, with its reason: points added (a lot, spendable now) or taken
+    away (available points first, soonest-expiring first, then pending ones). Returns (entry,
+    created); a correction below zero is refused with NotEnoughPoints."""
+    actor = as_actor(by)
+    require(actor, ADJUST_POINTS)
+    _whole(points, positive=False)
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > 500:
+        raise ValidationError({"reason": [_("Say why the points are adjusted, in 1 to 500 characters.")]})
+    with transaction.atomic():
+        account = _locked_account(customer)
+        found = _already(key, fingerprint, customer)
+        if found:
+            return found, False
+        now = timezone.now()
+        values = {"kind": Entry.Kind.ADJUST, "points": points, "key": key, "fingerprint": fingerprint}
+        values |= {"reason": reason, "available_at": now}
+        if points > 0:
+            entry = _write(customer, actor, **values, remaining=points, expires_at=expires_at)
+        else:
+            lots = [*_available_lots(customer, now), *_pending_lots(customer, now)]
+            takes = _takes(lots, -points)
+            entry = _write(customer, actor, **values)
+            _allocate(entry, takes)
+        _add(account, points)
+    return entry, True
+
+
+def earn_reverse(*, earn, points, key, by, reason=""):
+    """Take back up to ``points`` of what the earn entry ``earn`` earned (an order cancelled or
+    returned, in full or in part). Returns (entry or None, created).
+
+    At most what it earned, less what expired of it (gone already) and what earlier reversals
+    of it took or could not take: so an order reversed twice loses its points once. Taken from
+    what is left of the lot itself first; what the customer already spent of it is taken from
+    their other points, soonest-expiring first, pending ones too; what even those cannot cover
+    is the entry's ``shortfall``, never a balance below zero. None when nothing is left to take.
+    """
+    _whole(points, positive=True)
+    actor = as_actor(by)
+    with transaction.atomic():
+        account = _locked_account(earn.customer_id)
+        found = _already(key, "", earn.customer_id)
+        if found:
+            return found, False
+        earn = Entry.objects.get(pk=earn.pk)
+        expired = _allocated(earn, kind=Entry.Kind.EXPIRE)
+        before = earn.reversals.aggregate(taken=Sum("points"), short=Sum("shortfall"))
+        reversed_before = -(before["taken"] or 0) + (before["short"] or 0)
+        wanted = min(points, earn.points - expired - reversed_before)
+        if wanted <= 0:
+            return None, False
+        now = timezone.now()
+        takes = [(earn.pk, min(wanted, earn.remaining))] if earn.remaining else []
+        rest = wanted - sum(take for _lot, take in takes)
+        if rest:
+            customer = earn.customer_id
+            others = [*_available_lots(customer, now), *_pending_lots(customer, now)]
+            takes += _takes([lot for lot in others if lot[0] != earn.pk], rest, exact=False)
+        taken = sum(take for _lot, take in takes)
+        # Nothing taken (all of it spent, nothing left): the entry records the shortfall alone.
+        entry = _write(
+            earn.customer_id,
+            actor,
+            kind=Entry.Kind.REVERSE,
+            points=-taken,
+            key=key,
+            reverses=earn,
+            order=earn.order,
+            reason=reason,
+            available_at=now,
+            shortfall=wanted - taken,
+        )
+        _allocate(entry, takes)
+        _add(account, -taken)
+    return entry, True
+
+
+def redemption_reverse(*, redemption, key, by, points=None, reason=""):
+    """Give back up to ``points`` (all by default) of what the redemption ``redemption`` spent
+    and no earlier reversal gave back (its order cancelled or returned): to the lots it took
+    them from, latest-expiring first, each with its own expiry (a lot past it is taken by the
+    next nightly expiry). Returns (entry or None, created)."""
+    actor = as_actor(by)
+    with transaction.atomic():
+        account = _locked_account(redemption.customer_id)
+        found = _already(key, "", redemption.customer_id)
+        if found:
+            return found, False
+        given = {}
+        for lot, taken in redemption.allocations.values_list("lot", "points"):
+            given[lot] = given.get(lot, 0) + taken
+        for reversal in redemption.reversals.all():
+            for lot, back in reversal.allocations.values_list("lot", "points"):
+                given[lot] += back  # back is negative
+        lots = Entry.objects.filter(pk__in=[lot for lot, left in given.items() if left > 0])
+        order = lots.order_by(F("expires_at").desc(nulls_first=True), "-available_at", "-pk")
+        wanted = sum(given.values()) if points is None else min(points, sum(given.values()))
+        backs = []
+        for lot in order.values_list("pk", flat=True):
+            if wanted <= 0:
+                break
+            back = min(wanted, given[lot])
+            backs.append((lot, back))
+            wanted -= back
+        total = sum(back for _lot, back in backs)
+        if not total:
+            return None, False
+        entry = _write(
+            redemption.customer_id,
+            actor,
+            kind=Entry.Kind.REVERSE,
+            points=total,
+            key=key,
+            reverses=redemption,
+            order=redemption.order,
+            reason=reason,
+            available_at=timezone.now(),
+        )
+        _allocate(entry, [(lot, -back) for lot, back in backs])
+        _add(account, total)
+    return entry, True
+
+
+def points_expire(*, customer, by, now=None):
+    """Expire what is left of the customer's lots past their expiry: one entry per lot, keyed
+    by it, so that a run made twice expires each lot once. Returns the entries made."""
+    actor = as_actor(by)
+    now = now or timezone.now()
+    made = []
+    with transaction.atomic():
+        account = _locked_account(customer)
+        due = Entry.objects.filter(customer=customer, remaining__gt=0, expires_at__lte=now).order_by(
+            "expires_at", "pk"
+        )
+        for lot, left, expires_at in due.values_list("pk", "remaining", "expires_at"):
+            entry = _write(
+                customer,
+                actor,
+                kind=Entry.Kind.EXPIRE,
+                points=-left,
+                key=f"expire:{lot}",
+                available_at=expires_at,
+            )
+            _allocate(entry, [(lot, left)])
+            _add(account, -left)
+            made.append(entry)
+    return made
+
+
+# -- the ledger's own checks (patron loyalty check)
+
+
+def ledger_check() -> list[str]:
+    """Every place where the ledger contradicts itself, in words; none when it is whole."""
+    problems = []
+    sums = dict(Entry.objects.values_list("customer").annotate(total=Sum("points")).order_by())
+    accounts = dict(Account.objects.values_list("customer", "points"))
+    for customer in sorted(set(sums) | set(accounts)):
+        if sums.get(customer, 0) != accounts.get(customer, 0):
+            problems.append(
+                f"customer {customer}: the account holds {accounts.get(customer, 0)} points, "
+                f"its entries sum to {sums.get(customer, 0)}"
+            )
+    taken = dict(Allocation.objects.values_list("lot").annotate(total=Sum("points")).order_by())
+    lots = Entry.objects.filter(Q(points__gt=0) | Q(remaining__gt=0)).exclude(
+        kind=Entry.Kind.REVERSE, points__gt=0
+    )
+    for lot, points, remaining in lots.values_list("pk", "points", "remaining").iterator(chunk_size=10_000):
+        left = points - taken.get(lot, 0)
+        if remaining != left:
+            problems.append(f"entry {lot}: {remaining} points left, its points less allocations {left}")
+    allocated = dict(Allocation.objects.values_list("entry").annotate(total=Sum("points")).order_by())
+    spending = Entry.objects.filter(Q(points__lt=0) | Q(kind=Entry.Kind.REVERSE, points__gt=0))
+    for entry, points in spending.values_list("pk", "points").iterator(chunk_size=10_000):
+        if allocated.get(entry, 0) != -points:
+            problems.append(
+                f"entry {entry}: moves {points} points, its allocations {-allocated.get(entry, 0)}"
+            )
+    return problems
+
+
+# -- helpers
+
+
+def _whole(points, *, positive):
+    if isinstance(points, bool) or not isinstance(points, int) or (points <= 0 if positive else points == 0):
+        raise ValidationError(
+            {
+                "points": [
+                    _("Give a whole number of points above 0.")
+                    if positive
+                    else _("Give a whole number of points other than 0.")
+                ]
+            }
+        )
+
+
+def _locked_account(customer):
+    customer_id = getattr(customer, "pk", customer)
+    try:
+        with transaction.atomic():
+            Account.objects.get_or_create(customer_id=customer_id)
+    except IntegrityError:  # made meanwhile by a request side by side
+        pass
+    return Account.objects.select_for_update().get(customer_id=customer_id)
+
+
+def _already(key, fingerprint, customer):
+    """The entry already made under ``key``, when it was this request; KeyReused when not."""
+    entry = Entry.objects.filter(key=key).first()
+    if entry is None:
+        return None
+    if entry.customer_id != getattr(customer, "pk", customer) or (
+        fingerprint and entry.fingerprint != fingerprint
+    ):
+        raise KeyReused()
+    return entry
+
+
+def _write(customer, actor, **values):
+    values.setdefault("available_at", timezone.now())
+    try:
+        with transaction.atomic():
+            return Entry.objects.create(
+                customer_id=getattr(customer, "pk", customer), **actor.columns(), **values
+            )
+    except IntegrityError:
+        if Entry.objects.filter(key=values["key"]).exists():  # the key, used for another customer
+            raise KeyReused() from None
+        raise
+
+
+def _add(account, points):
+    Account.objects.filter(pk=account.pk).update(points=F("points") + points, updated_at=timezone.now())
+
+
+def _available_lots(customer, now: datetime):
+    """(lot, points left) of the points spendable at ``now``, soonest-expiring first."""
+    lots = Entry.objects.filter(customer=customer, remaining__gt=0, available_at__lte=now)
+    lots = lots.filter(Q(expires_at__gt=now) | Q(expires_at=None))
+    return list(
+        lots.order_by(F("expires_at").asc(nulls_last=True), "available_at", "pk").values_list(
+            "pk", "remaining"
+        )
+    )
+
+
+def _pending_lots(customer, now: datetime):
+    lots = Entry.objects.filter(customer=customer, remaining__gt=0, available_at__gt=now)
+    lots = lots.filter(Q(expires_at__gt=now) | Q(expires_at=None))
+    return list(
+        lots.order_by(F("expires_at").asc(nulls_last=True), "available_at", "pk").values_list(
+            "pk", "remaining"
+        )
+    )
+
+
+def _takes(lots, points, *, exact=True):
+    """[(lot, points taken)] taking ``points`` from ``lots`` in their order; NotEnoughPoints
+    when they hold fewer (unless not ``exact``: then as many as they hold)."""
+    takes, wanted = [], points
+    for lot, left in lots:
+        if wanted <= 0:
+            break
+        take = min(left, wanted)
+        takes.append((lot, take))
+        wanted -= take
+    if wanted > 0 and exact:
+        raise NotEnoughPoints(points, points - wanted)
+    return takes
+
+
+def _allocate(entry, takes):
+    Allocation.objects.bulk_create([Allocation(entry=entry, lot_id=lot, points=take) for lot, take in takes])
+    for lot, take in takes:
+        Entry.objects.filter(pk=lot).update(remaining=F("remaining") - take)
+
+
+def _allocated(lot, *, kind):
+    """Points entries of ``kind`` took from ``lot``."""
+    return Allocation.objects.filter(lot=lot, entry__kind=kind).aggregate(total=Sum("points"))["total"] or 0
