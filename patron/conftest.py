@@ -6,6 +6,8 @@ emre     Turkish service agent  Service agent
 maria    Filipino analyst       Analyst
 """
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,6 +15,29 @@ from django.contrib.auth.models import Group
 from patron.accounts.roles import ADMIN, ANALYST, MARKETER, SERVICE_AGENT
 from patron.accounts.services import profile_update
 from patron.web.tests.browsing import browser, page  # noqa: F401  (fixtures for every browser test)
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With PATRON_TESTS_DATABASE_ONLY=1 (scripts/test.sh, for its PostgreSQL run) only the tests
+    that use the database run: the others (the numeric analytics, commands run on a file of
+    their own) gave the same result in the SQLite run, and would only take the time again."""
+    if os.environ.get("PATRON_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept, left = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        (kept if uses_database else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,8 @@ echo "== lint"
 command -v java >/dev/null || apt_install openjdk-17-jre-headless
 
 # The two suites run side by side, one per core, each in its own data directory; every line
-# is prefixed with the database it ran on.
+# is prefixed with the database it ran on. On PostgreSQL only the tests that use the database
+# run (PATRON_TESTS_DATABASE_ONLY, patron/conftest.py): the others ran on SQLite.
 suite() {
     local name=$1
     shift
@@ -53,8 +54,8 @@ echo "== tests on SQLite and on PostgreSQL 15, side by side"
 suite sqlite env PATRON_DATA_DIR="$work/data-sqlite" \
     "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider &
 sqlite=$!
-suite postgresql env PATRON_DATA_DIR="$work/data-postgresql" DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" \
-    "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider &
+suite postgresql env PATRON_DATA_DIR="$work/data-postgresql" PATRON_TESTS_DATABASE_ONLY=1 \
+    DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider &
 postgresql=$!
 failed=""
 wait "$sqlite" || failed="$failed SQLite"
