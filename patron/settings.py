@@ -263,6 +263,8 @@ PATRON_JOB_RETRIES = envint("PATRON_JOB_RETRIES", 3)
 # in the workspace's time zone.
 PATRON_CLV_DISCOUNT = float(os.environ.get("PATRON_CLV_DISCOUNT", "0.01"))
 PATRON_SCORING_HOUR = envint("PATRON_SCORING_HOUR", 2)
+# Loyalty: the hour of the nightly expiry of points, in the workspace's time zone.
+PATRON_LOYALTY_EXPIRY_HOUR = envint("PATRON_LOYALTY_EXPIRY_HOUR", 1)
 PATRON_JOB_RETRY_DELAY = envint("PATRON_JOB_RETRY_DELAY", 0 if TESTING else 60)
 
 # Files uploaded on the import page; larger ones go through `patron import` on the server.
