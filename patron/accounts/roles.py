@@ -53,6 +53,7 @@ ROLE_GRANTS = {
         "sales.change_product",
         "loyalty.manage_programme",
         "loyalty.redeem_points",
+        "loyalty.export_liability",
     ],
     # No customers.add_tag: an agent applies the shop's existing tags to a customer, and a new
     # tag (from a form, the API or an import) is refused with a message (customers.services).
@@ -65,7 +66,8 @@ ROLE_GRANTS = {
         "organisations.change_organisationcontact",
         "loyalty.redeem_points",
     ],
-    ANALYST: [],
+    # Analysts read; the points liability goes to the finance team as a file.
+    ANALYST: ["loyalty.export_liability"],
 }
 
 

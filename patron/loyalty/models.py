@@ -461,3 +461,31 @@ class Card(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class LiabilityExport(models.Model):
+    """Each export of the liability figures for the finance team: who, when, in which format
+    and how many months it held (liability.liability_export)."""
+
+    file_format = models.CharField(_("format"), max_length=4)
+    months = models.PositiveSmallIntegerField(_("months"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
+    actor_job = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("liability export")
+        verbose_name_plural = _("liability exports")
+        ordering = ["-at", "-id"]
+        permissions = [("export_liability", "Can export the points liability")]
+        constraints = [
+            models.CheckConstraint(
+                condition=one_of("file_format", ["csv", "xlsx"]), name="loyalty_export_format"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file_format} {self.at:%Y-%m-%d %H:%M}"
