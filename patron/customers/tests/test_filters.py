@@ -22,7 +22,10 @@ from patron.scoring.tests.factories import make_run, make_score
 pytestmark = pytest.mark.django_db
 
 CUSTOMERS = Path(__file__).resolve().parent.parent
-EVERY_FILTER = ["q", "tag", "country", "owner", "consent", "segment", "churn", "min_clv", "decile", "bought"]
+EVERY_FILTER = [
+    *["q", "tag", "country", "owner", "consent", "segment", "churn", "min_clv", "decile"],
+    *["tier", "min_points", "has_card", "bought"],
+]
 
 
 @pytest.fixture
