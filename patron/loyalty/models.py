@@ -26,6 +26,22 @@ from patron.constraints import one_of
 from patron.customers.models import Customer
 
 
+class Acted(models.Model):
+    """Who made the row: staff, the customer or the system's job (patron.actors)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
+    actor_job = models.CharField(max_length=100, blank=True)
+    actor_customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Account(models.Model):
     """A customer's points, all of them (pending included): the sum of their entries, kept in
     the same transaction as each entry. Its row is the lock that serialises what spends them."""
@@ -60,7 +76,7 @@ class EntryKind(models.TextChoices):
     REVERSE = "reverse", _("Reversed")
 
 
-class Entry(models.Model):
+class Entry(Acted):
     Kind = EntryKind
 
     # Indexed by loyalty_entry_customer below, which leads with the customer.
@@ -100,14 +116,6 @@ class Entry(models.Model):
     available_at = models.DateTimeField(_("available from"))
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
-    actor_job = models.CharField(max_length=100, blank=True)
-    actor_customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
 
     class Meta:
         verbose_name = _("points entry")
@@ -255,7 +263,7 @@ class EarnRule(models.Model):
         return f"{self.applies_to} {self.value} x{self.multiplier}"
 
 
-class Referral(models.Model):
+class Referral(Acted):
     """``referrer`` brought ``referred``: the referrer earns the programme's referral bonus once,
     when the referred customer's first order completes (``paid`` names that entry)."""
 
@@ -263,14 +271,6 @@ class Referral(models.Model):
     referred = models.OneToOneField(Customer, on_delete=models.PROTECT, related_name="referred_by")
     created_at = models.DateTimeField(auto_now_add=True)
     paid = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
-    actor_job = models.CharField(max_length=100, blank=True)
-    actor_customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
 
     class Meta:
         verbose_name = _("referral")
@@ -332,7 +332,7 @@ class Membership(models.Model):
         return f"{self.customer_id}: {self.tier_id}"
 
 
-class TierChange(models.Model):
+class TierChange(Acted):
     """Every move between tiers, with its reason in words and who or what made it."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tier_changes")
@@ -340,14 +340,6 @@ class TierChange(models.Model):
     to_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=500)
     changed_at = models.DateTimeField(_("changed"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
-    actor_job = models.CharField(max_length=100, blank=True)
-    actor_customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
 
     class Meta:
         verbose_name = _("tier change")
@@ -419,7 +411,7 @@ class Coupon(models.Model):
         return self.code
 
 
-class CouponUse(models.Model):
+class CouponUse(Acted):
     """A use of a coupon by a customer, on an order or at the counter; given back when the
     order is cancelled (``given_back_at``)."""
 
@@ -431,14 +423,6 @@ class CouponUse(models.Model):
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     used_at = models.DateTimeField(_("used"))
     given_back_at = models.DateTimeField(_("given back"), null=True, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
-    actor_job = models.CharField(max_length=100, blank=True)
-    actor_customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
 
     class Meta:
         verbose_name = _("coupon use")
