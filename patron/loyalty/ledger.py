@@ -374,23 +374,19 @@ def _add(account, points):
 
 def _available_lots(customer, now: datetime):
     """(lot, points left) of the points spendable at ``now``, soonest-expiring first."""
-    lots = Entry.objects.filter(customer=customer, remaining__gt=0, available_at__lte=now)
-    lots = lots.filter(Q(expires_at__gt=now) | Q(expires_at=None))
-    return list(
-        lots.order_by(F("expires_at").asc(nulls_last=True), "available_at", "pk").values_list(
-            "pk", "remaining"
-        )
-    )
+    return _lots(customer, now, Q(available_at__lte=now))
 
 
 def _pending_lots(customer, now: datetime):
-    lots = Entry.objects.filter(customer=customer, remaining__gt=0, available_at__gt=now)
+    """(lot, points left) of the points still in their pending period, soonest-expiring first."""
+    return _lots(customer, now, Q(available_at__gt=now))
+
+
+def _lots(customer, now, when):
+    lots = Entry.objects.filter(when, customer=customer, remaining__gt=0)
     lots = lots.filter(Q(expires_at__gt=now) | Q(expires_at=None))
-    return list(
-        lots.order_by(F("expires_at").asc(nulls_last=True), "available_at", "pk").values_list(
-            "pk", "remaining"
-        )
-    )
+    order = (F("expires_at").asc(nulls_last=True), "available_at", "pk")
+    return list(lots.order_by(*order).values_list("pk", "remaining"))
 
 
 def _takes(lots, points, *, exact=True):
