@@ -225,7 +225,9 @@ def _checked_batch(*, name, benefit, use, max_uses, valid_from, valid_to, min_sp
     if not 1 <= len(name) <= 100:
         errors["name"] = [_("Give the batch a name of 1 to 100 characters.")]
     if not 1 <= len(benefit) <= 200:
-        errors["benefit"] = [_("Say what the coupon gives, in 1 to 200 characters (10% off, a free coffee).")]
+        errors["benefit"] = [
+            _("Say what the coupon gives, in 1 to 200 characters (a discount, a free coffee).")
+        ]
     if use not in CouponBatch.Use.values:
         errors["use"] = [
             _("Choose how often a code may be used: once, a set number of times or once per customer.")
@@ -360,7 +362,7 @@ def _check_use(coupon, customer, order, now):
             raise CouponRefused("used_up", _("This coupon has already been used."))
         raise CouponRefused(
             "used_up",
-            _("This coupon has been used %(limit)s times, as many as it may be: none is left.")
+            _("This coupon has been used as many times as it may be (%(limit)s): none is left.")
             % {"limit": f"{batch.max_uses:,}"},
         )
     live = CouponUse.objects.filter(coupon=coupon, given_back_at=None)
