@@ -28,6 +28,8 @@ from patron.duplicates.merging import customer_merge
 from patron.duplicates.tests.factories import make_pair
 from patron.interactions.models import Interaction
 from patron.interactions.services import interaction_log
+from patron.loyalty.ledger import points_earn
+from patron.loyalty.models import Entry
 from patron.organisations.models import Organisation, OrganisationContact
 from patron.organisations.services import organisation_create
 from patron.sales.models import Order
@@ -107,12 +109,26 @@ EXPECTED = {
     ("GET", "/api/segments"): READ,
     ("GET", "/api/scoring-runs"): READ,
     ("POST", "/api/scoring-runs"): SCORERS,
+    ("GET", "/api/customers/{customer_id}/loyalty"): READ,
+    ("GET", "/api/customers/{customer_id}/loyalty/entries"): READ,
+    ("POST", "/api/customers/{customer_id}/loyalty/redeem"): {
+        "Admin": 201,
+        "Marketer": 201,
+        "Service agent": 201,
+        "Analyst": 403,
+    },
+    ("POST", "/api/customers/{customer_id}/loyalty/adjust"): {
+        "Admin": 201,
+        "Marketer": 403,
+        "Service agent": 403,
+        "Analyst": 403,
+    },
 }
 
 # Operations that answer a file, by what they answer when allowed.
 FILES = {("GET", "/api/customers/export", 200): "text/csv"}
 SKU = "TEA-JASMINE"
-WRITTEN = [Customer, AuditEvent, ConsentEvent, Order, Interaction, Organisation, OrganisationContact]
+WRITTEN = [Customer, AuditEvent, ConsentEvent, Order, Interaction, Organisation, OrganisationContact, Entry]
 
 
 def documented_operations():
@@ -155,6 +171,8 @@ def bodies(world):
         ("PATCH", "/api/organisations/{organisation_id}"): {"notes": "Pays in 30 days"},
         ("POST", "/api/organisations/{organisation_id}/contacts"): {"name": "Malee"},
         ("POST", "/api/duplicates/{pair_id}/merge"): {"survivor": world["survivor_id"]},
+        ("POST", "/api/customers/{customer_id}/loyalty/redeem"): {"points": 10, "reason": "Free coffee"},
+        ("POST", "/api/customers/{customer_id}/loyalty/adjust"): {"points": 50, "reason": "Welcome gift"},
     }
 
 
@@ -177,6 +195,7 @@ def world(somchai, thai_shop):
     juan, juan_again = make_customer(somchai, "juan"), make_customer(somchai, display_name="Juan Cruz")
     merge = customer_merge(survivor=juan, merged=make_customer(somchai, display_name="J. Cruz"), by=somchai)
     customers_score(by=somchai)
+    points_earn(customer=customer, points=100, key="world:earn", by=somchai)
     return {
         "pair_id": make_pair(juan, juan_again).pk,
         "survivor_id": juan.pk,
@@ -193,6 +212,8 @@ def call(client, staff, world, role, method, path):
     url = path.format(**world)
     body = bodies(world).get((method, path))
     kwargs = {"content_type": "application/json"} if body is not None else {}
+    # Writes that take an Idempotency-Key (a customer's points) get one; the others ignore it.
+    kwargs["HTTP_IDEMPOTENCY_KEY"] = f"{role} {method} {path}"
     return getattr(client, method.lower())(url, body, HTTP_AUTHORIZATION=f"Bearer {secret}", **kwargs)
 
 
