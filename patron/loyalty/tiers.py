@@ -430,12 +430,9 @@ def tier_evaluate(customer, by, now=None):
     for attempt in range(2):
         try:
             with transaction.atomic():
-                membership = (
-                    Membership.objects.select_for_update()
-                    .select_related("tier")
-                    .filter(customer_id=pk)
-                    .first()
-                )
+                membership = Membership.objects.select_for_update().filter(customer_id=pk).first()
+                if membership is not None:
+                    membership.tier = next((tier for tier in tiers if tier.pk == membership.tier_id), None)
                 figure = _figures(programme, now, pk, pk).get(pk) or Decimal(0)
                 move = _decide(pk, figure, tiers, membership, now)
                 if move is not None:
