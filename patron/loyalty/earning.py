@@ -127,7 +127,9 @@ def order_earn(*, order, by, rules=None, tier_multiplier=None):
                     **when,
                 )
             )
-        if _first_completed(order):
+        # Asked only when a bonus is on: an import of millions of orders pays nothing for it.
+        bonuses = programme.first_purchase_bonus or programme.referral_bonus
+        if bonuses and _first_completed(order):
             if programme.first_purchase_bonus:
                 made.append(
                     points_earn(
@@ -139,8 +141,11 @@ def order_earn(*, order, by, rules=None, tier_multiplier=None):
                         **when,
                     )
                 )
-            referral = Referral.objects.filter(referred=order.customer_id, paid=None).first()
-            if referral and programme.referral_bonus:
+            referral = (
+                programme.referral_bonus
+                and Referral.objects.filter(referred=order.customer_id, paid=None).first()
+            )
+            if referral:
                 entry, created = points_earn(
                     customer=referral.referrer_id,
                     points=programme.referral_bonus,
