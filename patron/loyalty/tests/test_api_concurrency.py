@@ -81,7 +81,7 @@ def side_by_side(keys, balance, tmp_path, staff, migrated):
     if connection.vendor == "sqlite":
         return _in_processes(keys, balance, tmp_path, migrated)
     emre = staff("emre")
-    customer = make_customer(emre, "somsri")
+    customer = make_customer(staff("somchai"), "somsri")
     points_earn(customer=customer, points=balance, key="setup", by=emre)
     _token, secret = token_create(user=emre, name="tests")
     start, codes, errors = threading.Barrier(len(keys)), [], []
