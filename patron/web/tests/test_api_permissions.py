@@ -28,8 +28,9 @@ from patron.duplicates.merging import customer_merge
 from patron.duplicates.tests.factories import make_pair
 from patron.interactions.models import Interaction
 from patron.interactions.services import interaction_log
+from patron.loyalty.coupons import batch_create
 from patron.loyalty.ledger import points_earn
-from patron.loyalty.models import Entry
+from patron.loyalty.models import CouponBatch, CouponUse, Entry
 from patron.organisations.models import Organisation, OrganisationContact
 from patron.organisations.services import organisation_create
 from patron.sales.models import Order
@@ -123,12 +124,31 @@ EXPECTED = {
         "Service agent": 403,
         "Analyst": 403,
     },
+    ("POST", "/api/coupons/batches"): {"Admin": 201, "Marketer": 201, "Service agent": 403, "Analyst": 403},
+    ("GET", "/api/coupons/batches/{batch_id}/codes"): READ,
+    ("POST", "/api/coupons/{code}/redeem"): {
+        "Admin": 201,
+        "Marketer": 201,
+        "Service agent": 201,
+        "Analyst": 403,
+    },
 }
 
 # Operations that answer a file, by what they answer when allowed.
 FILES = {("GET", "/api/customers/export", 200): "text/csv"}
 SKU = "TEA-JASMINE"
-WRITTEN = [Customer, AuditEvent, ConsentEvent, Order, Interaction, Organisation, OrganisationContact, Entry]
+WRITTEN = [
+    Customer,
+    AuditEvent,
+    ConsentEvent,
+    Order,
+    Interaction,
+    Organisation,
+    OrganisationContact,
+    Entry,
+    CouponBatch,
+    CouponUse,
+]
 
 
 def documented_operations():
@@ -173,6 +193,13 @@ def bodies(world):
         ("POST", "/api/duplicates/{pair_id}/merge"): {"survivor": world["survivor_id"]},
         ("POST", "/api/customers/{customer_id}/loyalty/redeem"): {"points": 10, "reason": "Free coffee"},
         ("POST", "/api/customers/{customer_id}/loyalty/adjust"): {"points": 50, "reason": "Welcome gift"},
+        ("POST", "/api/coupons/batches"): {
+            "name": "Songkran",
+            "benefit": "Free tea",
+            "use": "single",
+            "count": 2,
+        },
+        ("POST", "/api/coupons/{code}/redeem"): {"customer": world["customer_id"], "order": None},
     }
 
 
@@ -196,7 +223,12 @@ def world(somchai, thai_shop):
     merge = customer_merge(survivor=juan, merged=make_customer(somchai, display_name="J. Cruz"), by=somchai)
     customers_score(by=somchai)
     points_earn(customer=customer, points=100, key="world:earn", by=somchai)
+    coupons = batch_create(
+        name="Tea week", benefit="Free tea", use="limited", max_uses=10, count=1, by=somchai
+    )
     return {
+        "batch_id": coupons.pk,
+        "code": coupons.coupons.get().code,
         "pair_id": make_pair(juan, juan_again).pk,
         "survivor_id": juan.pk,
         "merge_id": merge.pk,
