@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from patron.accounts.models import UserProfile
@@ -28,6 +28,7 @@ from patron.api_schemas import (
     api_enum,
 )
 from patron.customers.models import Customer
+from patron.loyalty.api import IdempotencyKey, _checked_key, _key_error
 from patron.loyalty.coupons import (
     MANAGE,
     MAX_COUNT,
@@ -160,27 +161,26 @@ def list_codes(request, batch_id: PathId, filters: Query[ListQuery]):
     auth=needs(REDEEM),
     response={201: UseOut, **WRITE_ERRORS, 404: RefusedOut | Message, 409: RefusedOut},
 )
-def redeem(
-    request, code: str, payload: RedeemIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
-):
-    """Use a code for a customer, on an order or at the counter. The same `Idempotency-Key`
-    again answers the first use and uses nothing; with another code, customer or order, 422.
+def redeem(request, code: str, payload: RedeemIn, idempotency_key: str | None = IdempotencyKey):
+    """Use a code for a customer, on an order or at the counter. The same `Idempotency-Key` (per
+    token user) again answers the first use and uses nothing; with another code, customer or
+    order, 422.
     404 for an unknown code; 409 when the code's rules refuse the use (used up, expired, not
     yet valid, given to another customer, already used by this one or on this order, below the
     minimum spend, not for this customer's segment), with `reason` and `detail`."""
     with translation.override(_language(request)):
+        key, refused = _checked_key(request, idempotency_key)
+        if refused:
+            return refused
         customer = get_object_or_404(Customer, pk=payload.customer)
         order = get_object_or_404(Order, pk=payload.order) if payload.order is not None else None
         try:
-            use, _created = coupon_redeem(
-                code=code, customer=customer, order=order, key=idempotency_key, by=request.user
-            )
+            use, _created = coupon_redeem(code=code, customer=customer, order=order, key=key, by=request.user)
         except CouponRefused as refused:
             status = 404 if refused.reason == "unknown" else 409
             return Status(status, {"detail": refused.message, "reason": refused.reason})
         except CouponKeyReused as reused:
-            error = {"loc": ["header", "Idempotency-Key"], "msg": str(reused), "type": "value_error"}
-            return Status(422, {"detail": [error]})
+            return _key_error(str(reused))
         coupon = Coupon.objects.select_related("batch").get(pk=use.coupon_id)
     limit = coupon.batch.max_uses
     return Status(

@@ -397,6 +397,14 @@ def test_api_redeem_needs_the_right_and_a_key(client, somchai, maria, somsri):
     assert not CouponUse.objects.exists()
 
 
+def test_api_keys_are_each_users_own(client, somchai, emre, somsri):
+    code = code_of(batch(somchai, use="limited", max_uses=5))
+    first = post_redeem(with_token(client, somchai), code, {"customer": somsri.pk}, key="till-1")
+    second = post_redeem(with_token(client, emre), code, {"customer": somsri.pk}, key="till-1")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] != second.json()["id"] and Coupon.objects.get(code=code).uses == 2
+
+
 # -- the pages
 
 
