@@ -122,3 +122,32 @@ def test_an_import_earns_once_and_a_reimport_earns_nothing_more(somchai, thai_sh
     patron_import(path)
     assert earned(c1, "reverse") == [-9]
     assert Account.objects.get(customer=c1).points == 130 and ledger_check() == []
+
+
+@pytest.mark.django_db
+def test_an_event_of_many_orders_is_settled_by_the_job(
+    somsri, somchai, programme, products, django_capture_on_commit_callbacks
+):
+    """More orders than a receiver settles at once go to the orders_settle job (run at once in
+    tests: PATRON_QUEUE_IMMEDIATE), with the same result."""
+    from datetime import timedelta
+
+    from patron.loyalty.jobs import AT_ONCE, orders_recorded_settle
+    from patron.loyalty.tests.shop import PLACED
+    from patron.sales.events import OrdersRecorded
+    from patron.sales.services import order_create
+
+    ids = [
+        order_create(
+            customer=somsri, placed_at=PLACED + timedelta(minutes=i), channel="store", total="100", by=somchai
+        ).pk
+        for i in range(AT_ONCE + 1)
+    ]
+    assert not Entry.objects.exists()  # their events were never told
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        orders_recorded_settle(sender=None, event=OrdersRecorded(created=tuple(ids)))
+    assert len(queued) == 1  # one job, queued once the transaction commits
+    assert earned(somsri) == [10] * (AT_ONCE + 1)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        orders_recorded_settle(sender=None, event=OrdersRecorded(changed=tuple(ids)))  # told again
+    assert len(queued) == 1 and Entry.objects.count() == AT_ONCE + 1
