@@ -190,17 +190,16 @@ def card_lookup_view(request):
     """The counter: a member number typed or scanned leads to the member's page."""
     require_perm(request.user, VIEW_CARDS)
     typed = request.GET.get("number", "")
-    error = ""
+    error, status = "", 200
     if "number" in request.GET:
         try:
             card = card_find(typed)
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error, status = " ".join(exc.messages), 400
         else:
             if card is not None:
                 return redirect("customers:detail", card.customer_id)
-            error = _("No member has the number %(number)s.") % {"number": typed.strip()[:40]}
-    status = 404 if error and "number" in request.GET else 200
+            error, status = _("No member has the number %(number)s.") % {"number": typed.strip()[:40]}, 404
     return render(request, "loyalty/card_lookup.html", {"typed": typed, "error": error}, status=status)
 
 

@@ -83,8 +83,10 @@ def test_the_counter_leads_to_the_members_page(client, somchai, emre, somsri):
     found = client.get("/loyalty/card/", {"number": shown_number(card.number)})
     assert found.status_code == 302 and found["Location"] == f"/customers/{somsri.pk}/"
     typo = client.get("/loyalty/card/", {"number": "1234 5678 9010"})
-    assert typo.status_code == 404
-    assert "kontrol" in typo.content.decode().lower() or "1234 5678 9010" in typo.content.decode()
+    assert typo.status_code == 400
+    assert "1234 5678 9010 bir üye numarası değil" in typo.content.decode()  # emre reads Turkish
+    nobody = client.get("/loyalty/card/", {"number": "1234-5678-9015"})
+    assert nobody.status_code == 404 and "1234-5678-9015 numaralı bir üye yok" in nobody.content.decode()
     assert client.get("/loyalty/card/").status_code == 200
 
 
