@@ -1,6 +1,8 @@
 """The programme page (/loyalty/programme/): its settings and earning rules. Admins and
 Marketers change them; every other role reads them."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -89,8 +91,7 @@ def programme_view(request):
     require_perm(request.user, VIEW)
     programme = programme_get()
     can_manage = allowed(request.user, MANAGE)
-    initial = {field: getattr(programme, field) for field in ProgrammeForm.base_fields}
-    form = ProgrammeForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ProgrammeForm(request.POST if request.method == "POST" else None, initial=_initial(programme))
     if request.method == "POST":
         require_perm(request.user, MANAGE)
         if form.is_valid():
@@ -118,7 +119,7 @@ def rule_add_view(request):
             messages.success(request, _("Earning rule added."))
             return redirect("loyalty:programme")
     programme = programme_get()
-    form = ProgrammeForm(initial={field: getattr(programme, field) for field in ProgrammeForm.base_fields})
+    form = ProgrammeForm(initial=_initial(programme))
     return _page(request, form=form, rule_form=rule_form, can_manage=True)
 
 
@@ -129,6 +130,15 @@ def rule_remove_view(request, pk):
     if earn_rule_remove(rule=pk, by=request.user):
         messages.success(request, _("Earning rule removed."))
     return redirect("loyalty:programme")
+
+
+def _initial(programme):
+    """The programme's values for the form, numbers without trailing zeros (0.1, not 0.1000)."""
+    values = {field: getattr(programme, field) for field in ProgrammeForm.base_fields}
+    for field, value in values.items():
+        if isinstance(value, Decimal):
+            values[field] = value.quantize(1) if value == value.to_integral_value() else value.normalize()
+    return values
 
 
 def _page(request, *, form, rule_form, can_manage):

@@ -162,3 +162,10 @@ def test_other_roles_read_the_page_but_cannot_change_it(client, staff, lan, thai
     )
     assert client.post(reverse("loyalty:rule_remove", args=[rule.pk])).status_code == 403
     assert EarnRule.objects.count() == 1 and not programme_get().active
+
+
+def test_the_form_shows_numbers_without_trailing_zeros(client, lan, thai_shop):
+    programme_update(by=lan, points_per_unit="0.1", point_value="100")
+    client.force_login(lan)
+    html = client.get(URL).content.decode()
+    assert 'value="0.1"' in html and 'value="100"' in html and "0.1000" not in html
