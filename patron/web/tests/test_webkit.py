@@ -177,6 +177,7 @@ def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
         ("", "/customers/", ""),
         ("", "/organisations/", ""),
         ("nav-value", "/value/", ""),
+        ("nav-loyalty", "/loyalty/", ""),
         ("nav-duplicates", "/duplicates/", 'aria-current="page"'),
         ("nav-import", "/imports/", ""),
         ("", "/workspace/", ""),
@@ -190,6 +191,7 @@ def test_the_menu_is_as_before(client, somchai, maria, thai_shop):
         ("", "/customers/", 'aria-current="page"'),
         ("", "/organisations/", ""),
         ("nav-value", "/value/", ""),
+        ("nav-loyalty", "/loyalty/", ""),
         ("nav-duplicates", "/duplicates/", ""),
         ("nav-help", "/help/", ""),
     ]
