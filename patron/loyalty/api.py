@@ -12,6 +12,7 @@ from typing import Annotated
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
@@ -47,16 +48,37 @@ def _points(*, signed):
     return BeforeValidator(check)
 
 
+def _text(message):
+    """Text of at most 500 characters, or ``message`` (the ledger checks an adjustment's more)."""
+
+    def check(value):
+        if isinstance(value, str) and len(value) <= 500:
+            return value
+        raise PydanticCustomError("value_error", str(message))
+
+    return BeforeValidator(check)
+
+
+# Missing points are checked like wrong ones (validate_default), so that the refusal is said
+# in the caller's language rather than in pydantic's English.
 class RedeemIn(In):
-    points: Annotated[int, _points(signed=False)] = Field(description="Whole points to spend, above 0")
-    reason: str = Field("", max_length=500, description="What they were spent on, if anything")
+    points: Annotated[int, _points(signed=False)] = Field(
+        None, validate_default=True, description="Required: whole points to spend, above 0"
+    )
+    reason: Annotated[
+        str, _text(gettext_lazy("Say what the points were spent on in at most 500 characters."))
+    ] = Field("", description="What they were spent on, if anything")
 
 
 class AdjustIn(In):
     points: Annotated[int, _points(signed=True)] = Field(
-        description="Whole points to add (above 0) or take away (below 0)"
+        None,
+        validate_default=True,
+        description="Required: whole points to add (above 0) or take away (below 0)",
     )
-    reason: str = Field(description="Why, in 1 to 500 characters: required")
+    reason: Annotated[str, _text(gettext_lazy("Give a reason of 1 to 500 characters."))] = Field(
+        "", description="Required: why, in 1 to 500 characters"
+    )
 
 
 class ExpiringOut(Schema):

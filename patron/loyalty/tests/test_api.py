@@ -156,6 +156,38 @@ def test_points_that_are_not_a_positive_whole_number_are_422(client, emre, somsr
 
 
 @pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({}, "points", "Give the points as a whole number from 1 to %(most)s."),
+        ({"reason": "no points"}, "points", "Give the points as a whole number from 1 to %(most)s."),
+        (
+            {"points": 5, "reason": "x" * 501},
+            "reason",
+            "Say what the points were spent on in at most 500 characters.",
+        ),
+        (
+            {"points": 5, "reason": 7},
+            "reason",
+            "Say what the points were spent on in at most 500 characters.",
+        ),
+    ],
+)
+def test_missing_points_and_unfit_reasons_are_said_in_the_callers_language(
+    client, emre, somsri, body, field, message
+):
+    before = ledger()
+    response = post(client, emre, url(somsri, "/redeem"), body, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 422, response.content
+    with translation.override("vi"):
+        expected = translation.gettext(message)
+    assert expected != message
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "payload", field]
+    assert error["msg"] == (expected % {"most": "1.000.000.000"} if "%(most)s" in message else expected)
+    assert ledger() == before
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {},
@@ -226,6 +258,9 @@ def test_admin_adjusts_either_way_with_a_reason(client, somchai, somsri):
         ({"points": 10, "reason": ""}, "reason"),
         ({"points": 10, "reason": "   "}, "reason"),
         ({"points": 10}, "reason"),
+        ({"points": 10, "reason": "x" * 501}, "reason"),
+        ({"points": 10, "reason": ["gift"]}, "reason"),
+        ({"reason": "no points"}, "points"),
         ({"points": 0, "reason": "zero"}, "points"),
         ({"points": 2.5, "reason": "half"}, "points"),
         ({"points": "-5", "reason": "text"}, "points"),
