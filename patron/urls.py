@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("patron.imports.urls")),
     path("duplicates/", include("patron.duplicates.urls")),
     path("value/", include("patron.scoring.urls")),
+    path("loyalty/", include("patron.loyalty.urls")),
     path("account/", include("patron.accounts.urls")),
     path("workspace/", include("patron.workspace.urls")),
     path("help/", include("patron.help.urls")),

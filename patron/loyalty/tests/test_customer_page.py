@@ -284,3 +284,17 @@ def test_a_merged_record_offers_no_forms(client, somchai, somsri):
     customer_merge(survivor=survivor, merged=somsri, by=somchai)
     html = detail(as_user(client, somchai), somsri)
     assert 'id="redeem-form"' not in html and 'id="adjust-form"' not in html
+
+
+@pytest.mark.parametrize(("who", "offered"), [("emre", True), ("lan", True), ("maria", False)])
+def test_a_customer_without_a_card_is_offered_one_by_who_serves_the_counter(
+    client, staff, somsri, who, offered
+):
+    client = as_user(client, staff(who))
+    html = detail(client, somsri)
+    assert ('id="card-issue"' in html) is offered
+    if offered:
+        response = client.post(reverse("loyalty:card_issue", args=[somsri.pk]))
+        assert response.status_code == 302
+        card = Card.objects.get(customer=somsri)
+        assert card.number in detail(client, somsri) and 'id="card-issue"' not in detail(client, somsri)
