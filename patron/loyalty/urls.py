@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patron.loyalty import coupon_views, customer_views, liability_views, programme_views
+from patron.loyalty import coupon_views, customer_views, liability_views, programme_views, tiers_views
 
 app_name = "loyalty"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("programme/", programme_views.programme_view, name="programme"),
     path("programme/rules/", programme_views.rule_add_view, name="rule_add"),
     path("programme/rules/<int:pk>/remove/", programme_views.rule_remove_view, name="rule_remove"),
+    path("tiers/", tiers_views.tiers_view, name="tiers"),
     path("coupons/", coupon_views.coupons_view, name="coupons"),
     path("coupons/<int:pk>/", coupon_views.coupon_batch_view, name="coupon_batch"),
     path("coupons/<int:pk>/codes.csv", coupon_views.coupon_codes_export_view, name="coupon_codes_export"),
