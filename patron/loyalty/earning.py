@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require
 from patron.actors import as_actor
-from patron.loyalty.ledger import earn_reverse, points_earn, redemption_reverse
+from patron.loyalty.ledger import Earning, earn_reverse, points_earn, points_earn_many, redemption_reverse
 from patron.loyalty.models import EarnRule, Entry, Membership, Referral
 from patron.loyalty.programme import programme_get
 from patron.sales.models import Order
@@ -255,12 +255,28 @@ def imported_orders_earn(*, source, started_at, by):
                 customer__in={order.customer_id for order in batch}, tier__isnull=False
             ).values_list("customer", "tier__multiplier")
         )
+        # Without a bonus an order's points are all it earns: written for the batch at once.
+        bonuses = rules.programme.first_purchase_bonus or rules.programme.referral_bonus
         with transaction.atomic():
+            earnings = []
             for order in batch:
                 if f"order:{order.pk}:earn" in earned:
                     continue
                 tier = tiers.get(order.customer_id, Decimal(1))
-                made += len(order_earn(order=order, by=actor, rules=rules, tier_multiplier=tier))
+                if bonuses:
+                    made += len(order_earn(order=order, by=actor, rules=rules, tier_multiplier=tier))
+                elif (points := order_points(order, rules, tier_multiplier=tier)) > 0:
+                    earnings.append(
+                        Earning(
+                            order.customer_id,
+                            points,
+                            f"order:{order.pk}:earn",
+                            order.pk,
+                            _available_at(order, rules.programme),
+                            _expires_at(order, rules),
+                        )
+                    )
+            made += points_earn_many(earnings, by=actor)
 
 
 def referral_record(*, referrer, referred, by):

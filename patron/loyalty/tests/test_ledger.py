@@ -15,6 +15,7 @@ from patron.customers.tests.factories import make_customer
 from patron.duplicates.merging import customer_merge, merge_undo
 from patron.duplicates.tests.factories import an_twice
 from patron.loyalty.ledger import (
+    Earning,
     KeyReused,
     NotEnoughPoints,
     balance_of,
@@ -22,6 +23,7 @@ from patron.loyalty.ledger import (
     ledger_check,
     points_adjust,
     points_earn,
+    points_earn_many,
     points_expire,
     points_redeem,
     redemption_reverse,
@@ -218,4 +220,26 @@ def test_a_merge_gives_the_survivor_the_other_records_points_and_undo_takes_them
     assert ledger_check() == []
     merge_undo(merge=merge, by=somchai)
     assert (balance_of(shop).available, balance_of(web).available) == (100, 40)
+    assert ledger_check() == []
+
+
+def test_earning_many_at_once_skips_keys_used_and_keeps_every_account_whole(somsri, somchai):
+    juan = make_customer(somchai, "juan")
+    earn(somsri, 10, "order:1:earn")
+    expires = NOW + timedelta(days=30)
+    made = points_earn_many(
+        [
+            Earning(somsri.pk, 10, "order:1:earn"),  # earned already
+            Earning(somsri.pk, 25, "order:2:earn", expires_at=expires),
+            Earning(juan.pk, 40, "order:3:earn"),
+            Earning(juan.pk, 40, "order:3:earn"),  # told twice in one batch
+        ],
+        by=SYSTEM,
+    )
+    assert made == 2
+    assert (balance_of(somsri).available, balance_of(juan).available) == (35, 40)
+    assert Entry.objects.get(key="order:2:earn").expires_at == expires
+    assert points_earn_many([Earning(juan.pk, 40, "order:3:earn")], by=SYSTEM) == 0
+    with pytest.raises(ValidationError):
+        points_earn_many([Earning(juan.pk, 0, "order:4:earn")], by=SYSTEM)
     assert ledger_check() == []
