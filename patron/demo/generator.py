@@ -19,9 +19,10 @@ from patron.customers.models import (
     Tag,
 )
 from patron.demo.catalogue import CATALOGUES
+from patron.demo.loyalty import run_programme
 from patron.demo.orders import book_orders
 from patron.demo.partners import write_partners
-from patron.demo.plan import CUSTOMER_SOURCE, ORDER_SOURCE, ShopPlanner, tag_names
+from patron.demo.plan import CUSTOMER_SOURCE, DEMO, ORDER_SOURCE, ShopPlanner, tag_names
 from patron.demo.shops import SHOPS
 from patron.interactions.models import Interaction
 from patron.sales.models import Order, OrderLine, Product
@@ -37,6 +38,9 @@ COUNTED = (
     "contacts",
     "consent_events",
     "products",
+    "points_entries",
+    "coupon_uses",
+    "member_cards",
 )
 CHUNK = 1000
 _TRAILING_NUMBER = re.compile(r"(\d+)$")
@@ -57,8 +61,9 @@ def generate_shop(country, customers, seed, *, add=False, progress=None, now=Non
     profile = _check_request(country, customers, seed)
     now = now or timezone.now()
     # The country is part of the seed, so shops of different countries differ in shape too.
-    streams = np.random.default_rng([seed, *profile.country.encode()]).spawn(5)
-    people_rng, order_rng, contact_rng, book_rng, partner_rng = streams
+    # A sixth stream for the loyalty programme: spawn(6)'s first five are spawn(5)'s, as before.
+    streams = np.random.default_rng([seed, *profile.country.encode()]).spawn(6)
+    people_rng, order_rng, contact_rng, book_rng, partner_rng, loyalty_rng = streams
     counts = dict.fromkeys(COUNTED, 0)
     with transaction.atomic():
         _check_database(profile, add)
@@ -79,10 +84,12 @@ def generate_shop(country, customers, seed, *, add=False, progress=None, now=Non
             staff_ids=staff_ids,
             first_customer_number=_next_number(CUSTOMER_SOURCE),
         )
+        customer_ids = []
         for first in range(0, customers, CHUNK):
             last = min(first + CHUNK, customers)
             batch = planner.plan(first, last)
             _write(batch, tag_ids)
+            customer_ids += [customer.pk for customer in batch.customers]
             for key, rows in [
                 ("customers", batch.customers),
                 ("orders", batch.orders),
@@ -96,6 +103,13 @@ def generate_shop(country, customers, seed, *, add=False, progress=None, now=Non
         partners = write_partners(profile=profile, rng=partner_rng, now=now, staff_ids=staff_ids)
         for key, written in partners.items():
             counts[key] += written
+        if progress:
+            progress("Loyalty programme", 0, 1)
+        made = run_programme(profile=profile, customer_ids=customer_ids, rng=loyalty_rng, now=now, by=DEMO)
+        counts["points_entries"] = sum(made[key] for key in ("earned", "redeemed", "expired", "reversed"))
+        counts["coupon_uses"], counts["member_cards"] = made["coupon_uses"], made["cards"]
+        if progress:
+            progress("Loyalty programme", 1, 1)
     counts["seconds"] = round(time.monotonic() - started, 2)
     return counts
 

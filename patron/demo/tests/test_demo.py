@@ -24,6 +24,20 @@ from patron.customers.phones import normalise_phone
 from patron.customers.services import search_text_of
 from patron.demo.generator import generate_shop
 from patron.interactions.models import Interaction
+from patron.loyalty.models import (
+    Account,
+    Allocation,
+    Card,
+    Coupon,
+    CouponBatch,
+    CouponUse,
+    EarnRule,
+    Entry,
+    Membership,
+    Programme,
+    Tier,
+    TierChange,
+)
 from patron.organisations.models import Organisation, OrganisationContact
 from patron.sales.models import Order, OrderLine, Product
 from patron.workspace.services import get_workspace
@@ -73,6 +87,23 @@ def shop_digest():
 
 
 def wipe_shop():
+    # The loyalty programme's rows first: they point at the customers and orders (PROTECT).
+    Allocation.objects.all().delete()
+    Entry.objects.exclude(reverses=None).delete()
+    for model in (
+        Entry,
+        Account,
+        CouponUse,
+        Coupon,
+        Membership,
+        TierChange,
+        Tier,
+        Card,
+        CouponBatch,
+        EarnRule,
+    ):
+        model.objects.all().delete()
+    Programme.objects.all().delete()
     OrderLine.objects.all().delete()
     Order.objects.all().delete()
     Interaction.objects.all().delete()
@@ -294,6 +325,9 @@ def test_json_output_counts_match_the_database():
         "contacts": OrganisationContact.objects.count(),
         "consent_events": ConsentEvent.objects.count(),
         "products": Product.objects.count(),
+        "points_entries": Entry.objects.count(),
+        "coupon_uses": CouponUse.objects.count(),
+        "member_cards": Card.objects.count(),
         "seconds": counts["seconds"],
     }
 
