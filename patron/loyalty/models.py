@@ -130,6 +130,11 @@ class Entry(Acted):
             ),
             models.Index(fields=["expires_at"], name="loyalty_entry_expiring", condition=Q(remaining__gt=0)),
             models.Index(fields=["order"], name="loyalty_entry_order", condition=Q(order__isnull=False)),
+            # The reversals a tier by points reads each night (patron.loyalty.tiers); the earn
+            # entries it reads have a covering index on PostgreSQL (migration 0003).
+            models.Index(
+                fields=["customer", "created_at"], name="loyalty_entry_reversed", condition=Q(kind="reverse")
+            ),
         ]
         constraints = [
             models.CheckConstraint(

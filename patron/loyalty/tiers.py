@@ -319,15 +319,12 @@ def _rank(tier):
     return tier.threshold if tier is not None else Decimal(-1)
 
 
-def _figure_text(programme, figure, now, currency, zone):
+def _figure_text(programme, figure, currency, period):
     if programme.tier_basis == Programme.TierBasis.VALUE:
         return _("a predicted lifetime value of %(amount)s") % {
             "amount": format_money(figure, currency, get_language())
         }
-    values = {
-        "start": format_day(months_later(now, -programme.tier_months, zone)),
-        "end": format_day(now),
-    }
+    values = dict(period)
     if programme.tier_basis == Programme.TierBasis.POINTS:
         values["points"] = _count(figure)
         return _("%(points)s points earned from %(start)s to %(end)s") % values
@@ -347,8 +344,8 @@ def threshold_text(programme, tier, currency):
     return format_money(tier.threshold, currency, get_language())
 
 
-def _reason(programme, move, membership, now, currency, zone):
-    figure = _figure_text(programme, move.figure, now, currency, zone)
+def _reason(programme, move, membership, now, currency, period):
+    figure = _figure_text(programme, move.figure, currency, period)
     if move.kind == UPGRADE:
         return _("Reached %(tier)s: %(figure)s; %(tier)s starts at %(threshold)s.") % {
             "tier": move.new.name,
@@ -382,6 +379,8 @@ def _write(programme, moves, memberships, actor, now):
         return
     zone, currency = business_zone(), get_workspace().currency
     kept_until = months_later(now, programme.tier_months, zone)
+    # The window the figures were read in, as the reasons name it.
+    period = {"start": format_day(months_later(now, -programme.tier_months, zone)), "end": format_day(now)}
     changed, made, history = [], [], []
     for move in moves:
         membership = memberships.get(move.customer_id)
@@ -394,7 +393,7 @@ def _write(programme, moves, memberships, actor, now):
                 customer_id=move.customer_id,
                 from_tier=move.old,
                 to_tier=move.new,
-                reason=_reason(programme, move, membership, now, currency, zone)[:500],
+                reason=_reason(programme, move, membership, now, currency, period)[:500],
                 changed_at=now,
                 **actor.columns(),
             )
@@ -405,7 +404,13 @@ def _write(programme, moves, memberships, actor, now):
         else:
             membership.tier, membership.since, membership.kept_until = move.new, now, keep
             changed.append(membership)
-    Membership.objects.bulk_update(changed, ["tier", "since", "kept_until"], batch_size=2_000)
+    if len(changed) > 1:
+        # Rewritten, not updated: bulk_update's CASE per row costs the square of a batch (a night
+        # when a whole year's periods end moves most members), and these rows are locked.
+        Membership.objects.filter(customer_id__in=[row.customer_id for row in changed]).delete()
+        made += changed
+    elif changed:
+        changed[0].save(update_fields=["tier", "since", "kept_until"])
     Membership.objects.bulk_create(made, batch_size=2_000)
     TierChange.objects.bulk_create(history, batch_size=2_000)
     for move in moves:
@@ -488,26 +493,54 @@ def tiers_evaluate_all(*, by, now=None, chunk=CHUNK):
         done.renewed += sum(move.kind == RENEW for move in moves)
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A membership as read without a lock: enough to decide, and to tell if it changed."""
+
+    tier: Tier | None
+    kept_until: datetime | None
+
+
 def _chunk(programme, tiers, by_id, ids, lo, hi, actor, now):
-    rows = Membership.objects.select_for_update().filter(customer_id__gte=lo, customer_id__lte=hi)
-    memberships = {}
-    for membership in rows:
-        membership.tier = by_id.get(membership.tier_id)
-        memberships[membership.customer_id] = membership
+    """Decide on the memberships as read, then lock only those that move and write the moves
+    whose membership is still as read (one changed meanwhile was evaluated by its order)."""
+    rows = Membership.objects.filter(customer_id__gte=lo, customer_id__lte=hi)
+    held = {
+        customer: _Held(by_id.get(tier), kept_until)
+        for customer, tier, kept_until in rows.values_list("customer_id", "tier_id", "kept_until")
+    }
     figures = _figures(programme, now, lo, hi)
     zero = Decimal(0)
     lowest = tiers[-1].threshold
     moves = []
     for pk in ids:
         figure = figures.get(pk) or zero
-        membership = memberships.get(pk)
+        membership = held.get(pk)
         if membership is None and figure < lowest:
             continue  # the common case, decided without a call
         move = _decide(pk, figure, tiers, membership, now)
         if move is not None:
             moves.append(move)
+    if not moves:
+        return moves
+    locked = Membership.objects.select_for_update().filter(
+        customer_id__in=[move.customer_id for move in moves]
+    )
+    memberships = {}
+    for membership in locked:
+        membership.tier = by_id.get(membership.tier_id)
+        memberships[membership.customer_id] = membership
+    moves = [
+        move for move in moves if _unchanged(held.get(move.customer_id), memberships.get(move.customer_id))
+    ]
     _write(programme, moves, memberships, actor, now)
     return moves
+
+
+def _unchanged(held, membership):
+    if held is None or membership is None:
+        return held is None and membership is None
+    return (held.tier, held.kept_until) == (membership.tier, membership.kept_until)
 
 
 # -- after each order
