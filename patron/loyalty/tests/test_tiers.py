@@ -362,3 +362,29 @@ def test_a_tier_someone_is_or_was_in_cannot_be_deleted(tiers, somsri, somchai):
         tier_delete(tier=tiers["Silver"], by=somchai)
     tier_delete(tier=tiers["Platinum"], by=somchai)
     assert sorted(Tier.objects.values_list("name", flat=True)) == ["Gold", "Member", "Silver"]
+
+
+def test_the_nightly_job_runs_at_half_past_the_scoring_hour_in_the_shops_zone(
+    tiers, somsri, somchai, settings
+):
+    from patron.loyalty.tier_jobs import at_tiers_time, tiers_evaluate_customers, tiers_evaluate_nightly
+
+    settings.PATRON_SCORING_HOUR = 2
+    assert at_tiers_time(datetime(2024, 12, 5, 19, 30))  # 02:30 in Bangkok
+    assert not at_tiers_time(datetime(2024, 12, 5, 2, 30))  # 02:30 UTC is 09:30 there
+    buy(somsri, somchai, "2500.00", datetime.now(UTC) - timedelta(days=1))
+    tiers_evaluate_nightly.call_local()
+    change = TierChange.objects.get(customer=somsri)
+    assert (change.to_tier.name, change.actor_kind, change.actor_job) == (
+        "Silver",
+        "system",
+        "tiers_evaluate_all",
+    )
+    buy(somsri, somchai, "8000.00", datetime.now(UTC) - timedelta(hours=1))
+    tiers_evaluate_customers.call_local([somsri.pk], requested_by=somchai.pk)
+    change = TierChange.objects.filter(customer=somsri).latest("pk")
+    assert (change.to_tier.name, change.actor, change.actor_job) == (
+        "Gold",
+        somchai,
+        "tiers_evaluate_customers",
+    )
