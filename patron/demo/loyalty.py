@@ -38,6 +38,7 @@ PENDING_DAYS = 7
 EXPIRY_MONTHS = 12
 REDEEMER_SHARE = 0.6  # customers who spend their points at all
 REDEEM_CHANCE = 0.7  # how often a redeemer spends at an order, when the points reach
+SAVED_REWARDS = 3  # rewards' worth a redeemer saves up before spending
 CARD_SHARE = 0.6  # customers of CARD_ORDERS orders or more who carry the member card
 CARD_ORDERS = 3
 COUPON_DAYS = 120  # the coupons run over the last months
@@ -286,7 +287,7 @@ def _replay(events, batches, rng, clock, plan, by):
         elif kind == REDEEM:
             customer = what.customer_id
             earned = sum(lot.points for lot in lots[customer] if lot.available_at <= moment < lot.expires_at)
-            if earned - spent[customer] >= plan.reward:
+            if earned - spent[customer] >= SAVED_REWARDS * plan.reward:
                 points = _redeem(what, plan, moment, by)
                 spent[customer] += points
                 counts["redeemed"] += points > 0
@@ -321,10 +322,10 @@ def _earnings(orders, rules):
 
 
 def _redeem(order, plan, moment, by):
-    """Spend what the points reach at the till, in whole rewards, at most ten. Returns the points
-    spent."""
+    """Spend what the points reach at the till, in whole rewards, at most ten, once they reach
+    SAVED_REWARDS. Returns the points spent."""
     rewards = min(balance_of(order.customer_id, now=moment).available // plan.reward, 10)
-    if rewards < 1:
+    if rewards < SAVED_REWARDS:
         return 0
     try:
         points_redeem(
