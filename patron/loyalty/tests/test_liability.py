@@ -273,6 +273,8 @@ def test_a_service_agent_reads_the_page_but_may_not_export(client, emre, thai_sh
     assert page.status_code == 200
     assert b'id="nav-loyalty"' in page.content
     assert b'id="liability-export"' not in page.content
+    # The counter's member lookup is linked from here for whoever serves the counter.
+    assert f'href="{reverse("loyalty:card_lookup")}" id="card-lookup"'.encode() in page.content
     assert client.get(reverse("loyalty:liability_export"), {"format": "csv"}).status_code == 403
     with pytest.raises(PermissionDenied):
         liability_export(file_format="csv", by=emre)
