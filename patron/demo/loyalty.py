@@ -2,13 +2,14 @@
 of points replayed from the shop's orders through the loyalty app's own services.
 
 The history is replayed in time order on a clock set back to each moment (``timezone.now``
-answers the replayed moment for the run, so every entry, tier change and coupon use is dated
-the day it happened, as the programme would have recorded it): the completed orders of each
-week earn at once (ledger.points_earn_many), a refunded order's points are taken back a few
-days after it (earning.order_reverse), some customers spend points at the till on a later
-order (ledger.points_redeem), and at each month's start the points past their expiry expire
-(expiry.points_expire_all) and the tiers are evaluated (tiers.tiers_evaluate_all), as the
-nightly jobs do; then both once more at the present. Everything is drawn from the demo's seed:
+answers the replayed moment for the run, so every entry and coupon use is dated the day it
+happened, as the programme would have recorded it): the completed orders of each week earn at
+once (ledger.points_earn_many), a refunded order's points are taken back a few days after it
+(earning.order_reverse), some customers spend points at the till on a later order
+(ledger.points_redeem), and at each month's start the points past their expiry expire
+(expiry.points_expire_all), as the nightly job does; then, at the present, the points due
+expire and the tiers are evaluated once (tiers.tiers_evaluate_all: evaluating them every
+month cost more than the rest of the history). Everything is drawn from the demo's seed:
 the same seed gives the same ledger (but for the codes of the upgrade coupons, which the tiers
 draw at random as they do for a real shop).
 """

@@ -12,7 +12,8 @@ from patron.demo.shops import SHOPS
 class Command(BaseCommand):
     help = (
         "Fill the database with a believable demo shop in Thailand, Vietnam, Turkey or the "
-        "Philippines: customers, two years of orders, contact history, consents and partners."
+        "Philippines: customers, two years of orders, contact history, consents, partners and a "
+        "loyalty programme with two years of points."
     )
 
     def add_arguments(self, parser):
