@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,11 +129,11 @@ def points_earn_many(earnings, *, by):
     with transaction.atomic():
         Account.objects.bulk_create([Account(customer_id=c) for c in customers], ignore_conflicts=True)
         locked = Account.objects.select_for_update().filter(customer_id__in=customers).order_by("customer_id")
-        accounts = {account.customer_id: account for account in locked}
+        list(locked.values_list("customer_id", flat=True))  # taken, in that order
         seen = set(
             Entry.objects.filter(key__in=[earning.key for earning in earnings]).values_list("key", flat=True)
         )
-        now, entries = timezone.now(), []
+        now, entries, added = timezone.now(), [], {}
         for earning in earnings:
             if earning.key in seen:
                 continue
@@ -151,11 +151,14 @@ def points_earn_many(earnings, *, by):
                     **actor.columns(),
                 )
             )
-            accounts[earning.customer].points += earning.points
+            added[earning.customer] = added.get(earning.customer, 0) + earning.points
         Entry.objects.bulk_create(entries, batch_size=1000)
-        for account in accounts.values():
-            account.updated_at = now
-        Account.objects.bulk_update(accounts.values(), ["points", "updated_at"], batch_size=1000)
+        table = Account._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET points = points + %s, updated_at = %s WHERE customer_id = %s",  # noqa: S608
+                [(points, now, customer) for customer, points in added.items()],
+            )
     return len(entries)
 
 
