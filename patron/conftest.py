@@ -7,6 +7,8 @@ maria    Filipino analyst       Analyst
 """
 
 import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -118,3 +120,26 @@ def with_token(client, user):
     _token, secret = token_create(user=user, name="tests")
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     return client
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """On SQLite: a migrated database file, made once for the module (each test copies it), for
+    requests side by side in separate `patron` processes (the test database lives in memory,
+    where a lock fails at once instead of waiting). None on PostgreSQL."""
+    from django.db import connection
+
+    from patron.sales.tests.test_concurrent_returns import _environment
+
+    if connection.vendor != "sqlite":
+        return None
+    data = tmp_path_factory.mktemp("migrated")
+    done = subprocess.run(
+        [sys.executable, "-m", "patron.cli", "migrate", "-v", "0"],
+        env=_environment(data),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return data / "patron.sqlite3"

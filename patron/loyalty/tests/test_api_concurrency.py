@@ -10,7 +10,6 @@ them on the machine's few cores.
 """
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -26,6 +25,7 @@ from patron.accounts.services import token_create
 from patron.customers.tests.factories import make_customer
 from patron.loyalty.ledger import ledger_check, points_earn
 from patron.loyalty.models import Account, Entry
+from patron.sales.tests.test_concurrent_returns import _environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POINTS_EACH = 3
@@ -50,29 +50,6 @@ def redeem(client, secret, customer_id, points, key):
         HTTP_IDEMPOTENCY_KEY=key,
     )
     return response.status_code
-
-
-def _environment(data):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    environment.update(PATRON_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="patron.settings")
-    return environment
-
-
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """On SQLite: a migrated database file, made once for the module (each test copies it)."""
-    if connection.vendor != "sqlite":
-        return None
-    data = tmp_path_factory.mktemp("migrated")
-    done = subprocess.run(
-        [sys.executable, "-m", "patron.cli", "migrate", "-v", "0"],
-        env=_environment(data),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return data / "patron.sqlite3"
 
 
 def side_by_side(keys, balance, tmp_path, staff, migrated):

@@ -50,23 +50,6 @@ def redeem(client, secret, code, customer, key):
     return response.status_code
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """On SQLite: a migrated database file, made once for the module (each test copies it)."""
-    if connection.vendor != "sqlite":
-        return None
-    data = tmp_path_factory.mktemp("migrated")
-    done = subprocess.run(
-        [sys.executable, "-m", "patron.cli", "migrate", "-v", "0"],
-        env=_environment(data),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return data / "patron.sqlite3"
-
-
 def side_by_side(requests, *, use, uses, tmp_path, somchai, migrated):
     """``requests`` uses of one new code at once, each with its own key: [status code], and the
     code's uses as counted and as rows."""

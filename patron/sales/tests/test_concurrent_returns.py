@@ -54,23 +54,6 @@ def patch(client, secret, order_id, body):
     return response.status_code
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """On SQLite: a migrated database file, made once for the module (each test copies it)."""
-    if connection.vendor != "sqlite":
-        return None
-    data = tmp_path_factory.mktemp("migrated")
-    done = subprocess.run(
-        [sys.executable, "-m", "patron.cli", "migrate", "-v", "0"],
-        env=_environment(data),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return data / "patron.sqlite3"
-
-
 def _environment(data):
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
     environment.update(PATRON_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="patron.settings")
