@@ -10,7 +10,7 @@ second. A batch here does the same work set-wise:
    (``validate_data``, ``attached_data``, ``customer_snapshot``, ``snapshot_changes``), so a row
    that matches a customer an earlier row of the batch created or changed finds them as the
    services would: the second row with an e-mail attaches to the first;
-3. the outcome is written with one bulk statement per table (:mod:`.customer_writing`): new
+3. the outcome is written with one bulk statement per table (:mod:`patron.bulk`): new
    customers with their contact points, external ids, tags and "created" audit events; the
    customers that changed updated, their contact points replaced as the services replace
    them, with an audit event for each change as the services write it.
@@ -30,6 +30,15 @@ from django.utils import timezone
 
 from patron.accounts.permissions import allowed
 from patron.actors import Actor
+from patron.bulk import (
+    QUERY_CHUNK,
+    delete_ids,
+    insert,
+    json_text,
+    moment,
+    rows_with,
+)
+from patron.bulk import update as update_rows
 from patron.customers import audit
 from patron.customers.contact_kinds import KINDS, NUMBER_KINDS, match_key_or_raw
 from patron.customers.identity import email_match_key
@@ -59,15 +68,6 @@ from patron.customers.services import (
 )
 from patron.imports.attributes import text
 from patron.imports.batches import new_ids
-from patron.imports.customer_writing import (
-    QUERY_CHUNK,
-    delete_ids,
-    insert,
-    json_text,
-    moment,
-    rows_with,
-)
-from patron.imports.customer_writing import update as update_rows
 from patron.workspace.clock import business_today
 
 _EMPTY = (None, "", [], {})

@@ -1,11 +1,8 @@
-"""Writing many customers at once, through the database's own bulk path.
+"""Writing and reading many rows at once, through the database's own bulk path.
 
-A batch of an import inserts its new customers, their e-mails, phones, external ids, tag links
-and audit events with one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) per table, inside
-the batch's transaction, and updates the customers it changed with one ``executemany``.
-Customer ids are taken up front (from the identity sequence on PostgreSQL; after the highest
-id on SQLite, whose write lock the transaction already holds), so identities and audit events
-name a new customer without reading anything back.
+An import's batch of customers, or an import's points, cannot afford the ORM's object per row:
+rows go in with one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) per table, inside the
+caller's transaction, and rows are looked up by a long list of keys in plain SQL.
 
 Values are given as the database takes them in text: JSON as ``json.dumps`` writes it (as
 Django's JSONField does), dates in ISO form, times from :func:`moment`.
