@@ -18,10 +18,14 @@ QUERY_CHUNK = 10_000
 
 def moment(when: datetime):
     """An aware time as Django stores it: naive UTC text on SQLite, ISO with its offset on PostgreSQL."""
-    when = when.astimezone(UTC)
+    return moment_writer()(when)
+
+
+def moment_writer():
+    """:func:`moment` for many times: the database's kind looked up once."""
     if connection.vendor == "postgresql":
-        return when.isoformat(" ")
-    return when.replace(tzinfo=None).isoformat(" ")
+        return lambda when: when.astimezone(UTC).isoformat(" ")
+    return lambda when: when.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
 def json_text(value):

@@ -39,26 +39,30 @@ Taking back (whether or not the programme runs):
 - every reversal's key names its earn entry (and the return): told twice, it reverses once.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Context, Decimal, Inexact, localcontext
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require
 from patron.actors import as_actor
+from patron.bulk import QUERY_CHUNK, rows_with
 from patron.loyalty.ledger import Earning, earn_reverse, points_earn, points_earn_many, redemption_reverse
-from patron.loyalty.models import EarnRule, Entry, Membership, Referral
+from patron.loyalty.models import EarnRule, Entry, Membership, Referral, Tier
 from patron.loyalty.programme import programme_get
-from patron.sales.models import Order
+from patron.sales.models import Order, OrderLine
 from patron.workspace.clock import business_zone
 from patron.workspace.services import get_workspace
 
 Status = Order.Status
 BATCH = 1000
+# Orders an import earns for in one transaction.
+IMPORT_BATCH = 10_000
 # Wide enough that every product of the columns' digits is exact; Inexact would raise.
 _EXACT = Context(prec=200, traps=[Inexact])
 
@@ -70,37 +74,64 @@ class Rules:
         self.programme = programme_get()
         self.workspace = get_workspace()
         self.zone = business_zone(self.workspace)
+        self._expiry_days = {}
         rules = EarnRule.objects.values_list("applies_to", "value", "multiplier")
         self.by_sku = {value: mult for kind, value, mult in rules if kind == EarnRule.Applies.SKU}
         self.by_category = {value: mult for kind, value, mult in rules if kind == EarnRule.Applies.CATEGORY}
 
     def line_multiplier(self, product):
-        if product.sku in self.by_sku:
-            return self.by_sku[product.sku]
-        return self.by_category.get(product.category, Decimal(1)) if product.category else Decimal(1)
+        return self.multiplier_of(product.sku, product.category)
+
+    def multiplier_of(self, sku, category):
+        if sku in self.by_sku:
+            return self.by_sku[sku]
+        return self.by_category.get(category, Decimal(1)) if category else Decimal(1)
+
+    def points(self, total_base, placed_at, birthday, tier_multiplier, lines):
+        """An order's points (see order_points), from its values: ``lines`` as (unit price x
+        quantity, the line's multiplier)."""
+        programme = self.programme
+        in_birthday_month = birthday and birthday.month == placed_at.astimezone(self.zone).month
+        birthday_multiplier = programme.birthday_multiplier if in_birthday_month else 1
+        weighted = whole = Decimal(1)  # no lines, or lines of 0: the base rate
+        with localcontext(_EXACT):
+            if lines and (shares := sum(share for share, _multiplier in lines)):
+                weighted = sum(share * multiplier for share, multiplier in lines)
+                whole = shares
+            points = total_base * programme.points_per_unit * tier_multiplier * birthday_multiplier
+            # // of two positive Decimals drops the fraction: rounded down, exactly.
+            return int((points * weighted) // whole)
+
+    def available_at(self, placed_at):
+        """When an order's points can be spent: after the pending period (the returns window)."""
+        return placed_at + timedelta(days=self.programme.pending_days)
+
+    def expires_at(self, placed_at):
+        """When an order's points expire: ``expiry_months`` after it was placed (the same time of
+        day, in the workspace's zone), at the start of ``expires_on`` there, or never (None)."""
+        programme = self.programme
+        if programme.expiry_months:
+            local = placed_at.astimezone(self.zone)
+            day = self._expiry_days.get(local.date())
+            if day is None:
+                day = local.date() + relativedelta(months=programme.expiry_months)
+                self._expiry_days[local.date()] = day
+            return datetime.combine(day, local.timetz())
+        if programme.expires_on:
+            return datetime.combine(programme.expires_on, time(), tzinfo=self.zone)
+        return None
 
 
 def order_points(order, rules=None, *, tier_multiplier=None) -> int:
     """The points ``order`` earns by the programme's rate and multipliers, bonuses aside, rounded
     down to a whole point (see the module's docstring); 0 for an order that earns nothing."""
     rules = rules or Rules()
-    programme = rules.programme
     if tier_multiplier is None:
         tier_multiplier = _tier_multiplier(order.customer_id)
-    birthday = order.customer.birthday
-    placed = order.placed_at.astimezone(rules.zone)
-    birthday_multiplier = programme.birthday_multiplier if birthday and birthday.month == placed.month else 1
-    weighted, whole = Decimal(0), Decimal(0)
-    with localcontext(_EXACT):
-        for line in order.lines.all():
-            share = line.unit_price * line.quantity
-            weighted += share * rules.line_multiplier(line.product)
-            whole += share
-        if not whole:
-            weighted = whole = Decimal(1)  # no lines, or lines of 0: the base rate
-        points = order.total_base * programme.points_per_unit * tier_multiplier * birthday_multiplier
-        # // of two positive Decimals drops the fraction: rounded down, exactly.
-        return int((points * weighted) // whole)
+    lines = [
+        (line.unit_price * line.quantity, rules.line_multiplier(line.product)) for line in order.lines.all()
+    ]
+    return rules.points(order.total_base, order.placed_at, order.customer.birthday, tier_multiplier, lines)
 
 
 def order_earn(*, order, by, rules=None, tier_multiplier=None):
@@ -112,7 +143,10 @@ def order_earn(*, order, by, rules=None, tier_multiplier=None):
     if not programme.active or order.status != Status.COMPLETED or order.return_of_id:
         return []
     actor = as_actor(by)
-    when = {"available_at": _available_at(order, programme), "expires_at": _expires_at(order, rules)}
+    when = {
+        "available_at": rules.available_at(order.placed_at),
+        "expires_at": rules.expires_at(order.placed_at),
+    }
     made = []
     with transaction.atomic():
         points = order_points(order, rules, tier_multiplier=tier_multiplier)
@@ -227,9 +261,10 @@ def orders_settle(*, order_ids, by):
 
 
 def imported_orders_earn(*, source, started_at, by):
-    """Earn for the completed orders an import of ``source`` created since ``started_at``, in
-    batches, skipping those that earned already (an import told twice earns once). Returns the
-    number of entries made."""
+    """Earn for the completed orders an import of ``source`` created since ``started_at``, as
+    order_earn would one by one, in batches read as plain values and written in bulk
+    (ledger.points_earn_many): keys already used are skipped, so an import told twice earns
+    once. Returns the number of entries made."""
     actor = as_actor(by)
     rules = Rules()
     if not rules.programme.active:
@@ -237,46 +272,87 @@ def imported_orders_earn(*, source, started_at, by):
     orders = Order.objects.filter(
         source=source, created_at__gte=started_at, status=Status.COMPLETED, return_of=None
     ).order_by("pk")
+    columns = ("pk", "customer_id", "total_base", "placed_at", "customer__birthday")
+    firsts = _FirstOrders()
     made, last = 0, 0
-    while True:
-        batch = list(
-            orders.filter(pk__gt=last).select_related("customer").prefetch_related("lines__product")[:BATCH]
+    while batch := list(orders.filter(pk__gt=last).values_list(*columns)[:IMPORT_BATCH]):
+        last = batch[-1][0]
+        made += _batch_earn(batch, rules, firsts, actor)
+    return made
+
+
+def _batch_earn(batch, rules, firsts, actor):
+    """Earn for a batch of imported orders ((id, customer, total in base currency, placed,
+    birthday)): what order_earn would make of each, all in one transaction."""
+    programme = rules.programme
+    customers = sorted({customer for _pk, customer, *_values in batch})
+    tiers = _tier_multipliers(customers)
+    lines = _lines_of(batch, rules) if rules.by_sku or rules.by_category else {}
+    referred = set()
+    if programme.referral_bonus:
+        referred = set(
+            Referral.objects.filter(referred__in=customers, paid=None).values_list("referred", flat=True)
         )
-        if not batch:
-            return made
-        last = batch[-1].pk
-        earned = set(
-            Entry.objects.filter(key__in=[f"order:{order.pk}:earn" for order in batch]).values_list(
-                "key", flat=True
+    first = firsts.of(customers) if programme.first_purchase_bonus else {}
+    earnings, one_by_one = [], []
+    for pk, customer, total_base, placed_at, birthday in batch:
+        if customer in referred and first.get(customer, pk) == pk:
+            one_by_one.append(pk)  # the referrer's bonus is paid by order_earn, with its Referral
+            continue
+        tier = tiers.get(customer, Decimal(1))
+        when = (rules.available_at(placed_at), rules.expires_at(placed_at))
+        points = rules.points(total_base, placed_at, birthday, tier, lines.get(pk, ()))
+        if points > 0:
+            earnings.append(Earning(customer, points, f"order:{pk}:earn", pk, *when))
+        if first.get(customer) == pk:
+            bonus = programme.first_purchase_bonus
+            earnings.append(Earning(customer, bonus, f"customer:{customer}:first-purchase", pk, *when))
+    with transaction.atomic():
+        made = points_earn_many(earnings, by=actor)
+        for order in Order.objects.filter(pk__in=one_by_one).select_related("customer"):
+            made += len(order_earn(order=order, by=actor, rules=rules))
+    return made
+
+
+class _FirstOrders:
+    """Each customer's first completed order (returns aside), looked up once for an import:
+    {customer id: order id}, without the customers that have none."""
+
+    def __init__(self):
+        self.known = {}
+
+    def of(self, customers):
+        wanted = [customer for customer in customers if customer not in self.known]
+        for start in range(0, len(wanted), QUERY_CHUNK):
+            chunk = wanted[start : start + QUERY_CHUNK]
+            ranked = Order.objects.filter(
+                customer__in=chunk, status=Status.COMPLETED, return_of=None
+            ).annotate(
+                rank=Window(RowNumber(), partition_by=F("customer_id"), order_by=(F("placed_at"), F("pk")))
             )
-        )
-        tiers = dict(
-            Membership.objects.filter(
-                customer__in={order.customer_id for order in batch}, tier__isnull=False
-            ).values_list("customer", "tier__multiplier")
-        )
-        # Without a bonus an order's points are all it earns: written for the batch at once.
-        bonuses = rules.programme.first_purchase_bonus or rules.programme.referral_bonus
-        with transaction.atomic():
-            earnings = []
-            for order in batch:
-                if f"order:{order.pk}:earn" in earned:
-                    continue
-                tier = tiers.get(order.customer_id, Decimal(1))
-                if bonuses:
-                    made += len(order_earn(order=order, by=actor, rules=rules, tier_multiplier=tier))
-                elif (points := order_points(order, rules, tier_multiplier=tier)) > 0:
-                    earnings.append(
-                        Earning(
-                            order.customer_id,
-                            points,
-                            f"order:{order.pk}:earn",
-                            order.pk,
-                            _available_at(order, rules.programme),
-                            _expires_at(order, rules),
-                        )
-                    )
-            made += points_earn_many(earnings, by=actor)
+            self.known.update(dict.fromkeys(chunk))
+            self.known.update(ranked.filter(rank=1).values_list("customer_id", "pk"))
+        return {customer: self.known[customer] for customer in customers}
+
+
+def _tier_multipliers(customers):
+    """{customer id: their tier's earn multiplier} for those of ``customers`` with a tier."""
+    multipliers = dict(Tier.objects.values_list("pk", "multiplier"))
+    held = rows_with(Membership, "customer_id", customers, ["customer_id", "tier_id"])
+    return {customer: multipliers[tier] for customer, tier in held if tier is not None}
+
+
+def _lines_of(batch, rules):
+    """{order id: [(unit price x quantity, the line's multiplier)]} for the orders of ``batch``."""
+    ids = {pk for pk, *_values in batch}
+    lines = OrderLine.objects.filter(order__gte=batch[0][0], order__lte=batch[-1][0]).values_list(
+        "order", "unit_price", "quantity", "product__sku", "product__category"
+    )
+    found = {}
+    for order, unit_price, quantity, sku, category in lines:
+        if order in ids:
+            found.setdefault(order, []).append((unit_price * quantity, rules.multiplier_of(sku, category)))
+    return found
 
 
 def referral_record(*, referrer, referred, by):
@@ -329,17 +405,3 @@ def _first_completed(order):
         customer=order.customer_id, status=Status.COMPLETED, return_of=None
     ).filter(Q(placed_at__lt=order.placed_at) | Q(placed_at=order.placed_at, pk__lt=order.pk))
     return not earlier.exists()
-
-
-def _available_at(order, programme):
-    return order.placed_at + relativedelta(days=programme.pending_days)
-
-
-def _expires_at(order, rules):
-    programme = rules.programme
-    if programme.expiry_months:
-        local = order.placed_at.astimezone(rules.zone) + relativedelta(months=programme.expiry_months)
-        return local
-    if programme.expires_on:
-        return datetime.combine(programme.expires_on, time(), tzinfo=rules.zone)
-    return None

@@ -1,0 +1,208 @@
+"""`patron import orders` with the loyalty programme running, earning included, beside the same
+import with the programme off.
+
+The requirement (issue 17): importing 2,000,000 order rows with the programme on stays at or
+above 40,000 rows a second on SQLite and on PostgreSQL, earning included.
+
+    .venv/bin/python benchmarks/bench_loyalty_import.py                  # 2,000,000 rows, both databases
+    .venv/bin/python benchmarks/bench_loyalty_import.py --rows 200000 --database sqlite
+
+The file is bench_import_orders.py's point-of-sale export (one row per order, 100,000
+customers, 30 in 32 orders completed). For each database, two fresh processes on two fresh
+databases with the same customers: "off" times `import_orders` alone (the same function as
+`patron import orders`); "on" runs a programme first (1 point per 10 THB, a 14-day pending
+period, expiry after 24 months, a birthday-month multiplier, a first-purchase bonus, a SKU and
+a category rule, and Silver and Gold tiers held by a fifth of the customers, with birthdays
+for half of them), then times `import_orders` and the earning that the import's event queues
+(earning.imported_orders_earn, run here as the worker runs the job), one after the other.
+The figure is the file's rows over both. Afterwards `patron loyalty check`'s test
+(ledger.ledger_check) runs on the result, untimed. PostgreSQL is a throwaway cluster (Debian's
+PostgreSQL 15) with its durable defaults.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+TARGET = 40_000
+
+
+def programme_on(customers, user):
+    """The programme the docstring describes, with tiers held by a fifth of ``customers``."""
+    from django.utils import timezone
+
+    from patron.customers.models import Customer
+    from patron.loyalty.models import EarnRule, Membership
+    from patron.loyalty.programme import programme_update
+    from patron.loyalty.tiers import tier_create
+
+    programme_update(
+        by=user,
+        active=True,
+        points_per_unit=Decimal("0.1"),
+        pending_days=14,
+        expiry_months=24,
+        birthday_multiplier=Decimal("2"),
+        first_purchase_bonus=100,
+    )
+    EarnRule.objects.create(applies_to=EarnRule.Applies.SKU, value="TEA-1", multiplier=Decimal("2"))
+    EarnRule.objects.create(applies_to=EarnRule.Applies.CATEGORY, value="ceramics", multiplier=Decimal("1.5"))
+    silver = tier_create(name="Silver", threshold=Decimal(20_000), multiplier=Decimal("1.25"), by=user)
+    gold = tier_create(name="Gold", threshold=Decimal(80_000), multiplier=Decimal("1.5"), by=user)
+    rnd, now = random.Random(11), timezone.now()
+    Membership.objects.bulk_create(
+        (Membership(customer=c, tier=rnd.choice([silver, silver, gold]), since=now) for c in customers[::5]),
+        batch_size=5000,
+    )
+    for c in customers[::2]:
+        c.birthday = date(1980 + rnd.randrange(30), rnd.randint(1, 12), rnd.randint(1, 28))
+    Customer.objects.bulk_update(customers[::2], ["birthday"], batch_size=5000)
+
+
+def child(args):
+    """Runs in its own process: one database, one mode, the timed import (and earning)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "patron.settings"
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from patron.actors import Actor
+    from patron.customers.models import Customer, ExternalId
+    from patron.imports.orders import import_orders
+    from patron.loyalty.earning import imported_orders_earn
+    from patron.loyalty.ledger import ledger_check
+    from patron.loyalty.models import Entry
+    from patron.workspace.models import Workspace
+
+    call_command("migrate", verbosity=0)
+    Workspace.objects.update_or_create(
+        pk=1, defaults={"name": "bench", "country": "TH", "currency": "THB", "time_zone": "Asia/Bangkok"}
+    )
+    user = get_user_model().objects.create_superuser("bench", password="bench-pass-2024")
+    made = Customer.objects.bulk_create(
+        (Customer(display_name=f"Customer {n}", country="TH") for n in range(args.customers)), batch_size=5000
+    )
+    ExternalId.objects.bulk_create(
+        (ExternalId(customer=c, source="pos", value=f"C{n:07d}") for n, c in enumerate(made)), batch_size=5000
+    )
+    if args.mode == "on":
+        programme_on(made, user)
+    result = {"database": connection.vendor, "mode": args.mode}
+
+    started_at, started = timezone.now(), time.perf_counter()
+    summary = import_orders(args.file, by=user, source="pos")
+    result["import_seconds"] = time.perf_counter() - started
+    result["read"], result["created"] = summary.read, summary.created
+    if args.mode == "on":
+        started = time.perf_counter()
+        by = Actor.for_job("imported_orders_earn", user.pk)
+        result["entries"] = imported_orders_earn(source="pos", started_at=started_at, by=by)
+        result["earn_seconds"] = time.perf_counter() - started
+        result["ledger_problems"] = len(ledger_check())
+        result["entries_counted"] = Entry.objects.count()
+    result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(result))
+
+
+def run_child(args, mode, data_dir, url=None):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env.update(PATRON_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
+    if url:
+        env["DATABASE_URL"] = url
+    command = [sys.executable, __file__, "--child", "--mode", mode, "--file", str(args.file)]
+    command += ["--customers", str(args.customers)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"{mode} run failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report(name, off, on):
+    on_total = on["import_seconds"] + on["earn_seconds"]
+    rate = on["read"] / on_total
+    passed = rate >= TARGET and on["ledger_problems"] == 0
+    print(f"\n{name}")
+    off_rate = off["read"] / off["import_seconds"]
+    print(
+        f"  programme off: import {off['import_seconds']:6.1f} s  {off_rate:>9,.0f} rows/s"
+        f"   ({off['created']:,} orders)"
+    )
+    print(
+        f"  programme on:  import {on['import_seconds']:6.1f} s + earning {on['earn_seconds']:5.1f} s"
+        f" = {on_total:6.1f} s  {rate:>9,.0f} rows/s   ({on['entries']:,} entries,"
+        f" {on['entries'] / on['earn_seconds']:,.0f} a second)"
+    )
+    print(
+        f"  peak memory (RSS): off {off['peak_rss'] / 2**20:,.0f} MiB, on {on['peak_rss'] / 2**20:,.0f} MiB"
+    )
+    print(f"  ledger check: {on['ledger_problems']} problems ({on['entries_counted']:,} entries)")
+    print(f"  target {TARGET:,} rows/s with the programme on, ledger whole: {'PASS' if passed else 'FAIL'}")
+    return passed
+
+
+def main():
+    from bench_import_orders import write_file
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=["off", "on"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    threads = {
+        k: os.environ.get(k, "(unset)")
+        for k in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "POLARS_MAX_THREADS"]
+    }
+    print(f"{os.cpu_count()} CPUs; " + ", ".join(f"{k}={v}" for k, v in threads.items()))
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory(prefix="patron-loyalty-import-bench-") as work:
+        work = Path(work)
+        args.file = work / "orders.csv"
+        write_file(args.file, args.rows, args.customers)
+        print(f"{args.rows:,} order rows for {args.customers:,} customers, {datetime.now(UTC):%H:%M} UTC")
+        passed = True
+        if args.database in ("sqlite", "both"):
+            off = run_child(args, "off", work / "sqlite-off")
+            on = run_child(args, "on", work / "sqlite-on")
+            passed &= report("SQLite", off, on)
+        if args.database in ("postgresql", "both"):
+            from bench_customer_pages import Cluster
+
+            for mode in ("off", "on"):
+                cluster = Cluster()
+                try:
+                    cluster.start({})
+                    result = run_child(args, mode, work / f"pg-{mode}", cluster.url)
+                finally:
+                    cluster.remove()
+                if mode == "off":
+                    off = result
+            passed &= report("PostgreSQL 15", off, result)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    sys.exit(0 if passed else 1)
+
+
+if __name__ == "__main__":
+    main()
