@@ -29,8 +29,14 @@ from patron.customers.models import Customer
 class Acted(models.Model):
     """Who made the row: staff, the customer or the system's job (patron.actors)."""
 
+    # Not indexed: only deleting a user reads rows by it, and every earned point would pay for it.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
     actor_job = models.CharField(max_length=100, blank=True)
@@ -87,6 +93,7 @@ class Entry(Acted):
     points = models.BigIntegerField(_("points"))
     # What made the entry: an order (earning, a redemption at the till, a reversal), the entry
     # it reverses, and the words staff gave (an adjustment's reason, a redemption's).
+    # Both indexed below, where they are set.
     order = models.ForeignKey(
         "sales.Order",
         verbose_name=_("order"),
@@ -94,6 +101,7 @@ class Entry(Acted):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     reverses = models.ForeignKey(
         "self",
@@ -102,6 +110,7 @@ class Entry(Acted):
         blank=True,
         on_delete=models.PROTECT,
         related_name="reversals",
+        db_index=False,
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     # A reversal of earned points that the balance could no longer cover (they were spent and
@@ -120,16 +129,16 @@ class Entry(Acted):
     class Meta:
         verbose_name = _("points entry")
         verbose_name_plural = _("points entries")
+        # Each earned point pays for every index of its entry (an import earns millions at once),
+        # so there are few: a customer's lots are found among their entries by the first.
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="loyalty_entry_customer"),
-            # The lots a redemption or the nightly expiry reads: only those with points left.
-            models.Index(
-                fields=["customer", "expires_at", "available_at"],
-                name="loyalty_entry_open_lots",
-                condition=Q(remaining__gt=0),
-            ),
+            # The lots the nightly expiry reads: only those with points left.
             models.Index(fields=["expires_at"], name="loyalty_entry_expiring", condition=Q(remaining__gt=0)),
             models.Index(fields=["order"], name="loyalty_entry_order", condition=Q(order__isnull=False)),
+            models.Index(
+                fields=["reverses"], name="loyalty_entry_reverses", condition=Q(reverses__isnull=False)
+            ),
             # The reversals a tier by points reads each night (patron.loyalty.tiers); the earn
             # entries it reads have a covering index on PostgreSQL (migration 0003).
             models.Index(
