@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,7 +318,8 @@ def redemption_reverse(*, redemption, key, by, points=None, reason=""):
 
 def points_expire(*, customer, by, now=None):
     """Expire what is left of the customer's lots past their expiry: one entry per lot, keyed
-    by it, so that a run made twice expires each lot once. Returns the entries made."""
+    by it (expiry_keys), so that a run made twice expires each lot once. Returns the entries
+    made. The nightly job expires everyone's at once (expiry.points_expire_all)."""
     actor = as_actor(by)
     now = now or timezone.now()
     made = []
@@ -327,19 +328,34 @@ def points_expire(*, customer, by, now=None):
         due = Entry.objects.filter(customer=customer, remaining__gt=0, expires_at__lte=now).order_by(
             "expires_at", "pk"
         )
-        for lot, left, expires_at in due.values_list("pk", "remaining", "expires_at"):
+        due = list(due.values_list("pk", "remaining", "expires_at"))
+        keys = expiry_keys([lot for lot, _left, _at in due])
+        for lot, left, expires_at in due:
             entry = _write(
                 customer,
                 actor,
                 kind=Entry.Kind.EXPIRE,
                 points=-left,
-                key=f"expire:{lot}",
+                key=keys[lot],
                 available_at=expires_at,
             )
             _allocate(entry, [(lot, left)])
             _add(account, -left)
             made.append(entry)
     return made
+
+
+def expiry_keys(lots):
+    """{lot: the key of its expiry now}: ``expire:<lot>``, or ``expire:<lot>:<n>`` for its n-th
+    expiry, when a redemption given back after the first gave the lot points again."""
+    keys = {lot: f"expire:{lot}" for lot in lots}
+    again = Entry.objects.filter(key__in=keys.values()).values_list("allocations__lot", flat=True)
+    if not again:
+        return keys
+    expired = Allocation.objects.filter(lot__in=list(again), entry__kind=Entry.Kind.EXPIRE)
+    for lot, times in expired.values_list("lot").annotate(times=Count("pk")).order_by():
+        keys[lot] = f"expire:{lot}:{times + 1}"
+    return keys
 
 
 # -- the ledger's own checks (patron loyalty check)
