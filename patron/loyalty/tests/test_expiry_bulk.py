@@ -1,19 +1,27 @@
 """The nightly expiry, a batch of customers at a time (expiry.points_expire_all), makes exactly
 what ledger.points_expire makes one customer at a time: the same entries under the same keys,
 the same allocations, lots and balances, on the same ledger; a second run makes nothing, and
-the ledger stays whole."""
+the ledger stays whole, also with redemptions side by side on PostgreSQL."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from patron.actors import Actor
 from patron.customers.services import CustomerData, customer_create
 from patron.loyalty.expiry import points_expire_all
-from patron.loyalty.ledger import ledger_check, points_earn, points_expire, points_redeem, redemption_reverse
+from patron.loyalty.ledger import (
+    NotEnoughPoints,
+    ledger_check,
+    points_earn,
+    points_expire,
+    points_redeem,
+    redemption_reverse,
+)
 from patron.loyalty.models import Account, Allocation, Entry
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +154,52 @@ def test_an_expiry_below_zero_is_refused_and_writes_nothing(ledger):
     with pytest.raises(Exception, match="loyalty_account_not_negative"):
         points_expire_all(by=SYSTEM, now=NIGHT)
     assert state() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redemptions_side_by_side_with_the_expiry_see_each_batch_whole(staff):
+    """Each customer: 100 points expiring before the night, 50 that never expire, and 60 redeemed
+    while the night runs. Whichever takes the account's lock first, they end with 50 points:
+    the redemption spent 60 of the 100 and the expiry the other 40, or the expiry took the 100
+    and the redemption was refused. A batch read before its lock would expire spent points."""
+    if connection.vendor != "postgresql":
+        pytest.skip("threads share one database on PostgreSQL; SQLite's test database is in memory")
+    somchai, emre = staff("somchai"), staff("emre")
+    people = [customer_create(data=CustomerData(display_name=f"Member {n}"), by=somchai) for n in range(24)]
+    for person in people:
+        earn(person, 100, f"soon-{person.pk}", expires_in=10)
+        earn(person, 50, f"never-{person.pk}")
+    start, outcomes, errors = threading.Barrier(len(people) + 1), [], []
+
+    def redeem(person):
+        try:
+            start.wait()
+            points_redeem(customer=person, points=60, key=f"till-{person.pk}", by=emre)
+            outcomes.append("redeemed")
+        except NotEnoughPoints:
+            outcomes.append("refused")
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def expire():
+        try:
+            start.wait()
+            points_expire_all(by=SYSTEM, now=NIGHT, batch=5)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=redeem, args=(person,)) for person in people]
+    threads.append(threading.Thread(target=expire))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(outcomes) == len(people)
+    assert set(Account.objects.values_list("points", flat=True)) == {50}
+    assert Entry.objects.filter(kind=Entry.Kind.EXPIRE).count() == len(people)
+    assert points_expire_all(by=SYSTEM, now=NIGHT) == {"customers": 0, "entries": 0, "points": 0}
+    assert ledger_check() == []
