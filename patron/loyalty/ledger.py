@@ -14,6 +14,7 @@ callers decide that; this module keeps the ledger whole.
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require
 from patron.actors import as_actor
+from patron.bulk import QUERY_CHUNK, insert, moment, moment_writer, rows_with
 from patron.loyalty.models import Account, Allocation, Entry
 
 REDEEM_POINTS = "loyalty.redeem_points"
@@ -118,48 +120,100 @@ class Earning(NamedTuple):
 
 
 def points_earn_many(earnings, *, by):
-    """points_earn for many earns at once (the orders of an import, a batch of a thousand): their
-    accounts locked in the order of their customers, so that two batches never wait on each other in a
-    circle; keys already used, or given twice, skipped; the entries written in one statement and
-    each account's points in one more. Returns the number of entries made."""
+    """points_earn for many earns at once (the orders of an import, thousands in a batch): their
+    accounts locked in the order of their customers, so that two batches never wait on each
+    other in a circle; keys already used, or given twice, skipped; the entries written through
+    the database's bulk path and the accounts' points in one statement per few thousand.
+    Returns the number of entries made."""
     actor = as_actor(by)
     for earning in earnings:
         _whole(earning.points, positive=True)
     customers = sorted({earning.customer for earning in earnings})
     with transaction.atomic():
-        Account.objects.bulk_create([Account(customer_id=c) for c in customers], ignore_conflicts=True)
-        locked = Account.objects.select_for_update().filter(customer_id__in=customers).order_by("customer_id")
-        list(locked.values_list("customer_id", flat=True))  # taken, in that order
-        seen = set(
-            Entry.objects.filter(key__in=[earning.key for earning in earnings]).values_list("key", flat=True)
-        )
-        now, entries, added = timezone.now(), [], {}
-        for earning in earnings:
+        now = timezone.now()
+        _accounts_locked(customers, now)
+        seen = {key for (key,) in rows_with(Entry, "key", [earning.key for earning in earnings], ["key"])}
+        rows, added, text = [], {}, moment_writer()
+        actor_columns = (actor.user.pk if actor.user else None, actor.kind, actor.job, actor.customer_id)
+        recorded = text(now)
+        # In the order of the customers: the indexes that lead with the customer take the rows in
+        # their order, a page at a time.
+        for earning in sorted(earnings, key=attrgetter("customer")):
             if earning.key in seen:
                 continue
             seen.add(earning.key)
-            entries.append(
-                Entry(
-                    customer_id=earning.customer,
-                    kind=Entry.Kind.EARN,
-                    points=earning.points,
-                    remaining=earning.points,
-                    key=earning.key,
-                    order_id=earning.order,
-                    available_at=earning.available_at or now,
-                    expires_at=earning.expires_at,
-                    **actor.columns(),
-                )
+            available_at = text(earning.available_at or now)
+            expires_at = earning.expires_at and text(earning.expires_at)
+            rows.append(
+                (earning.customer, EARN, earning.points, earning.points, earning.key, earning.order)
+                + (available_at, expires_at, "", 0, "", *actor_columns, recorded)
             )
             added[earning.customer] = added.get(earning.customer, 0) + earning.points
-        Entry.objects.bulk_create(entries, batch_size=1000)
-        table = Account._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET points = points + %s, updated_at = %s WHERE customer_id = %s",  # noqa: S608
-                [(points, now, customer) for customer, points in added.items()],
+        insert(Entry, EARN_COLUMNS, rows)
+        _accounts_add(added, now)
+    return len(rows)
+
+
+EARN = Entry.Kind.EARN.value
+EARN_COLUMNS = (
+    "customer_id",
+    "kind",
+    "points",
+    "remaining",
+    "key",
+    "order_id",
+    "available_at",
+    "expires_at",
+    "reason",
+    "shortfall",
+    "fingerprint",
+    "actor_id",
+    "actor_kind",
+    "actor_job",
+    "actor_customer_id",
+    "created_at",
+)
+# Rows per statement: two values each, well within SQLite's 32,766 variables.
+ACCOUNTS_AT_ONCE = 5000
+
+
+def _accounts_locked(customers, now):
+    """Open the accounts of ``customers`` (ids, sorted) that have none, then lock them all in
+    that order (on SQLite the transaction holds the database's write lock already)."""
+    table = connection.ops.quote_name(Account._meta.db_table)
+    held = {customer for (customer,) in rows_with(Account, "customer_id", customers, ["customer_id"])}
+    missing = [customer for customer in customers if customer not in held]
+    with connection.cursor() as cursor:
+        for start in range(0, len(missing), ACCOUNTS_AT_ONCE):
+            chunk = missing[start : start + ACCOUNTS_AT_ONCE]
+            values = ", ".join(["(%s, 0, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (customer_id, points, updated_at) VALUES {values} "  # noqa: S608
+                "ON CONFLICT DO NOTHING",
+                [value for customer in chunk for value in (customer, moment(now))],
             )
-    return len(entries)
+    if connection.features.has_select_for_update:
+        for start in range(0, len(customers), QUERY_CHUNK):
+            chunk = customers[start : start + QUERY_CHUNK]
+            locked = Account.objects.select_for_update().filter(customer_id__in=chunk).order_by("customer_id")
+            list(locked.values_list("customer_id", flat=True))
+
+
+def _accounts_add(added, now):
+    """Add ``added`` ({customer id: points}) to their accounts: one UPDATE per few thousand."""
+    table = connection.ops.quote_name(Account._meta.db_table)
+    pairs = sorted(added.items())
+    cast = "::bigint" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), ACCOUNTS_AT_ONCE):
+            chunk = pairs[start : start + ACCOUNTS_AT_ONCE]
+            values = ", ".join([f"(%s{cast}, %s{cast})"] * len(chunk))
+            cursor.execute(
+                f"WITH added (customer_id, points) AS (VALUES {values}) "  # noqa: S608
+                f"UPDATE {table} SET points = {table}.points + added.points, updated_at = %s "
+                f"FROM added WHERE {table}.customer_id = added.customer_id",
+                [value for pair in chunk for value in pair] + [moment(now)],
+            )
 
 
 def points_redeem(*, customer, points, key, by, reason="", order=None, fingerprint=""):
