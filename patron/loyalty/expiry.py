@@ -56,16 +56,14 @@ def points_expire_all(*, by, now=None, batch=BATCH):
     actor = as_actor(by)
     require(actor, MANAGE)
     now = now or timezone.now()
-    due = Entry.objects.filter(remaining__gt=0, expires_at__lte=now).order_by("customer")
+    due = Entry.objects.filter(remaining__gt=0, expires_at__lte=now).values_list("customer", flat=True)
+    # Read whole first (through the index of lots with points left), so that no cursor stays
+    # open across the batches' transactions; a lot that comes due meanwhile waits for the next run.
+    customers = sorted(set(due.iterator(chunk_size=CHUNK)))
     done = {"customers": 0, "entries": 0, "points": 0}
-    last = 0
-    while True:
-        # Read before writing: no cursor stays open across the batch's transaction.
-        customers = list(due.filter(customer__gt=last).values_list("customer", flat=True).distinct()[:batch])
-        if not customers:
-            return done
+    for start in range(0, len(customers), batch):
         with transaction.atomic():
-            lots = _locked_due_lots(customers, now)
+            lots = _locked_due_lots(customers[start : start + batch], now)
             try:
                 with transaction.atomic():
                     _expire(lots, {lot: f"expire:{lot}" for lot, *_rest in lots}, actor)
@@ -74,22 +72,20 @@ def points_expire_all(*, by, now=None, batch=BATCH):
         done["customers"] += len({customer for _lot, customer, _left, _at in lots})
         done["entries"] += len(lots)
         done["points"] += sum(left for _lot, _customer, left, _at in lots)
-        last = customers[-1]
+    return done
 
 
 def _locked_due_lots(customers, now):
-    """[(lot, customer, points left, expires_at)] of the lots past expiry of ``customers``
-    (sorted), read once their accounts are locked, by customer then as points_expire orders them."""
+    """[(lot, customer, points left, expires_at)] of the lots past expiry of ``customers``, read
+    once their accounts are locked, by customer then as points_expire orders them."""
     locked = Account.objects.select_for_update().filter(customer_id__in=customers).order_by("customer_id")
-    locked = set(locked.values_list("customer_id", flat=True))
-    lots = Entry.objects.filter(
-        customer_id__gte=customers[0], customer_id__lte=customers[-1], remaining__gt=0, expires_at__lte=now
+    locked = list(locked.values_list("customer_id", flat=True))
+    lots = Entry.objects.filter(customer_id__in=locked, remaining__gt=0, expires_at__lte=now)
+    return list(
+        lots.order_by("customer_id", "expires_at", "pk").values_list(
+            "pk", "customer_id", "remaining", "expires_at"
+        )
     )
-    lots = lots.order_by("customer_id", "expires_at", "pk").values_list(
-        "pk", "customer_id", "remaining", "expires_at"
-    )
-    # A customer in the range but not in the batch (their lot came due since) waits for the next run.
-    return [lot for lot in lots if lot[1] in locked]
 
 
 def _expire(lots, keys, actor):
