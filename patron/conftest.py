@@ -7,8 +7,6 @@ maria    Filipino analyst       Analyst
 """
 
 import os
-import subprocess
-import sys
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -129,17 +127,10 @@ def migrated(tmp_path_factory):
     where a lock fails at once instead of waiting). None on PostgreSQL."""
     from django.db import connection
 
-    from patron.sales.tests.test_concurrent_returns import _environment
+    from patron.scoring.tests.side_by_side import environment, patron
 
     if connection.vendor != "sqlite":
         return None
     data = tmp_path_factory.mktemp("migrated")
-    done = subprocess.run(
-        [sys.executable, "-m", "patron.cli", "migrate", "-v", "0"],
-        env=_environment(data),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    patron(environment(data), "migrate", "-v", "0")
     return data / "patron.sqlite3"

@@ -3,29 +3,22 @@
 as many succeed as the balance affords, the others are refused with 409, and the balance ends at
 the remainder, never below zero. The same Idempotency-Key sent side by side redeems once.
 
-As in patron/sales/tests/test_concurrent_returns.py: on PostgreSQL the requests are threads, one
+As in patron/scoring/tests/side_by_side.py: on PostgreSQL the requests are threads, one
 connection each, let go at once by a barrier; on SQLite (whose test database lives in memory)
 they are separate `patron` processes on a migrated SQLite file, as web workers use it, fewer of
 them on the machine's few cores.
 """
 
-import json
-import shutil
 import sqlite3
-import subprocess
-import sys
-import threading
-import time
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from patron.accounts.services import token_create
 from patron.customers.tests.factories import make_customer
 from patron.loyalty.ledger import ledger_check, points_earn
 from patron.loyalty.models import Account, Entry
-from patron.sales.tests.test_concurrent_returns import _environment
+from patron.scoring.tests.side_by_side import api_side_by_side, copy_of, patron
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POINTS_EACH = 3
@@ -55,86 +48,22 @@ def redeem(client, secret, customer_id, points, key):
 def side_by_side(keys, balance, tmp_path, staff, migrated):
     """Redeem POINTS_EACH points once per key in ``keys``, all at once, from ``balance`` points.
     Returns [status code], the account's points and [points] of the redemptions made."""
-    if connection.vendor == "sqlite":
-        return _in_processes(keys, balance, tmp_path, migrated)
-    emre = staff("emre")
-    customer = make_customer(staff("somchai"), "somsri")
-    points_earn(customer=customer, points=balance, key="setup", by=emre)
-    _token, secret = token_create(user=emre, name="tests")
-    start, codes, errors = threading.Barrier(len(keys)), [], []
-
-    def send(key):
-        try:
-            client = Client()
-            start.wait()
-            codes.append(redeem(client, secret, customer.pk, POINTS_EACH, key))
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(key,)) for key in keys]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert ledger_check() == []
-    redeemed = list(Entry.objects.filter(kind="redeem").values_list("points", flat=True))
-    return codes, Account.objects.get(customer=customer).points, redeemed
-
-
-def _in_processes(keys, balance, tmp_path, migrated):
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copyfile(migrated, data / "patron.sqlite3")
-    environment = _environment(data)
-    patron = [sys.executable, "-m", "patron.cli"]
-    done = subprocess.run(
-        [*patron, "shell", "-c", SETUP.format(balance=balance)],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    customer_id, secret = done.stdout.split()[-2:]
-    go = tmp_path / "go"
-    processes = []
-    for key in keys:
-        script = (
-            "import pathlib, os, time\n"
-            "from django.test import Client\n"
-            "from patron.loyalty.tests.test_api_concurrency import redeem\n"
-            "client = Client(HTTP_HOST='localhost')\n"
-            f"pathlib.Path({str(tmp_path)!r}, f'ready-{{os.getpid()}}').touch()\n"
-            f"while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.01)\n"
-            f"print(redeem(client, {secret!r}, {customer_id}, {POINTS_EACH}, {json.dumps(key)}))\n"
-        )
-        processes.append(
-            subprocess.Popen(
-                [*patron, "shell", "-c", script],
-                env=environment,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
-    deadline = time.monotonic() + 300
-    while len(list(tmp_path.glob("ready-*"))) < len(keys):  # every one set up, then all at once
-        assert time.monotonic() < deadline and all(p.poll() is None for p in processes)
-        time.sleep(0.05)
-    go.touch()
-    codes = []
-    for process in processes:
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
-        codes.append(int(out.strip().splitlines()[-1]))
-    checked = subprocess.run(
-        [*patron, "loyalty", "check"], env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    with sqlite3.connect(data / "patron.sqlite3") as db:
+    request = "patron.loyalty.tests.test_api_concurrency:redeem"
+    if connection.vendor != "sqlite":
+        emre = staff("emre")
+        customer = make_customer(staff("somchai"), "somsri")
+        points_earn(customer=customer, points=balance, key="setup", by=emre)
+        _token, secret = token_create(user=emre, name="tests")
+        codes = api_side_by_side(request, [(secret, customer.pk, POINTS_EACH, key) for key in keys])
+        assert ledger_check() == []
+        redeemed = list(Entry.objects.filter(kind="redeem").values_list("points", flat=True))
+        return codes, Account.objects.get(customer=customer).points, redeemed
+    env = copy_of(migrated, tmp_path)
+    customer_id, secret = patron(env, "shell", "-c", SETUP.format(balance=balance)).split()[-2:]
+    arguments = [(secret, customer_id, POINTS_EACH, key) for key in keys]
+    codes = api_side_by_side(request, arguments, env=env, tmp_path=tmp_path)
+    patron(env, "loyalty", "check")
+    with sqlite3.connect(tmp_path / "data" / "patron.sqlite3") as db:
         (points,) = db.execute(
             "SELECT points FROM loyalty_account WHERE customer_id = ?", [customer_id]
         ).fetchone()

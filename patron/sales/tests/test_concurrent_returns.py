@@ -8,25 +8,18 @@ fails at once instead of waiting) they are separate `patron` processes on a migr
 file, as web workers use it.
 """
 
-import json
-import os
-import shutil
 import sqlite3
-import subprocess
-import sys
-import threading
-import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from patron.accounts.services import token_create
 from patron.customers.tests.factories import make_customer
 from patron.sales.models import Order
 from patron.sales.services import order_create
+from patron.scoring.tests.side_by_side import api_side_by_side, copy_of, patron
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REQUESTS = 6
@@ -54,85 +47,21 @@ def patch(client, secret, order_id, body):
     return response.status_code
 
 
-def _environment(data):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    environment.update(PATRON_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="patron.settings")
-    return environment
-
-
 def side_by_side(bodies, tmp_path, somchai, order, migrated):
     """Send each of ``bodies`` at once; [status code] per body, and [(id, status, total,
     return_of)] of the orders afterwards."""
-    if connection.vendor == "sqlite":
-        return _in_processes(bodies, tmp_path, migrated)
-    _token, secret = token_create(user=somchai, name="tests")
-    start, codes, errors = threading.Barrier(len(bodies)), [], []
-
-    def send(body):
-        try:
-            client = Client()
-            start.wait()
-            codes.append(patch(client, secret, order.pk, body))
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    rows = list(Order.objects.order_by("pk").values_list("pk", "status", "total", "return_of"))
-    return codes, rows
-
-
-def _in_processes(bodies, tmp_path, migrated):
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copyfile(migrated, data / "patron.sqlite3")
-    environment = _environment(data)
-    patron = [sys.executable, "-m", "patron.cli"]
-
-    def run(*args):
-        done = subprocess.run([*patron, *args], env=environment, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    order_id, secret = run("shell", "-c", SETUP).split()[-2:]
-    go = tmp_path / "go"
-    processes = []
-    for body in bodies:
-        script = (
-            "import pathlib, os, time\n"
-            "from django.test import Client\n"
-            "from patron.sales.tests.test_concurrent_returns import patch\n"
-            "client = Client(HTTP_HOST='localhost')\n"
-            f"pathlib.Path({str(tmp_path)!r}, f'ready-{{os.getpid()}}').touch()\n"
-            f"while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.01)\n"
-            f"print(patch(client, {secret!r}, {order_id}, {json.dumps(body)!r}))\n"
-        )
-        processes.append(
-            subprocess.Popen(
-                [*patron, "shell", "-c", script],
-                env=environment,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
-    deadline = time.monotonic() + 300
-    while len(list(tmp_path.glob("ready-*"))) < len(bodies):  # every one set up, then all at once
-        assert time.monotonic() < deadline and all(p.poll() is None for p in processes)
-        time.sleep(0.05)
-    go.touch()
-    codes = []
-    for process in processes:
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
-        codes.append(int(out.strip().splitlines()[-1]))
-    with sqlite3.connect(data / "patron.sqlite3") as db:
+    request = "patron.sales.tests.test_concurrent_returns:patch"
+    if connection.vendor != "sqlite":
+        _token, secret = token_create(user=somchai, name="tests")
+        codes = api_side_by_side(request, [(secret, order.pk, body) for body in bodies])
+        rows = list(Order.objects.order_by("pk").values_list("pk", "status", "total", "return_of"))
+        return codes, rows
+    env = copy_of(migrated, tmp_path)
+    order_id, secret = patron(env, "shell", "-c", SETUP).split()[-2:]
+    codes = api_side_by_side(
+        request, [(secret, order_id, body) for body in bodies], env=env, tmp_path=tmp_path
+    )
+    with sqlite3.connect(tmp_path / "data" / "patron.sqlite3") as db:
         rows = db.execute("SELECT id, status, total, return_of_id FROM sales_order ORDER BY id").fetchall()
     return codes, [(pk, status, Decimal(str(total)), of) for pk, status, total, of in rows]
 
