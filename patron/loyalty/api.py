@@ -10,7 +10,6 @@ enough points) writes nothing, so its key may be sent again.
 from datetime import datetime
 from typing import Annotated
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Header, Query, Router, Schema, Status
@@ -21,14 +20,13 @@ from patron.actors import actor_text
 from patron.api_auth import needs
 from patron.api_schemas import ONE_ERRORS, WRITE_ERRORS, In, ListOut, ListQuery, Message, PathId
 from patron.customers.selectors import customer_or_404
-from patron.loyalty.ledger import KeyReused, NotEnoughPoints, points_adjust, points_redeem
-from patron.loyalty.standing import balance_after, entries_of, fingerprint, standing_of
+from patron.loyalty.ledger import KeyReused, NotEnoughPoints
+from patron.loyalty.staff_moves import MOST_POINTS, points_message, points_move
+from patron.loyalty.standing import balance_after, entries_of, standing_of
 from patron.pagination import keyset_page
 
 router = Router(tags=["loyalty"])
 
-MOST_POINTS = 1_000_000_000
-"""The most points one request may move either way."""
 KEY_LENGTH = 100
 """The longest Idempotency-Key taken (the ledger's keys hold it with the user's id in front)."""
 
@@ -38,12 +36,7 @@ def _points(*, signed):
         whole = isinstance(value, int) and not isinstance(value, bool)
         if whole and (value != 0 if signed else value > 0) and abs(value) <= MOST_POINTS:
             return value
-        most = number_format(MOST_POINTS, force_grouping=True)
-        if signed:
-            message = _("Give the points as a whole number other than 0, from -%(most)s to %(most)s.")
-        else:
-            message = _("Give the points as a whole number from 1 to %(most)s.")
-        raise PydanticCustomError("value_error", message % {"most": most})
+        raise PydanticCustomError("value_error", points_message(signed=signed))
 
     return BeforeValidator(check)
 
@@ -224,25 +217,7 @@ def customer_loyalty_redeem(
 ):
     """Spend points that can be spent now, soonest-expiring first: 201 with the entry and the
     balance after it; 409 when the balance is too small (nothing is spent)."""
-    customer = customer_or_404(customer_id)
-    key, refused = _checked_key(request, idempotency_key)
-    if refused:
-        return refused
-    reason = " ".join(payload.reason.split())
-    try:
-        entry, _created = points_redeem(
-            customer=customer,
-            points=payload.points,
-            key=key,
-            by=request.user,
-            reason=reason,
-            fingerprint=fingerprint("redeem", customer.pk, payload.points, reason),
-        )
-    except NotEnoughPoints as exc:
-        return Status(409, {"detail": str(exc)})
-    except KeyReused as exc:
-        return _key_error(str(exc))
-    return Status(201, moved_out(entry))
+    return _move(request, "redeem", customer_id, payload, idempotency_key)
 
 
 @router.post(
@@ -255,19 +230,17 @@ def customer_loyalty_adjust(
 ):
     """An Admin's correction, with its reason: points added (spendable now) or taken away;
     409 when taking away more than the customer has (nothing is taken)."""
+    return _move(request, "adjust", customer_id, payload, idempotency_key)
+
+
+def _move(request, kind, customer_id, payload, idempotency_key):
     customer = customer_or_404(customer_id)
     key, refused = _checked_key(request, idempotency_key)
     if refused:
         return refused
-    reason = " ".join(payload.reason.split())
     try:
-        entry, _created = points_adjust(
-            customer=customer,
-            points=payload.points,
-            key=key,
-            reason=reason,
-            by=request.user,
-            fingerprint=fingerprint("adjust", customer.pk, payload.points, reason),
+        entry, _created = points_move(
+            kind, customer=customer, points=payload.points, reason=payload.reason, key=key, by=request.user
         )
     except NotEnoughPoints as exc:
         return Status(409, {"detail": str(exc)})

@@ -8,11 +8,11 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-MOST_POINTS = 1_000_000_000
+from patron.loyalty.staff_moves import MOST_POINTS, points_message
+
 _KEY = re.compile(r"[0-9a-f]{32}")
 # Text, not a number field: the points are read by clean_points, which says what it wants.
 _NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
@@ -20,15 +20,6 @@ _REASON = {
     "required": _("Give a reason of 1 to 500 characters."),
     "max_length": _("Give a reason of 1 to 500 characters."),
 }
-
-
-def _whole_points_message(signed):
-    most = number_format(MOST_POINTS, force_grouping=True)
-    if signed:
-        return gettext("Give the points as a whole number other than 0, from -%(most)s to %(most)s.") % {
-            "most": most
-        }
-    return gettext("Give the points as a whole number from 1 to %(most)s.") % {"most": most}
 
 
 class _PointsForm(forms.Form):
@@ -42,7 +33,7 @@ class _PointsForm(forms.Form):
 
     def clean_points(self):
         text = (self.data.get(self.add_prefix("points")) or "").strip()
-        message = _whole_points_message(self.signed)
+        message = points_message(signed=self.signed)
         if not re.fullmatch(r"[+-]?\d{1,10}", text):
             raise ValidationError(message)
         points = int(text)

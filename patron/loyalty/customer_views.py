@@ -1,6 +1,6 @@
 """A customer's points on pages of their own: the redeem and adjust forms (posted from the
 customer page's loyalty panel, shown again here with their errors) and the full list of
-entries. Both forms call the ledger's services, as the API does."""
+entries. Both forms go through staff_moves.points_move, as the API does."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,15 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from patron.accounts.permissions import require_perm
 from patron.customers.selectors import customer_or_404
 from patron.loyalty.customer_forms import AdjustForm, RedeemForm
-from patron.loyalty.ledger import (
-    ADJUST_POINTS,
-    REDEEM_POINTS,
-    KeyReused,
-    NotEnoughPoints,
-    points_adjust,
-    points_redeem,
-)
-from patron.loyalty.standing import entries_of, fingerprint, standing_of
+from patron.loyalty.ledger import ADJUST_POINTS, REDEEM_POINTS, KeyReused, NotEnoughPoints
+from patron.loyalty.staff_moves import points_move
+from patron.loyalty.standing import entries_of, standing_of
 from patron.pagination import keyset_page
 from patron.web.errors import add_service_errors
 
@@ -36,56 +30,50 @@ def _points(value):
 @login_required
 @require_http_methods(["GET", "POST"])
 def redeem_view(request, pk):
-    """GET: the redeem form. POST: spend the points (ledger.points_redeem) and go back to the
-    customer page, or show the form again with the refusal at its field."""
+    """GET: the redeem form. POST: spend the points and go back to the customer page, or show
+    the form again with the refusal at its field."""
     require_perm(request.user, REDEEM_POINTS)
-    customer = customer_or_404(pk)
-    form = RedeemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        points, reason = form.cleaned_data["points"], " ".join(form.cleaned_data["reason"].split())
-        try:
-            _entry, created = points_redeem(
-                customer=customer,
-                points=points,
-                key=f"web:{request.user.pk}:{form.cleaned_data['key']}",
-                by=request.user,
-                reason=reason,
-                fingerprint=fingerprint("redeem", customer.pk, points, reason),
-            )
-        except NotEnoughPoints as exc:
-            form.add_error("points", str(exc))
-        except KeyReused:
-            form.add_error(None, _("This form was already sent with other values: open it again."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if created:
-                said = _("%(points)s points redeemed.")
-            else:
-                said = _("These %(points)s points were already redeemed.")
-            messages.success(request, said % {"points": _points(points)})
-            return redirect(reverse("customers:detail", args=[customer.pk]) + "#loyalty")
-    return _form_page(request, customer, form, "loyalty/redeem.html")
+
+    def said(points, created):
+        if created:
+            return _("%(points)s points redeemed.") % {"points": _points(points)}
+        return _("These %(points)s points were already redeemed.") % {"points": _points(points)}
+
+    return _move_view(request, pk, "redeem", RedeemForm, "loyalty/redeem.html", said)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def adjust_view(request, pk):
-    """GET: the adjust form (Admins). POST: add or take away points with the reason given
-    (ledger.points_adjust), or show the form again with the refusal at its field."""
+    """GET: the adjust form (Admins). POST: add or take away points with the reason given, or
+    show the form again with the refusal at its field."""
     require_perm(request.user, ADJUST_POINTS)
+
+    def said(points, created):
+        if not created:
+            return _("This adjustment was already recorded.")
+        if points > 0:
+            return _("%(points)s points added.") % {"points": _points(points)}
+        return _("%(points)s points taken away.") % {"points": _points(-points)}
+
+    return _move_view(request, pk, "adjust", AdjustForm, "loyalty/adjust.html", said)
+
+
+def _move_view(request, pk, kind, form_class, template, said):
+    """The form of ``kind`` (staff_moves.points_move) and its answer: ``said(points, created)``
+    on the customer page once it is done."""
     customer = customer_or_404(pk)
-    form = AdjustForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        points, reason = form.cleaned_data["points"], form.cleaned_data["reason"]
+        points = form.cleaned_data["points"]
         try:
-            _entry, created = points_adjust(
+            _entry, created = points_move(
+                kind,
                 customer=customer,
                 points=points,
+                reason=form.cleaned_data["reason"],
                 key=f"web:{request.user.pk}:{form.cleaned_data['key']}",
-                reason=reason,
                 by=request.user,
-                fingerprint=fingerprint("adjust", customer.pk, points, reason),
             )
         except NotEnoughPoints as exc:
             form.add_error("points", str(exc))
@@ -94,15 +82,9 @@ def adjust_view(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if not created:
-                said = _("This adjustment was already recorded.")
-            elif points > 0:
-                said = _("%(points)s points added.") % {"points": _points(points)}
-            else:
-                said = _("%(points)s points taken away.") % {"points": _points(-points)}
-            messages.success(request, said)
+            messages.success(request, said(points, created))
             return redirect(reverse("customers:detail", args=[customer.pk]) + "#loyalty")
-    return _form_page(request, customer, form, "loyalty/adjust.html")
+    return _form_page(request, customer, form, template)
 
 
 def _form_page(request, customer, form, template):
