@@ -8,7 +8,10 @@ lock, then one EXPIRE entry per lot keyed by it (ledger.expiry_keys: a run made 
 each lot once, which the key's unique index enforces) and its Allocation written with the bulk
 writers of the imports (COPY on PostgreSQL), the lots emptied and each account's points lowered
 with one statement each. A balance never goes below zero: the account's check constraint
-refuses it, and the batch writes nothing then.
+refuses it, and the batch writes nothing then. On PostgreSQL the batches commit without
+waiting for the log to reach the disk (imports.batches.bulk_writes): a crash of the server may
+lose the last batches, never part of one, nor anything done after them to the same accounts,
+and the next run expires those lots again.
 
 The keys are looked up only when the batch's first insert finds one taken: a lot whose points
 came back after it expired (a redemption given back) and expires again, a rare event that
@@ -21,7 +24,7 @@ from django.utils import timezone
 from patron.accounts.permissions import require
 from patron.actors import as_actor
 from patron.bulk import insert, moment
-from patron.imports.batches import new_ids
+from patron.imports.batches import bulk_writes, new_ids
 from patron.loyalty.ledger import expiry_keys
 from patron.loyalty.models import Account, Allocation, Entry
 from patron.loyalty.programme import MANAGE
@@ -61,18 +64,24 @@ def points_expire_all(*, by, now=None, batch=BATCH):
     # open across the batches' transactions; a lot that comes due meanwhile waits for the next run.
     customers = sorted(set(due.iterator(chunk_size=CHUNK)))
     done = {"customers": 0, "entries": 0, "points": 0}
-    for start in range(0, len(customers), batch):
-        with transaction.atomic():
-            lots = _locked_due_lots(customers[start : start + batch], now)
-            try:
-                with transaction.atomic():
-                    _expire(lots, {lot: f"expire:{lot}" for lot, *_rest in lots}, actor)
-            except IntegrityError:  # a key taken: a lot that expires again (expiry_keys)
-                _expire(lots, expiry_keys([lot for lot, *_rest in lots]), actor)
-        done["customers"] += len({customer for _lot, customer, _left, _at in lots})
-        done["entries"] += len(lots)
-        done["points"] += sum(left for _lot, _customer, left, _at in lots)
+    with bulk_writes():
+        for start in range(0, len(customers), batch):
+            _batch(customers[start : start + batch], now, actor, done)
     return done
+
+
+def _batch(customers, now, actor, done):
+    """Expire the lots due of ``customers`` in one transaction; add what was made to ``done``."""
+    with transaction.atomic():
+        lots = _locked_due_lots(customers, now)
+        try:
+            with transaction.atomic():
+                _expire(lots, {lot: f"expire:{lot}" for lot, *_rest in lots}, actor)
+        except IntegrityError:  # a key taken: a lot that expires again (expiry_keys)
+            _expire(lots, expiry_keys([lot for lot, *_rest in lots]), actor)
+    done["customers"] += len({customer for _lot, customer, _left, _at in lots})
+    done["entries"] += len(lots)
+    done["points"] += sum(left for _lot, _customer, left, _at in lots)
 
 
 def _locked_due_lots(customers, now):
