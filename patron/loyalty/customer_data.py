@@ -11,6 +11,7 @@ from patron.loyalty.models import (
     CouponBatch,
     CouponUse,
     Entry,
+    LiabilitySnapshot,
     Membership,
     Referral,
     TierChange,
@@ -95,3 +96,6 @@ register(
 register(Holding("loyalty_cards", Card, OnMerge.KEEP, OnErase.DELETE))
 # A batch's segment is a customer filter, whose search may be a person's name or phone.
 register_traces(Traces(CouponBatch, ("segment",)))
+register_traces(
+    Traces(LiabilitySnapshot, ("figures",), personal=False, why="sums of the whole programme, tiers' names")
+)

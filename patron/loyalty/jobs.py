@@ -12,6 +12,7 @@ from patron.actors import Actor, register_job
 from patron.jobs.queue import job, queue_after_commit
 from patron.loyalty import earning
 from patron.loyalty.expiry import points_expire_all
+from patron.loyalty.liability_jobs import liability_refresh
 from patron.workspace.clock import business_zone
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ def at_expiry_hour(minute):
 @db_periodic_task(at_expiry_hour)
 def points_expire_nightly():
     points_expire_all(by=Actor.system(job="points_expire_all"))
+    # The loyalty page's figures, once the night's expiry is done (liability_snapshot).
+    queue_after_commit(liability_refresh)
 
 
 def orders_recorded_settle(sender, *, event, **kwargs):

@@ -18,6 +18,9 @@ from them; a redemption given back counts as not redeemed, and points taken back
 cancelled or returned order count as neither. Each point weighs the same (a lot of 1,000
 points weighs 100 times one of 10). Points still left in those lots are not counted: their
 fate is not known yet. The estimate is shown only when it rests on at least MIN_BASIS points.
+
+:func:`figures` computes them all at one moment; the page and the export read them as kept
+(patron.loyalty.liability_snapshot), since at 20,000,000 entries the sums take half a minute.
 """
 
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from patron.home.periods import add_months, midnight, month_bounds
 from patron.loyalty.models import Account, Allocation, Entry, Programme, Tier
 from patron.scoring.models import Segment
 from patron.workspace.clock import business_today, business_zone
+from patron.workspace.services import get_workspace
 
 MONTHS = 24
 """Months of earned, redeemed and expired points: this one and the 23 before."""
@@ -254,3 +258,36 @@ def by_segment(*, workspace=None) -> list[Rate]:
         Rate(segment.value, str(segment.label), *rows.get(segment.value, (0, 0, 0))) for segment in Segment
     ]
     return [*rates, Rate(None, "", *rows.get(None, (0, 0, 0)))]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of the loyalty page and its export, computed at ``as_of``; amounts are in
+    ``currency``, the base currency then."""
+
+    as_of: datetime
+    currency: str
+    points: Outstanding
+    breakage: Breakage
+    months: tuple[Month, ...]
+    tiers: tuple[Rate, ...]
+    segments: tuple[Rate, ...]
+
+    @property
+    def net(self) -> Decimal | None:
+        return net_liability(self.points, self.breakage)
+
+
+def figures(*, workspace=None) -> Figures:
+    """Every figure, now: the sums over the whole ledger (seconds at millions of entries)."""
+    workspace = workspace or get_workspace()
+    now = timezone.now()
+    return Figures(
+        as_of=now,
+        currency=workspace.currency,
+        points=outstanding(now=now),
+        breakage=breakage(workspace=workspace),
+        months=tuple(per_month(workspace=workspace)),
+        tiers=tuple(by_tier(workspace=workspace)),
+        segments=tuple(by_segment(workspace=workspace)),
+    )

@@ -1,12 +1,14 @@
 """The liability figures as a file for the finance team: CSV or XLSX.
 
-Three tables: the liability now (one figure a row), the points of each of the last MONTHS
-months, and the redemption rates by tier and by RFM segment. Column and figure names are
-fixed English keys, as in the customer list's export, so that a spreadsheet built on the file
-keeps working whatever language the exporter reads. Numbers are written as numbers (a minus
-sign before digits runs nothing), amounts to the currency's minor unit, half up. Every text
-cell (a tier's name is typed by staff) is neutralised as the customer list's export does
-(patron.imports.rejects). Each export is recorded as a LiabilityExport: who, when, which format.
+The figures are those the loyalty page shows, as kept (liability_snapshot), and the file says
+when they were computed (``as_of``). Three tables: the liability (one figure a row), the points
+of each of the last MONTHS months, and the redemption rates by tier and by RFM segment. Column
+and figure names are fixed English keys, as in the customer list's export, so that a
+spreadsheet built on the file keeps working whatever language the exporter reads. Numbers are
+written as numbers (a minus sign before digits runs nothing), amounts to the currency's minor
+unit, half up. Every text cell (a tier's name is typed by staff) is neutralised as the customer
+list's export does (patron.imports.rejects). Each export is recorded as a LiabilityExport: who,
+when, which format and the figures' time.
 """
 
 import csv
@@ -16,7 +18,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -24,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from patron.accounts.permissions import require
 from patron.actors import as_actor
 from patron.imports.rejects import BOM, neutralised
-from patron.loyalty import liability
+from patron.loyalty import liability_snapshot
 from patron.loyalty.models import LiabilityExport
 from patron.workspace.services import get_workspace
 
@@ -35,57 +36,57 @@ RATE_HEADER = ("group", "key", "name", "customers", "earned", "redeemed", "redem
 
 
 def liability_export(*, file_format, by):
-    """{table: rows} of the figures now, recorded as exported by ``by``; the rows of each
-    table are lists of cells, a header first."""
+    """{table: rows} of the figures kept, recorded as exported by ``by``; the rows of each
+    table are lists of cells, a header first. Refused while the figures are worked out for the
+    first time."""
     require(by, EXPORT_LIABILITY)
     if file_format not in FORMATS:
         raise ValidationError(
             {"format": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(FORMATS)}]}
         )
-    tables = liability_tables()
+    figures = liability_snapshot.kept(get_workspace()).figures
+    if figures is None:
+        raise ValidationError(
+            _("The figures are being worked out for the first time: export them in a minute.")
+        )
     actor = as_actor(by)
     LiabilityExport.objects.create(
         file_format=file_format,
-        months=liability.MONTHS,
+        months=len(figures.months),
+        figures_as_of=figures.as_of,
         actor=actor.user,
         actor_kind=actor.kind,
         actor_job=actor.job,
     )
-    return tables
+    return liability_tables(figures)
 
 
-def liability_tables(*, workspace=None):
-    workspace = workspace or get_workspace()
-    now = timezone.now()
-    points = liability.outstanding(now=now)
-    estimate = liability.breakage(workspace=workspace)
-    net = liability.net_liability(points, estimate)
+def liability_tables(figures):
+    """The tables of ``figures`` (liability.Figures)."""
+    points, estimate, currency = figures.points, figures.breakage, figures.currency
     summary = [
         ["figure", "value"],
-        ["as_of", now.isoformat()],
-        ["currency", workspace.currency],
+        ["as_of", figures.as_of.isoformat()],
+        ["currency", currency],
         ["point_value", points.point_value],
         ["points_available", points.available],
         ["points_pending", points.pending],
         ["points_due_to_expire", points.due],
         ["points_outstanding", points.total],
-        ["liability", _money(points.value, workspace.currency)],
+        ["liability", _money(points.value, currency)],
         ["breakage_rate", estimate.rate],
         ["breakage_redeemed_points", estimate.redeemed],
         ["breakage_expired_points", estimate.expired],
         ["breakage_lots_recorded_before", estimate.cutoff.isoformat()],
-        ["liability_net_of_breakage", _money(net, workspace.currency)],
+        ["liability_net_of_breakage", _money(figures.net, currency)],
     ]
     months = [list(MONTH_HEADER)]
-    for row in liability.per_month(workspace=workspace):
+    for row in figures.months:
         months.append(
             [row.month.isoformat(), row.earned, row.redeemed, row.expired, row.taken_back, row.adjusted]
         )
     rates = [list(RATE_HEADER)]
-    for group, rows in (
-        ("tier", liability.by_tier(workspace=workspace)),
-        ("segment", liability.by_segment(workspace=workspace)),
-    ):
+    for group, rows in (("tier", figures.tiers), ("segment", figures.segments)):
         for rate in rows:
             rates.append([group, rate.key, rate.name, rate.customers, rate.earned, rate.redeemed, rate.rate])
     return {"liability": _cells(summary), "months": _cells(months), "redemption": _cells(rates)}

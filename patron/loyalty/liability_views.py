@@ -1,5 +1,6 @@
 """The loyalty page (/loyalty/): what the programme owes and how it is used, for every role,
-with its export for the finance team (Admins, Marketers and Analysts)."""
+with its export for the finance team (Admins, Marketers and Analysts). Both read the figures
+kept (liability_snapshot), which Marketers and Admins may have computed again."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,11 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from patron.accounts.permissions import require_perm
 from patron.home import charts
-from patron.loyalty import liability
+from patron.loyalty import liability, liability_snapshot
 from patron.loyalty.liability_export import EXPORT_LIABILITY, csv_bytes, liability_export, xlsx_file
 from patron.web.dates import format_month
 from patron.web.templatetags.patron import number
@@ -25,28 +27,48 @@ SERIES = (("earned", "bar-now"), ("redeemed", "bar-past"), ("expired", "bar-year
 def liability_view(request):
     require_perm(request.user, VIEW)
     workspace = get_workspace()
-    points = liability.outstanding()
-    estimate = liability.breakage(workspace=workspace)
-    months = liability.per_month(workspace=workspace)
+    kept = liability_snapshot.kept(workspace)
     context = {
         "workspace": workspace,
-        "currency": workspace.currency,
-        "points": points,
-        "breakage": estimate,
+        "figures": kept.figures,
+        "stale": kept.stale,
+        "can_refresh": liability_snapshot.may_refresh(request.user),
+        "can_export": request.user.has_perm(EXPORT_LIABILITY),
+    }
+    if kept.figures is not None:
+        context.update(_shown(kept.figures))
+    return render(request, "loyalty/liability.html", context)
+
+
+def _shown(figures):
+    months = figures.months
+    return {
+        "currency": figures.currency,
+        "points": figures.points,
+        "breakage": figures.breakage,
         "min_basis": liability.MIN_BASIS,
-        "net": liability.net_liability(points, estimate),
+        "net": figures.net,
         "months": months,
         "charts": [_chart(name, css, months) for name, css in SERIES],
         "first_month": format_month(months[0].month),
         "last_month": format_month(months[-1].month),
         "rate_tables": [
-            ("tier", _with_widths(liability.by_tier(workspace=workspace)), _("Redemption by tier")),
-            ("segment", _with_widths(liability.by_segment(workspace=workspace)), _("Redemption by segment")),
+            ("tier", _with_widths(figures.tiers), _("Redemption by tier")),
+            ("segment", _with_widths(figures.segments), _("Redemption by segment")),
         ],
         "rate_months": liability.RATE_MONTHS,
-        "can_export": request.user.has_perm(EXPORT_LIABILITY),
     }
-    return render(request, "loyalty/liability.html", context)
+
+
+@login_required
+@require_POST
+def liability_refresh_view(request):
+    """A Marketer's or an Admin's request to compute the figures again, in a job."""
+    if liability_snapshot.refresh_ask(by=request.user):
+        messages.success(request, _("The figures are being worked out again: reload the page in a minute."))
+    else:
+        messages.info(request, _("The figures are being worked out already: reload the page in a minute."))
+    return redirect("loyalty:liability")
 
 
 def _chart(name, css, months):

@@ -473,6 +473,8 @@ class LiabilityExport(models.Model):
     )
     actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
     actor_job = models.CharField(max_length=100, blank=True)
+    # The figures exported are those kept (LiabilitySnapshot), computed at this moment.
+    figures_as_of = models.DateTimeField(_("figures as of"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("liability export")
@@ -487,3 +489,24 @@ class LiabilityExport(models.Model):
 
     def __str__(self):
         return f"{self.file_format} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LiabilitySnapshot(models.Model):
+    """The loyalty page's figures (liability.Figures as JSON, amounts as text), one row,
+    computed at ``as_of`` (None: never yet) for the state of the data named by ``key`` (see
+    liability_snapshot.freshness), in ``seconds``. ``refreshing_at``: when a job was queued
+    to compute them afresh. Read by the page and the export alike."""
+
+    key = models.CharField(max_length=200)
+    figures = models.JSONField(default=dict)
+    as_of = models.DateTimeField(null=True)
+    seconds = models.FloatField(default=0)
+    refreshing_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("liability figures")
+        verbose_name_plural = _("liability figures")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="loyalty_liability_snapshot_one")]
+
+    def __str__(self):
+        return f"{self.as_of} {self.key}"

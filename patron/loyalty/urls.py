@@ -7,6 +7,7 @@ app_name = "loyalty"
 urlpatterns = [
     path("", liability_views.liability_view, name="liability"),
     path("liability/export/", liability_views.liability_export_view, name="liability_export"),
+    path("liability/refresh/", liability_views.liability_refresh_view, name="liability_refresh"),
     path("customers/<int:pk>/redeem/", customer_views.redeem_view, name="redeem"),
     path("customers/<int:pk>/adjust/", customer_views.adjust_view, name="adjust"),
     path("customers/<int:pk>/entries/", customer_views.entries_view, name="entries"),
