@@ -107,12 +107,14 @@ def register_routers():
     from patron.interactions.api import router as interactions_router
     from patron.loyalty.api import router as loyalty_router
     from patron.loyalty.api_coupons import router as coupons_router
+    from patron.loyalty.api_referrals import router as referrals_router
     from patron.organisations.api import router as organisations_router
     from patron.sales.api import router as orders_router
     from patron.scoring.api import runs_router, scores_router, segments_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/customers", loyalty_router)
+    api.add_router("/customers", referrals_router)
     api.add_router("/consents", consents_router)
     api.add_router("/coupons", coupons_router)
     api.add_router("/orders", orders_router)

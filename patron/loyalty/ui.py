@@ -8,6 +8,7 @@ from patron.customers.ui import customer_panels
 from patron.loyalty.cards import ISSUE as ISSUE_CARD
 from patron.loyalty.customer_forms import AdjustForm, RedeemForm
 from patron.loyalty.ledger import ADJUST_POINTS, REDEEM_POINTS
+from patron.loyalty.referral_views import referral_panel
 from patron.loyalty.standing import card_of, coupons_of, entries_of, standing_of
 from patron.web import navigation
 from patron.web.navigation import NavEntry
@@ -39,6 +40,15 @@ def _entries(request, customer, **page):
 customer_panels.register(
     Panel(
         "points", "loyalty/panels/points.html", order=35, context=_points, permission="loyalty.view_account"
+    )
+)
+customer_panels.register(
+    Panel(
+        "referrals",
+        "loyalty/panels/referrals.html",
+        order=36,
+        context=referral_panel,
+        permission="loyalty.view_referral",
     )
 )
 customer_panels.register(

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from patron.loyalty import coupon_views, customer_views, liability_views, programme_views, tiers_views
+from patron.loyalty import (
+    coupon_views,
+    customer_views,
+    liability_views,
+    programme_views,
+    referral_views,
+    tiers_views,
+)
 
 app_name = "loyalty"
 
@@ -11,6 +18,8 @@ urlpatterns = [
     path("customers/<int:pk>/redeem/", customer_views.redeem_view, name="redeem"),
     path("customers/<int:pk>/adjust/", customer_views.adjust_view, name="adjust"),
     path("customers/<int:pk>/entries/", customer_views.entries_view, name="entries"),
+    path("customers/<int:pk>/referral/", referral_views.referral_view, name="referral"),
+    path("referrers/", referral_views.referrers_view, name="referrers"),
     path("programme/", programme_views.programme_view, name="programme"),
     path("programme/rules/", programme_views.rule_add_view, name="rule_add"),
     path("programme/rules/<int:pk>/remove/", programme_views.rule_remove_view, name="rule_remove"),

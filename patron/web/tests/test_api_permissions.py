@@ -30,7 +30,7 @@ from patron.interactions.models import Interaction
 from patron.interactions.services import interaction_log
 from patron.loyalty.coupons import batch_create
 from patron.loyalty.ledger import points_earn
-from patron.loyalty.models import CouponBatch, CouponUse, Entry
+from patron.loyalty.models import CouponBatch, CouponUse, Entry, Referral
 from patron.organisations.models import Organisation, OrganisationContact
 from patron.organisations.services import organisation_create
 from patron.sales.models import Order
@@ -124,6 +124,14 @@ EXPECTED = {
         "Service agent": 403,
         "Analyst": 403,
     },
+    # somsri has bought already: whoever may write hears the service's refusal, after the check.
+    ("POST", "/api/customers/{customer_id}/loyalty/referral"): {
+        "Admin": 422,
+        "Marketer": 422,
+        "Service agent": 422,
+        "Analyst": 403,
+    },
+    ("GET", "/api/customers/{customer_id}/loyalty/referrals"): READ,
     ("POST", "/api/coupons/batches"): {"Admin": 201, "Marketer": 201, "Service agent": 403, "Analyst": 403},
     ("GET", "/api/coupons/batches/{batch_id}/codes"): READ,
     ("POST", "/api/coupons/{code}/redeem"): {
@@ -148,6 +156,7 @@ WRITTEN = [
     Entry,
     CouponBatch,
     CouponUse,
+    Referral,
 ]
 
 
@@ -193,6 +202,7 @@ def bodies(world):
         ("POST", "/api/duplicates/{pair_id}/merge"): {"survivor": world["survivor_id"]},
         ("POST", "/api/customers/{customer_id}/loyalty/redeem"): {"points": 10, "reason": "Free coffee"},
         ("POST", "/api/customers/{customer_id}/loyalty/adjust"): {"points": 50, "reason": "Welcome gift"},
+        ("POST", "/api/customers/{customer_id}/loyalty/referral"): {"referrer": world["survivor_id"]},
         ("POST", "/api/coupons/batches"): {
             "name": "Songkran",
             "benefit": "Free tea",
