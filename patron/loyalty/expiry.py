@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from patron.accounts.permissions import require
 from patron.actors import as_actor
-from patron.bulk import insert, moment
+from patron.bulk import insert, moment_writer
 from patron.imports.batches import bulk_writes, new_ids
 from patron.loyalty.ledger import expiry_keys
 from patron.loyalty.models import Account, Allocation, Entry
@@ -101,12 +101,13 @@ def _expire(lots, keys, actor):
     """Write the expiry of ``lots`` (as _locked_due_lots gives them) under ``keys``."""
     if not lots:
         return
-    now = moment(timezone.now())
+    text = moment_writer()
+    now = text(timezone.now())
     ids = new_ids(Entry, len(lots))
     who = actor.columns()
     user = who["actor"].pk if who["actor"] is not None else None
     entries = [
-        (entry, customer, Entry.Kind.EXPIRE.value, -left, keys[lot], "", "", 0, 0, moment(at), now)
+        (entry, customer, Entry.Kind.EXPIRE.value, -left, keys[lot], "", "", 0, 0, text(at), now)
         + (user, who["actor_kind"], who["actor_job"], who.get("actor_customer_id"))
         for entry, (lot, customer, left, at) in zip(ids, lots, strict=True)
     ]
