@@ -462,12 +462,16 @@ def _whole(points, *, positive):
 
 def _locked_account(customer):
     customer_id = getattr(customer, "pk", customer)
+    locked = Account.objects.select_for_update().filter(customer_id=customer_id)
+    account = locked.first()
+    if account is not None:
+        return account
     try:
         with transaction.atomic():
-            Account.objects.get_or_create(customer_id=customer_id)
+            Account.objects.create(customer_id=customer_id)
     except IntegrityError:  # made meanwhile by a request side by side
         pass
-    return Account.objects.select_for_update().get(customer_id=customer_id)
+    return locked.get()
 
 
 def _already(key, fingerprint, customer):
