@@ -116,8 +116,9 @@ class Entry(Acted):
     # A reversal of earned points that the balance could no longer cover (they were spent and
     # nothing is left): the points not taken back, since a balance never goes below zero.
     shortfall = models.BigIntegerField(_("points not taken back"), default=0)
-    # Unique: the same request, order event or nightly run made twice makes one entry.
-    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    # Unique (loyalty_entry_key_unique): the same request, order event or nightly run made twice
+    # makes one entry.
+    key = models.CharField(_("idempotency key"), max_length=200)
     # What the request that made it asked, hashed: the same key with another request is refused.
     fingerprint = models.CharField(max_length=64, blank=True)
     # A lot (points > 0, but a redemption given back): what is left of it, and when it can be spent.
@@ -146,6 +147,9 @@ class Entry(Acted):
             ),
         ]
         constraints = [
+            # A constraint rather than unique=True, which on PostgreSQL adds a second index for
+            # LIKE that nothing asks and every earned point would pay for.
+            models.UniqueConstraint(fields=["key"], name="loyalty_entry_key_unique"),
             models.CheckConstraint(
                 condition=one_of("kind", EntryKind.values), name="loyalty_entry_kind_known"
             ),
