@@ -25,7 +25,7 @@ from patron.accounts.permissions import require
 from patron.actors import as_actor
 from patron.bulk import insert, moment_writer
 from patron.imports.batches import bulk_writes, new_ids
-from patron.loyalty.ledger import expiry_keys
+from patron.loyalty.ledger import accounts_add, expiry_keys
 from patron.loyalty.models import Account, Allocation, Entry
 from patron.loyalty.programme import MANAGE
 
@@ -118,20 +118,11 @@ def _expire(lots, keys, actor):
         insert(Allocation, ["entry_id", "lot_id", "points"], allocations)
     taken = {}
     for _lot, customer, left, _at in lots:
-        taken[customer] = taken.get(customer, 0) + left
-    entry_table, account_table = Entry._meta.db_table, Account._meta.db_table
+        taken[customer] = taken.get(customer, 0) - left
+    entry_table = Entry._meta.db_table
     with connection.cursor() as cursor:
         for start in range(0, len(lots), CHUNK):
             chunk = [lot for lot, *_rest in lots[start : start + CHUNK]]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"UPDATE {entry_table} SET remaining = 0 WHERE id IN ({marks})", chunk)  # noqa: S608
-        pairs = list(taken.items())
-        for start in range(0, len(pairs), CHUNK // 2):
-            chunk = pairs[start : start + CHUNK // 2]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            cursor.execute(
-                f"WITH taken (customer_id, points) AS (VALUES {values}) "  # noqa: S608
-                f"UPDATE {account_table} SET points = {account_table}.points - taken.points, updated_at = %s "
-                f"FROM taken WHERE {account_table}.customer_id = taken.customer_id",
-                [value for pair in chunk for value in pair] + [now],
-            )
+    accounts_add(taken, timezone.now())

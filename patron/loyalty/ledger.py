@@ -150,7 +150,7 @@ def points_earn_many(earnings, *, by):
             )
             added[earning.customer] = added.get(earning.customer, 0) + earning.points
         insert(Entry, EARN_COLUMNS, rows)
-        _accounts_add(added, now)
+        accounts_add(added, now)
     return len(rows)
 
 
@@ -199,8 +199,9 @@ def _accounts_locked(customers, now):
             list(locked.values_list("customer_id", flat=True))
 
 
-def _accounts_add(added, now):
-    """Add ``added`` ({customer id: points}) to their accounts: one UPDATE per few thousand."""
+def accounts_add(added, now):
+    """Add ``added`` ({customer id: points, signed}) to their accounts, locked already: one
+    UPDATE per few thousand."""
     table = connection.ops.quote_name(Account._meta.db_table)
     pairs = sorted(added.items())
     cast = "::bigint" if connection.vendor == "postgresql" else ""
