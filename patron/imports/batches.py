@@ -18,7 +18,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from patron.imports.reading import Row, Table, reject_flawed, set_aside_flawed
 from patron.imports.rejects import restored_rows
@@ -63,40 +63,6 @@ def run_in_batches(
     finally:
         batches.close()
         rows.close()
-
-
-@contextlib.contextmanager
-def bulk_writes():
-    """Settings for the many large transactions of an import, put back when it ends.
-
-    SQLite: fewer, larger checkpoints (up to 400 MB of log, not 4 MB). A batch of orders for
-    customers all over the file changes pages all over the customer index; checkpointing
-    after every batch copies those pages again and again.
-
-    PostgreSQL: commits do not wait for the log to reach the disk (synchronous_commit off).
-    A crash of the server or machine (not of the import) may then lose the last batches
-    committed before it, never part of one; the summary of such an import overstates, and
-    running the file again writes what was lost. A killed import loses nothing committed.
-    """
-    if connection.vendor == "sqlite":
-        setting, value = "wal_autocheckpoint", "100000"
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA {setting}")
-            (before,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA {setting}={value}")
-        put_back = f"PRAGMA {setting}={int(before)}"
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit = off")
-        put_back = "RESET synchronous_commit"
-    else:  # pragma: no cover - Patron runs on SQLite and PostgreSQL
-        put_back = None
-    try:
-        yield
-    finally:
-        if put_back:
-            with connection.cursor() as cursor:
-                cursor.execute(put_back)
 
 
 def _batches(rows, size, group):
@@ -154,19 +120,3 @@ def _ahead(items: Iterator, depth: int = 2):
         while worker.is_alive():
             with contextlib.suppress(queue.Empty):
                 ready.get(timeout=0.1)
-
-
-def new_ids(model, count):
-    """``count`` new primary keys of ``model``, in increasing order; call inside a transaction."""
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        highest = cursor.fetchone()[0]
-    return list(range(highest + 1, highest + 1 + count))

@@ -36,6 +36,7 @@ from patron.bulk import (
     insert,
     json_text,
     moment,
+    new_ids,
     rows_with,
 )
 from patron.bulk import update as update_rows
@@ -67,7 +68,6 @@ from patron.customers.services import (
     validate_data,
 )
 from patron.imports.attributes import text
-from patron.imports.batches import new_ids
 from patron.workspace.clock import business_today
 
 _EMPTY = (None, "", [], {})

@@ -41,13 +41,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import allowed, require
+from patron.bulk import bulk_writes
 from patron.customers.contact_kinds import contact_point
 from patron.customers.identity import is_email_address
 from patron.customers.models import ContactKind
 from patron.customers.phones import normalise_phone
 from patron.customers.services import CustomerData
 from patron.imports.attributes import attributes_of, text
-from patron.imports.batches import bulk_writes, run_in_batches
+from patron.imports.batches import run_in_batches
 from patron.imports.customer_batch import (
     CREATED,
     CustomerBatch,

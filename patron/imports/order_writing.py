@@ -14,7 +14,7 @@ from decimal import Decimal
 import polars as pl
 from django.db import connection
 
-from patron.imports.batches import new_ids
+from patron.bulk import new_ids
 from patron.sales.models import Order, OrderLine
 
 ORDER_COLUMNS = (

@@ -51,10 +51,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import require
+from patron.bulk import bulk_writes
 from patron.customers.identity import find_existing
 from patron.customers.models import ExternalId
 from patron.customers.services import CustomerData, customer_create_or_attach
-from patron.imports.batches import bulk_writes, run_in_batches
+from patron.imports.batches import run_in_batches
 from patron.imports.headers import ambiguous_columns, guess_mapping
 from patron.imports.mapping import (
     blank_columns,

@@ -27,6 +27,7 @@ class LoyaltyConfig(AppConfig):
         from patron.loyalty.tiers import tiers_on_orders
 
         orders_recorded.connect(tiers_on_orders, dispatch_uid="loyalty.tiers.tiers_on_orders")
+        customer_filters.add(*LOYALTY_FILTERS)
+
         # The nightly review of tiers and its jobs: a worker knows them through this import.
         from patron.loyalty import tier_jobs  # noqa: F401
-        customer_filters.add(*LOYALTY_FILTERS)

@@ -9,7 +9,7 @@ each lot once, which the key's unique index enforces) and its Allocation written
 writers of the imports (COPY on PostgreSQL), the lots emptied and each account's points lowered
 with one statement each. A balance never goes below zero: the account's check constraint
 refuses it, and the batch writes nothing then. On PostgreSQL the batches commit without
-waiting for the log to reach the disk (imports.batches.bulk_writes): a crash of the server may
+waiting for the log to reach the disk (patron.bulk.bulk_writes): a crash of the server may
 lose the last batches, never part of one, nor anything done after them to the same accounts,
 and the next run expires those lots again.
 
@@ -23,8 +23,7 @@ from django.utils import timezone
 
 from patron.accounts.permissions import require
 from patron.actors import as_actor
-from patron.bulk import insert, moment_writer
-from patron.imports.batches import bulk_writes, new_ids
+from patron.bulk import bulk_writes, insert, moment_writer, new_ids
 from patron.loyalty.ledger import accounts_add, expiry_keys
 from patron.loyalty.models import Account, Allocation, Entry
 from patron.loyalty.programme import MANAGE

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.permissions import require
 from patron.actors import as_actor
-from patron.bulk import QUERY_CHUNK, insert, moment, moment_writer, rows_with
+from patron.bulk import QUERY_CHUNK, ids_in, insert, moment, moment_writer, rows_with
 from patron.loyalty.models import Account, Allocation, Entry
 
 REDEEM_POINTS = "loyalty.redeem_points"
@@ -195,25 +195,29 @@ def _accounts_locked(customers, now):
     if connection.features.has_select_for_update:
         for start in range(0, len(customers), QUERY_CHUNK):
             chunk = customers[start : start + QUERY_CHUNK]
-            locked = Account.objects.select_for_update().filter(customer_id__in=chunk).order_by("customer_id")
-            list(locked.values_list("customer_id", flat=True))
+            locked = Account.objects.select_for_update().filter(ids_in(Account, "customer_id", chunk))
+            list(locked.order_by("customer_id").values_list("customer_id", flat=True))
 
 
 def accounts_add(added, now):
     """Add ``added`` ({customer id: points, signed}) to their accounts, locked already: one
-    UPDATE per few thousand."""
+    UPDATE per few thousand (two arrays on PostgreSQL, rows of values on SQLite)."""
     table = connection.ops.quote_name(Account._meta.db_table)
     pairs = sorted(added.items())
-    cast = "::bigint" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), ACCOUNTS_AT_ONCE):
             chunk = pairs[start : start + ACCOUNTS_AT_ONCE]
-            values = ", ".join([f"(%s{cast}, %s{cast})"] * len(chunk))
+            if connection.vendor == "postgresql":
+                rows = "SELECT unnest(%s::bigint[]), unnest(%s::bigint[])"
+                params = [[customer for customer, _points in chunk], [points for _customer, points in chunk]]
+            else:
+                rows = "VALUES " + ", ".join(["(%s, %s)"] * len(chunk))
+                params = [value for pair in chunk for value in pair]
             cursor.execute(
-                f"WITH added (customer_id, points) AS (VALUES {values}) "  # noqa: S608
+                f"WITH added (customer_id, points) AS ({rows}) "  # noqa: S608
                 f"UPDATE {table} SET points = {table}.points + added.points, updated_at = %s "
                 f"FROM added WHERE {table}.customer_id = added.customer_id",
-                [value for pair in chunk for value in pair] + [moment(now)],
+                [*params, moment(now)],
             )
 
 
