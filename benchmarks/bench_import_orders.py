@@ -61,20 +61,13 @@ def write_file(path, rows, customers, seed=7):
             )
 
 
-def child(args):
-    """Runs in its own process: one database, timed import, re-import and bulk baseline."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "patron.settings"
-    import django
-
-    django.setup()
+def shop(customers):
+    """A migrated database with a Thai shop, its Admin and ``customers`` customers known to the
+    file's source by their point-of-sale number. Returns (the Admin, the customers)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection, transaction
 
     from patron.customers.models import Customer, ExternalId
-    from patron.imports.order_writing import ORDER_COLUMNS, _columns
-    from patron.imports.orders import import_orders
-    from patron.sales.models import Order
     from patron.workspace.models import Workspace
 
     call_command("migrate", verbosity=0)
@@ -83,11 +76,27 @@ def child(args):
     )
     user = get_user_model().objects.create_superuser("bench", password="bench-pass-2024")
     made = Customer.objects.bulk_create(
-        (Customer(display_name=f"Customer {n}", country="TH") for n in range(args.customers)), batch_size=5000
+        (Customer(display_name=f"Customer {n}", country="TH") for n in range(customers)), batch_size=5000
     )
     ExternalId.objects.bulk_create(
         (ExternalId(customer=c, source="pos", value=f"C{n:07d}") for n, c in enumerate(made)), batch_size=5000
     )
+    return user, made
+
+
+def child(args):
+    """Runs in its own process: one database, timed import, re-import and bulk baseline."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "patron.settings"
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from patron.imports.order_writing import ORDER_COLUMNS, _columns
+    from patron.imports.orders import import_orders
+    from patron.sales.models import Order
+
+    user, _customers = shop(args.customers)
     result = {"database": connection.vendor}
 
     started = time.perf_counter()

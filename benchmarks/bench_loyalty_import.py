@@ -78,30 +78,17 @@ def child(args):
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
+    from bench_import_orders import shop
     from django.db import connection
     from django.utils import timezone
 
     from patron.actors import Actor
-    from patron.customers.models import Customer, ExternalId
     from patron.imports.orders import import_orders
     from patron.loyalty.earning import imported_orders_earn
     from patron.loyalty.ledger import ledger_check
     from patron.loyalty.models import Entry
-    from patron.workspace.models import Workspace
 
-    call_command("migrate", verbosity=0)
-    Workspace.objects.update_or_create(
-        pk=1, defaults={"name": "bench", "country": "TH", "currency": "THB", "time_zone": "Asia/Bangkok"}
-    )
-    user = get_user_model().objects.create_superuser("bench", password="bench-pass-2024")
-    made = Customer.objects.bulk_create(
-        (Customer(display_name=f"Customer {n}", country="TH") for n in range(args.customers)), batch_size=5000
-    )
-    ExternalId.objects.bulk_create(
-        (ExternalId(customer=c, source="pos", value=f"C{n:07d}") for n, c in enumerate(made)), batch_size=5000
-    )
+    user, made = shop(args.customers)
     if args.mode == "on":
         programme_on(made, user)
     result = {"database": connection.vendor, "mode": args.mode}
