@@ -23,10 +23,15 @@ print(json.dumps(sorted(HUEY._registry._registry)))
 
 def test_every_job_is_known_once_django_has_started(tmp_path):
     root = Path(patron.__file__).parent
-    for path in root.rglob("*jobs.py"):
-        if "tests" not in path.parts:
-            import_module(".".join(path.relative_to(root.parent).with_suffix("").parts))
-    defined = {name for name in HUEY._registry._registry if name.startswith("patron.")}
+    modules = {
+        ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        for path in root.rglob("*jobs.py")
+        if "tests" not in path.parts
+    }
+    for module in modules:
+        import_module(module)
+    # Jobs that tests define are registered too, in this process only: left out.
+    defined = {name for name in HUEY._registry._registry if name.rsplit(".", 1)[0] in modules}
     assert "patron.loyalty.tier_jobs.tiers_evaluate_nightly" in defined
 
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="patron.settings", PATRON_DATA_DIR=str(tmp_path))
