@@ -61,6 +61,15 @@ def write_file(path, rows, customers, seed=7):
             )
 
 
+def machine_line():
+    """The CPUs and the thread settings numeric libraries read, as the benchmarks print them."""
+    threads = {
+        k: os.environ.get(k, "(unset)")
+        for k in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "POLARS_MAX_THREADS"]
+    }
+    return f"{os.cpu_count()} CPUs; " + ", ".join(f"{k}={v}" for k, v in threads.items())
+
+
 def shop(customers):
     """A migrated database with a Thai shop, its Admin and ``customers`` customers known to the
     file's source by their point-of-sale number. Returns (the Admin, the customers)."""
@@ -201,11 +210,7 @@ def main():
     if args.child:
         child(args)
         return
-    threads = {
-        k: os.environ.get(k, "(unset)")
-        for k in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "POLARS_MAX_THREADS"]
-    }
-    print(f"{os.cpu_count()} CPUs; " + ", ".join(f"{k}={v}" for k, v in threads.items()))
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="patron-import-bench-") as work:
         work = Path(work)
         args.file = work / "orders.csv"

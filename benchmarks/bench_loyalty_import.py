@@ -177,7 +177,7 @@ def report(name, off, on):
 
 
 def main():
-    from bench_import_orders import write_file
+    from bench_import_orders import machine_line, write_file
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -190,11 +190,7 @@ def main():
     if args.child:
         child(args)
         return
-    threads = {
-        k: os.environ.get(k, "(unset)")
-        for k in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "POLARS_MAX_THREADS"]
-    }
-    print(f"{os.cpu_count()} CPUs; " + ", ".join(f"{k}={v}" for k, v in threads.items()))
+    print(machine_line())
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="patron-loyalty-import-bench-") as work:
         work = Path(work)
