@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from patron.accounts.models import TokenFailure
-from patron.accounts.permissions import require_perm
+from patron.accounts.permissions import permissions_load, require_perm
 from patron.accounts.services import token_authenticate
 
 
@@ -65,6 +65,7 @@ class BearerToken(HttpBearer):
             failure_record(address)
             return None
         request.user = user
+        permissions_load(user)
         require_perm(user, *self.perms)
         return user
 

@@ -11,7 +11,9 @@ Every check in a service goes through `require` (or `allowed`), with the actor d
   every permission, since only code can start one.
 """
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from patron.actors import ActorKind, as_actor
@@ -50,3 +52,15 @@ def require(actor, *perms, customer=None):
 def require_perm(user, *perms):
     """`require` for a view's request.user (staff), as views and the API check before calling a service."""
     require(user, *perms)
+
+
+def permissions_load(user):
+    """Read ``user``'s permissions, their own and their roles', in one query, and keep them on
+    the user where Django's ModelBackend keeps them for the rest of the request (it reads them
+    in two: a query less on every API request). Nothing is kept past the request: the user
+    object is read anew with the next one's token, so a role taken away is away at once."""
+    if not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
+        return  # ModelBackend answers these without reading the user's own and their roles'
+    perms = Permission.objects.filter(Q(user=user) | Q(group__user=user)).order_by()
+    rows = perms.values_list("content_type__app_label", "codename").distinct()
+    user._perm_cache = {f"{app}.{codename}" for app, codename in rows}
