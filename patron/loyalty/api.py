@@ -140,7 +140,9 @@ def entry_out(entry):
 
 
 def moved_out(entry):
-    balance = balance_after(entry)
+    # A redemption just made carries the balance it left (ledger.points_redeem); an entry found
+    # again by its key, or an adjustment, has it worked out from the ledger.
+    balance = getattr(entry, "balance", None) or balance_after(entry)
     return {
         "entry": entry_out(entry),
         "balance": balance.available,

@@ -223,7 +223,11 @@ def accounts_add(added, now):
 
 def points_redeem(*, customer, points, key, by, reason="", order=None, fingerprint=""):
     """Spend ``points`` of the available ones, soonest-expiring first. Returns (entry,
-    created); raises NotEnoughPoints, and writes nothing, when they do not reach."""
+    created); raises NotEnoughPoints, and writes nothing, when they do not reach.
+
+    An entry made now carries ``balance``: the customer's Balance right after it, from the
+    locked account and the lots read to spend (what standing.balance_after works out from the
+    ledger, without reading it again); an entry found by its key does not."""
     actor = as_actor(by)
     require(actor, REDEEM_POINTS)
     _whole(points, positive=True)
@@ -233,7 +237,9 @@ def points_redeem(*, customer, points, key, by, reason="", order=None, fingerpri
         if found:
             return found, False
         now = timezone.now()
-        takes = _takes(_available_lots(customer, now), points)
+        lots = _lots_left(customer)
+        available = [(lot.pk, lot.remaining) for lot in lots if _spendable(lot, now)]
+        takes = _takes(available, points)
         entry = _write(
             customer,
             actor,
@@ -247,6 +253,7 @@ def points_redeem(*, customer, points, key, by, reason="", order=None, fingerpri
         )
         _allocate(entry, takes)
         _add(account, -points)
+    entry.balance = _balance_split(account.points - points, lots, now)
     return entry, True
 
 
@@ -523,6 +530,39 @@ def _lots(customer, now, when):
     lots = lots.filter(Q(expires_at__gt=now) | Q(expires_at=None))
     order = (F("expires_at").asc(nulls_last=True), "available_at", "pk")
     return list(lots.order_by(*order).values_list("pk", "remaining"))
+
+
+class Lot(NamedTuple):
+    pk: int
+    remaining: int
+    available_at: datetime
+    expires_at: datetime | None
+
+
+def _lots_left(customer):
+    """Every lot of the customer's with points left, spendable or not, soonest-expiring first
+    (those that never expire last), as _available_lots orders them."""
+    lots = Entry.objects.filter(customer=customer, remaining__gt=0)
+    order = (F("expires_at").asc(nulls_last=True), "available_at", "pk")
+    columns = ("pk", "remaining", "available_at", "expires_at")
+    return [Lot(*row) for row in lots.order_by(*order).values_list(*columns)]
+
+
+def _spendable(lot, now):
+    return lot.available_at <= now and (lot.expires_at is None or lot.expires_at > now)
+
+
+def _balance_split(total, lots, now):
+    """The Balance of an account holding ``total`` points whose lots are ``lots``, at ``now``:
+    balance_of's split, from lots read already. Only spendable lots may have been spent since
+    they were read: the pending and due ones are as read."""
+    due = sum(lot.remaining for lot in lots if lot.expires_at is not None and lot.expires_at <= now)
+    pending = sum(
+        lot.remaining
+        for lot in lots
+        if lot.available_at > now and (lot.expires_at is None or lot.expires_at > now)
+    )
+    return Balance(available=total - pending - due, pending=pending, due=due)
 
 
 def _takes(lots, points, *, exact=True):
