@@ -227,32 +227,31 @@ def points_redeem(*, customer, points, key, by, reason="", order=None, fingerpri
 
     An entry made now carries ``balance``: the customer's Balance right after it, from the
     locked account and the lots read to spend (what standing.balance_after works out from the
-    ledger, without reading it again); an entry found by its key does not."""
+    ledger, without reading it again); an entry found by its key does not. The till's request
+    path: a redemption at the counter is a few small queries (bench_loyalty_redeem.py)."""
     actor = as_actor(by)
     require(actor, REDEEM_POINTS)
     _whole(points, positive=True)
-    with transaction.atomic():
-        account = _locked_account(customer)
-        found = _already(key, fingerprint, customer)
-        if found:
-            return found, False
-        now = timezone.now()
-        lots = _lots_left(customer)
-        available = [(lot.pk, lot.remaining) for lot in lots if _spendable(lot, now)]
-        takes = _takes(available, points)
-        entry = _write(
-            customer,
-            actor,
-            kind=Entry.Kind.REDEEM,
-            points=-points,
-            key=key,
-            fingerprint=fingerprint,
-            order=order,
-            reason=reason,
-            available_at=now,
-        )
-        _allocate(entry, takes)
-        _add(account, -points)
+    try:
+        with transaction.atomic():
+            account = _locked_account(customer)
+            now = timezone.now()
+            lots, key_taken = _lots_left(customer, key)
+            if key_taken:
+                return _already(key, fingerprint, customer), False
+            available = [(lot.pk, lot.remaining) for lot in lots if _spendable(lot, now)]
+            takes = _takes(available, points)
+            values = {"kind": Entry.Kind.REDEEM, "points": -points, "key": key, "fingerprint": fingerprint}
+            values |= {"order": order, "reason": reason, "available_at": now}
+            entry = Entry.objects.create(customer_id=account.customer_id, **actor.columns(), **values)
+            _allocate(entry, takes)
+            _add(account, -points)
+    except IntegrityError:
+        # The key was free under the lock: another customer's request took it meanwhile. The
+        # transaction is rolled back whole, rather than to a savepoint made for every entry.
+        if Entry.objects.filter(key=key).exists():
+            raise KeyReused() from None
+        raise
     entry.balance = _balance_split(account.points - points, lots, now)
     return entry, True
 
@@ -539,13 +538,20 @@ class Lot(NamedTuple):
     expires_at: datetime | None
 
 
-def _lots_left(customer):
+def _lots_left(customer, key):
     """Every lot of the customer's with points left, spendable or not, soonest-expiring first
-    (those that never expire last), as _available_lots orders them."""
-    lots = Entry.objects.filter(customer=customer, remaining__gt=0)
+    (those that never expire last, as _available_lots orders them), and whether ``key`` is
+    taken already: one query, made under the account's lock."""
+    rows = Entry.objects.filter(Q(customer=customer, remaining__gt=0) | Q(key=key))
     order = (F("expires_at").asc(nulls_last=True), "available_at", "pk")
-    columns = ("pk", "remaining", "available_at", "expires_at")
-    return [Lot(*row) for row in lots.order_by(*order).values_list(*columns)]
+    columns = ("pk", "remaining", "available_at", "expires_at", "key")
+    lots, taken = [], False
+    for pk, remaining, available_at, expires_at, its_key in rows.order_by(*order).values_list(*columns):
+        if its_key == key:
+            taken = True
+        else:
+            lots.append(Lot(pk, remaining, available_at, expires_at))
+    return lots, taken
 
 
 def _spendable(lot, now):

@@ -12,15 +12,18 @@ from django.utils import timezone
 
 from patron.conftest import with_token
 from patron.customers.tests.factories import make_customer
+from patron.loyalty import ledger
 from patron.loyalty.ledger import balance_of, ledger_check, points_earn
 from patron.loyalty.models import Entry
 from patron.loyalty.standing import balance_after
 
 pytestmark = pytest.mark.django_db
 
-QUERIES_A_REDEMPTION = 18
-"""The most queries one redemption through the API may take (the token, its user's
-permissions, the customer, the locked account, the key, the lots, the writes)."""
+QUERIES_A_REDEMPTION = 14
+"""The most queries the counted redemption below may take: the workspace (its time zone), the
+address's wrong tokens, the token and its user, their permissions, the customer, the account
+locked, the lots and the key together, the entry, its allocations, the two lots it takes from,
+the account, and the transaction's start and end."""
 
 
 def redeem(api, customer, points, key):
@@ -82,3 +85,27 @@ def test_a_redemption_stays_within_its_queries(client, emre, lots):
     assert response.status_code == 201, response.content
     said = "\n".join(query["sql"][:160] for query in queries.captured_queries)
     assert len(queries.captured_queries) <= QUERIES_A_REDEMPTION, said
+
+
+def test_a_key_another_customer_took_meanwhile_is_refused_and_moves_nothing(
+    client, emre, somchai, lots, monkeypatch
+):
+    """Two tills, two customers, one key, side by side: the second one's lock does not cover the
+    first one's customer, so it finds the key free and only the database's unique key stops it."""
+    other = make_customer(somchai, "juan")
+    points_earn(customer=other, points=50, key="e:juan", by=somchai)
+    api = with_token(client, emre)
+    assert redeem(api, other, 10, key="k-shared").status_code == 201
+    before = list(Entry.objects.order_by("pk").values_list("pk", "points", "remaining"))
+    seen_free = ledger._lots_left
+
+    def as_if_free(customer, key):
+        found, _taken = seen_free(customer, key)
+        return found, False
+
+    monkeypatch.setattr(ledger, "_lots_left", as_if_free)
+    response = redeem(api, lots, 10, key="k-shared")
+    assert response.status_code == 422, response.content
+    assert "already used for a different request" in response.json()["detail"][0]["msg"]
+    assert list(Entry.objects.order_by("pk").values_list("pk", "points", "remaining")) == before
+    assert ledger_check() == []
