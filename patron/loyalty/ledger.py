@@ -14,7 +14,6 @@ callers decide that; this module keeps the ledger whole.
 
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -123,8 +122,8 @@ def points_earn_many(earnings, *, by):
     """points_earn for many earns at once (the orders of an import, thousands in a batch): their
     accounts locked in the order of their customers, so that two batches never wait on each
     other in a circle; keys already used, or given twice, skipped; the entries written through
-    the database's bulk path and the accounts' points in one statement per few thousand.
-    Returns the number of entries made."""
+    the database's bulk path, in the order given, and the accounts' points in one statement per
+    few thousand. Returns the number of entries made."""
     actor = as_actor(by)
     for earning in earnings:
         _whole(earning.points, positive=True)
@@ -136,9 +135,7 @@ def points_earn_many(earnings, *, by):
         rows, added, text = [], {}, moment_writer()
         actor_columns = (actor.user.pk if actor.user else None, actor.kind, actor.job, actor.customer_id)
         recorded = text(now)
-        # In the order of the customers: the indexes that lead with the customer take the rows in
-        # their order, a page at a time.
-        for earning in sorted(earnings, key=attrgetter("customer")):
+        for earning in earnings:
             if earning.key in seen:
                 continue
             seen.add(earning.key)

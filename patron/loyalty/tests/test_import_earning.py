@@ -69,26 +69,37 @@ def random_shop(somchai, seed):
     return people
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    ("seed", "first_purchase_bonus", "referral_bonus"),
+    [(1, 50, 70), (2, 50, 70), (3, 50, 70), (4, 0, 70), (5, 50, 0)],
+)
 @pytest.mark.django_db
-def test_an_import_earns_in_bulk_what_each_order_earns_alone(somchai, thai_shop, monkeypatch, seed):
+def test_an_import_earns_in_bulk_what_each_order_earns_alone(
+    somchai, thai_shop, monkeypatch, seed, first_purchase_bonus, referral_bonus
+):
     programme_update(
         by=somchai,
         active=True,
         points_per_unit=Decimal("0.37"),
         birthday_multiplier=Decimal("2"),
-        first_purchase_bonus=50,
-        referral_bonus=70,
+        first_purchase_bonus=first_purchase_bonus,
+        referral_bonus=referral_bonus,
         pending_days=14,
         expiry_months=13,
     )
     started = timezone.now() - timedelta(minutes=1)
     random_shop(somchai, seed)
     monkeypatch.setattr(earning, "IMPORT_BATCH", 7)
+    one_by_one = []
+    order_earn = earning.order_earn
+    told_alone = lambda **kw: one_by_one.append(kw["order"]) or order_earn(**kw)  # noqa: E731
+    monkeypatch.setattr(earning, "order_earn", told_alone)
     made = imported_orders_earn(source="pos", started_at=started, by=somchai)
     bulk = entries()
-    assert made == len(bulk) > 40
-    assert Referral.objects.get().paid is not None  # paid by the referred customer's first order
+    assert made == len(bulk) > 30
+    # Only the referred customer's first order goes one by one, to pay its Referral.
+    assert len(one_by_one) == (1 if referral_bonus else 0)
+    assert (Referral.objects.get().paid is not None) == bool(referral_bonus)
     assert ledger_check() == []
     bulk_accounts = dict(Account.objects.values_list("customer", "points"))
     assert imported_orders_earn(source="pos", started_at=started, by=somchai) == 0  # told again
