@@ -340,23 +340,35 @@ def created_us(ids, n_customers, now_us):
 
 
 class Cluster:
-    def __init__(self):
+    """A PostgreSQL 15 cluster in ``root``/pg (a new temporary folder without one), made there
+    when missing: a root given again finds its cluster, and the data loaded into it."""
+
+    def __init__(self, root: Path | None = None):
         if not (PG_BIN / "initdb").exists():
             sys.exit(f"PostgreSQL 15 is not installed in {PG_BIN} (apt-get install postgresql-15).")
-        self.root = Path(tempfile.mkdtemp(prefix="patron-bench-"))
+        self.root = root or Path(tempfile.mkdtemp(prefix="patron-bench-"))
         self.datadir = self.root / "pg"
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
         self.started = False
         if self.as_root:
             shutil.chown(self.root, "postgres")
-        self._run(
-            "initdb", "-D", self.datadir, "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust", "-U", "postgres"
-        )
+        if not (self.datadir / "PG_VERSION").exists():
+            initdb = ["-D", self.datadir, "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust", "-U", "postgres"]
+            self._run("initdb", *initdb)
 
     @property
     def url(self):
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        return self.url_of("postgres")
+
+    def url_of(self, database):
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def sql(self, statement):
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(statement)
 
     def _run(self, tool, *args):
         command = [str(PG_BIN / tool), *map(str, args)]

@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_customer_pages import PG_BIN, PG_COMMON, PG_LOAD, PG_MEASURE, _free_port  # noqa: E402
+from bench_customer_pages import PG_LOAD, PG_MEASURE, Cluster  # noqa: E402
 
 TARGET_S = 60.0
 BUILT, NIGHT = "built", "night"
@@ -63,59 +63,6 @@ LOADED_TABLES = [
 ]
 TIERS = [("Member", 0), ("Silver", 4_000), ("Gold", 10_000), ("Platinum", 25_000)]
 THREADS = ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "POLARS_MAX_THREADS"]
-
-
-class Cluster:
-    """A PostgreSQL 15 cluster in ``root``/pg, made there when missing."""
-
-    def __init__(self, root: Path):
-        if not (PG_BIN / "initdb").exists():
-            sys.exit(f"PostgreSQL 15 is not installed in {PG_BIN} (apt-get install postgresql-15).")
-        self.root, self.datadir, self.port = root, root / "pg", _free_port()
-        self.as_root, self.started = os.geteuid() == 0, False
-        if self.as_root:
-            shutil.chown(self.root, "postgres")
-        if not (self.datadir / "PG_VERSION").exists():
-            self._run(
-                "initdb",
-                "-D",
-                self.datadir,
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-            )
-
-    def url(self, database="postgres"):
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
-
-    def _run(self, tool, *args):
-        command = [str(PG_BIN / tool), *map(str, args)]
-        if self.as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-
-    def start(self, settings):
-        options = {**PG_COMMON, **settings, "listen_addresses": "127.0.0.1"}
-        opts = f"-p {self.port} -k {self.root} " + " ".join(f"-c {k}={v}" for k, v in options.items())
-        self._run(
-            "pg_ctl", "-D", self.datadir, "-l", self.root / "pg.log", "-w", "-t", "300", "-o", opts, "start"
-        )
-        self.started = True
-
-    def stop(self):
-        if self.started:
-            self._run("pg_ctl", "-D", self.datadir, "-m", "fast", "-w", "-t", "600", "stop")
-            self.started = False
-
-    def sql(self, statement):
-        import psycopg
-
-        with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(statement)
 
 
 # ----------------------------------------------------------------------------------------
@@ -388,9 +335,8 @@ def night(args):
 
 def child(args, cluster, database, role, extra=()):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update(
-        PATRON_DATA_DIR=str(cluster.root / "data"), PYTHONPATH=str(ROOT), DATABASE_URL=cluster.url(database)
-    )
+    url = cluster.url_of(database)
+    env.update(PATRON_DATA_DIR=str(cluster.root / "data"), PYTHONPATH=str(ROOT), DATABASE_URL=url)
     command = [sys.executable, __file__, role, "--now", args.now, "--customers", str(args.customers)]
     command += ["--entries", str(args.entries), *extra]
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
