@@ -11,9 +11,13 @@ Every check in a service goes through `require` (or `allowed`), with the actor d
   every permission, since only code can start one.
 """
 
+from functools import cache
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from patron.actors import ActorKind, as_actor
@@ -61,9 +65,28 @@ def permissions_load(user):
     object is read anew with the next one's token, so a role taken away is away at once."""
     if not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
         return  # ModelBackend answers these without reading the user's own and their roles'
-    # Ids in two subqueries rather than the two joins ORed: PostgreSQL plans it in a fifth of the time.
-    own = user.user_permissions.through.objects.filter(user=user).values("permission_id")
-    roles = Group.permissions.through.objects.filter(group__user=user).values("permission_id")
-    perms = Permission.objects.filter(Q(pk__in=own) | Q(pk__in=roles)).order_by()
-    rows = perms.values_list("content_type__app_label", "codename")
-    user._perm_cache = {f"{app}.{codename}" for app, codename in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(_permissions_sql(), [user.pk, user.pk])
+        user._perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
+
+
+@cache
+def _permissions_sql():
+    """The query of permissions_load, in SQL: through the ORM (two subqueries) it cost a
+    redemption at the till 1-2 ms of Python; as the ORM's two joins ORed, PostgreSQL took 1.4 ms
+    to plan it. The columns are those Django gives the tables of many-to-many fields."""
+    user = get_user_model()
+    table = {
+        "permission": Permission._meta.db_table,
+        "content_type": ContentType._meta.db_table,
+        "own": user.user_permissions.through._meta.db_table,
+        "granted": Group.permissions.through._meta.db_table,
+        "member": user.groups.through._meta.db_table,
+    }
+    return (  # noqa: S608 (table names from the models, quoted; the user's id a parameter)
+        "SELECT ct.app_label, p.codename FROM {permission} p "
+        "JOIN {content_type} ct ON ct.id = p.content_type_id "
+        "WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = %s "
+        "UNION SELECT g.permission_id FROM {granted} g JOIN {member} m ON m.group_id = g.group_id "
+        "WHERE m.user_id = %s)"
+    ).format(**{key: connection.ops.quote_name(name) for key, name in table.items()})
