@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "patron.duplicates",
     "patron.scoring",
     "patron.loyalty",
+    "patron.outbox",
     "patron.home",
     "patron.help",
     "patron.jobs",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("loyalty/", include("patron.loyalty.urls")),
     path("account/", include("patron.accounts.urls")),
     path("workspace/", include("patron.workspace.urls")),
+    path("mail/", include("patron.outbox.urls")),
     path("help/", include("patron.help.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,36 +1,38 @@
-"""Patron's outgoing mail, for the account e-mails (invitations, password resets).
+"""Patron's outgoing mail for the account e-mails (invitations, password resets), through the
+outbox (patron.outbox.services), which records each message and the server's answer.
 
 Mail is configured when PATRON_EMAIL_URL is set (see patron.settings.email_settings). Without
-it nothing is sent and nothing pretends to be: the pages show the link to copy instead.
+it these e-mails are neither sent nor kept in the outbox: the pages show the link to copy
+instead, or say to ask an Admin.
 """
 
-import smtplib
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from patron.actors import Actor, register_job
+from patron.outbox.services import MailNotSent, mail_configured, mail_render, mail_send
+
+__all__ = ["MailNotSent", "mail_configured", "send_mail"]
+
+ACCOUNT_MAIL = "account-mail"  # the system's job when no staff member sends it (a password reset)
+register_job(ACCOUNT_MAIL, gettext_lazy("account e-mail"))
 
 
-def mail_configured():
-    return bool(getattr(settings, "PATRON_MAIL_CONFIGURED", False))
-
-
-class MailNotSent(Exception):
-    """The server refused the message or could not be reached; the text says why."""
-
-
-def send_mail(*, to, template, context, language=None):
+def send_mail(*, to, template, context, language=None, by=None):
     """Send ``accounts/mail/<template>_subject.txt`` and ``_body.txt``, rendered in ``language``
-    (the current one when empty), to ``to``. Raises MailNotSent when mail is not configured
-    or the server did not take the message."""
+    (the current one when empty), to ``to``, recorded as sent ``by`` (a staff member, or the
+    system). Raises MailNotSent when mail is not configured or the server did not take it.
+    The context's ``link`` and ``token`` open an account: the outbox's record leaves them out."""
     if not mail_configured():
         raise MailNotSent("PATRON_EMAIL_URL is not set")
-    with translation.override(language or translation.get_language()):
-        subject = render_to_string(f"accounts/mail/{template}_subject.txt", context)
-        body = render_to_string(f"accounts/mail/{template}_body.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        raise MailNotSent(str(error) or error.__class__.__name__) from error
+    language = language or translation.get_language()
+    subject, body = mail_render(f"accounts/mail/{template}", context, language=language)
+    mail_send(
+        to=to,
+        subject=subject,
+        body=body,
+        by=by or Actor.system(job=ACCOUNT_MAIL),
+        purpose=template.replace("_", "-"),
+        language=language,
+        conceal=(context.get("link"), context.get("token")),
+    )

@@ -119,7 +119,7 @@ def invitation_create(*, email, role, by, base_url, language=""):
         if mail_configured():
             context = {"link": link, "inviter": by, "role": ROLE_LABELS[role], "days": INVITATION_DAYS}
             try:
-                send_mail(to=email, template="invitation", context=context, language=language)
+                send_mail(to=email, template="invitation", context=context, language=language, by=by)
             except MailNotSent as error:
                 mail_error = str(error)
             else:

@@ -29,6 +29,7 @@ PATRON_APPS = [
     "duplicates",
     "scoring",
     "loyalty",
+    "outbox",  # Admins only: its model has no view permission (see outbox.models)
 ]
 
 # Codenames per role beyond the read access every role has ("view_*" on Patron's apps).

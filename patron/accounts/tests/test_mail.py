@@ -59,6 +59,7 @@ def test_without_mail_configured_nothing_pretends_to_send(settings):
 
 @pytest.mark.parametrize("implicit_tls", [False, True], ids=["starttls", "smtps"])
 def test_mail_goes_through_a_real_server_with_tls_and_the_decoded_password(
+    db,  # each message is recorded (patron.outbox)
     certificate,
     monkeypatch,
     settings,
@@ -81,7 +82,7 @@ def test_mail_goes_through_a_real_server_with_tls_and_the_decoded_password(
     assert "Patron" in message["Subject"] and "mời" in message["Subject"]  # Vietnamese
 
 
-def test_a_wrong_password_is_told_not_swallowed(certificate, monkeypatch, settings):
+def test_a_wrong_password_is_told_not_swallowed(db, certificate, monkeypatch, settings):
     controller, inbox, url = start_server(certificate, monkeypatch, implicit_tls=False)
     try:
         configure(settings, url.replace("%251", "%252"))

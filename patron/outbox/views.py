@@ -1,0 +1,43 @@
+"""The outbox pages, for Admins: the mail Patron sent and keeps, newest first, and one message."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from patron.outbox.models import Message
+from patron.outbox.selectors import message_get, message_list
+from patron.outbox.services import mail_configured
+from patron.pagination import keyset_page
+from patron.web.lists import PAGE_SIZE
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any status")), *Message.Status.choices],
+        required=False,
+    )
+
+
+@login_required
+@require_GET
+def messages_view(request):
+    form = StatusForm(request.GET)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    rows = message_list(by=request.user, status=status)
+    try:
+        page = keyset_page(rows, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+    except ValidationError:  # a cursor not of ours: the first page
+        return redirect("outbox:list")
+    return render(
+        request, "outbox/messages.html", {"form": form, "page": page, "mail_configured": mail_configured()}
+    )
+
+
+@login_required
+@require_GET
+def message_view(request, pk):
+    return render(request, "outbox/message.html", {"message": message_get(by=request.user, pk=pk)})
