@@ -10,12 +10,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from patron.actors import Actor, register_job
+from patron.outbox.purposes import register_purpose
 from patron.outbox.services import MailNotSent, mail_configured, mail_render, mail_send
 
 __all__ = ["MailNotSent", "mail_configured", "send_mail"]
 
 ACCOUNT_MAIL = "account-mail"  # the system's job when no staff member sends it (a password reset)
 register_job(ACCOUNT_MAIL, gettext_lazy("account e-mail"))
+register_purpose("invitation", gettext_lazy("invitation"))
+register_purpose("password-reset", gettext_lazy("password reset"))
 
 
 def send_mail(*, to, template, context, language=None, by=None):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from patron.actors import ActorKind
 from patron.constraints import one_of
 from patron.customers.models import Customer
+from patron.outbox.purposes import purpose_label
 
 
 class MessageStatus(models.TextChoices):
@@ -72,3 +73,7 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.status} {self.to}"
+
+    @property
+    def purpose_label(self):
+        return purpose_label(self.purpose)

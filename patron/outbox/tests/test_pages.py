@@ -67,6 +67,13 @@ def test_a_message_shows_its_text_escaped_and_the_server_s_answer(client, somcha
     assert "&lt;b&gt;Offer&lt;/b&gt;" in html and "250 2.0.0 Ok: queued as 4F1B2" in html
 
 
+def test_a_purpose_reads_as_its_sender_named_it_in_the_reader_s_language(client, somchai):
+    mail_send(to="nga@example.com", subject="Join", body=".", by=somchai, purpose="password-reset")
+    client.force_login(somchai)  # Thai
+    html = client.get(reverse("outbox:list")).content.decode()
+    assert "การตั้งรหัสผ่านใหม่" in html and "password-reset" not in html
+
+
 def test_a_merge_moves_the_mail_an_export_holds_it_and_an_erasure_takes_the_person_out(somchai):
     survivor = make_customer(somchai, "somsri")
     merged = make_customer(
