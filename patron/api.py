@@ -111,6 +111,7 @@ def register_routers():
     from patron.organisations.api import router as organisations_router
     from patron.sales.api import router as orders_router
     from patron.scoring.api import runs_router, scores_router, segments_router
+    from patron.tasks.api import router as tasks_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/customers", loyalty_router)
@@ -126,6 +127,7 @@ def register_routers():
     api.add_router("/scores", scores_router)
     api.add_router("/segments", segments_router)
     api.add_router("/scoring-runs", runs_router)
+    api.add_router("/tasks", tasks_router)
 
 
 register_routers()

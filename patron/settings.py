@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "patron.scoring",
     "patron.loyalty",
     "patron.outbox",
+    "patron.tasks",
     "patron.home",
     "patron.help",
     "patron.jobs",

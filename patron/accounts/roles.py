@@ -29,6 +29,7 @@ PATRON_APPS = [
     "duplicates",
     "scoring",
     "loyalty",
+    "tasks",
     "outbox",  # Admins only: its model has no view permission (see outbox.models)
 ]
 
@@ -55,6 +56,8 @@ ROLE_GRANTS = {
         "loyalty.manage_programme",
         "loyalty.redeem_points",
         "loyalty.export_liability",
+        "tasks.add_task",
+        "tasks.change_task",
     ],
     # No customers.add_tag: an agent applies the shop's existing tags to a customer, and a new
     # tag (from a form, the API or an import) is refused with a message (customers.services).
@@ -66,6 +69,8 @@ ROLE_GRANTS = {
         "organisations.add_organisationcontact",
         "organisations.change_organisationcontact",
         "loyalty.redeem_points",
+        "tasks.add_task",
+        "tasks.change_task",
     ],
     # Analysts read; the points liability goes to the finance team as a file.
     ANALYST: ["loyalty.export_liability"],

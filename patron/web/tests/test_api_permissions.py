@@ -36,6 +36,8 @@ from patron.organisations.services import organisation_create
 from patron.sales.models import Order
 from patron.sales.services import LineData, order_create, product_upsert
 from patron.scoring.services import customers_score
+from patron.tasks.models import Reminder, Task
+from patron.tasks.services import task_create
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +142,22 @@ EXPECTED = {
         "Service agent": 201,
         "Analyst": 403,
     },
+    ("GET", "/api/tasks"): READ,
+    ("GET", "/api/tasks/{task_id}"): READ,
+    ("POST", "/api/tasks"): {"Admin": 201, "Marketer": 201, "Service agent": 201, "Analyst": 403},
+    ("PATCH", "/api/tasks/{task_id}"): {"Admin": 200, "Marketer": 200, "Service agent": 200, "Analyst": 403},
+    ("POST", "/api/tasks/{task_id}/complete"): {
+        "Admin": 200,
+        "Marketer": 200,
+        "Service agent": 200,
+        "Analyst": 403,
+    },
+    ("POST", "/api/tasks/{task_id}/snooze"): {
+        "Admin": 200,
+        "Marketer": 200,
+        "Service agent": 200,
+        "Analyst": 403,
+    },
 }
 
 # Operations that answer a file, by what they answer when allowed.
@@ -157,6 +175,8 @@ WRITTEN = [
     CouponBatch,
     CouponUse,
     Referral,
+    Task,
+    Reminder,
 ]
 
 
@@ -210,6 +230,16 @@ def bodies(world):
             "count": 2,
         },
         ("POST", "/api/coupons/{code}/redeem"): {"customer": world["customer_id"], "order": None},
+        ("POST", "/api/tasks"): {
+            "customer": world["customer_id"],
+            "title": "Call about the tea order",
+            "due_at": "2030-01-01T09:00:00+07:00",
+            "assignee": "somchai",
+            "remind_before_minutes": [30],
+        },
+        ("PATCH", "/api/tasks/{task_id}"): {"due_at": "2030-01-02T09:00:00+07:00"},
+        ("POST", "/api/tasks/{task_id}/complete"): {},
+        ("POST", "/api/tasks/{task_id}/snooze"): {"until": (timezone.now() + timedelta(days=1)).isoformat()},
     }
 
 
@@ -236,7 +266,16 @@ def world(somchai, thai_shop):
     coupons = batch_create(
         name="Tea week", benefit="Free tea", use="limited", max_uses=10, count=1, by=somchai
     )
+    task = task_create(
+        by=somchai,
+        customer=customer,
+        title="Ask about the new tea",
+        due_at=timezone.now() + timedelta(days=2),
+        assignee=somchai,
+        remind_before_minutes=[60],
+    )
     return {
+        "task_id": task.pk,
         "batch_id": coupons.pk,
         "code": coupons.coupons.get().code,
         "pair_id": make_pair(juan, juan_again).pk,
