@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 CUSTOMERS = Path(__file__).resolve().parent.parent
 EVERY_FILTER = [
     *["q", "tag", "country", "owner", "consent", "segment", "churn", "min_clv", "decile"],
-    *["tier", "min_points", "has_card", "bought"],
+    *["tier", "min_points", "has_card", "tasks", "bought"],
 ]
 
 
@@ -80,7 +80,7 @@ def test_the_page_form_and_the_api_come_from_the_one_declaration(client, somchai
     assert documented["min_clv"]["format"] == "decimal"
 
 
-ADDING_APPS = ("scoring", "interactions", "sales", "home")
+ADDING_APPS = ("scoring", "interactions", "sales", "home", "tasks")
 
 
 def test_customers_imports_nothing_of_the_apps_that_add_filters_and_panels():
