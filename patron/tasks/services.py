@@ -5,7 +5,7 @@ reminder once, in-app and by e-mail through outbox.services.mail_send in the ass
 and time zone, taking the reminder's row lock, re-checking ``sent_at`` and the task's status, and
 setting ``sent_at`` in the transaction that records the message; recurring follow-ups ("call
 every 90 days", "3 days after each order"); the "my day" and team lead pages; the iCal feed per
-user; the customer filter's "open tasks"; opening a task from feedback.
+user; opening a task from feedback; cancelling a task.
 """
 
 from datetime import timedelta
