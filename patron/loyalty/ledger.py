@@ -12,6 +12,7 @@ are exact. Nothing here checks what a rule allows (how many points an order earn
 callers decide that; this module keeps the ledger whole.
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -229,26 +230,21 @@ def points_redeem(*, customer, points, key, by, reason="", order=None, fingerpri
     actor = as_actor(by)
     require(actor, REDEEM_POINTS)
     _whole(points, positive=True)
-    try:
-        with transaction.atomic():
-            account = _locked_account(customer)
-            now = timezone.now()
-            lots, key_taken = _lots_left(customer, key)
-            if key_taken:
-                return _already(key, fingerprint, customer), False
-            available = [(lot.pk, lot.remaining) for lot in lots if _spendable(lot, now)]
-            takes = _takes(available, points)
-            values = {"kind": Entry.Kind.REDEEM, "points": -points, "key": key, "fingerprint": fingerprint}
-            values |= {"order": order, "reason": reason, "available_at": now}
-            entry = Entry.objects.create(customer_id=account.customer_id, **actor.columns(), **values)
-            _allocate(entry, takes)
-            _add(account, -points)
-    except IntegrityError:
-        # The key was free under the lock: another customer's request took it meanwhile. The
-        # transaction is rolled back whole, rather than to a savepoint made for every entry.
-        if Entry.objects.filter(key=key).exists():
-            raise KeyReused() from None
-        raise
+    # The key was free under the lock when another customer's request takes it meanwhile: the
+    # transaction is rolled back whole, rather than to a savepoint made for every entry.
+    with _key_unique(key), transaction.atomic():
+        account = _locked_account(customer)
+        now = timezone.now()
+        lots, key_taken = _lots_left(customer, key)
+        if key_taken:
+            return _already(key, fingerprint, customer), False
+        available = [(lot.pk, lot.remaining) for lot in lots if _state(lot, now) == SPENDABLE]
+        takes = _takes(available, points)
+        values = {"kind": Entry.Kind.REDEEM, "points": -points, "key": key, "fingerprint": fingerprint}
+        values |= {"order": order, "reason": reason, "available_at": now}
+        entry = Entry.objects.create(customer_id=account.customer_id, **actor.columns(), **values)
+        _allocate(entry, takes)
+        _add(account, -points)
     entry.balance = _balance_split(account.points - points, lots, now)
     return entry, True
 
@@ -496,13 +492,20 @@ def _already(key, fingerprint, customer):
 
 def _write(customer, actor, **values):
     values.setdefault("available_at", timezone.now())
+    customer_id = getattr(customer, "pk", customer)
+    with _key_unique(values["key"]), transaction.atomic():
+        return Entry.objects.create(customer_id=customer_id, **actor.columns(), **values)
+
+
+@contextlib.contextmanager
+def _key_unique(key):
+    """KeyReused for the IntegrityError of an entry whose ``key`` another customer's entry took
+    meanwhile (any other IntegrityError as it is); wrap the transaction or savepoint that is
+    rolled back with it, so that the key is looked up after the rollback."""
     try:
-        with transaction.atomic():
-            return Entry.objects.create(
-                customer_id=getattr(customer, "pk", customer), **actor.columns(), **values
-            )
+        yield
     except IntegrityError:
-        if Entry.objects.filter(key=values["key"]).exists():  # the key, used for another customer
+        if Entry.objects.filter(key=key).exists():
             raise KeyReused() from None
         raise
 
@@ -521,11 +524,14 @@ def _pending_lots(customer, now: datetime):
     return _lots(customer, now, Q(available_at__gt=now))
 
 
+# Soonest-expiring first, those that never expire last; then the soonest spendable.
+LOT_ORDER = (F("expires_at").asc(nulls_last=True), "available_at", "pk")
+
+
 def _lots(customer, now, when):
     lots = Entry.objects.filter(when, customer=customer, remaining__gt=0)
     lots = lots.filter(Q(expires_at__gt=now) | Q(expires_at=None))
-    order = (F("expires_at").asc(nulls_last=True), "available_at", "pk")
-    return list(lots.order_by(*order).values_list("pk", "remaining"))
+    return list(lots.order_by(*LOT_ORDER).values_list("pk", "remaining"))
 
 
 class Lot(NamedTuple):
@@ -540,10 +546,9 @@ def _lots_left(customer, key):
     (those that never expire last, as _available_lots orders them), and whether ``key`` is
     taken already: one query, made under the account's lock."""
     rows = Entry.objects.filter(Q(customer=customer, remaining__gt=0) | Q(key=key))
-    order = (F("expires_at").asc(nulls_last=True), "available_at", "pk")
     columns = ("pk", "remaining", "available_at", "expires_at", "key")
     lots, taken = [], False
-    for pk, remaining, available_at, expires_at, its_key in rows.order_by(*order).values_list(*columns):
+    for pk, remaining, available_at, expires_at, its_key in rows.order_by(*LOT_ORDER).values_list(*columns):
         if its_key == key:
             taken = True
         else:
@@ -551,21 +556,25 @@ def _lots_left(customer, key):
     return lots, taken
 
 
-def _spendable(lot, now):
-    return lot.available_at <= now and (lot.expires_at is None or lot.expires_at > now)
+DUE, PENDING, SPENDABLE = "due", "pending", "spendable"
+
+
+def _state(lot, now):
+    """Whether a lot's points are past their expiry (due), still in their pending period, or
+    spendable at ``now``: balance_of's split, for one lot read already."""
+    if lot.expires_at is not None and lot.expires_at <= now:
+        return DUE
+    return PENDING if lot.available_at > now else SPENDABLE
 
 
 def _balance_split(total, lots, now):
     """The Balance of an account holding ``total`` points whose lots are ``lots``, at ``now``:
     balance_of's split, from lots read already. Only spendable lots may have been spent since
     they were read: the pending and due ones are as read."""
-    due = sum(lot.remaining for lot in lots if lot.expires_at is not None and lot.expires_at <= now)
-    pending = sum(
-        lot.remaining
-        for lot in lots
-        if lot.available_at > now and (lot.expires_at is None or lot.expires_at > now)
-    )
-    return Balance(available=total - pending - due, pending=pending, due=due)
+    held = {DUE: 0, PENDING: 0, SPENDABLE: 0}
+    for lot in lots:
+        held[_state(lot, now)] += lot.remaining
+    return Balance(available=total - held[PENDING] - held[DUE], pending=held[PENDING], due=held[DUE])
 
 
 def _takes(lots, points, *, exact=True):
