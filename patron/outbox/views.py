@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -26,15 +27,18 @@ class StatusForm(forms.Form):
 @require_GET
 def messages_view(request):
     form = StatusForm(request.GET)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    rows = message_list(by=request.user, status=status)
-    try:
-        page = keyset_page(rows, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
-    except ValidationError:  # a cursor not of ours: the first page
-        return redirect("outbox:list")
-    return render(
-        request, "outbox/messages.html", {"form": form, "page": page, "mail_configured": mail_configured()}
-    )
+    page, error = None, None
+    if form.is_valid():
+        rows = message_list(by=request.user, status=form.cleaned_data["status"])
+        try:
+            page = keyset_page(rows, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+        except ValidationError:  # a cursor not of ours: the first page
+            return redirect("outbox:list")
+    else:  # a status the page does not know: nothing shown rather than every message
+        message_list(by=request.user)  # the permission, checked all the same
+        error = _("Some filters are not valid; showing nothing until they are corrected.")
+    context = {"form": form, "page": page, "error": error, "mail_configured": mail_configured()}
+    return render(request, "outbox/messages.html", context)
 
 
 @login_required

@@ -44,6 +44,9 @@ def test_an_admin_reads_the_outbox_newest_first_and_by_status(client, somchai):
     assert "PATRON_EMAIL_URL" in html  # the page says why the mail stays here
     failed = client.get(reverse("outbox:list"), {"status": "failed"}).content.decode()
     assert f'id="message-{older.pk}"' in failed and f'id="message-{newer.pk}"' not in failed
+    unknown = client.get(reverse("outbox:list"), {"status": "lost"}).content.decode()
+    assert not ROW.findall(unknown)  # a status the page does not know shows nothing, and says so
+    assert '<span class="error">' in unknown and 'class="errorlist"' in unknown  # in his language
 
 
 def test_the_outbox_is_paged(client, somchai):
