@@ -166,17 +166,11 @@ def task_update(
     not sent again. A done or cancelled task keeps its time, assignee and reminders."""
     require(by, "tasks.change_task", customer=task.customer_id)
     task = _locked(task)
+    if task.status != Task.Status.OPEN:
+        kept = {"due_at": due_at, "assignee": assignee, "remind_before_minutes": remind_before_minutes}
+        message = _("This task is closed: its time, assignee and reminders stay as they were.")
+        _raise({name: [message] for name, value in kept.items() if value is not _UNSET})
     errors = {}
-    closed = task.status != Task.Status.OPEN
-    for name, value in (
-        ("due_at", due_at),
-        ("assignee", assignee),
-        ("remind_before_minutes", remind_before_minutes),
-    ):
-        if closed and value is not _UNSET:
-            errors[name] = [_("This task is closed: its time, assignee and reminders stay as they were.")]
-    if errors:
-        raise ValidationError(errors)
     if title is not _UNSET:
         task.title = _check_title(title, errors)
     if due_at is not _UNSET:
@@ -203,9 +197,10 @@ def task_update(
 
 
 def _reminders_move(task):
-    for reminder in task.reminders.filter(sent_at__isnull=True):
+    unsent = list(task.reminders.filter(sent_at__isnull=True))
+    for reminder in unsent:
         reminder.fire_at = _fire_at(task.due_at, reminder.minutes_before)
-        reminder.save(update_fields=["fire_at"])
+    Reminder.objects.bulk_update(unsent, ["fire_at"])
 
 
 def _reminders_set(task, offsets):
