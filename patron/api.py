@@ -104,11 +104,14 @@ def unknown_path(request, rest=""):
 def register_routers():
     from patron.customers.api import consents_router, customers_router
     from patron.duplicates.api import duplicates_router, merges_router, scans_router
+    from patron.feedback.api import router as feedback_router
     from patron.interactions.api import router as interactions_router
+    from patron.ladder.api import router as ladder_router
     from patron.loyalty.api import router as loyalty_router
     from patron.loyalty.api_coupons import router as coupons_router
     from patron.loyalty.api_referrals import router as referrals_router
     from patron.organisations.api import router as organisations_router
+    from patron.relationships.api import router as relationships_router
     from patron.sales.api import router as orders_router
     from patron.scoring.api import runs_router, scores_router, segments_router
     from patron.tasks.api import router as tasks_router
@@ -128,6 +131,9 @@ def register_routers():
     api.add_router("/segments", segments_router)
     api.add_router("/scoring-runs", runs_router)
     api.add_router("/tasks", tasks_router)
+    api.add_router("/feedback", feedback_router)
+    api.add_router("/ladder", ladder_router)
+    api.add_router("/relationships", relationships_router)
 
 
 register_routers()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from patron.accounts.permissions import require
 from patron.actors import as_actor
 from patron.interactions.services import interaction_log
+from patron.tasks.events import announce_completed
 from patron.tasks.models import Reminder, Task
 
 TITLE_LIMIT = 200
@@ -239,6 +240,7 @@ def task_complete(*, by, task, interaction=None):
     task.snoozed_until = None
     task.save()
     task.reminders.filter(sent_at__isnull=True).delete()
+    announce_completed(task)
     return task
 
 

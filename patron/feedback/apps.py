@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "patron.feedback"
+    label = "feedback"
+    verbose_name = _("Feedback and surveys")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LadderConfig(AppConfig):
+    name = "patron.ladder"
+    label = "ladder"
+    verbose_name = _("Loyalty ladder")
+    default_auto_field = "django.db.models.BigAutoField"
