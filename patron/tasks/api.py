@@ -31,7 +31,14 @@ from patron.organisations.models import Organisation
 from patron.pagination import keyset_page
 from patron.tasks.models import Task, TaskState
 from patron.tasks.selectors import task_list
-from patron.tasks.services import assignee_by_username, task_complete, task_create, task_snooze, task_update
+from patron.tasks.services import (
+    assignee_by_username,
+    task_cancel,
+    task_complete,
+    task_create,
+    task_snooze,
+    task_update,
+)
 
 router = Router(tags=["tasks"])
 
@@ -204,6 +211,12 @@ def complete_task(request, task_id: PathId, payload: CompleteIn | None = None):
         interaction["channel"] = interaction["channel"].value
         interaction["direction"] = interaction["direction"].value
     task_complete(by=request.user, task=task, interaction=interaction)
+    return task_out(_task_or_404(task_id))
+
+
+@router.post("/{task_id}/cancel", auth=needs("tasks.change_task"), response={200: TaskOut, **WRITE_ERRORS})
+def cancel_task(request, task_id: PathId):
+    task_cancel(by=request.user, task=_task_or_404(task_id))
     return task_out(_task_or_404(task_id))
 
 

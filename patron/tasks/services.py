@@ -5,7 +5,7 @@ reminder once, in-app and by e-mail through outbox.services.mail_send in the ass
 and time zone, taking the reminder's row lock, re-checking ``sent_at`` and the task's status, and
 setting ``sent_at`` in the transaction that records the message; recurring follow-ups ("call
 every 90 days", "3 days after each order"); the "my day" and team lead pages; the iCal feed per
-user; opening a task from feedback; cancelling a task.
+user; opening a task from feedback.
 """
 
 from datetime import timedelta
@@ -241,6 +241,24 @@ def task_complete(*, by, task, interaction=None):
     task.save()
     task.reminders.filter(sent_at__isnull=True).delete()
     announce_completed(task)
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, by, task):
+    """Cancel the open task: nothing more is to be done. Its reminders not yet sent are deleted,
+    so never sent (sent ones stay as its history). Cancelling a cancelled task again changes
+    nothing, so a retried request is harmless; a done task cannot be cancelled."""
+    require(by, "tasks.change_task", customer=task.customer_id)
+    task = _locked(task)
+    if task.status == Task.Status.CANCELLED:
+        return task
+    if task.status == Task.Status.DONE:
+        raise ValidationError({"status": [_("This task is done: it cannot be cancelled.")]})
+    task.status = Task.Status.CANCELLED
+    task.snoozed_until = None
+    task.save()
+    task.reminders.filter(sent_at__isnull=True).delete()
     return task
 
 

@@ -260,3 +260,34 @@ def test_complete_without_a_body(api, sukru):
     response = api.generic("POST", f"/api/tasks/{created['id']}/complete")  # as curl -X POST sends it
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "done"
+
+
+def test_cancel_leaves_unsent_reminders_never_to_be_sent(api, sukru):
+    created = a_task(api, sukru).json()
+    Reminder.objects.filter(minutes_before=60).update(sent_at=timezone.now())
+    response = post(api, f"/api/tasks/{created['id']}/cancel", {})
+    assert response.status_code == 200, response.content
+    task = response.json()
+    assert (task["status"], task["state"], task["completed_at"]) == ("cancelled", "cancelled", None)
+    assert list(Reminder.objects.values_list("minutes_before", flat=True)) == [60]
+    # Again: harmless.
+    again = api.post(f"/api/tasks/{created['id']}/cancel")
+    assert (again.status_code, again.json()["status"]) == (200, "cancelled")
+    # A cancelled task cannot be completed.
+    assert ("body", "payload", "status") in errors(post(api, f"/api/tasks/{created['id']}/complete", {}))
+
+
+def test_a_done_task_cannot_be_cancelled(api, sukru):
+    created = a_task(api, sukru).json()
+    post(api, f"/api/tasks/{created['id']}/complete", {})
+    said = errors(post(api, f"/api/tasks/{created['id']}/cancel", {}))
+    assert said[("body", "payload", "status")] == "This task is done: it cannot be cancelled."
+    assert Task.objects.get().status == "done"
+
+
+def test_cancel_an_unknown_task_is_404_and_needs_the_permission(client, maria, api, sukru):
+    assert post(api, "/api/tasks/999999/cancel", {}).status_code == 404
+    created = a_task(api, sukru).json()
+    response = post(with_token(client, maria), f"/api/tasks/{created['id']}/cancel", {})
+    assert response.status_code == 403
+    assert Task.objects.get().status == "open"

@@ -10,7 +10,7 @@ from patron.actors import Actor
 from patron.customers.tests.factories import make_customer
 from patron.interactions.models import Interaction
 from patron.tasks.models import Reminder, Task
-from patron.tasks.services import task_complete, task_create, task_update
+from patron.tasks.services import task_cancel, task_complete, task_create, task_update
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,22 @@ def test_the_state_is_derived_from_the_clock(task):
     assert task.state(now=DUE) == "overdue"
     task.snoozed_until = DUE + timedelta(hours=1)
     assert task.state(now=DUE) == "snoozed"
+
+
+def test_cancel_deletes_unsent_reminders_and_is_harmless_twice(task, lan):
+    task.reminders.filter(minutes_before=1440).update(sent_at=DUE - timedelta(days=1))
+    cancelled = task_cancel(by=lan, task=task)
+    assert (cancelled.status, cancelled.completed_at) == ("cancelled", None)
+    assert list(task.reminders.values_list("minutes_before", flat=True)) == [1440]
+    assert task_cancel(by=lan, task=task).status == "cancelled"
+
+
+def test_a_done_task_is_not_cancelled_and_the_analyst_may_not_cancel(task, lan, maria):
+    with pytest.raises(PermissionDenied):
+        task_cancel(by=maria, task=task)
+    task_complete(by=lan, task=task)
+    with pytest.raises(ValidationError) as caught:
+        task_cancel(by=lan, task=task)
+    assert "status" in caught.value.message_dict
+    task.refresh_from_db()
+    assert task.status == "done"
