@@ -7,3 +7,7 @@ class LadderConfig(AppConfig):
     label = "ladder"
     verbose_name = _("Loyalty ladder")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The evidence this app holds or reads from sales, loyalty and organisations.
+        import patron.ladder.sources  # noqa: F401
