@@ -7,3 +7,16 @@ class FeedbackConfig(AppConfig):
     label = "feedback"
     verbose_name = _("Feedback and surveys")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from patron.customers.filters import customer_filters
+        from patron.feedback.filters import CUSTOMER_FILTERS
+        from patron.feedback.jobs import on_orders_recorded, on_task_completed
+        from patron.outbox.purposes import register_purpose
+        from patron.sales.events import orders_recorded
+        from patron.tasks.events import task_completed
+
+        register_purpose("survey", _("survey"))
+        customer_filters.add(*CUSTOMER_FILTERS)
+        orders_recorded.connect(on_orders_recorded, dispatch_uid="feedback.on_orders_recorded")
+        task_completed.connect(on_task_completed, dispatch_uid="feedback.on_task_completed")

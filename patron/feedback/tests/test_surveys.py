@@ -1,0 +1,231 @@
+"""Sending surveys and answering them through their links: the e-mail, the links' token, the
+first answer counting, forged, reused and expired links, and the follow-up of a detractor."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from patron.actors import Actor
+from patron.customers.services import CustomerData, consent_record, customer_update
+from patron.customers.tests.factories import make_customer
+from patron.feedback.events import feedback_recorded
+from patron.feedback.models import Survey
+from patron.feedback.services import survey_send, survey_settings
+from patron.outbox.models import Message
+from patron.tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"^(\d+): (http://testserver(/feedback/s/\d+/[^/]+/\d+/))$", re.M)
+
+
+@pytest.fixture
+def somsri(somchai, thai_shop):
+    return make_customer(somchai, "somsri")
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """survey_send, keeping the links of the e-mail as the customer receives it on the survey."""
+    from patron.feedback import services
+
+    bodies = []
+    original = services.mail_send
+
+    def capture(**kwargs):
+        bodies.append(kwargs["body"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "mail_send", capture)
+
+    def send(**kwargs):
+        kwargs.setdefault("root_url", "http://testserver")
+        survey = survey_send(**kwargs)
+        if survey.status != Survey.Status.SKIPPED:
+            survey._body = bodies[-1]
+            survey._links = {int(score): path for score, _url, path in LINK.findall(bodies[-1])}
+        return survey
+
+    return send
+
+
+def test_an_nps_survey_goes_by_e_mail_in_the_customer_language(sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    assert (survey.status, survey.email, survey.language) == ("sent", "somsri@example.co.th", "th")
+    assert sorted(survey._links) == list(range(11))
+    message = Message.objects.get(customer=somsri)
+    assert (message.purpose, message.language, message.status) == ("survey", "th", "outbox")
+    assert "ร้านสมชาย" in message.subject
+    token = survey._links[0].split("/")[4]
+    assert token not in message.body and "[…]" in message.body  # the record keeps no usable link
+    assert survey.token_hash and token not in survey.token_hash
+    assert (survey.actor_kind, survey.sent_by) == ("staff", lan)
+
+
+def test_a_csat_survey_has_five_links(sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
+    assert sorted(survey._links) == [1, 2, 3, 4, 5]
+
+
+def test_the_workspace_language_serves_a_customer_without_one(sent, somchai, lan, thai_shop):
+    customer = make_customer(somchai, "juan")  # no locale; the shop is Thai
+    assert sent(by=lan, customer=customer, kind="nps", reason="hand").language == "th"
+    customer.locale = "fil-PH"
+    customer.save()
+    assert sent(by=lan, customer=customer, kind="nps", reason="hand").language == "fil"
+
+
+def test_no_survey_without_an_address_and_the_reason_is_kept(sent, somchai, lan, thai_shop):
+    customer = make_customer(somchai, display_name="No mail", country="TH")
+    survey = sent(by=lan, customer=customer, kind="nps", reason="hand")
+    assert (survey.status, survey.skip_reason) == ("skipped", "no_email")
+    assert str(survey.get_skip_reason_display()) == "the customer has no e-mail address"
+    assert not Message.objects.exists()
+
+
+def test_no_survey_to_a_customer_who_refused_e_mail(sent, somsri, lan, somchai):
+    consent_record(
+        customer=somsri, channel="email", purpose="marketing", granted=False, source="form", by=somchai
+    )
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    assert (survey.status, survey.skip_reason) == ("skipped", "refused")
+    assert not Message.objects.exists()
+
+
+def test_automatic_surveys_keep_the_minimum_interval_and_by_hand_does_not(sent, somsri, lan):
+    job = Actor.system(job="surveys_after_orders")
+    assert sent(by=job, customer=somsri, kind="nps", reason="order").status == "sent"
+    again = sent(by=job, customer=somsri, kind="csat", reason="task")
+    assert (again.status, again.skip_reason) == ("skipped", "too_soon")
+    assert sent(by=lan, customer=somsri, kind="csat", reason="hand").status == "sent"
+    Survey.objects.update(created_at=timezone.now() - timedelta(days=91))
+    assert sent(by=job, customer=somsri, kind="nps", reason="playbook").status == "sent"
+
+
+def test_the_analyst_may_not_send_a_survey(somsri, maria):
+    with pytest.raises(PermissionDenied):
+        survey_send(by=maria, customer=somsri, kind="nps", reason="hand")
+
+
+def test_one_click_records_the_answer_as_the_customer(
+    client, sent, somsri, lan, django_capture_on_commit_callbacks
+):
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    told = []
+
+    def receiver(sender, customer_ids, **kwargs):
+        told.append(customer_ids)
+
+    feedback_recorded.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(survey._links[9])
+    finally:
+        feedback_recorded.disconnect(receiver)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'lang="th"' in page and "9" in page and 'name="comment"' in page
+    assert "nav" not in page and "http" not in page.split("<body>")[1]  # no staff menu, no outside asset
+    survey.refresh_from_db()
+    assert (survey.score, survey.band, survey.answer_actor_kind) == (9, "promoter", "customer")
+    assert survey.answer_actor_customer_id == somsri.pk and survey.answered_by is None
+    assert told == [(somsri.pk,)]
+
+
+def test_a_second_click_changes_nothing(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    client.get(survey._links[8])
+    answered_at = Survey.objects.get().answered_at
+    response = client.get(survey._links[2])
+    assert response.status_code == 200
+    assert "Your answer: 8." in response.content.decode() or "8" in response.content.decode()
+    survey.refresh_from_db()
+    assert (survey.score, survey.band, survey.answered_at) == (8, "passive", answered_at)
+    assert not Task.objects.exists()
+
+
+def test_a_forged_token_records_nothing(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    response = client.get(f"/feedback/s/{survey.pk}/forged-token-abc/10/")
+    assert response.status_code == 404
+    assert "<h1>" in response.content.decode()
+    survey.refresh_from_db()
+    assert survey.answered_at is None
+
+
+def test_another_survey_token_never_answers_this_one(client, sent, somsri, lan, somchai):
+    mine = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    other = sent(by=lan, customer=make_customer(somchai, "juan"), kind="nps", reason="hand")
+    their_token = other._links[10].split("/")[4]
+    response = client.get(f"/feedback/s/{mine.pk}/{their_token}/10/")
+    assert response.status_code == 404
+    assert not Survey.objects.filter(answered_at__isnull=False).exists()
+
+
+def test_a_score_outside_the_scale_records_nothing(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
+    path = survey._links[5].rsplit("/", 2)[0] + "/9/"
+    assert client.get(path).status_code == 404
+    survey.refresh_from_db()
+    assert survey.answered_at is None
+
+
+def test_an_expired_link_records_nothing(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    Survey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get(survey._links[10])
+    assert response.status_code == 410
+    assert 'lang="th"' in response.content.decode()
+    survey.refresh_from_db()
+    assert survey.answered_at is None
+
+
+def test_the_link_lasts_as_long_as_the_settings_say(sent, somsri, lan):
+    config = survey_settings()
+    config.link_days = 7
+    config.save()
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    assert timedelta(days=7) - (survey.expires_at - timezone.now()) < timedelta(minutes=1)
+
+
+def test_a_comment_is_kept_once(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
+    client.get(survey._links[4])
+    comment = survey._links[4].rsplit("/", 2)[0] + "/comment/"
+    assert client.post(comment, {"comment": "ส่งของเร็วมาก"}).status_code == 200
+    assert client.post(comment, {"comment": "changed my mind"}).status_code == 200
+    survey.refresh_from_db()
+    assert survey.comment == "ส่งของเร็วมาก"
+
+
+def test_an_empty_comment_is_refused_in_the_customer_language(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
+    client.get(survey._links[2])
+    response = client.post(survey._links[2].rsplit("/", 2)[0] + "/comment/", {"comment": "  "})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_a_detractor_opens_one_follow_up_for_the_owner(client, sent, somchai, lan, thai_shop):
+    customer = customer_update(
+        customer=make_customer(somchai, "juan"), data=CustomerData(owner="lan"), by=somchai
+    )
+    survey = sent(by=lan, customer=customer, kind="nps", reason="hand")
+    client.get(survey._links[3])
+    client.get(survey._links[0])
+    task = Task.objects.get()
+    survey.refresh_from_db()
+    assert survey.follow_up == task
+    assert (task.customer, task.assignee, task.status, task.actor_kind) == (customer, lan, "open", "system")
+    assert "3" in task.title
+    local = task.due_at.astimezone(timezone.get_fixed_timezone(7 * 60))
+    assert local.hour == 10 and local.weekday() < 5 and task.due_at > timezone.now()
+
+
+def test_a_passive_opens_no_follow_up(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    client.get(survey._links[7])
+    assert not Task.objects.exists()
