@@ -16,6 +16,7 @@ from django.db.models import F
 
 from patron.customers.models import ContactKind, ContactPoint
 from patron.ladder.evidence import label, register
+from patron.ladder.models import HandEvidence
 from patron.loyalty.models import Referral
 from patron.organisations.models import Organisation, OrganisationContact, OrganisationKind
 from patron.sales.models import Order
@@ -59,3 +60,14 @@ def partner_organisations():
 register("purchase", label("purchase"), purchases, name="sales.purchases")
 register("referral", label("referral"), referrals, name="loyalty.referrals")
 register("partner_org", label("partner_org"), partner_organisations, name="organisations.partner_contacts")
+
+
+def by_hand(kind):
+    def rows():
+        return HandEvidence.objects.filter(kind=kind).values("customer_id", "at")
+
+    return rows
+
+
+for kind in HandEvidence.Kind.values:
+    register(kind, label(kind), by_hand(kind), name=f"ladder.by_hand.{kind}")
