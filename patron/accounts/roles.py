@@ -31,6 +31,7 @@ PATRON_APPS = [
     "loyalty",
     "tasks",
     "outbox",  # Admins only: its model has no view permission (see outbox.models)
+    "relationships",
 ]
 
 # Codenames per role beyond the read access every role has ("view_*" on Patron's apps).
@@ -58,6 +59,7 @@ ROLE_GRANTS = {
         "loyalty.export_liability",
         "tasks.add_task",
         "tasks.change_task",
+        "relationships.set_level",
     ],
     # No customers.add_tag: an agent applies the shop's existing tags to a customer, and a new
     # tag (from a form, the API or an import) is refused with a message (customers.services).
@@ -71,6 +73,7 @@ ROLE_GRANTS = {
         "loyalty.redeem_points",
         "tasks.add_task",
         "tasks.change_task",
+        "relationships.set_level",
     ],
     # Analysts read; the points liability goes to the finance team as a file.
     ANALYST: ["loyalty.export_liability"],

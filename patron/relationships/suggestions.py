@@ -1,0 +1,191 @@
+"""The level the evidence suggests, with its reason in plain words. It never sets a level:
+staff accept it in one click (services.suggestion_accept), or set another.
+
+A customer: the first rule that holds, from the top; every level needs a completed purchase.
+
+- partnership: a contract or a partner organisation (the ladder's evidence, codes ``contract``
+  and ``partner_org``: a contract recorded by hand, an e-mail address of a contact at a
+  supplier, distributor, channel partner, agency or intermediary), or a major customer in a
+  long cooperation: the top tenth by value (the last scoring's value decile 1), buying for two
+  years or more, and a meeting or visit with them done in the last 12 months;
+- proactive: three or more contacts staff made (outbound interactions) in the last 12 months,
+  and an answer from the customer in that time: a contact they made (an inbound interaction),
+  a positive survey answer, a compliment or a co-created idea;
+- accountable: a follow-up done after a purchase: a task on them completed, or a contact made
+  by staff, after their first completed purchase;
+- reactive: the customer answered after a purchase: a contact they made, a survey answer or
+  any feedback (compliment, concern, complaint, review);
+- basic: a completed purchase.
+
+Survey answers and feedback are read from the ladder's evidence registry
+(patron/ladder/evidence.py, where the feedback app registers them): a code nobody registered
+simply counts nothing, so these rules hold before and after that app is installed.
+
+An organisation (no purchases):
+
+- partnership: a partner kind (supplier, distributor, channel partner, agency, intermediary)
+  with a contact logged in the last 12 months;
+- proactive: three or more contacts made by staff and at least one from them in 12 months;
+- reactive: a contact from them in the last 12 months;
+- basic: any contact logged.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from patron.interactions.models import Interaction
+from patron.ladder import evidence
+from patron.organisations.models import Organisation
+from patron.relationships.models import Level
+from patron.sales.models import Order
+from patron.sales.rules import SPEND
+from patron.scoring.models import CustomerScore
+from patron.tasks.models import Task
+
+YEAR = timedelta(days=365)
+SEVERAL = 3
+PARTNER_KINDS = (
+    Organisation.Kind.SUPPLIER,
+    Organisation.Kind.DISTRIBUTOR,
+    Organisation.Kind.CHANNEL_PARTNER,
+    Organisation.Kind.AGENCY,
+    Organisation.Kind.INTERMEDIARY,
+)
+# Evidence codes (patron/ladder/evidence.py) each rule reads.
+PARTNER_CODES = ("contract", "partner_org")
+POSITIVE_CODES = ("survey_positive", "compliment", "idea")
+FEEDBACK_CODES = ("survey_positive", "survey_answer", "compliment", "concern", "complaint", "review", "idea")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    level: str
+    reason: str
+
+    @property
+    def label(self):
+        return Level(self.level).label
+
+
+def suggest(*, customer=None, organisation=None, now=None):
+    """The Suggestion for ``customer`` or ``organisation`` now, or None when nothing suggests one."""
+    now = now or timezone.now()
+    if customer is not None:
+        return _customer(customer, now)
+    return _organisation(organisation, now)
+
+
+def evidence_count(customer_id, codes, since=None):
+    """How many rows of the evidence ``codes`` (any source registered for them) are about this
+    customer, since ``since`` if given."""
+    total = 0
+    for source in evidence.sources():
+        if source.code not in codes:
+            continue
+        sql, params = evidence.source_sql(source)
+        query = f"SELECT COUNT(*) FROM ({sql}) evidence WHERE evidence.customer_id = %s"  # noqa: S608
+        params = [*params, customer_id]
+        if since is not None:
+            query += " AND evidence.at >= %s"
+            params.append(since)
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            total += cursor.fetchone()[0]
+    return total
+
+
+def _contacts(interactions, since):
+    recent = interactions.filter(occurred_at__gte=since)
+    return (
+        recent.filter(direction=Interaction.Direction.OUTBOUND).count(),
+        recent.filter(direction=Interaction.Direction.INBOUND).count(),
+    )
+
+
+def _said(*parts):
+    return " ".join(str(part) for part in parts)
+
+
+def _customer(customer, now):
+    orders = Order.objects.filter(customer=customer, status__in=SPEND)
+    bought = orders.count()
+    if not bought:
+        return None
+    first = orders.order_by("placed_at").values_list("placed_at", flat=True).first()
+    purchases = ngettext("Bought once.", "Bought %(count)d times.", bought) % {"count": bought}
+    if evidence_count(customer.pk, PARTNER_CODES):
+        return Suggestion(Level.PARTNERSHIP, _said(purchases, _("A contract or a partner organisation.")))
+    decile = CustomerScore.objects.filter(customer=customer).values_list("value_decile", flat=True).first()
+    met = Task.objects.filter(
+        customer=customer,
+        status=Task.Status.DONE,
+        kind__in=(Task.Kind.MEETING, Task.Kind.VISIT),
+        completed_at__gte=now - YEAR,
+    ).exists()
+    if decile == 1 and first <= now - 2 * YEAR and met:
+        return Suggestion(
+            Level.PARTNERSHIP,
+            _said(
+                purchases,
+                _("In the top tenth by value, buying for two years or more, and met in the last 12 months."),
+            ),
+        )
+    interactions = Interaction.objects.filter(customer=customer)
+    made, answered = _contacts(interactions, now - YEAR)
+    positive = evidence_count(customer.pk, POSITIVE_CODES, since=now - YEAR)
+    if made >= SEVERAL and (answered or positive):
+        return Suggestion(
+            Level.PROACTIVE,
+            _said(
+                purchases,
+                _(
+                    "In the last 12 months staff contacted them %(made)d times, and they answered "
+                    "%(answered)d times and were positive %(positive)d times."
+                )
+                % {"made": made, "answered": answered, "positive": positive},
+            ),
+        )
+    followed = (
+        Task.objects.filter(customer=customer, status=Task.Status.DONE, completed_at__gt=first).exists()
+        or interactions.filter(direction=Interaction.Direction.OUTBOUND, occurred_at__gt=first).exists()
+    )
+    if followed:
+        return Suggestion(Level.ACCOUNTABLE, _said(purchases, _("Staff followed up after a purchase.")))
+    if interactions.filter(
+        direction=Interaction.Direction.INBOUND, occurred_at__gt=first
+    ).exists() or evidence_count(customer.pk, FEEDBACK_CODES, since=first):
+        return Suggestion(
+            Level.REACTIVE,
+            _said(purchases, _("They answered after a purchase: a contact, a survey or feedback.")),
+        )
+    return Suggestion(Level.BASIC, purchases)
+
+
+def _organisation(organisation, now):
+    interactions = Interaction.objects.filter(organisation=organisation)
+    if not interactions.exists():
+        return None
+    made, answered = _contacts(interactions, now - YEAR)
+    if organisation.kind in PARTNER_KINDS and made + answered:
+        return Suggestion(
+            Level.PARTNERSHIP,
+            _("A partner (%(kind)s), in contact in the last 12 months.")
+            % {"kind": organisation.get_kind_display()},
+        )
+    if made >= SEVERAL and answered:
+        return Suggestion(
+            Level.PROACTIVE,
+            _(
+                "In the last 12 months staff contacted them %(made)d times and they answered "
+                "%(answered)d times."
+            )
+            % {"made": made, "answered": answered},
+        )
+    if answered:
+        return Suggestion(Level.REACTIVE, _("They got in touch with us in the last 12 months."))
+    return Suggestion(Level.BASIC, _("Contacts are logged with them."))
