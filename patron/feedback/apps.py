@@ -10,6 +10,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from patron.customers.filters import customer_filters
+        from patron.feedback.evidence import register_evidence
         from patron.feedback.filters import CUSTOMER_FILTERS
         from patron.feedback.jobs import on_orders_recorded, on_task_completed
         from patron.outbox.purposes import register_purpose
@@ -18,5 +19,6 @@ class FeedbackConfig(AppConfig):
 
         register_purpose("survey", _("survey"))
         customer_filters.add(*CUSTOMER_FILTERS)
+        register_evidence()  # the ladder's (patron/ladder/evidence.py)
         orders_recorded.connect(on_orders_recorded, dispatch_uid="feedback.on_orders_recorded")
         task_completed.connect(on_task_completed, dispatch_uid="feedback.on_task_completed")

@@ -41,6 +41,7 @@ from patron.feedback.models import (
     SCORES,
     Band,
     Feedback,
+    FeedbackCategory,
     FeedbackKind,
     SkipReason,
     Survey,
@@ -388,3 +389,79 @@ def feedback_record(*, by, customer, kind, category, text="", link="", occurred_
     feedback.save()
     announce_recorded([customer.pk])
     return feedback
+
+
+MANAGE = "feedback.manage_feedback"
+SETTINGS_FIELDS = (
+    "after_orders",
+    "after_orders_count",
+    "after_orders_kind",
+    "after_task",
+    "after_task_kind",
+    "min_interval_days",
+    "link_days",
+    "fallback_assignee",
+)
+
+
+@transaction.atomic
+def settings_update(*, by, **values):
+    """Change the survey settings (Admins: feedback.manage_feedback); fields not given stay."""
+    require(by, MANAGE)
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This setting does not exist.")] for name in sorted(unknown)})
+    config = SurveySettings.objects.select_for_update().get(pk=survey_settings().pk)
+    for name, value in values.items():
+        setattr(config, name, value)
+    errors = {}
+    if not 1 <= config.after_orders_count <= 1000:
+        errors["after_orders_count"] = [
+            _("Give a whole number from %(low)d to %(high)d.") % {"low": 1, "high": 1000}
+        ]
+    if not 1 <= config.link_days <= 365:
+        errors["link_days"] = [_("Give a whole number from %(low)d to %(high)d.") % {"low": 1, "high": 365}]
+    if not 0 <= config.min_interval_days <= 3650:
+        errors["min_interval_days"] = [
+            _("Give a whole number from %(low)d to %(high)d.") % {"low": 0, "high": 3650}
+        ]
+    _check_choice(config.after_orders_kind, SurveyKind.values, "after_orders_kind", errors)
+    _check_choice(config.after_task_kind, SurveyKind.values, "after_task_kind", errors)
+    if config.fallback_assignee is not None and not config.fallback_assignee.is_active:
+        errors["fallback_assignee"] = [_("Choose an active member of staff.")]
+    if errors:
+        raise ValidationError(errors)
+    config.save()
+    return config
+
+
+def _check_name(name):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the category a name.")]})
+    if len(name) > 100:
+        raise ValidationError({"name": [_("At most %(limit)d characters.") % {"limit": 100}]})
+    return name
+
+
+@transaction.atomic
+def category_add(*, by, name):
+    require(by, MANAGE)
+    name = _check_name(name)
+    position = (
+        FeedbackCategory.objects.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
+    return FeedbackCategory.objects.create(name=name, position=position)
+
+
+@transaction.atomic
+def category_change(*, by, category, name=None, is_active=None):
+    """Rename a category (a default one then shows the new name in every language) or take it
+    out of use (its feedback keeps it) and back."""
+    require(by, MANAGE)
+    if name is not None:
+        category.name = _check_name(name)
+    if is_active is not None:
+        category.is_active = bool(is_active)
+    category.save()
+    return category
