@@ -63,7 +63,7 @@ def evidence_frame(rules, customer_ids=None, now=None) -> pl.DataFrame:
     cutoffs = [connection.ops.adapt_datetimefield_value(now - relativedelta(months=m)) for m in months]
     within = "".join(", SUM(CASE WHEN e.at >= %s THEN 1 ELSE 0 END)" for _ in months)
     latest = (
-        "CAST(EXTRACT(EPOCH FROM MAX(e.at)) AS BIGINT)"
+        "CAST(FLOOR(EXTRACT(EPOCH FROM MAX(e.at))) AS BIGINT)"
         if connection.vendor == "postgresql"
         else "CAST(STRFTIME('%%s', MAX(e.at)) AS INTEGER)"
     )
@@ -185,13 +185,16 @@ def _write(write: pl.DataFrame, delete: pl.Series, moves: pl.DataFrame, *, why, 
         if connection.vendor == "postgresql" and len(write) + len(moves) > CHUNK:
             stamp = pl.lit(now.isoformat())
             cursor.execute(f"CREATE TEMPORARY TABLE ladder_new (LIKE {table}) ON COMMIT DROP")
-            _copy(cursor, "ladder_new", columns, write.with_columns(stamp))
+            _copy(cursor, "ladder_new", columns, write.with_columns(stamp.alias("derived_at")))
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM ladder_new {upsert}")  # noqa: S608
+            cursor.execute("DROP TABLE ladder_new")
             _copy(
                 cursor,
                 move_table,
                 move_columns,
-                moves.select("customer", "from_stage", "to_stage", stamp, pl.lit(why), "count"),
+                moves.select(
+                    "customer", "from_stage", "to_stage", stamp.alias("at"), pl.lit(why).alias("why"), "count"
+                ),
             )
         else:
             stamp = connection.ops.adapt_datetimefield_value(now)

@@ -57,8 +57,12 @@ def plain_stage(pieces, rules):
     return stage
 
 
-def test_random_evidence_matches_plain_rules(somchai, thai_shop):
-    rng = random.Random(18)
+@pytest.mark.parametrize("chunk", [500, 3], ids=["few", "bulk"])
+def test_random_evidence_matches_plain_rules(somchai, thai_shop, monkeypatch, chunk):
+    """With a chunk of 3, PostgreSQL writes through COPY and the temporary table, as at scale,
+    and a few customers are read in several IN (...) lists."""
+    monkeypatch.setattr(derivation, "CHUNK", chunk)
+    rng = random.Random(18 + chunk)
     people = [make_customer(somchai, given_name=f"P{i}", country="TH") for i in range(40)]
     pieces = {person.pk: [] for person in people}
     for person in people:
