@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +14,7 @@ class LadderConfig(AppConfig):
         # The evidence this app holds or reads from sales, loyalty and organisations.
         import patron.ladder.sources  # noqa: F401
         from patron.customers.filters import customer_filters
+        from patron.feedback.events import feedback_recorded
         from patron.ladder import jobs
         from patron.ladder.filters import CUSTOMER_FILTERS
         from patron.loyalty.models import Referral
@@ -24,9 +23,5 @@ class LadderConfig(AppConfig):
         orders_recorded.connect(jobs.on_orders_recorded, dispatch_uid="ladder.on_orders_recorded")
         orders_imported.connect(jobs.on_orders_imported, dispatch_uid="ladder.on_orders_imported")
         post_save.connect(jobs.on_referral_saved, sender=Referral, dispatch_uid="ladder.on_referral_saved")
-        # Lane "feedback" adds patron/feedback/events.py; until it is there, no feedback arrives.
-        if find_spec("patron.feedback.events"):
-            from patron.feedback.events import feedback_recorded
-
-            feedback_recorded.connect(jobs.on_feedback_recorded, dispatch_uid="ladder.on_feedback_recorded")
+        feedback_recorded.connect(jobs.on_feedback_recorded, dispatch_uid="ladder.on_feedback_recorded")
         customer_filters.add(*CUSTOMER_FILTERS)

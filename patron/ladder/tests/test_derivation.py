@@ -160,6 +160,19 @@ def test_evidence_arriving_derives_its_customers(somchai, thai_shop, django_capt
     assert StageCount.objects.get(stage=Stage.ADVOCATE).customers == 1
 
 
+def test_feedback_arriving_derives_its_customer(somchai, thai_shop, django_capture_on_commit_callbacks):
+    from patron.feedback.models import FeedbackCategory
+    from patron.feedback.services import feedback_record
+
+    an = make_customer(somchai, "nguyen_van_an")
+    category = FeedbackCategory.objects.create(name="Service")
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_record(by=somchai, customer=an, kind="compliment", category=category, text="Kind staff")
+    standing = Standing.objects.get(customer=an)
+    assert standing.stage == Stage.SUPPORTER
+    assert json.loads(standing.evidence)["compliment"]["n"] == 1
+
+
 def test_a_customer_made_later_counts_as_a_prospect(somchai, thai_shop):
     derivation.derive_all(now=NOW)
     make_customer(somchai, given_name="New", country="TH")
