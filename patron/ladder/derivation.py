@@ -29,6 +29,7 @@ from patron.ladder import evidence
 from patron.ladder.models import MonthMoves, Move, Rule, Stage, StageCount, Standing
 
 CHUNK = 500
+MANY = 10_000
 
 
 @dataclass(frozen=True)
@@ -109,34 +110,38 @@ def _read(sql, params, schema, *, copy=True) -> pl.DataFrame:
         query = cursor.mogrify(sql, params)
         query = query.decode() if isinstance(query, bytes) else query
         buffer = io.BytesIO()
-        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT") as stream:
+        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as stream:
             for block in stream:
                 buffer.write(block)
     if not buffer.tell():
         return pl.DataFrame(schema=schema)
-    return pl.read_csv(
-        buffer.getvalue(), separator="\t", has_header=False, new_columns=list(schema), schema_overrides=schema
-    )
+    return pl.read_csv(buffer.getvalue(), has_header=False, new_columns=list(schema), schema_overrides=schema)
 
 
 def standings_frame(customer_ids=None) -> pl.DataFrame:
     """The stored standings (patron/analytics/ladder.py STANDINGS), of ``customer_ids`` if given."""
-    rows = Standing.objects.values_list("customer_id", "stage", "evidence", "missing")
+    sql = f"SELECT customer_id, stage, evidence, missing FROM {Standing._meta.db_table}"  # noqa: S608
     if customer_ids is None:
-        return pl.DataFrame(
-            list(rows.iterator(chunk_size=20000)), orient="row", schema=rules_engine.STANDINGS
+        return _read(sql, [], rules_engine.STANDINGS)
+    ids, parts = list(customer_ids), [pl.DataFrame(schema=rules_engine.STANDINGS)]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        parts.append(
+            _read(f"{sql} WHERE customer_id IN ({marks})", chunk, rules_engine.STANDINGS, copy=False)
         )
-    return pl.DataFrame(
-        list(rows.filter(customer_id__in=list(customer_ids))), orient="row", schema=rules_engine.STANDINGS
-    )
+    return pl.concat(parts)
 
 
 def derive_all(*, why=Move.Why.EVIDENCE, now=None) -> Derived:
     """Derive every customer's stage, write what changed, and count the funnel again."""
     now = now or timezone.now()
     rules = rules_load()
-    new = rules_engine.standings(evidence_frame(rules, now=now), rules, list(evidence.codes()))
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # a GROUP BY of millions of rows hashed in memory
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+        new = rules_engine.standings(evidence_frame(rules, now=now), rules, list(evidence.codes()))
         old = standings_frame()
         write, delete, moves = rules_engine.changes(old, new, rules)
         derived = _write(write, delete, moves, why=why, now=now)
@@ -146,8 +151,10 @@ def derive_all(*, why=Move.Why.EVIDENCE, now=None) -> Derived:
 
 def derive(customer_ids, *, why=Move.Why.EVIDENCE, now=None) -> Derived:
     """Derive the stages of ``customer_ids`` (a few), write what changed, and move the funnel's
-    counts by their moves."""
+    counts by their moves. Beyond MANY customers, every customer is derived instead."""
     ids = sorted(set(customer_ids))
+    if len(ids) > MANY:
+        return derive_all(why=why, now=now)
     now = now or timezone.now()
     rules = rules_load()
     with transaction.atomic():
