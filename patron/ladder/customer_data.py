@@ -6,9 +6,9 @@ goes to the survivor, the moves stay with each record as its history. An erasure
 all: a stage and its evidence describe the person, and a note by hand is free text about them.
 """
 
-from patron.customers.registry import Holding, OnErase, OnMerge, register
+from patron.customers.registry import Holding, OnErase, OnMerge, Traces, register, register_traces
 from patron.ladder.jobs import rederive_later
-from patron.ladder.models import HandEvidence, Move, Standing
+from patron.ladder.models import HandEvidence, Move, Rule, RuleChange, Standing
 
 
 def _derive_again(*, source, target, moved):
@@ -31,3 +31,5 @@ register(
 )
 register(Holding("ladder_moves", Move, OnMerge.KEEP, OnErase.DELETE))
 register(Holding("ladder_hand_evidence", HandEvidence, OnMerge.MOVE, OnErase.DELETE))
+register_traces(Traces(Rule, ("codes",), personal=False, why="evidence codes"))
+register_traces(Traces(RuleChange, ("codes",), personal=False, why="evidence codes"))
