@@ -20,8 +20,9 @@ def rule_words(rule) -> str:
     """The rule in a sentence: "Purchase: at least 2, in the last 12 months"."""
     kinds = _(" or ").join(str(evidence.label(code)) for code in rule.codes)
     if rule.window_months:
-        when = ngettext("in the last month", "in the last %(months)s months", rule.window_months) % {
-            "months": rule.window_months
+        months = rule.window_months
+        when = ngettext("in the last %(months)s month", "in the last %(months)s months", months) % {
+            "months": months
         }
     else:
         when = _("at any time")

@@ -31,7 +31,7 @@ def test_the_ladder_page_shows_funnel_moves_and_one_step(client, maria, shop):
     page = client.get(reverse("ladder:ladder"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-stage="client"' in html and "Loyalty ladder" in html
+    assert 'data-stage="client"' in html and "Hagdan ng katapatan" in html  # maria reads Filipino
     funnel = {row["code"]: row["customers"] for row in page.context["funnel"]}
     assert (funnel["prospect"], funnel["customer"], funnel["client"]) == (1, 1, 1)
     assert [(m.up, m.down) for m in page.context["months"]] == [(2, 0)]
@@ -49,10 +49,10 @@ def test_the_customer_panel_shows_stage_rule_and_evidence(client, lan, shop):
     client.force_login(lan)
     html = client.get(reverse("customers:detail", args=[shop["juan"].pk])).content.decode()
     assert 'data-stage="client"' in html
-    assert "Purchase: at least 2, in the last 12 months" in html
+    assert "Lần mua: ít nhất 2, trong 12 tháng qua" in html  # lan reads Vietnamese
     assert 'data-code="purchase"' in html and 'id="hand-evidence"' in html
     prospect = client.get(reverse("customers:detail", args=[shop["somsri"].pk])).content.decode()
-    assert 'data-stage="prospect"' in prospect and "No evidence yet." in prospect
+    assert 'data-stage="prospect"' in prospect and "Chưa có bằng chứng." in prospect
 
 
 def test_evidence_by_hand_from_the_page(client, lan, emre, shop, django_capture_on_commit_callbacks):
