@@ -93,6 +93,26 @@ CUSTOMER_FILTERS = [
         lookup="score__clv__gte",
         description="Lifetime value (12 months, base currency) at least this, inclusive",
     ),
+    # Value at risk (scoring's value_at_risk: the CLV if still active times the churn risk), a
+    # range in the base currency, both ends inclusive; customers without one are in no range.
+    DecimalFilter(
+        "min_at_risk",
+        gettext_lazy("Value at risk at least"),
+        minimum=0,
+        max_digits=18,
+        decimal_places=4,
+        lookup="score__value_at_risk__gte",
+        description="Value at risk (12 months, base currency) at least this, inclusive",
+    ),
+    DecimalFilter(
+        "max_at_risk",
+        gettext_lazy("Value at risk at most"),
+        minimum=0,
+        max_digits=18,
+        decimal_places=4,
+        lookup="score__value_at_risk__lte",
+        description="Value at risk (12 months, base currency) at most this, inclusive",
+    ),
     ChoiceFilter(
         "decile",
         gettext_lazy("Value decile"),

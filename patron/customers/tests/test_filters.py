@@ -23,7 +23,19 @@ pytestmark = pytest.mark.django_db
 
 CUSTOMERS = Path(__file__).resolve().parent.parent
 EVERY_FILTER = [
-    *["q", "tag", "country", "owner", "consent", "segment", "churn", "min_clv", "decile"],
+    *[
+        "q",
+        "tag",
+        "country",
+        "owner",
+        "consent",
+        "segment",
+        "churn",
+        "min_clv",
+        "min_at_risk",
+        "max_at_risk",
+        "decile",
+    ],
     *["tier", "min_points", "has_card", "tasks", "bought"],
 ]
 
