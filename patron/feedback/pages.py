@@ -86,9 +86,9 @@ def satisfaction_view(request):
         "labels": [row["month"].strftime("%Y-%m") for row in reversed(by_month)],
         "series": [
             {"label": "NPS", "data": [row["nps"] for row in reversed(by_month)]},
-            {"label": _("CSAT (% satisfied)"), "data": [row["csat"] for row in reversed(by_month)]},
+            {"label": _("CSAT: share satisfied"), "data": [row["csat"] for row in reversed(by_month)]},
             {
-                "label": _("Share at high churn risk (%)"),
+                "label": _("Share at high churn risk"),
                 "data": [row["high_share"] for row in reversed(by_month)],
             },
         ],

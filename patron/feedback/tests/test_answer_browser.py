@@ -1,0 +1,60 @@
+"""Answering a survey from the e-mail's link, as the customer does, on a phone (390x844) and on
+a desktop: one click records the score, the page thanks them in their language, fits the
+window with controls big enough for a finger, and takes a comment."""
+
+import re
+
+import pytest
+
+from patron.customers.tests.factories import make_customer
+from patron.feedback import services
+from patron.feedback.models import Survey
+from patron.web.tests.test_phone_browser import CONTROLS, DESK, PHONE, TOO_SMALL, TOUCH
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def mailed(monkeypatch):
+    """The bodies of the e-mails survey_send sends, as the customer receives them."""
+    bodies = []
+    original = services.mail_send
+
+    def capture(**kwargs):
+        bodies.append(kwargs["body"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "mail_send", capture)
+    return bodies
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desktop"])
+def test_answering_from_the_link(page, live_server, somchai, thai_shop, mailed, viewport, tmp_path):
+    somsri = make_customer(somchai, "somsri")
+    survey = services.survey_send(
+        by=somchai, customer=somsri, kind="nps", reason="hand", root_url=live_server.url
+    )
+    links = dict(re.findall(r"^(\d+): (\S+)$", mailed[-1], re.M))
+    assert len(links) == 11
+    page.set_viewport_size(viewport)
+    page.goto(links["9"])
+    assert page.locator("html").get_attribute("lang") == "th"
+    assert page.locator("h1").is_visible()
+    assert page.locator("nav").count() == 0  # no staff menu
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    if viewport == PHONE:
+        assert page.evaluate(TOO_SMALL, [CONTROLS, TOUCH]) == []
+    name = "phone" if viewport == PHONE else "desktop"
+    page.screenshot(path=tmp_path / f"answer-{name}.png", full_page=True)  # kept by pytest, to look at
+    survey.refresh_from_db()
+    assert (survey.score, survey.band, survey.answer_actor_kind) == (9, "promoter", "customer")
+    page.fill("#comment", "บริการดีมาก ส่งของไว")
+    page.click("button[type=submit]")
+    page.wait_for_selector("blockquote")
+    survey.refresh_from_db()
+    assert survey.comment == "บริการดีมาก ส่งของไว"
+    page.goto(links["2"])  # a second click changes nothing
+    survey.refresh_from_db()
+    assert survey.score == 9
+    assert Survey.objects.count() == 1
