@@ -47,11 +47,17 @@ def describe(step):
     days = step.days
     if step.trigger == Trigger.AFTER_ORDER:
         when = _("%(days)d days after each order") % {"days": days}
+    elif step.trigger == Trigger.AFTER_PRODUCT and step.sku:
+        when = _("%(days)d days after an order of the SKU %(sku)s") % {"days": days, "sku": step.sku}
     elif step.trigger == Trigger.AFTER_PRODUCT:
-        product = step.sku or step.category
-        when = _("%(days)d days after an order of %(product)s") % {"days": days, "product": product}
+        when = _("%(days)d days after an order of a product in “%(category)s”") % {
+            "days": days,
+            "category": step.category,
+        }
     elif step.trigger == Trigger.EVERY:
         when = _("every %(days)d days at the level") % {"days": days}
+    elif step.trigger == Trigger.QUARTERLY and not days:
+        when = _("every quarter")
     elif step.trigger == Trigger.QUARTERLY:
         when = _("every quarter, %(days)d days into it") % {"days": days}
     else:

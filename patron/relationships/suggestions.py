@@ -144,8 +144,8 @@ def _customer(customer, now):
             _said(
                 purchases,
                 _(
-                    "In the last 12 months staff contacted them %(made)d times, and they answered "
-                    "%(answered)d times and were positive %(positive)d times."
+                    "In the last 12 months: %(made)d contacts by staff, %(answered)d from the customer, "
+                    "%(positive)d positive answers."
                 )
                 % {"made": made, "answered": answered, "positive": positive},
             ),
@@ -180,10 +180,7 @@ def _organisation(organisation, now):
     if made >= SEVERAL and answered:
         return Suggestion(
             Level.PROACTIVE,
-            _(
-                "In the last 12 months staff contacted them %(made)d times and they answered "
-                "%(answered)d times."
-            )
+            _("In the last 12 months: %(made)d contacts by staff, %(answered)d from them.")
             % {"made": made, "answered": answered},
         )
     if answered:

@@ -100,7 +100,7 @@ def test_the_playbooks_page_shows_each_level_and_an_admin_edits_it(client, somch
     for label in Level.labels:
         assert str(label) in html
     assert "7 days after each order: a survey (CSAT)" in html
-    assert "every quarter, 0 days into it: a task (Meeting) for the owner: Quarterly review meeting" in html
+    assert "every quarter: a task (Meeting) for the owner: Quarterly review meeting" in html
     response = client.post(
         "/relationships/playbooks/",
         {

@@ -80,7 +80,7 @@ def test_several_contacts_by_staff_and_answers_suggest_proactive(somchai, thai_s
     contact(somchai, "inbound", days_ago=29, customer=juan)
     suggestion = suggest(customer=juan)
     assert suggestion.level == Level.PROACTIVE
-    assert "staff contacted them 3 times, and they answered 1 times" in suggestion.reason
+    assert "3 contacts by staff, 1 from the customer, 0 positive answers" in suggestion.reason
 
 
 def test_a_major_long_customer_met_this_year_suggests_partnership(somchai, thai_shop):
