@@ -13,13 +13,14 @@ A customer: the first rule that holds, from the top; every level needs a complet
   a positive survey answer, a compliment or a co-created idea;
 - accountable: a follow-up done after a purchase: a task on them completed, or a contact made
   by staff, after their first completed purchase;
-- reactive: the customer answered after a purchase: a contact they made, a survey answer or
-  any feedback (compliment, concern, complaint, review);
+- reactive: the customer answered after a purchase: a contact they made, a survey answered or
+  any feedback given (compliment, concern, complaint, review, idea);
 - basic: a completed purchase.
 
-Survey answers and feedback are read from the ladder's evidence registry
-(patron/ladder/evidence.py, where the feedback app registers them): a code nobody registered
-simply counts nothing, so these rules hold before and after that app is installed.
+Positive answers, contracts and partner organisations are read from the ladder's evidence
+registry (patron/ladder/evidence.py, where the feedback and ladder apps register them: a code
+nobody registered counts nothing); any survey answer or feedback, through the feedback app's
+selectors.
 
 An organisation (no purchases):
 
@@ -59,7 +60,6 @@ PARTNER_KINDS = (
 # Evidence codes (patron/ladder/evidence.py) each rule reads.
 PARTNER_CODES = ("contract", "partner_org")
 POSITIVE_CODES = ("survey_positive", "compliment", "idea")
-FEEDBACK_CODES = ("survey_positive", "survey_answer", "compliment", "concern", "complaint", "review", "idea")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,16 @@ def evidence_count(customer_id, codes, since=None):
             cursor.execute(query, params)
             total += cursor.fetchone()[0]
     return total
+
+
+def _answered_since(customer, since):
+    """A survey answered, or feedback given, after ``since`` (patron.feedback's selectors)."""
+    from patron.feedback.selectors import history, last_answer
+
+    answer = last_answer(customer)
+    if answer is not None and answer.answered_at > since:
+        return True
+    return any(kind == "feedback" and at > since for at, kind, _row in history(customer))
 
 
 def _contacts(interactions, since):
@@ -158,7 +168,7 @@ def _customer(customer, now):
         return Suggestion(Level.ACCOUNTABLE, _said(purchases, _("Staff followed up after a purchase.")))
     if interactions.filter(
         direction=Interaction.Direction.INBOUND, occurred_at__gt=first
-    ).exists() or evidence_count(customer.pk, FEEDBACK_CODES, since=first):
+    ).exists() or _answered_since(customer, first):
         return Suggestion(
             Level.REACTIVE,
             _said(purchases, _("They answered after a purchase: a contact, a survey or feedback.")),

@@ -123,3 +123,40 @@ def test_an_organisation_of_a_partner_kind_in_contact_suggests_partnership(somch
     contact(somchai, "inbound", organisation=investor)
     assert suggest(organisation=supplier).level == Level.PARTNERSHIP
     assert suggest(organisation=investor).level == Level.REACTIVE
+
+
+def answered(by, customer, score, kind="nps"):
+    from patron.actors import Actor
+    from patron.feedback.services import survey_answer, survey_send
+
+    survey = survey_send(by=by, customer=customer, kind=kind, reason="hand")
+    return survey_answer(by=Actor.customer(customer), survey=survey, score=score)
+
+
+def test_any_survey_answer_after_a_purchase_suggests_reactive(somchai, thai_shop):
+    juan = make_customer(somchai, "juan")
+    bought(somchai, juan, days_ago=10)
+    answered(somchai, juan, 3)  # a detractor's answer is an answer all the same
+    assert suggest(customer=juan).level == Level.REACTIVE
+
+
+def test_a_complaint_after_a_purchase_suggests_reactive(somchai, thai_shop):
+    from patron.feedback.models import FeedbackCategory
+    from patron.feedback.services import feedback_record
+
+    juan = make_customer(somchai, "juan")
+    bought(somchai, juan, days_ago=10)
+    category = FeedbackCategory.objects.get(code="product")
+    feedback_record(by=somchai, customer=juan, kind="complaint", category=category, text="Sira ang fan")
+    assert suggest(customer=juan).level == Level.REACTIVE
+
+
+def test_contacts_by_staff_and_a_positive_answer_suggest_proactive(somchai, thai_shop):
+    juan = make_customer(somchai, "juan")
+    bought(somchai, juan, days_ago=100)
+    for days in (90, 60, 30):
+        contact(somchai, "outbound", days_ago=days, customer=juan)
+    answered(somchai, juan, 10)
+    suggestion = suggest(customer=juan)
+    assert suggestion.level == Level.PROACTIVE
+    assert "3 contacts by staff, 0 from the customer, 1 positive answers" in suggestion.reason
