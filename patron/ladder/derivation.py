@@ -51,7 +51,7 @@ def rules_load() -> list[dict]:
             "min_count": rule.min_count,
             "window_months": rule.window_months,
         }
-        for rule in Rule.objects.order_by("stage")
+        for rule in Rule.current()
     ]
 
 

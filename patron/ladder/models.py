@@ -37,6 +37,15 @@ class Stage(models.IntegerChoices):
 
 MAX_WINDOW_MONTHS = 120
 MAX_COUNT = 1000
+# The rules as installed (issue 18, seed 000), migrated into Rule (0002_default_rules) and
+# standing in for a stage whose row is missing: (stage, codes, min_count, window_months).
+DEFAULT_RULES = [
+    (1, ["purchase"], 1, None),  # customer: one purchase
+    (2, ["purchase"], 2, 12),  # client: a second, repeat purchase, within 12 months
+    (3, ["survey_positive", "compliment"], 1, None),  # supporter
+    (4, ["referral", "review"], 1, None),  # advocate
+    (5, ["contract", "idea", "partner_org"], 1, None),  # partner
+]
 
 
 class Rule(models.Model):
@@ -70,6 +79,15 @@ class Rule(models.Model):
 
     def __str__(self):
         return str(Stage(self.stage).label)
+
+    @classmethod
+    def current(cls):
+        """The rules, customer to partner: each stage's stored rule, or its default."""
+        stored = {rule.stage: rule for rule in cls.objects.select_related("changed_by")}
+        return [
+            stored.get(stage) or cls(stage=stage, codes=codes, min_count=count, window_months=window)
+            for stage, codes, count, window in DEFAULT_RULES
+        ]
 
 
 class RuleChange(models.Model):

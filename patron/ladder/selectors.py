@@ -35,7 +35,7 @@ def rule_words(rule) -> str:
 
 def rules() -> list[Rule]:
     """The rules, customer to partner, each with ``words``."""
-    found = list(Rule.objects.order_by("stage").select_related("changed_by"))
+    found = Rule.current()
     for rule in found:
         rule.words = rule_words(rule)
         rule.stage_label = Stage(rule.stage).label
