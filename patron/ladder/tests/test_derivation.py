@@ -179,3 +179,21 @@ def test_a_customer_made_later_counts_as_a_prospect(somchai, thai_shop):
     derivation.derive_all(now=NOW)
     assert StageCount.objects.get(stage=Stage.PROSPECT).customers == 1
     assert CustomerData  # the factory's data class stays importable for the pages' tests
+
+
+def test_an_import_derives_everyone_and_the_night_comes_at_half_past(somchai, thai_shop, settings):
+    from datetime import datetime
+
+    from patron.ladder.jobs import at_ladder_hour
+    from patron.sales.events import OrdersImported, orders_imported
+
+    an = make_customer(somchai, "nguyen_van_an")
+    orders(an, 5)
+    event = OrdersImported(
+        "x", "bench", NOW, created=1, changed=0, placed_from=NOW, placed_to=NOW, finished=True
+    )
+    orders_imported.send_robust(sender=__name__, event=event)
+    assert Standing.objects.get(customer=an).stage == Stage.CUSTOMER
+    settings.PATRON_SCORING_HOUR = 2  # 02:30 in Bangkok is 19:30 UTC the day before
+    assert at_ladder_hour(datetime(2026, 12, 6, 19, 30))
+    assert not at_ladder_hour(datetime(2026, 12, 6, 19, 0))
