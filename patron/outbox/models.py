@@ -12,7 +12,11 @@ from patron.outbox.purposes import purpose_label
 
 class MessageStatus(models.TextChoices):
     OUTBOX = "outbox", _("In the outbox")  # no server configured: kept here, never sent
+    QUEUED = "queued", _("Waiting to be sent")  # mail_queue: a worker sends it (mail_deliver)
     SENDING = "sending", _("Sending")  # the server was being asked when the process stopped
+    # The whole message was handed to the server (mail_deliver), whose answer was never recorded:
+    # the process stopped in between (RFC 1047). Taken as delivered, never sent again.
+    HANDED = "handed", _("Handed over")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -51,6 +55,12 @@ class Message(models.Model):
     reply = models.TextField(_("server's answer"), blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # A queued message (mail_queue): its Message-ID header, the same on every attempt; the
+    # attempts made; and when the next may start: for a queued message its retry time, for one
+    # being sent the end of its sender's claim, after which another worker may take it up.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail")
@@ -61,6 +71,12 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "-id"], name="outbox_message_status"),
             models.Index(fields=["customer", "-id"], name="outbox_message_customer"),
+            # What the sender's sweep reads: queued messages, and claims that ran out.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["queued", "sending"]),
+                name="outbox_message_waiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,19 +2,53 @@
 given to the SMTP server of PATRON_EMAIL_URL; without one it stays in the outbox, where an Admin
 reads it (patron.outbox.views), so nothing is lost on a server with no mail set up.
 
-mail_send checks no permission: it is called by services that checked their own (inviting
-someone needs auth.add_user), and by jobs.
+Two ways to send. ``mail_send`` sends at once, in the caller's process (an invitation: the page
+says whether it went). ``mail_queue`` records a message "queued", to be sent by a worker
+(``mail_deliver``, run by patron.outbox.jobs after the commit, at start-up and every minute), so
+a message recorded in a transaction is sent exactly when that transaction commits, and survives
+a worker that stops. mail_deliver sends a queued message at most once to the server:
+
+1. It claims the message in one UPDATE (queued -> sending, attempts + 1, a claim that runs out
+   after PATRON_MAIL_CLAIM_SECONDS, default 120); no other sender takes it meanwhile. A claim
+   that ran out (the worker died while sending) is taken up again by the next sweep.
+2. It gives the server the whole message but the final dot; a connection lost before that dot
+   leaves nothing at the server, so such a message is safely sent again.
+3. Just before the dot it records "handed" (an UPDATE that only succeeds while its own claim
+   holds: a sender whose claim was taken over drops the connection instead, and the server
+   keeps nothing), sends the dot, and records "sent" with the server's reply in the very next
+   statement.
+
+A worker killed between 3's "handed" and its "sent" leaves the message "handed": the server may
+or may not have taken it (RFC 1047's window: its 250 may have been on the way). Patron takes
+such a message as delivered and never sends it again, because between the two records the
+server had everything; the message is lost only if the process died in the microseconds between
+recording "handed" and writing the dot's three bytes. Duplicates are impossible; a loss that
+narrow is the price. The outbox page shows "handed" as it is. Every attempt carries the same
+Message-ID, kept on the message.
+
+A refusal the server says is temporary (4xx) or a server not reached is tried again later
+(after 2, 4, 8, 16 and 32 minutes), then recorded as failed; a permanent refusal (5xx) at once.
+
+mail_send and mail_queue check no permission: they are called by services that checked their
+own (inviting someone needs auth.add_user), and by jobs.
 """
+
+import os
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.message import sanitize_address
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from patron.actors import as_actor
+from patron.commits import after_commit
 from patron.outbox.models import Message
-from patron.outbox.smtp import Refused, smtp_send
+from patron.outbox.smtp import Abandoned, Refused, smtp_send
+
+ATTEMPTS = 6
 
 HIDDEN = "[…]"  # in the record, for what mail_send was told to conceal
 
@@ -86,3 +120,122 @@ def mail_send(*, to, subject, body, by, purpose, language="", customer=None, fai
     if message.status == Message.Status.FAILED and not fail_silently:
         raise MailNotSent(message.reply, message)
     return message
+
+
+def claim_time():
+    """How long a sender's claim on a message lasts: longer than any one SMTP conversation."""
+    return timedelta(seconds=int(os.environ.get("PATRON_MAIL_CLAIM_SECONDS", "120")))
+
+
+def _email(message):
+    email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
+    if message.message_id:
+        email.extra_headers["Message-ID"] = message.message_id
+    return email
+
+
+def mail_queue(*, to, subject, body, by, purpose, language="", customer=None):
+    """Record an e-mail to ``to`` to be sent by a worker once the current transaction commits
+    (mail_deliver); returns the Message, "queued", or "outbox" when no server is configured.
+    The arguments are mail_send's; there is no ``conceal``, since the worker sends what is
+    recorded. Refuses a header with a line break (ValueError) before recording anything."""
+    message = Message(
+        to=to,
+        customer=customer,
+        subject=subject,
+        body=body,
+        language=language,
+        purpose=purpose,
+        **as_actor(by).columns(),
+    )
+    message.message_id = _email(message).message()["Message-ID"]  # Django checks the headers
+    if not mail_configured():
+        message.status = Message.Status.OUTBOX
+        message.save()
+        return message
+    message.status, message.next_attempt_at = Message.Status.QUEUED, timezone.now()
+    message.save()
+    from patron.outbox.jobs import mail_deliver as job
+
+    after_commit(job, message.pk)
+    return message
+
+
+def _sendable(now):
+    """Queued messages due for an attempt, and claims that ran out (their sender stopped)."""
+    return Q(status=Message.Status.QUEUED, next_attempt_at__lte=now) | Q(
+        status=Message.Status.SENDING, next_attempt_at__lte=now
+    )
+
+
+def mail_deliver(message_id):
+    """Send the queued message ``message_id`` if it is due and nobody else is sending it (see the
+    module's docstring); returns it as recorded afterwards, or None when there was nothing to do.
+    Runs outside a transaction: each record is committed at once."""
+    now = timezone.now()
+    claimed = Message.objects.filter(_sendable(now), pk=message_id).update(
+        status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + claim_time()
+    )
+    if not claimed:
+        return None
+    message = Message.objects.get(pk=message_id)
+    mine = Message.objects.filter(pk=message.pk, attempts=message.attempts)
+    email = _email(message)
+    encoding = email.encoding or settings.DEFAULT_CHARSET
+    sender = sanitize_address(email.from_email, encoding)
+    recipient = sanitize_address(message.to, encoding)
+
+    def hand_over():
+        return mine.filter(status=Message.Status.SENDING).update(status=Message.Status.HANDED) == 1
+
+    try:
+        reply = smtp_send(
+            sender=sender,
+            recipient=recipient,
+            content=email.message().as_bytes(linesep="\r\n"),
+            before_end=hand_over,
+        )
+    except Abandoned:
+        return None
+    except Refused as refusal:
+        return _not_sent(message, mine, str(refusal))
+    # The very next statement: the window in which a stop leaves "handed" is this long.
+    mine.update(status=Message.Status.SENT, reply=reply, sent_at=timezone.now(), next_attempt_at=None)
+    message.refresh_from_db()
+    return message
+
+
+def _not_sent(message, mine, reply):
+    """A refusal: permanent (5xx) or the last attempt, failed; else queued for a later try."""
+    temporary = reply[:1] != "5"
+    if temporary and message.attempts < ATTEMPTS:
+        retry_at = timezone.now() + timedelta(minutes=2**message.attempts)
+        mine.update(status=Message.Status.QUEUED, reply=reply, next_attempt_at=retry_at)
+        from patron.outbox.jobs import mail_deliver as job
+
+        job.schedule(args=(message.pk,), eta=retry_at)
+    else:
+        mine.update(status=Message.Status.FAILED, reply=reply, next_attempt_at=None)
+    message.refresh_from_db()
+    return message
+
+
+def mail_deliver_waiting(limit=500):
+    """Send every queued message that is due and every one whose sender's claim ran out, oldest
+    first, up to ``limit``; how many were sent or refused. The sweep of patron.outbox.jobs."""
+    waiting = Message.objects.filter(_sendable(timezone.now())).order_by("next_attempt_at", "pk")
+    done = 0
+    for message_id in list(waiting.values_list("pk", flat=True)[:limit]):
+        if mail_deliver(message_id) is not None:
+            done += 1
+    return done
+
+
+def mail_claims_pending():
+    """(id, end of claim) of the messages being sent: after a worker restarts, each is taken up
+    again when its claim runs out (patron.outbox.jobs.sweep_at_start)."""
+    return list(
+        Message.objects.filter(status=Message.Status.SENDING, next_attempt_at__isnull=False).values_list(
+            "pk", "next_attempt_at"
+        )
+    )

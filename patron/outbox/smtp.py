@@ -3,6 +3,7 @@ patron.settings.email_settings), through smtplib itself rather than Django's bac
 the server's reply to DATA ("250 2.0.0 Ok: queued as 4F1B2") can be kept with the message."""
 
 import contextlib
+import re
 import smtplib
 import ssl
 
@@ -11,6 +12,11 @@ from django.conf import settings
 
 class Refused(Exception):
     """The server refused the message or could not be reached; the text says what it answered."""
+
+
+class Abandoned(Exception):
+    """``before_end`` said not to end the message: the connection was closed before the final
+    dot, so the server keeps nothing (another sender had taken the message over)."""
 
 
 def _text(code, reply):
@@ -33,7 +39,7 @@ def _connect():
     return connection
 
 
-def _deliver(connection, sender, recipient, content):
+def _deliver(connection, sender, recipient, content, before_end=None):
     if settings.EMAIL_HOST_USER:
         connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
     code, reply = connection.mail(sender)
@@ -42,21 +48,52 @@ def _deliver(connection, sender, recipient, content):
     code, reply = connection.rcpt(recipient)
     if code not in (250, 251):
         raise Refused(_text(code, reply))
-    code, reply = connection.data(content)  # raises SMTPDataError unless DATA gets a 354
+    if before_end is None:
+        code, reply = connection.data(content)  # raises SMTPDataError unless DATA gets a 354
+    else:
+        code, reply = _data_in_two_steps(connection, content, before_end)
     if code != 250:
         raise Refused(_text(code, reply))
     return _text(code, reply)
 
 
-def smtp_send(*, sender, recipient, content):
+def _data_in_two_steps(connection, content, before_end):
+    """DATA as smtplib sends it, but the final dot only once ``before_end()`` has said yes: until
+    that dot a server keeps nothing of the message (a connection lost before it is a message
+    never sent), so a sender can record "handed over" just before the one moment that counts."""
+    code, reply = connection.docmd("data")
+    if code != 354:
+        raise Refused(_text(code, reply))
+    body = re.sub(rb"(?m)^\.", b"..", content)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    connection.send(body)
+    try:
+        go_on = before_end()
+    except BaseException:
+        connection.close()  # without the dot: the server keeps nothing
+        raise
+    if not go_on:
+        raise Abandoned
+    connection.send(b".\r\n")
+    return connection.getreply()
+
+
+def smtp_send(*, sender, recipient, content, before_end=None):
     """Give ``content`` (the message's bytes, CRLF lines) to the server for ``recipient``, from
-    ``sender`` (bare addresses); returns the server's reply to DATA, raises Refused otherwise."""
+    ``sender`` (bare addresses); returns the server's reply to DATA, raises Refused otherwise.
+
+    ``before_end``: called once the message is written, before the final dot that makes the
+    server take it; when it answers False the connection is dropped and Abandoned raised."""
     try:
         connection = _connect()
     except (smtplib.SMTPException, OSError) as error:
         raise Refused(_error_text(error)) from error
     try:
-        return _deliver(connection, sender, recipient, content)
+        return _deliver(connection, sender, recipient, content, before_end)
+    except Abandoned:
+        connection.close()  # no QUIT: in the middle of DATA it would be read as the message's text
+        raise
     except (smtplib.SMTPException, OSError) as error:
         raise Refused(_error_text(error)) from error
     finally:

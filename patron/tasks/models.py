@@ -7,6 +7,7 @@ time in ``snoozed_until`` (until that time comes, or the due time is set by hand
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,11 @@ from patron.constraints import one_of
 from patron.customers.models import Customer
 from patron.interactions.models import Interaction
 from patron.organisations.models import Organisation
+from patron.outbox.models import Message
+from patron.sales.models import Order
+
+# "Call every N days": at most ten years between two calls.
+REPEAT_LIMIT_DAYS = 3650
 
 
 class TaskKind(models.TextChoices):
@@ -84,6 +90,27 @@ class Task(models.Model):
     interaction = models.ForeignKey(
         Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # "Call every N days": once done, the task is followed by the next, N days after it was done
+    # (patron.tasks.recurrence). ``repeats`` names the task this one follows, once each.
+    repeat_every_days = models.PositiveSmallIntegerField(
+        _("repeat every (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(REPEAT_LIMIT_DAYS)],
+    )
+    repeats = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next",
+        verbose_name=_("follows"),
+    )
+    # A follow-up rule's task for one order ("3 days after each order"): once per rule and order.
+    rule = models.ForeignKey(
+        "FollowUpRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", db_index=False
+    )
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Who created it (patron.actors): staff, the customer (a survey answer, later) or a job.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -98,6 +125,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
+        permissions = [("view_team_tasks", "Can see every member of staff's tasks")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(customer__isnull=False, organisation__isnull=True)
@@ -115,6 +143,13 @@ class Task(models.Model):
                 | (~models.Q(status=TaskStatus.DONE) & models.Q(completed_at__isnull=True)),
                 name="task_completed_when_done",
             ),
+            models.CheckConstraint(
+                condition=models.Q(repeat_every_days__isnull=True)
+                | models.Q(repeat_every_days__gte=1, repeat_every_days__lte=REPEAT_LIMIT_DAYS),
+                name="task_repeat_days_1_to_3650",
+            ),
+            # A rule makes one task per order, whatever runs it twice (an event and a sweep).
+            models.UniqueConstraint(fields=["rule", "order"], name="task_once_per_rule_and_order"),
         ]
         indexes = [
             # "My day": a person's open tasks by due time (overdue, today, upcoming).
@@ -147,6 +182,8 @@ class Reminder(models.Model):
     minutes_before = models.PositiveIntegerField(_("minutes before"))
     fire_at = models.DateTimeField(_("fires at"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The e-mail it sent to the assignee (patron.tasks.reminders), if they have an address.
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("reminder")
@@ -164,3 +201,89 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.task_id} -{self.minutes_before}m {self.fire_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderNotice(models.Model):
+    """The in-app side of a fired reminder: shown to ``user`` (the assignee when it fired) on
+    every page until dismissed. One per reminder, by the database."""
+
+    reminder = models.OneToOneField(Reminder, on_delete=models.CASCADE, related_name="notice")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    fired_at = models.DateTimeField(_("fired"))
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder notice")
+        verbose_name_plural = _("reminder notices")
+        indexes = [
+            # Every page asks for its reader's notices not yet dismissed.
+            models.Index(
+                fields=["user", "fired_at"],
+                condition=models.Q(dismissed_at__isnull=True),
+                name="notice_shown",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.reminder_id} {self.fired_at:%Y-%m-%d %H:%M}"
+
+
+class FollowUpRule(models.Model):
+    """ "3 days after each order, a call": an Admin or a Marketer sets it; each order recorded
+    then makes one task for its customer's owner (or ``fallback_assignee``), due ``days_after``
+    days after the order was placed, with a reminder each of ``remind_before_minutes``
+    (patron.tasks.recurrence)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=TaskKind.choices, default=TaskKind.CALL)
+    days_after = models.PositiveSmallIntegerField(
+        _("days after the order"), validators=[MinValueValidator(0), MaxValueValidator(REPEAT_LIMIT_DAYS)]
+    )
+    remind_before_minutes = models.JSONField(_("reminders (minutes before)"), default=list, blank=True)
+    fallback_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("for customers without an owner"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up rule")
+        verbose_name_plural = _("follow-up rules")
+        constraints = [
+            models.CheckConstraint(condition=one_of("kind", TaskKind.values), name="followuprule_kind_known"),
+            models.CheckConstraint(
+                condition=models.Q(days_after__lte=REPEAT_LIMIT_DAYS), name="followuprule_days_at_most_3650"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} +{self.days_after}d"
+
+
+class CalendarFeed(models.Model):
+    """A member of staff's secret calendar address (patron.tasks.ical). The token is derived
+    from ``nonce`` and the SECRET_KEY, so the page can show it again; the database keeps only
+    its hash to find it by (a copy of the database alone opens no calendar). A new nonce makes
+    a new token and the old address stops answering."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_feed")
+    nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("made"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -1,11 +1,6 @@
-"""Tasks: create, change, complete and snooze, each with its permission check, in one transaction.
-
-What comes next (later sessions): the reminder job (patron/tasks/jobs.py) that sends each due
-reminder once, in-app and by e-mail through outbox.services.mail_send in the assignee's language
-and time zone, taking the reminder's row lock, re-checking ``sent_at`` and the task's status, and
-setting ``sent_at`` in the transaction that records the message; recurring follow-ups ("call
-every 90 days", "3 days after each order"); the "my day" and team lead pages; the iCal feed per
-user; opening a task from feedback.
+"""Tasks: create, change, complete, cancel and snooze, each with its permission check, in one
+transaction. A task's reminders are fired by patron.tasks.reminders: making or moving them
+queues a job at each one's time once the transaction commits (patron.tasks.jobs).
 """
 
 from datetime import timedelta
@@ -20,6 +15,7 @@ from patron.accounts.permissions import require
 from patron.actors import as_actor
 from patron.interactions.services import interaction_log
 from patron.tasks.events import announce_completed
+from patron.tasks.jobs import reminders_schedule
 from patron.tasks.models import Reminder, Task
 
 TITLE_LIMIT = 200
@@ -139,6 +135,8 @@ def task_create(
     Reminder.objects.bulk_create(
         Reminder(task=task, minutes_before=minutes, fire_at=_fire_at(due_at, minutes)) for minutes in offsets
     )
+    if offsets:
+        reminders_schedule(task.pk)
     return task
 
 
@@ -194,6 +192,8 @@ def task_update(
         _reminders_set(task, offsets)
     elif due_at is not _UNSET:
         _reminders_move(task)
+    if remind_before_minutes is not _UNSET or due_at is not _UNSET:
+        reminders_schedule(task.pk)
     return task
 
 
@@ -279,4 +279,5 @@ def task_snooze(*, by, task, until):
     task.due_at = task.snoozed_until = until
     task.save()
     _reminders_move(task)
+    reminders_schedule(task.pk)
     return task

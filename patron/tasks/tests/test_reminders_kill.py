@@ -1,0 +1,161 @@
+"""Issue 18, item 7: the real worker (`patron worker`, a process of its own), killed with SIGKILL at
+random points ten times while 50 reminders fall due, and started again each time; the local
+SMTP server (aiosmtpd, STARTTLS) then holds exactly one e-mail per reminder, and the database
+exactly one in-app notice per reminder.
+
+The worker and the test share a database: on SQLite a file, a copy of the test database made by
+SQLite's backup (no migration to run again); on PostgreSQL the test database itself (the test is
+transactional, so what the worker writes is seen and then flushed). The setup runs as a
+`patron shell` process on that database, like the worker (so the reminders' jobs go to the
+worker's queue); the count reads the database directly. A sender's claim on a
+message runs out after 3 seconds here (PATRON_MAIL_CLAIM_SECONDS), so a message left "sending"
+by a killed worker is taken up again within the test; each kill falls at a random moment in the
+first half second after the worker says it has started, when it is firing due reminders and sending.
+
+One worker thread: the one window in which a kill loses an e-mail (between recording "handed"
+and writing the final dot, patron.outbox.services) is then microseconds; with a second thread
+busy in Python it can stretch to the interpreter's switch interval (5 ms), which ten kills
+aimed at the busiest second would hit now and then. Claims taken side by side are shown
+without kills (test_reminders.py, test_queue.py).
+"""
+
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from patron.accounts.tests.smtp import configure, start_server
+from patron.scoring.tests.side_by_side import PATRON, environment, patron
+
+REMINDERS = 50
+KILLS = 10
+SPREAD_SECONDS = 20  # the reminders fall due over this long, from a second after the setup
+CLAIM_SECONDS = 3
+
+SETUP = """
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from patron.actors import Actor
+from patron.customers.tests.factories import make_customer
+from patron.tasks.services import task_create
+
+lan = get_user_model().objects.create_user("lan", email="lan@shop.example")
+lan.groups.add(Group.objects.get(name="Marketer"))
+customer = make_customer(lan, "somsri")
+start = timezone.now() + timedelta(seconds=1)
+for i in range({count}):
+    task_create(
+        by=Actor.system(job="kill-test"), customer=customer, title=f"Call {{i}}", assignee=lan,
+        due_at=start + timedelta(seconds={spread} * i / {count}), remind_before_minutes=[0],
+    )
+print("ready")
+"""
+
+
+def _count(data):
+    """What the database holds, read straight from it: {reminder id: its message's Message-ID},
+    the reminders' ids that have a notice (one row each), the unsent reminders, and the
+    messages' (status, attempts)."""
+    queries = {
+        "reminders": "SELECT r.id, m.message_id FROM tasks_reminder r "
+        "LEFT JOIN outbox_message m ON m.id = r.message_id",
+        "notices": "SELECT reminder_id FROM tasks_remindernotice",
+        "unsent": "SELECT id FROM tasks_reminder WHERE sent_at IS NULL",
+        "messages": "SELECT status, attempts FROM outbox_message",
+    }
+    if connection.vendor == "sqlite":
+        with sqlite3.connect(data / "patron.sqlite3") as database:
+            return {name: database.execute(sql).fetchall() for name, sql in queries.items()}
+    with connection.cursor() as cursor:
+        return {name: (cursor.execute(sql), cursor.fetchall())[1] for name, sql in queries.items()}
+
+
+def _database(tmp_path):
+    """The environment of `patron` processes on this test's database (see the docstring)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    env = environment(data)
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(data / "patron.sqlite3") as copy:
+            connection.connection.backup(copy)
+    else:
+        env["DATABASE_URL"] = (
+            f"postgresql://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}"
+            f"/{settings['NAME']}"
+        )
+    return env, data
+
+
+def _finished(data):
+    counted = _count(data)
+    return not counted["unsent"] and all(status in {"sent", "handed"} for status, _ in counted["messages"])
+
+
+def _started(log, process, deadline):
+    """Wait until the worker says its consumer has started (its log, on stderr)."""
+    while "Huey consumer started" not in log.read_text(errors="replace"):
+        assert process.poll() is None, log.read_text(errors="replace")
+        assert time.monotonic() < deadline, "the worker did not start"
+        time.sleep(0.02)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_ten_times_sends_each_reminder_once(certificate, monkeypatch, settings, tmp_path):
+    controller, inbox, url = start_server(certificate, monkeypatch, implicit_tls=False)
+    configure(settings, url)
+    try:
+        env, data = _database(tmp_path)
+        env.update(
+            PATRON_EMAIL_URL=url,
+            PATRON_EMAIL_FROM="Patron <shop@example.com>",
+            PATRON_MAIL_CLAIM_SECONDS=str(CLAIM_SECONDS),
+            PATRON_WORKERS="1",
+        )
+        patron(env, "shell", "-c", SETUP.format(count=REMINDERS, spread=SPREAD_SECONDS))
+        deadline = time.monotonic() + 120
+        chance = random.Random()
+        kills = []  # the e-mails at the server when each kill fell
+        for round_ in range(KILLS + 1):
+            log = tmp_path / f"worker-{round_}.log"
+            with log.open("wb") as err:
+                worker = subprocess.Popen([*PATRON, "worker"], env=env, stdout=err, stderr=err)
+            try:
+                _started(log, worker, deadline)
+                if round_ < KILLS:
+                    time.sleep(chance.uniform(0, 0.5))
+                    worker.send_signal(signal.SIGKILL)
+                    worker.wait(10)
+                    kills.append(len(inbox.messages))
+                    continue
+                # The last worker is left to finish: until every reminder is sent and no message
+                # is waiting or being sent, so that nothing more can reach the server.
+                while not _finished(data) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+            finally:
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGKILL)
+                    worker.wait(10)
+        counted = _count(data)
+    finally:
+        controller.stop()
+
+    received = [message["Message-ID"] for message in inbox.messages]
+    reminders = dict(counted["reminders"])
+    statuses = Counter(status for status, _attempts in counted["messages"])
+    again = sum(attempts > 1 for _status, attempts in counted["messages"])
+    print(f"{len(received)} e-mails, {dict(statuses)}, {again} sent again, e-mails at the kills {kills}")
+    assert len(reminders) == REMINDERS and counted["unsent"] == []
+    # Exactly one notice per reminder, and one e-mail per reminder at the server.
+    assert sorted(reminder for (reminder,) in counted["notices"]) == sorted(reminders)
+    assert len(received) == REMINDERS, f"{len(received)} e-mails for {REMINDERS} reminders"
+    assert sorted(received) == sorted(reminders.values())
+    assert set(statuses) <= {"sent", "handed"}, statuses
