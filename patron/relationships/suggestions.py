@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -80,23 +81,24 @@ def suggest(*, customer=None, organisation=None, now=None):
     return _organisation(organisation, now)
 
 
-def evidence_count(customer_id, codes, since=None):
-    """How many rows of the evidence ``codes`` (any source registered for them) are about this
-    customer, since ``since`` if given."""
-    total = 0
+def evidence_counts(customer_id, codes, since):
+    """{code: (rows, rows since ``since``)} of the evidence ``codes`` about this customer, from
+    every source registered for them, in one query."""
+    parts, params = [], []
     for source in evidence.sources():
-        if source.code not in codes:
-            continue
-        sql, params = evidence.source_sql(source)
-        query = f"SELECT COUNT(*) FROM ({sql}) evidence WHERE evidence.customer_id = %s"  # noqa: S608
-        params = [*params, customer_id]
-        if since is not None:
-            query += " AND evidence.at >= %s"
-            params.append(since)
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            total += cursor.fetchone()[0]
-    return total
+        if source.code in codes:
+            sql, source_params = evidence.source_sql(source)
+            parts.append(f"SELECT %s AS code, e.at AS at FROM ({sql}) e WHERE e.customer_id = %s")  # noqa: S608
+            params += [source.code, *source_params, customer_id]
+    if not parts:
+        return {}
+    query = (
+        "SELECT code, COUNT(*), SUM(CASE WHEN at >= %s THEN 1 ELSE 0 END) "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(parts)}) evidence GROUP BY code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [since, *params])
+        return {code: (rows, recent or 0) for code, rows, recent in cursor.fetchall()}
 
 
 def _answered_since(customer, since):
@@ -109,12 +111,22 @@ def _answered_since(customer, since):
     return any(kind == "feedback" and at > since for at, kind, _row in history(customer))
 
 
-def _contacts(interactions, since):
-    recent = interactions.filter(occurred_at__gte=since)
-    return (
-        recent.filter(direction=Interaction.Direction.OUTBOUND).count(),
-        recent.filter(direction=Interaction.Direction.INBOUND).count(),
+def _contacts(interactions, since, after=None):
+    """How many contacts (all), made by staff and by them since ``since``, and after ``after``
+    (if given), in one query."""
+    outbound, inbound = (
+        Q(direction=Interaction.Direction.OUTBOUND),
+        Q(direction=Interaction.Direction.INBOUND),
     )
+    counts = {
+        "all": Count("pk"),
+        "made": Count("pk", filter=outbound & Q(occurred_at__gte=since)),
+        "answered": Count("pk", filter=inbound & Q(occurred_at__gte=since)),
+    }
+    if after is not None:
+        counts["made_after"] = Count("pk", filter=outbound & Q(occurred_at__gt=after))
+        counts["answered_after"] = Count("pk", filter=inbound & Q(occurred_at__gt=after))
+    return interactions.aggregate(**counts)
 
 
 def _said(*parts):
@@ -122,22 +134,27 @@ def _said(*parts):
 
 
 def _customer(customer, now):
-    orders = Order.objects.filter(customer=customer, status__in=SPEND)
-    bought = orders.count()
+    """The rules of the module's docstring, from the top, in about six indexed queries."""
+    orders = Order.objects.filter(customer=customer, status__in=SPEND).aggregate(
+        bought=Count("pk"), first=Min("placed_at")
+    )
+    bought, first = orders["bought"], orders["first"]
     if not bought:
         return None
-    first = orders.order_by("placed_at").values_list("placed_at", flat=True).first()
     purchases = ngettext("Bought once.", "Bought %(count)d times.", bought) % {"count": bought}
-    if evidence_count(customer.pk, PARTNER_CODES):
+    found = evidence_counts(customer.pk, PARTNER_CODES + POSITIVE_CODES, since=now - YEAR)
+    if any(code in found for code in PARTNER_CODES):
         return Suggestion(Level.PARTNERSHIP, _said(purchases, _("A contract or a partner organisation.")))
     decile = CustomerScore.objects.filter(customer=customer).values_list("value_decile", flat=True).first()
-    met = Task.objects.filter(
-        customer=customer,
-        status=Task.Status.DONE,
-        kind__in=(Task.Kind.MEETING, Task.Kind.VISIT),
-        completed_at__gte=now - YEAR,
-    ).exists()
-    if decile == 1 and first <= now - 2 * YEAR and met:
+    done = Q(status=Task.Status.DONE)
+    tasks = Task.objects.filter(customer=customer).aggregate(
+        met=Count(
+            "pk",
+            filter=done & Q(kind__in=(Task.Kind.MEETING, Task.Kind.VISIT), completed_at__gte=now - YEAR),
+        ),
+        followed=Count("pk", filter=done & Q(completed_at__gt=first)),
+    )
+    if decile == 1 and first <= now - 2 * YEAR and tasks["met"]:
         return Suggestion(
             Level.PARTNERSHIP,
             _said(
@@ -145,9 +162,9 @@ def _customer(customer, now):
                 _("In the top tenth by value, buying for two years or more, and met in the last 12 months."),
             ),
         )
-    interactions = Interaction.objects.filter(customer=customer)
-    made, answered = _contacts(interactions, now - YEAR)
-    positive = evidence_count(customer.pk, POSITIVE_CODES, since=now - YEAR)
+    contacts = _contacts(Interaction.objects.filter(customer=customer), now - YEAR, after=first)
+    made, answered = contacts["made"], contacts["answered"]
+    positive = sum(found.get(code, (0, 0))[1] for code in POSITIVE_CODES)
     if made >= SEVERAL and (answered or positive):
         return Suggestion(
             Level.PROACTIVE,
@@ -160,15 +177,9 @@ def _customer(customer, now):
                 % {"made": made, "answered": answered, "positive": positive},
             ),
         )
-    followed = (
-        Task.objects.filter(customer=customer, status=Task.Status.DONE, completed_at__gt=first).exists()
-        or interactions.filter(direction=Interaction.Direction.OUTBOUND, occurred_at__gt=first).exists()
-    )
-    if followed:
+    if tasks["followed"] or contacts["made_after"]:
         return Suggestion(Level.ACCOUNTABLE, _said(purchases, _("Staff followed up after a purchase.")))
-    if interactions.filter(
-        direction=Interaction.Direction.INBOUND, occurred_at__gt=first
-    ).exists() or _answered_since(customer, first):
+    if contacts["answered_after"] or _answered_since(customer, first):
         return Suggestion(
             Level.REACTIVE,
             _said(purchases, _("They answered after a purchase: a contact, a survey or feedback.")),
@@ -178,9 +189,10 @@ def _customer(customer, now):
 
 def _organisation(organisation, now):
     interactions = Interaction.objects.filter(organisation=organisation)
-    if not interactions.exists():
+    contacts = _contacts(interactions, now - YEAR)
+    if not contacts["all"]:
         return None
-    made, answered = _contacts(interactions, now - YEAR)
+    made, answered = contacts["made"], contacts["answered"]
     if organisation.kind in PARTNER_KINDS and made + answered:
         return Suggestion(
             Level.PARTNERSHIP,

@@ -162,3 +162,17 @@ def test_others_read_the_playbooks_but_do_not_edit_them(client, staff, user):
     assert (
         client.post(f"/relationships/playbooks/steps/{step.pk}/switch/", {"active": "0"}).status_code == 403
     )
+
+
+def test_the_panel_reads_a_few_indexed_queries(rf, somchai, juan, django_assert_max_num_queries):
+    """The customer page's budget: the level, its history and the suggestion from evidence,
+    whatever the customer holds (the worst case reads every rule down to basic)."""
+    from patron.relationships.views import level_context
+
+    bought(somchai, juan, days_ago=3)
+    level_set(by=somchai, customer=juan, level=Level.BASIC, reason="Unang bili")
+    request = rf.get("/")
+    request.user = somchai
+    with django_assert_max_num_queries(10):
+        context = level_context(request, customer=juan)
+        list(context["level_history"])
