@@ -10,7 +10,10 @@ change of stage, and the ladder page's figures (StageCount, MonthMoves).
 Every customer (:func:`derive_all`, the nightly job's and the rules' re-derivation) reads
 through COPY on PostgreSQL and writes its changes through a temporary table; a few customers
 (:func:`derive`) lock their Customer rows first, so two derivations of one customer after each
-other's evidence do not record one move twice.
+other's evidence do not record one move twice. On PostgreSQL a derivation of everyone locks
+the standings against the derivations of a few (SHARE ROW EXCLUSIVE against their ROW
+EXCLUSIVE), which wait for it (under a minute) rather than compare with standings it is about
+to replace; derivations of a few run side by side.
 """
 
 import io
@@ -139,8 +142,9 @@ def derive_all(*, why=Move.Why.EVIDENCE, now=None) -> Derived:
     rules = rules_load()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # a GROUP BY of millions of rows hashed in memory
-                cursor.execute("SET LOCAL work_mem = '256MB'")
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Standing._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL work_mem = '256MB'")  # GROUP BYs of millions hashed in memory
         new = rules_engine.standings(evidence_frame(rules, now=now), rules, list(evidence.codes()))
         old = standings_frame()
         write, delete, moves = rules_engine.changes(old, new, rules)
@@ -158,6 +162,9 @@ def derive(customer_ids, *, why=Move.Why.EVIDENCE, now=None) -> Derived:
     now = now or timezone.now()
     rules = rules_load()
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # waits for a derivation of everyone (see the module)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Standing._meta.db_table} IN ROW EXCLUSIVE MODE")
         ids = list(
             Customer.objects.select_for_update()
             .filter(pk__in=ids)
