@@ -36,7 +36,7 @@ EVERY_FILTER = [
         "max_at_risk",
         "decile",
     ],
-    *["tier", "min_points", "has_card", "tasks", "bought"],
+    *["tier", "min_points", "has_card", "tasks", "survey", "stage", "level", "bought"],
 ]
 
 
