@@ -114,6 +114,7 @@ def quick_snooze(choice, now=None):
 
 
 class SnoozeForm(forms.Form):
+    quick_choices = QUICK_SNOOZES
     quick = forms.ChoiceField(choices=QUICK_SNOOZES, required=False)
     until = _moment_field(_("Until"), required=False)
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -22,7 +23,7 @@ from patron.accounts.permissions import allowed
 from patron.customers.selectors import customer_or_404
 from patron.scoring.models import CustomerScore
 from patron.scoring.reasons import call_reason
-from patron.tasks.forms import QUICK_SNOOZES, CompleteForm, SnoozeForm, TaskForm, TeamFilterForm
+from patron.tasks.forms import CompleteForm, SnoozeForm, TaskForm, TeamFilterForm
 from patron.tasks.models import Task
 from patron.tasks.selectors import (
     customer_open_tasks,
@@ -38,7 +39,7 @@ from patron.web.htmx import is_htmx, render_partial
 from patron.workspace.money import babel_locale
 from patron.workspace.services import get_workspace
 
-TEAM_LIMIT = 200
+TEAM_LIMIT = 100
 
 
 def _can_change(user):
@@ -54,6 +55,13 @@ def due_text(moment):
     return joined.replace("{1}", format_day(local.date())).replace("{0}", clock)
 
 
+def _rows(request):
+    """What every task row needs from its page: /tasks/ (its actions are /tasks/<id>/complete/
+    and so on, written by the row itself), and the page to come back to without JavaScript."""
+    here = request.POST.get("next", "") if request.method == "POST" else request.get_full_path()
+    return {"task_base": reverse("tasks:my_day"), "here": here}
+
+
 def with_due_text(tasks):
     for task in tasks:
         task.due_text = due_text(task.due_at)
@@ -63,7 +71,7 @@ def with_due_text(tasks):
 @login_required
 @require_GET
 def my_day_view(request):
-    groups = my_day(by=request.user)
+    groups = my_day(by=request.user, expand=request.GET.get("all"))
     for group in groups:
         with_due_text(group.tasks)
     workspace = get_workspace()
@@ -76,7 +84,8 @@ def my_day_view(request):
         "workspace": workspace,
         "can_change": _can_change(request.user),
         "can_team": team_allowed(request.user),
-        "quick_snoozes": QUICK_SNOOZES,
+        "expanded": request.GET.get("all"),
+        **_rows(request),
     }
     return render(request, "tasks/my_day.html", context)
 
@@ -105,6 +114,7 @@ def team_view(request):
     else:
         error = _("Some filters are not valid; showing nothing until they are corrected.")
     context = {"form": form, "tasks": tasks, "count": count, "error": error, "limit": TEAM_LIMIT}
+    context |= {**_rows(request), "can_change": _can_change(request.user)}
     return render_partial(request, "tasks/team.html", "tasks/_team_results.html", context, target="results")
 
 
@@ -123,13 +133,8 @@ def _back(request):
 def _row(request, task, *, done=None, error=None):
     """The task's row for htmx: ``done`` says what just happened, ``error`` why nothing did."""
     task.due_text = due_text(task.due_at)
-    context = {
-        "task": task,
-        "done": done,
-        "error": error,
-        "can_change": _can_change(request.user),
-        "quick_snoozes": QUICK_SNOOZES,
-    }
+    context = {"task": task, "done": done, "error": error, "can_change": _can_change(request.user)}
+    context |= _rows(request)
     return render(request, "tasks/_task.html", context)
 
 
@@ -153,10 +158,19 @@ def _act(request, task, action, done_message):
     return _back(request)
 
 
+def _form(request, task, form, action):
+    """The note or snooze form of one task: in its row's slot for htmx, else a page of its own."""
+    context = {"task": task, "form": form, "action": action, "next": request.GET.get("next", "")}
+    return render_partial(request, "tasks/task_form.html", "tasks/_task_form.html", context)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_complete_view(request, pk):
+    """GET: the form to say what came of it. POST: done (with the note logged, if any)."""
     task = _task(pk)
+    if request.method == "GET":
+        return _form(request, task, CompleteForm(auto_id=f"task-{task.pk}-%s"), "complete")
     form = CompleteForm(request.POST)
     form.is_valid()  # one optional text field: always valid
     interaction = form.interaction(task)
@@ -169,9 +183,12 @@ def task_complete_view(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_snooze_view(request, pk):
+    """GET: the form with the quick choices and a time of one's own. POST: snoozed."""
     task = _task(pk)
+    if request.method == "GET":
+        return _form(request, task, SnoozeForm(auto_id=f"task-{task.pk}-%s"), "snooze")
     form = SnoozeForm(request.POST)
     if not form.is_valid():
         error = " ".join(message for messages_ in form.errors.values() for message in messages_)

@@ -16,7 +16,7 @@ from patron.customers.tests.factories import make_customer
 from patron.interactions.models import Interaction
 from patron.scoring.tests.factories import make_run, make_score
 from patron.tasks.models import Reminder, Task
-from patron.tasks.selectors import day_bounds, my_day, team_tasks
+from patron.tasks.selectors import GROUP_LIMIT, day_bounds, my_day, team_tasks
 from patron.tasks.services import task_create, task_snooze
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,40 @@ def test_complete_with_a_note_logs_the_contact_in_the_same_step(client, lan, day
         "สั่งข้าว 20 กระสอบ",
     )
     assert interaction.subject == task.title
+
+
+def test_the_note_and_snooze_forms_come_in_the_row_or_on_a_page_of_their_own(client, lan, day):
+    profile_update(user=lan, language="en")
+    client.force_login(lan)
+    task = day["today"]
+    for name, field in (("complete", 'name="note"'), ("snooze", 'name="quick" value="tomorrow"')):
+        url = reverse(f"tasks:{name}", args=[task.pk])
+        partial = client.get(url, **HTMX).content.decode()
+        assert field in partial and "<html" not in partial and f'hx-post="{url}"' in partial
+        page = client.get(url, {"next": "/tasks/?all=today"}).content.decode()
+        assert "<html" in page and field in page and 'value="/tasks/?all=today"' in page
+
+
+def test_the_rows_write_their_actions_as_the_urls_are(day):
+    """_task.html writes /tasks/<id>/complete/ (and snooze, cancel) from /tasks/, once a page."""
+    base = reverse("tasks:my_day")
+    for name in ("complete", "snooze", "cancel"):
+        assert reverse(f"tasks:{name}", args=[7]) == f"{base}7/{name}/"
+
+
+def test_a_group_shows_its_first_tasks_and_all_of_them_when_asked(client, lan, somsri):
+    profile_update(user=lan, language="en")
+    now = timezone.now()
+    for n in range(GROUP_LIMIT + 5):
+        add(lan, somsri, now - timedelta(days=3, minutes=n), title=f"old {n}")
+    client.force_login(lan)
+    html = client.get(reverse("tasks:my_day")).content.decode()
+    section = html[html.index('id="group-overdue"') : html.index('id="group-today"')]
+    assert section.count('<tr id="task-') == GROUP_LIMIT and 'data-count="35"' in section
+    assert "Show all 35" in section
+    html = client.get(reverse("tasks:my_day"), {"all": "overdue"}).content.decode()
+    section = html[html.index('id="group-overdue"') : html.index('id="group-today"')]
+    assert section.count('<tr id="task-') == GROUP_LIMIT + 5 and "Show all" not in section
 
 
 def test_complete_without_javascript_comes_back_with_a_message(client, lan, day):
