@@ -32,6 +32,9 @@ from patron.workspace.clock import business_zone
 logger = logging.getLogger(__name__)
 
 RECENT = timedelta(days=2)
+# A quarter's occasion is its first day at 09:00 in the workspace's time zone (a review meeting
+# falls due in working hours), plus the step's days.
+QUARTER_HOUR = 9
 
 
 def _lead(step):
@@ -52,7 +55,7 @@ def _at_level(step, customer_ids):
 def _quarter(moment):
     local = moment.astimezone(business_zone())
     first_month = 3 * ((local.month - 1) // 3) + 1
-    start = datetime(local.year, first_month, 1, tzinfo=local.tzinfo)
+    start = datetime(local.year, first_month, 1, QUARTER_HOUR, tzinfo=local.tzinfo)
     return f"quarter:{local.year}Q{(local.month - 1) // 3 + 1}", start
 
 
