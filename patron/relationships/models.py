@@ -191,6 +191,20 @@ class Step(models.Model):
         return f"{self.level}: {self.trigger} {self.days} -> {self.action} {self.title}"
 
 
+# What came of a step for a customer, in words (StepRun.outcome).
+OUTCOMES = {
+    "task": _("task made"),
+    "no_owner": _("no task: the customer has no owner"),
+    "survey_sent": _("survey sent"),
+    "survey_failed": _("survey not delivered"),
+    "survey_skipped": _("survey not sent"),
+    "email": _("e-mail sent"),
+    "email_failed": _("e-mail not delivered"),
+    "email_refused": _("no e-mail: the customer refused e-mail"),
+    "no_email": _("no e-mail: the customer has no address"),
+}
+
+
 class StepRun(models.Model):
     """A step acted on for one customer and occasion (the order's id, the quarter, the day, the
     entry into the level): once, by the unique constraint, whatever runs side by side."""
@@ -217,6 +231,9 @@ class StepRun(models.Model):
 
     def __str__(self):
         return f"{self.step_id} {self.customer_id} {self.occasion} {self.outcome}"
+
+    def outcome_text(self):
+        return OUTCOMES.get(self.outcome, self.outcome)
 
 
 class PlaybookEdit(models.Model):

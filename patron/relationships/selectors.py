@@ -1,6 +1,6 @@
 """Reads the pages and the API share: a customer's or an organisation's level and its history."""
 
-from patron.relationships.models import CustomerLevel, LevelChange, OrganisationLevel, Step
+from patron.relationships.models import CustomerLevel, LevelChange, OrganisationLevel, Step, StepRun
 
 
 def level_of(*, customer=None, organisation=None):
@@ -21,3 +21,8 @@ def level_history(*, customer=None, organisation=None):
 def playbook_steps(level=None, *, active=True):
     steps = Step.objects.filter(active=active).select_related("updated_by").order_by("level", "id")
     return steps.filter(level=level) if level else steps
+
+
+def playbook_runs(customer, limit=10):
+    """What the playbooks did for the customer lately, newest first (step_run_customer)."""
+    return StepRun.objects.filter(customer=customer).select_related("step").order_by("-done_at")[:limit]

@@ -15,7 +15,7 @@ from patron.organisations.models import Organisation
 from patron.relationships.forms import LevelForm, StepForm
 from patron.relationships.models import Level, PlaybookEdit, Step
 from patron.relationships.playbooks import describe, step_create, step_switch, step_update
-from patron.relationships.selectors import level_history, level_of, playbook_steps
+from patron.relationships.selectors import level_history, level_of, playbook_runs, playbook_steps
 from patron.relationships.services import level_set, suggestion_accept
 from patron.relationships.suggestions import suggest
 from patron.web.errors import add_service_errors
@@ -28,7 +28,9 @@ def level_context(request, *, customer=None, organisation=None):
     party = {"customer": customer} if customer is not None else {"organisation": organisation}
     kind, pk = ("customer", customer.pk) if customer is not None else ("organisation", organisation.pk)
     current = level_of(**party)
+    runs = playbook_runs(customer) if customer is not None else []
     return {
+        "playbook_runs": [(run, describe(run.step)) for run in runs],
         "level_kind": kind,
         "level_party": pk,
         "level_current": current,

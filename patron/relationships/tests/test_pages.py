@@ -165,14 +165,32 @@ def test_others_read_the_playbooks_but_do_not_edit_them(client, staff, user):
 
 
 def test_the_panel_reads_a_few_indexed_queries(rf, somchai, juan, django_assert_max_num_queries):
-    """The customer page's budget: the level, its history and the suggestion from evidence,
-    whatever the customer holds (the worst case reads every rule down to basic)."""
+    """The customer page's budget: the level, its history, the playbooks' last steps and the
+    suggestion from evidence, whatever the customer holds (the worst case reads every rule down
+    to basic)."""
     from patron.relationships.views import level_context
 
     bought(somchai, juan, days_ago=3)
     level_set(by=somchai, customer=juan, level=Level.BASIC, reason="Unang bili")
     request = rf.get("/")
     request.user = somchai
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         context = level_context(request, customer=juan)
         list(context["level_history"])
+
+
+def test_the_panel_says_what_the_playbooks_did(client, somchai, emre, juan):
+    from datetime import timedelta
+
+    from patron.actors import Actor
+    from patron.relationships.runner import playbooks_run
+
+    juan.owner = emre
+    juan.save(update_fields=["owner"])
+    level_set(by=somchai, customer=juan, level=Level.ACCOUNTABLE, reason="Bought a service plan")
+    order = bought(somchai, juan, sku="AC-9", category="Service plan")
+    playbooks_run(by=Actor.system(job="playbooks_run"), now=order.placed_at + timedelta(days=30))
+    html = page(client, emre, f"/customers/{juan.pk}/")
+    assert "Done by the playbooks" in html
+    assert "Accountable: 30 days after an order of a product in “service plan”" in html
+    assert "task made" in html
