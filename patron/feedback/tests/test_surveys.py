@@ -231,3 +231,37 @@ def test_a_passive_opens_no_follow_up(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
     client.get(survey._links[7])
     assert not Task.objects.exists()
+
+
+def test_a_comment_through_an_expired_or_forged_link_records_nothing(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
+    client.get(survey._links[3])
+    comment = survey._links[3].rsplit("/", 2)[0] + "/comment/"
+    forged = f"/feedback/s/{survey.pk}/not-the-token/comment/"
+    assert client.post(forged, {"comment": "x"}).status_code == 404
+    Survey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.post(comment, {"comment": "late"}).status_code == 410
+    survey.refresh_from_db()
+    assert (survey.comment, survey.score) == ("", 3)
+
+
+def test_a_customer_cannot_answer_another_customer_survey(sent, somsri, lan, somchai):
+    from patron.feedback.services import LinkRefused, survey_answer
+
+    survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
+    juan = make_customer(somchai, "juan")
+    with pytest.raises(LinkRefused):
+        survey_answer(by=Actor.customer(juan), survey=survey, score=10)
+    survey.refresh_from_db()
+    assert survey.answered_at is None
+
+
+def test_a_survey_to_a_merged_customer_is_not_sent(sent, somchai, lan, thai_shop):
+    from patron.duplicates.merging import customer_merge
+    from patron.duplicates.tests.factories import an_twice
+
+    survivor, merged = an_twice(somchai)
+    customer_merge(survivor=survivor, merged=merged, by=somchai)
+    merged.refresh_from_db()
+    survey = sent(by=lan, customer=merged, kind="nps", reason="hand")
+    assert (survey.status, survey.skip_reason) == ("skipped", "merged")
