@@ -70,6 +70,10 @@ class TaskOut(Schema):
     interaction: int | None = Field(description="The contact logged when it was completed")
     remind_before_minutes: list[int]
     reminders: list[ReminderOut]
+    repeat_every_days: int | None = Field(description="Once done, the next task this many days later")
+    repeats: int | None = Field(description="The task this one follows, when it repeats one")
+    rule: int | None = Field(description="The follow-up rule that made it, for its order")
+    order: int | None
     created_by: str | None
     created_at: datetime
 
@@ -85,6 +89,9 @@ class TaskIn(In):
     remind_before_minutes: list[Minutes] = Field(
         [], description="A reminder this many minutes before the due time, for each number"
     )
+    repeat_every_days: Minutes | None = Field(
+        None, description="1 to 3650: once done, the next task is due this many days after"
+    )
 
 
 class TaskPatch(In):
@@ -96,6 +103,7 @@ class TaskPatch(In):
     remind_before_minutes: list[Minutes] | None = Field(
         None, description="Replaces the reminders not yet sent"
     )
+    repeat_every_days: Minutes | None = Field(None, description="1 to 3650, or null: no longer repeats")
 
 
 class InteractionLogIn(In):
@@ -142,6 +150,10 @@ def task_out(task):
             {"minutes_before": r.minutes_before, "fire_at": r.fire_at, "sent_at": r.sent_at}
             for r in reminders
         ],
+        "repeat_every_days": task.repeat_every_days,
+        "repeats": task.repeats_id,
+        "rule": task.rule_id,
+        "order": task.order_id,
         "created_by": task.created_by.get_username() if task.created_by else None,
         "created_at": task.created_at,
     }
@@ -181,6 +193,7 @@ def create_task(request, payload: TaskIn):
         assignee=assignee_by_username(payload.assignee),
         notes=payload.notes,
         remind_before_minutes=payload.remind_before_minutes,
+        repeat_every_days=payload.repeat_every_days,
     )
     return Status(201, task_out(_task_or_404(task.pk)))
 

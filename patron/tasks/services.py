@@ -17,6 +17,7 @@ from patron.interactions.services import interaction_log
 from patron.tasks.events import announce_completed
 from patron.tasks.jobs import reminders_schedule
 from patron.tasks.models import Reminder, Task
+from patron.tasks.recurrence import check_repeat, task_repeat
 
 TITLE_LIMIT = 200
 REMINDERS_LIMIT = 10
@@ -106,9 +107,17 @@ def task_create(
     kind=Task.Kind.OTHER,
     notes="",
     remind_before_minutes=(),
+    repeat_every_days=None,
+    repeats=None,
+    rule=None,
+    order=None,
 ):
     """A task on ``customer`` or ``organisation`` (one of the two), due at ``due_at`` (aware),
-    for ``assignee``, with a reminder ``m`` minutes before the due time for each m given."""
+    for ``assignee``, with a reminder ``m`` minutes before the due time for each m given.
+
+    ``repeat_every_days``: once done, the task is followed by the next that many days later
+    (patron.tasks.recurrence). ``repeats``, ``rule`` and ``order``: what made it (the task it
+    follows; a follow-up rule and its order), for the recurrence's own use."""
     actor = as_actor(by)
     require(actor, "tasks.add_task", customer=customer)
     errors = {}
@@ -121,6 +130,7 @@ def task_create(
     _check_kind(kind, errors)
     _check_assignee(assignee, errors)
     offsets = _check_offsets(remind_before_minutes, errors)
+    check_repeat(repeat_every_days, errors)
     _raise(errors)
     task = Task.objects.create(
         customer=customer,
@@ -130,6 +140,10 @@ def task_create(
         due_at=due_at,
         assignee=assignee,
         notes=notes or "",
+        repeat_every_days=repeat_every_days,
+        repeats=repeats,
+        rule=rule,
+        order=order,
         **actor.columns("created_by"),
     )
     Reminder.objects.bulk_create(
@@ -159,10 +173,12 @@ def task_update(
     notes=_UNSET,
     kind=_UNSET,
     remind_before_minutes=_UNSET,
+    repeat_every_days=_UNSET,
 ):
-    """Change what is given. A new due time moves the reminders not yet sent with it (sent ones
-    stay as they went); new offsets replace the unsent reminders, and an offset already sent is
-    not sent again. A done or cancelled task keeps its time, assignee and reminders."""
+    """Change what is given (``repeat_every_days`` None: the task no longer repeats). A new due
+    time moves the reminders not yet sent with it (sent ones stay as they went); new offsets
+    replace the unsent reminders, and an offset already sent is not sent again. A done or
+    cancelled task keeps its time, assignee and reminders."""
     require(by, "tasks.change_task", customer=task.customer_id)
     task = _locked(task)
     if task.status != Task.Status.OPEN:
@@ -186,6 +202,8 @@ def task_update(
         task.kind = kind
     if remind_before_minutes is not _UNSET:
         offsets = _check_offsets(remind_before_minutes, errors)
+    if repeat_every_days is not _UNSET:
+        task.repeat_every_days = check_repeat(repeat_every_days, errors)
     _raise(errors)
     task.save()
     if remind_before_minutes is not _UNSET:
@@ -217,7 +235,8 @@ def _reminders_set(task, offsets):
 
 @transaction.atomic
 def task_complete(*, by, task, interaction=None):
-    """Mark the task done now; its reminders not yet sent are deleted, so never sent.
+    """Mark the task done now; its reminders not yet sent are deleted, so never sent. A task
+    that repeats is followed by the next, made in the same transaction (patron.tasks.recurrence).
 
     ``interaction``: a dict of interaction_log's arguments (channel, direction, subject, body) to
     log the contact on the task's customer or organisation in the same transaction (the subject
@@ -239,7 +258,9 @@ def task_complete(*, by, task, interaction=None):
     task.completed_at = timezone.now()
     task.snoozed_until = None
     task.save()
+    offsets = list(task.reminders.values_list("minutes_before", flat=True))
     task.reminders.filter(sent_at__isnull=True).delete()
+    task_repeat(task, by=by, offsets=offsets)
     announce_completed(task)
     return task
 
