@@ -36,7 +36,9 @@ def level_context(request, *, customer=None, organisation=None):
         "level_current": current,
         "level_suggestion": suggest(**party),
         "level_history": level_history(**party)[:HISTORY],
-        "level_form": LevelForm(initial={"level": current.level if current else Level.BASIC}),
+        "level_form": LevelForm(
+            auto_id="id_relationship_%s", initial={"level": current.level if current else Level.BASIC}
+        ),
         "can_set_level": request.user.has_perm("relationships.set_level"),
     }
 
@@ -101,6 +103,11 @@ def organisation_level_view(request, pk):
     return render(request, "relationships/organisation.html", context)
 
 
+def _ids(level):
+    """Each level's form on the playbooks page has ids of its own, so each label names its field."""
+    return f"id_{level}_%s"
+
+
 def _playbooks(request, forms=None):
     steps = list(playbook_steps())
     levels = [
@@ -108,7 +115,7 @@ def _playbooks(request, forms=None):
             "value": value,
             "label": label,
             "steps": [(step, describe(step)) for step in steps if step.level == value],
-            "form": (forms or {}).get(value) or StepForm(),
+            "form": (forms or {}).get(value) or StepForm(auto_id=_ids(value)),
         }
         for value, label in Level.choices
     ]
@@ -132,7 +139,7 @@ def playbooks_view(request):
     if level not in Level.values:
         messages.error(request, _("Choose a level."))
         return redirect("relationships:playbooks")
-    form = StepForm(request.POST)
+    form = StepForm(request.POST, auto_id=_ids(level))
     if form.is_valid():
         try:
             step_create(by=request.user, level=level, **form.service_values())

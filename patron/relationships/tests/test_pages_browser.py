@@ -71,3 +71,35 @@ def test_a_level_set_on_a_phone_from_the_suggestion(page, live_server, somchai, 
     assert "Bought once." in page.locator("section[aria-labelledby=level-h]").inner_text()
     change = LevelChange.objects.get()
     assert (change.level, change.set_by, change.suggested) == ("basic", emre, True)
+
+
+def test_an_admin_adds_a_step_on_a_desktop(page, live_server, somchai, thai_shop):
+    from patron.relationships.models import PlaybookEdit, Step
+
+    profile_update(user=somchai, language="en")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "somchai")
+    page.goto(live_server.url + reverse("relationships:playbooks"))
+    section = page.locator("#level-proactive")
+    section.locator("summary", has_text="Add a step").click()
+    section.get_by_label("When").select_option("every")
+    section.get_by_label("Days").fill("90")
+    section.get_by_label("Action").select_option("task")
+    section.get_by_label("Task kind").select_option("meeting")
+    section.get_by_label("Task title").fill("Co-design session")
+    section.get_by_label("Reminders (minutes before, comma-separated)").fill("1440")
+    section.get_by_role("button", name="Add step").click()
+    page.wait_for_load_state()
+    assert (
+        "every 90 days at the level: a task (Meeting) for the owner: Co-design session"
+        in page.locator("#level-proactive").inner_text()
+    )
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    step = Step.objects.get(title="Co-design session")
+    assert (step.level, step.trigger, step.days, step.remind_before_minutes) == (
+        "proactive",
+        "every",
+        90,
+        [1440],
+    )
+    assert PlaybookEdit.objects.get().by == somchai
