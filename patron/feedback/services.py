@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from patron.accounts.permissions import require
 from patron.accounts.roles import ADMIN
 from patron.actors import Actor, ActorKind, as_actor, register_job
-from patron.customers.models import Channel, Consent
+from patron.customers.models import Channel, Consent, Customer
 from patron.feedback.events import announce_recorded
 from patron.feedback.models import (
     SCORES,
@@ -129,14 +129,19 @@ def answer_links(survey, token, *, root=None):
     ]
 
 
-@transaction.atomic
 def survey_send(*, by, customer, kind, reason, root_url=None):
     """Send ``customer`` a ``kind`` survey ("nps" or "csat") because of ``reason`` ("order",
     "task", "hand", "playbook"); returns the Survey, whose ``status`` says whether it went:
     "sent", "failed" (the mail server refused it; the outbox keeps the reply) or "skipped", with
     ``skip_reason`` and ``get_skip_reason_display()`` saying why not. ``root_url``: where the
     links point (the request's site), else PATRON_BASE_URL. Staff need to be allowed to log a
-    contact (interactions.add_interaction); a scheduled job may always."""
+    contact (interactions.add_interaction); a scheduled job may always.
+
+    The survey is recorded in a transaction of its own that locks the customer's row (so two
+    automatic surveys at once keep the minimum interval), and the e-mail sent after it, so no
+    transaction stays open through the SMTP conversation (unless the caller holds one). The
+    e-mail goes through mail_send, not the outbox's queue, so that the record conceals the
+    links' token: the database never holds a usable link."""
     actor = as_actor(by)
     require(actor, "interactions.add_interaction", customer=customer)
     if kind not in SurveyKind.values:
@@ -148,32 +153,34 @@ def survey_send(*, by, customer, kind, reason, root_url=None):
             {"reason": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(SurveyReason.values)}]}
         )
     config = survey_settings()
-    now = timezone.now()
     columns = actor.columns("sent_by")
-    skip = _skip_reason(customer, reason, config.min_interval_days, now)
-    if skip:
-        return Survey.objects.create(
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        now = timezone.now()
+        skip = _skip_reason(customer, reason, config.min_interval_days, now)
+        if skip:
+            return Survey.objects.create(
+                customer=customer,
+                kind=kind,
+                reason=reason,
+                status=SurveyStatus.SKIPPED,
+                skip_reason=skip,
+                **columns,
+            )
+        language = customer_language(customer)
+        email = customer_email(customer)
+        survey = Survey.objects.create(
             customer=customer,
             kind=kind,
             reason=reason,
-            status=SurveyStatus.SKIPPED,
-            skip_reason=skip,
+            status=SurveyStatus.SENT,
+            email=email,
+            language=language,
+            token_hash=hash_token(token),
+            expires_at=now + timedelta(days=config.link_days),
             **columns,
         )
-    token = secrets.token_urlsafe(24)
-    language = customer_language(customer)
-    email = customer_email(customer)
-    survey = Survey.objects.create(
-        customer=customer,
-        kind=kind,
-        reason=reason,
-        status=SurveyStatus.SENT,
-        email=email,
-        language=language,
-        token_hash=hash_token(token),
-        expires_at=now + timedelta(days=config.link_days),
-        **columns,
-    )
     context = {
         "customer": customer,
         "workspace": get_workspace(),
