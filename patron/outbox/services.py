@@ -28,6 +28,7 @@ Message-ID, kept on the message.
 
 A refusal the server says is temporary (4xx) or a server not reached is tried again later
 (after 2, 4, 8, 16 and 32 minutes), then recorded as failed; a permanent refusal (5xx) at once.
+A connection lost after the final dot, with no answer, leaves the message "handed" too.
 
 mail_send and mail_queue check no permission: they are called by services that checked their
 own (inviting someone needs auth.add_user), and by jobs.
@@ -206,9 +207,13 @@ def mail_deliver(message_id):
 
 
 def _not_sent(message, mine, reply):
-    """A refusal: permanent (5xx) or the last attempt, failed; else queued for a later try."""
-    temporary = reply[:1] != "5"
-    if temporary and message.attempts < ATTEMPTS:
+    """A refusal: permanent (5xx) or the last attempt, failed; else queued for a later try. But
+    a message handed over whose answer never came (the connection dropped after the final dot)
+    may be at the server: it stays "handed", never sent again."""
+    answered = reply[:3].isdigit()
+    if not answered and mine.filter(status=Message.Status.HANDED).exists():
+        mine.update(reply=reply, next_attempt_at=None)
+    elif reply[:1] != "5" and message.attempts < ATTEMPTS:
         retry_at = timezone.now() + timedelta(minutes=2**message.attempts)
         mine.update(status=Message.Status.QUEUED, reply=reply, next_attempt_at=retry_at)
         from patron.outbox.jobs import mail_deliver as job

@@ -124,3 +124,29 @@ def test_the_last_attempt_fails_for_good(smtp_server):
     message = queued()
     Message.objects.filter(pk=message.pk).update(attempts=services.ATTEMPTS - 1)
     assert mail_deliver(message.pk).status == "failed"
+
+
+def test_a_connection_lost_after_the_final_dot_leaves_it_handed_never_sent_again(smtp_server, monkeypatch):
+    """The server had the whole message and no answer came: it may have taken it (RFC 1047)."""
+
+    def dot_then_silence(*, before_end, **kwargs):
+        assert before_end()
+        raise services.Refused("Connection unexpectedly closed")
+
+    monkeypatch.setattr(services, "smtp_send", dot_then_silence)
+    message = mail_deliver(queued().pk)
+    assert (message.status, message.reply, message.next_attempt_at) == (
+        "handed",
+        "Connection unexpectedly closed",
+        None,
+    )
+    assert mail_deliver(message.pk) is None and mail_deliver_waiting() == 0
+
+
+def test_a_server_not_reached_is_tried_again(smtp_server, monkeypatch):
+    def unreachable(**kwargs):
+        raise services.Refused("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(services, "smtp_send", unreachable)
+    message = mail_deliver(queued().pk)
+    assert (message.status, message.attempts) == ("queued", 1)
