@@ -95,9 +95,14 @@ def _put(request, kind, pk, payload):
     return _level_out(level_of(**party), suggest(**party))
 
 
-def _accept(request, kind, pk):
+class AcceptIn(In):
+    level: LevelName | None = Field(None, description="The suggestion as seen: refused (422) if it changed")
+
+
+def _accept(request, kind, pk, payload):
     party = _party(kind, pk)
-    suggestion_accept(by=request.user, **party)
+    level = payload.level.value if payload is not None and payload.level is not None else None
+    suggestion_accept(by=request.user, level=level, **party)
     return _level_out(level_of(**party), suggest(**party))
 
 
@@ -120,8 +125,8 @@ def put_customer_level(request, customer_id: PathId, payload: LevelIn):
 
 
 @router.post("/customers/{customer_id}/accept", auth=SET, response={200: LevelOut, **WRITE_ERRORS})
-def accept_customer_suggestion(request, customer_id: PathId):
-    return _accept(request, "customer", customer_id)
+def accept_customer_suggestion(request, customer_id: PathId, payload: AcceptIn | None = None):
+    return _accept(request, "customer", customer_id, payload)
 
 
 @router.get("/customers/{customer_id}/history", auth=VIEW, response={200: ListOut[ChangeOut], **ONE_ERRORS})
@@ -140,8 +145,8 @@ def put_organisation_level(request, organisation_id: PathId, payload: LevelIn):
 
 
 @router.post("/organisations/{organisation_id}/accept", auth=SET, response={200: LevelOut, **WRITE_ERRORS})
-def accept_organisation_suggestion(request, organisation_id: PathId):
-    return _accept(request, "organisation", organisation_id)
+def accept_organisation_suggestion(request, organisation_id: PathId, payload: AcceptIn | None = None):
+    return _accept(request, "organisation", organisation_id, payload)
 
 
 @router.get(

@@ -73,14 +73,19 @@ def level_set(*, by, level, reason, customer=None, organisation=None, suggested=
     return change
 
 
-def suggestion_accept(*, by, customer=None, organisation=None):
-    """Set the level the evidence suggests now, with its reason, as ``by``'s act. ValidationError
-    when there is no suggestion, or it is the level already."""
+def suggestion_accept(*, by, customer=None, organisation=None, level=None):
+    """Set the level the evidence suggests now, with its reason, as ``by``'s act. ``level``: the
+    suggestion as the person accepting it saw it; if the evidence now suggests another, nothing
+    is set. ValidationError when there is no suggestion, it changed, or it is the level already."""
     from patron.relationships.suggestions import suggest
 
     suggestion = suggest(customer=customer, organisation=organisation)
     if suggestion is None:
         raise ValidationError({"level": [_("There is nothing to suggest yet.")]})
+    if level is not None and level != suggestion.level:
+        raise ValidationError(
+            {"level": [_("The evidence now suggests %(level)s: look again.") % {"level": suggestion.label}]}
+        )
     return level_set(
         by=by,
         level=suggestion.level,

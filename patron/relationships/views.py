@@ -85,7 +85,7 @@ def suggestion_accept_view(request, kind, pk):
     require_perm(request.user, "relationships.set_level")
     party = _party(kind, pk)
     try:
-        change = suggestion_accept(by=request.user, **party)
+        change = suggestion_accept(by=request.user, level=request.POST.get("level") or None, **party)
     except ValidationError as exc:
         _errors(request, exc)
     else:

@@ -57,14 +57,15 @@ def test_the_suggestion_is_accepted_in_one_call(client, somchai, emre, juan):
         "level": "basic",
         "reason": "Bought once.",
     }
-    response = api.post(f"/api/relationships/customers/{juan.pk}/accept")
-    assert response.status_code == 200, response.content
+    response = api.generic("POST", f"/api/relationships/customers/{juan.pk}/accept", b"", content_type="")
+    assert response.status_code == 200, response.content  # as curl -X POST sends it: no body
     assert (response.json()["level"], response.json()["suggested"], response.json()["reason"]) == (
         "basic",
         True,
         "Bought once.",
     )
-    assert api.post(f"/api/relationships/customers/{juan.pk}/accept").status_code == 422
+    again = api.post(f"/api/relationships/customers/{juan.pk}/accept", {}, content_type="application/json")
+    assert again.status_code == 422
 
 
 def test_an_analyst_reads_but_gets_403_on_put(client, maria, juan):
@@ -101,3 +102,18 @@ def test_an_organisations_level(client, somchai, lan, thai_shop):
     assert response.json()["level"] == "proactive"
     items = api.get(f"/api/relationships/organisations/{supplier.pk}/history").json()["items"]
     assert [c["level"] for c in items] == ["proactive"]
+
+
+def test_accepting_a_suggestion_seen_before_it_changed_is_422(client, somchai, emre, juan):
+    bought(somchai, juan, days_ago=5)
+    api = with_token(client, emre)
+    response = api.post(
+        f"/api/relationships/customers/{juan.pk}/accept",
+        {"level": "proactive"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "now suggests Basic" in str(response.json())
+    ok = api.post(
+        f"/api/relationships/customers/{juan.pk}/accept", {"level": "basic"}, content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["level"] == "basic"

@@ -160,3 +160,15 @@ def test_contacts_by_staff_and_a_positive_answer_suggest_proactive(somchai, thai
     suggestion = suggest(customer=juan)
     assert suggestion.level == Level.PROACTIVE
     assert "3 contacts by staff, 0 from the customer, 1 positive answers" in suggestion.reason
+
+
+def test_a_suggestion_that_changed_since_it_was_seen_is_not_set(somchai, emre, thai_shop):
+    juan = make_customer(somchai, "juan")
+    bought(somchai, juan, days_ago=10)
+    seen = suggest(customer=juan).level  # basic
+    contact(somchai, "inbound", days_ago=1, customer=juan)  # meanwhile: reactive
+    with pytest.raises(ValidationError) as changed:
+        suggestion_accept(by=emre, customer=juan, level=seen)
+    assert "now suggests Reactive" in changed.value.message_dict["level"][0]
+    assert not LevelChange.objects.exists()
+    assert suggestion_accept(by=emre, customer=juan, level=Level.REACTIVE).level == Level.REACTIVE
