@@ -231,3 +231,19 @@ def test_a_customer_at_another_level_is_left_alone(somchai, emre, thai_shop):
     juan = make_customer(somchai, "juan")
     bought(somchai, juan, sku="AC-1", category="service plan", days_ago=30)
     assert run() == {"made": 0, "failed": 0}
+
+
+def test_entering_a_level_runs_its_playbook_through_the_queued_job(
+    somchai, emre, thai_shop, django_capture_on_commit_callbacks
+):
+    step_create(by=somchai, level=Level.PROACTIVE, trigger="entered", days=0, **CALL)
+    juan = make_customer(somchai, "juan")
+    juan.owner = emre
+    juan.save(update_fields=["owner"])
+    with django_capture_on_commit_callbacks(execute=True):
+        change = level_set(by=somchai, customer=juan, level=Level.PROACTIVE, reason="Co-designs with us")
+    (run,) = StepRun.objects.all()
+    assert (run.occasion, run.outcome, run.task.assignee) == (f"entered:{change.pk}", "task", emre)
+    with django_capture_on_commit_callbacks(execute=True):
+        level_set(by=somchai, customer=juan, level=Level.BASIC, reason="Stopped")
+    assert StepRun.objects.count() == 1  # basic's playbook has no step on entering
