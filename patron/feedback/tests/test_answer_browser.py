@@ -58,3 +58,43 @@ def test_answering_from_the_link(page, live_server, somchai, thai_shop, mailed, 
     survey.refresh_from_db()
     assert survey.score == 9
     assert Survey.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["en", "th", "vi", "tr", "fil"])
+def test_the_panel_and_the_satisfaction_tab_fit_a_phone(
+    page, live_server, somchai, thai_shop, language, tmp_path
+):
+    from django.urls import reverse
+
+    from patron.accounts.services import profile_update
+    from patron.feedback.models import FeedbackCategory
+    from patron.feedback.services import feedback_record
+    from patron.web.tests.browsing import log_in
+
+    profile_update(user=somchai, language=language)
+    somsri = make_customer(somchai, "somsri")
+    services.survey_send(by=somchai, customer=somsri, kind="nps", reason="hand")
+    category, _made = FeedbackCategory.objects.get_or_create(code="delivery")  # a flush takes the defaults
+    feedback_record(by=somchai, customer=somsri, kind="complaint", category=category, text="กล่องบุบ " * 20)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "somchai")
+    problems = []
+    paths = [
+        reverse("customers:detail", args=[somsri.pk]),
+        reverse("feedback:feedback_new", args=[somsri.pk]),
+        reverse("feedback:satisfaction"),
+        reverse("feedback:settings"),
+    ]
+    for path in paths:
+        page.goto(live_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{path}: {overflow} px wider than the window")
+        problems += [
+            f"{path}: {control} is {height} px tall"
+            for control, height in page.evaluate(TOO_SMALL, [CONTROLS, TOUCH])
+        ]
+        page.screenshot(path=tmp_path / f"{path.strip('/').replace('/', '-')}.png", full_page=True)
+    page.goto(live_server.url + paths[0])
+    page.locator("#feedback").screenshot(path=tmp_path / "panel.png")
+    assert problems == [], "\n".join(problems)
