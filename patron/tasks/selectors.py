@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.models import UserProfile
 from patron.accounts.permissions import allowed, require
-from patron.accounts.roles import is_admin
 from patron.scoring.models import CustomerScore
 from patron.tasks.models import Task
+from patron.web.navigation import for_admins
 from patron.workspace.clock import business_zone
 
 
@@ -137,7 +137,7 @@ def team_allowed(user):
     read access grants every "view_" permission of Patron's apps (accounts.roles), this one too."""
     if not allowed(user, "tasks.view_task"):
         return False
-    return is_admin(user) or TEAM_PERMISSION in user.get_user_permissions()
+    return for_admins(user) or TEAM_PERMISSION in user.get_user_permissions()
 
 
 TEAM_STATES = ("overdue", "today", "upcoming", "snoozed")
