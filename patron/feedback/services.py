@@ -466,7 +466,9 @@ def category_change(*, by, category, name=None, is_active=None):
     """Rename a category (a default one then shows the new name in every language) or take it
     out of use (its feedback keeps it) and back."""
     require(by, MANAGE)
-    if name is not None:
+    # A default category's name as shown (in the reader's language) sent back unchanged stays a
+    # default one, shown in every reader's language.
+    if name is not None and _check_name(name) != str(category):
         category.name = _check_name(name)
     if is_active is not None:
         category.is_active = bool(is_active)

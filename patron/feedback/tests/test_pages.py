@@ -175,3 +175,20 @@ def test_a_complaint_without_owner_goes_to_the_fallback(somsri, emre, lan, admin
     assert item.follow_up.due_at > timezone.now() and item.follow_up.due_at < timezone.now() + timedelta(
         days=4
     )
+
+
+def test_a_default_category_sent_back_unchanged_stays_translated(client, admin_user):
+    from django.utils import translation
+
+    from patron.feedback.services import category_change
+
+    price = FeedbackCategory.objects.get(code="price")
+    with translation.override("th"):
+        category_change(by=admin_user, category=price, name=str(price))  # "ราคา", as the page shows it
+    price.refresh_from_db()
+    assert price.name == ""
+    with translation.override("vi"):
+        assert str(price) == "Giá"
+    category_change(by=admin_user, category=price, name="Giá cả")
+    price.refresh_from_db()
+    assert str(price) == "Giá cả"
