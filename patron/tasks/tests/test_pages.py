@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patron.accounts.services import profile_update
+from patron.customers.models import Customer
 from patron.customers.tests.factories import make_customer
 from patron.interactions.models import Interaction
 from patron.scoring.tests.factories import make_run, make_score
@@ -352,6 +353,7 @@ def owned(lan, somchai, thai_shop):
         ("juan", "15000", 2, lan),
         ("nguyen_van_an", "40", 9, lan),
         ("sukru_isik", "99999", 1, somchai),
+        ("istanbul_shop", "50000", 1, lan),
     ]:
         customer = make_customer(somchai, key)
         customer.owner = owner
@@ -366,6 +368,7 @@ def owned(lan, somchai, thai_shop):
             value_decile=decile,
             churn_risk=0.8,
         )
+    Customer.objects.filter(pk=made["istanbul_shop"].customer_id).update(merged_into=made["juan"].customer_id)
     return made
 
 
@@ -376,6 +379,7 @@ def test_customers_to_contact_are_the_readers_own_by_value_at_risk(client, lan, 
     section = html[html.index('id="contacts"') :]
     order = [section.index(owned[key].customer.display_name) for key in ("juan", "somsri", "nguyen_van_an")]
     assert order == sorted(order) and owned["sukru_isik"].customer.display_name not in section
+    assert owned["istanbul_shop"].customer.display_name not in section  # merged into another
     assert "Bought every 3 weeks, nothing for 9 weeks, top 20% by value, and ฿15,000 at risk" in section
 
 
