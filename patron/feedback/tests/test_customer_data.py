@@ -99,3 +99,14 @@ def test_positive_answers_and_feedback_are_the_ladder_evidence(somchai, thai_sho
         {"customer_id": somsri.pk, "at": review.occurred_at}
     ]
     assert registered["feedback.positive_answers"].code == "survey_positive"
+
+
+def test_the_list_page_filters_by_the_last_answer(client, somchai, thai_shop, answered):
+    an = make_customer(somchai, "nguyen_van_an")
+    make_customer(somchai, "juan")  # never answered: not listed
+    answered(an, "csat", 3, by=somchai)
+    client.force_login(somchai)
+    page = client.get("/customers/", {"survey": "neutral"})
+    assert page.status_code == 200
+    assert [c.pk for c in page.context["page"].items] == [an.pk]
+    assert "คำตอบแบบสำรวจล่าสุด" in page.content.decode()  # the filter's label, in somchai's Thai
