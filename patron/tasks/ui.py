@@ -1,12 +1,12 @@
 """What tasks adds to pages it does not own: the Tasks panel on the customer page (the
 customer's open tasks, why they are worth a call now, and "Add a task") and the "My day" entry
-of the menu (for staff other than Admins, whose menu is full)."""
+of the menu."""
 
 from django.utils.translation import gettext_lazy as _
 
 from patron.customers.ui import customer_panels
 from patron.web import navigation
-from patron.web.navigation import NavEntry, for_admins
+from patron.web.navigation import NavEntry
 from patron.web.panels import Panel
 
 
@@ -21,13 +21,6 @@ customer_panels.register(
 )
 
 
-def _not_admin(user):
-    """An Admin's menu has no room left at 1280 px in Vietnamese and Filipino
-    (web/tests/test_locale_fit_browser.py): Admins reach "my day" from the customer page's Tasks
-    panel and the team's list instead (see README, "My day")."""
-    return not for_admins(user)
-
-
 navigation.register(
     NavEntry(
         "my_day",
@@ -35,7 +28,6 @@ navigation.register(
         "tasks:my_day",
         order=37,  # after Value (30) and Loyalty (35), before Duplicates (40)
         permission="tasks.view_task",
-        visible=_not_admin,
         current_for=("tasks",),
         element_id="nav-my-day",
     )

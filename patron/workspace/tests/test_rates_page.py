@@ -62,11 +62,16 @@ def test_only_admins_see_and_keep_the_rates(client, staff, thai_shop, who, tmp_p
     assert not ExchangeRate.objects.exists()
 
 
-def test_the_menu_shows_exchange_rates_to_admins_only(client, somchai, lan, thai_shop):
+def test_exchange_rates_are_a_tab_of_the_workspace_for_admins_only(client, somchai, lan, thai_shop):
     client.force_login(lan)
-    assert 'id="nav-rates"' not in client.get(reverse("customers:list")).content.decode()
+    assert 'id="nav-workspace"' not in client.get(reverse("customers:list")).content.decode()
+    assert client.get(reverse("workspace:rates")).status_code == 403
     client.force_login(somchai)
-    assert 'id="nav-rates"' in client.get(reverse("customers:list")).content.decode()
+    settings = client.get(reverse("workspace:settings")).content.decode()
+    rates = client.get(reverse("workspace:rates")).content.decode()
+    assert '<a href="/workspace/rates/" id="tab-rates" >' in settings
+    assert '<a href="/workspace/rates/" id="tab-rates" aria-current="page">' in rates
+    assert '<a id="nav-workspace" href="/workspace/" aria-current="page">' in rates
 
 
 def test_add_change_and_delete_a_rate_each_logged(owner, somchai):
