@@ -344,6 +344,25 @@ globals().update(
     email_settings(os.environ.get("PATRON_EMAIL_URL", ""), os.environ.get("PATRON_EMAIL_FROM", ""))
 )
 
+
+def base_url(url):
+    """PATRON_BASE_URL: where staff and customers reach Patron, for the links of e-mails sent
+    without a request (reminders, surveys, playbooks); http(s), a host, no query; no final /."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            "PATRON_BASE_URL must look like https://crm.example.com (or http://host:port)."
+        )
+    return url.rstrip("/")
+
+
+# The default is where `make run` serves.
+PATRON_BASE_URL = base_url(os.environ.get("PATRON_BASE_URL", "http://127.0.0.1:8000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
