@@ -30,9 +30,15 @@ PATRON_APPS = [
     "scoring",
     "loyalty",
     "tasks",
+    "feedback",  # Admins: feedback.manage_feedback (survey settings, categories)
+    "ladder",
     "outbox",  # Admins only: its model has no view permission (see outbox.models)
     "relationships",
 ]
+
+# "view_" permissions that are not reading a record, so not in every role's read access: an
+# Admin gives them to a person (a team lead sees every member of staff's tasks).
+NOT_READING = ["view_team_tasks"]
 
 # Codenames per role beyond the read access every role has ("view_*" on Patron's apps).
 ROLE_GRANTS = {
@@ -60,6 +66,7 @@ ROLE_GRANTS = {
         "tasks.add_task",
         "tasks.change_task",
         "relationships.set_level",
+        "ladder.add_handevidence",
     ],
     # No customers.add_tag: an agent applies the shop's existing tags to a customer, and a new
     # tag (from a form, the API or an import) is refused with a message (customers.services).
@@ -91,7 +98,7 @@ def ensure_roles(**kwargs):
         create_permissions(app_config, verbosity=0)
     view_all = Permission.objects.filter(
         content_type__app_label__in=PATRON_APPS, codename__startswith="view_"
-    )
+    ).exclude(codename__in=NOT_READING)
     admin, _ = Group.objects.get_or_create(name=ADMIN)
     admin.permissions.set(
         Permission.objects.filter(content_type__app_label__in=[*PATRON_APPS, "auth", "axes"])

@@ -5,13 +5,12 @@ The customer list's ``stage`` filter is GET /api/customers?stage=client (filters
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from patron.api_auth import BearerToken, needs
+from patron.api_auth import needs
 from patron.api_schemas import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS, PathId
 from patron.customers.models import Customer
 from patron.ladder import evidence, selectors, services
@@ -19,21 +18,6 @@ from patron.ladder.models import Stage
 
 router = Router(tags=["ladder"])
 VIEW = "customers.view_customer"
-
-
-class RoleToken(BearerToken):
-    """A token whose user may also ``allowed(user)`` (services.py's role checks), checked before
-    the body is read, as ``needs`` checks permissions."""
-
-    def __init__(self, allowed):
-        super().__init__(VIEW)
-        self.allowed = allowed
-
-    def authenticate(self, request, token):
-        user = super().authenticate(request, token)
-        if user is not None and not self.allowed(user):
-            raise PermissionDenied
-        return user
 
 
 STAGES = ", ".join(stage.code for stage in Stage)
@@ -143,7 +127,7 @@ def list_rules(request):
 
 
 @router.put(
-    "/rules/{stage}", auth=RoleToken(services.can_change_rules), response={200: RuleOut, **WRITE_ERRORS}
+    "/rules/{stage}", auth=needs(VIEW, services.CHANGE_RULES), response={200: RuleOut, **WRITE_ERRORS}
 )
 def put_rule(request, stage: str, payload: RuleIn):
     try:
@@ -186,7 +170,7 @@ def get_standing(request, customer_id: PathId):
 
 @router.post(
     "/customers/{customer_id}/evidence",
-    auth=RoleToken(services.can_record),
+    auth=needs(VIEW, services.RECORD),
     response={201: HandEvidenceOut, **CREATE_ERRORS},
 )
 def post_hand_evidence(request, customer_id: PathId, payload: HandEvidenceIn):

@@ -11,20 +11,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patron.accounts.roles import MARKETER, is_admin
+from patron.accounts.permissions import allowed
 from patron.jobs.queue import queue_after_commit
 from patron.ladder import evidence
 from patron.ladder.models import MAX_COUNT, MAX_WINDOW_MONTHS, HandEvidence, Rule, RuleChange, Stage
 
+CHANGE_RULES = "ladder.change_rule"  # Admins
+RECORD = "ladder.add_handevidence"  # Admins and Marketers
+
 
 def can_change_rules(user) -> bool:
-    return bool(user and user.is_authenticated and is_admin(user))
+    return allowed(user, CHANGE_RULES)
 
 
 def can_record(user) -> bool:
-    return bool(
-        user and user.is_authenticated and (is_admin(user) or user.groups.filter(name=MARKETER).exists())
-    )
+    return allowed(user, RECORD)
 
 
 def rule_check(codes, min_count, window_months) -> tuple[list[str], int, int | None]:

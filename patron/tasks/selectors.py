@@ -13,7 +13,6 @@ from patron.accounts.models import UserProfile
 from patron.accounts.permissions import allowed, require
 from patron.scoring.models import CustomerScore
 from patron.tasks.models import Task
-from patron.web.navigation import for_admins
 from patron.workspace.clock import business_zone
 
 
@@ -133,11 +132,8 @@ def customer_open_tasks(*, by, customer, limit=20):
 
 def team_allowed(user):
     """Who sees the team's list: Admins, and the team leads, to whom an Admin gave
-    ``tasks.view_team_tasks`` on their own account. Only their own account's counts: the roles'
-    read access grants every "view_" permission of Patron's apps (accounts.roles), this one too."""
-    if not allowed(user, "tasks.view_task"):
-        return False
-    return for_admins(user) or TEAM_PERMISSION in user.get_user_permissions()
+    ``tasks.view_team_tasks`` (not part of any role's read access, see accounts.roles)."""
+    return allowed(user, "tasks.view_task", TEAM_PERMISSION)
 
 
 TEAM_STATES = ("overdue", "today", "upcoming", "snoozed")
