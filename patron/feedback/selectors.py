@@ -29,11 +29,13 @@ def history(customer, limit=HISTORY):
     """The customer's surveys (sent, not sent, answered) and feedback, latest first, as
     (time, kind, row) with kind "survey" or "feedback"."""
     surveys = (
-        Survey.objects.filter(customer=customer).select_related("follow_up").order_by("-created_at")[:limit]
+        Survey.objects.filter(customer=customer)
+        .select_related("follow_up__assignee")
+        .order_by("-created_at")[:limit]
     )
     feedback = (
         Feedback.objects.filter(customer=customer)
-        .select_related("category", "follow_up", "recorded_by")
+        .select_related("category", "follow_up__assignee", "recorded_by")
         .order_by("-occurred_at")[:limit]
     )
     rows = chain(

@@ -8,16 +8,17 @@ consent), who was merged or erased, or, when it was asked automatically (after a
 or by a playbook), who was sent one less than ``min_interval_days`` ago. By hand, a member of
 staff may send one at any time.
 
-Answering (``survey_answer``): the first answer counts. A second click on the same e-mail's
-links, for the same or another score, changes nothing and says what was answered; so an e-mail
-scanner that opens every link records at most the first one. A comment may follow, once, while
-the link is valid. A detractor (NPS 0-6) or a complaint opens a follow-up task for the
+Answering (``survey_answer``): the first answer counts; the public page records it on a POST
+only, never on opening a link, so mail scanners that open every link record nothing
+(patron.feedback.views). The person who answered may correct the score from the same browser
+for CORRECTION_MINUTES, before writing a comment (``survey_correct``): a mis-tap on a phone is
+mended, while anyone else's later click changes nothing. A comment may follow, once, while the
+link is valid. A detractor (NPS 0-6) or a complaint opens a follow-up task for the
 customer's owner at once (the settings' fallback, else the first active Admin), due the next
 business day at 10:00 in the workspace's time zone.
 """
 
 import hashlib
-import os
 import secrets
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -59,6 +60,8 @@ register_job(FOLLOW_UP_JOB, gettext_lazy("feedback follow-up"))
 # Asked by something other than a person choosing to: these respect the minimum interval.
 AUTOMATIC = (SurveyReason.ORDER, SurveyReason.TASK, SurveyReason.PLAYBOOK)
 COMMENT_LIMIT = 5000
+# How long the person who answered may change the score from the same browser (before a comment).
+CORRECTION_MINUTES = 10
 FEEDBACK_TEXT_LIMIT = 10000
 FOLLOW_UP_HOUR = 10
 # The workspace's language, when the customer has none, by its country.
@@ -71,13 +74,6 @@ def survey_settings():
 
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def base_url():
-    """Where Patron is reached from outside, for links in e-mails sent without a request."""
-    return getattr(settings, "PATRON_BASE_URL", "") or os.environ.get(
-        "PATRON_BASE_URL", "http://localhost:8000"
-    )
 
 
 def customer_language(customer):
@@ -121,8 +117,9 @@ def _skip_reason(customer, reason, interval_days, now):
 
 
 def answer_links(survey, token, *, root=None):
-    """[(score, absolute link)] of a survey, one a score."""
-    root = (root or base_url()).rstrip("/")
+    """[(score, absolute link)] of a survey, one a score, under ``root`` (the request's site),
+    else settings.PATRON_BASE_URL (for e-mails sent without a request)."""
+    root = (root or settings.PATRON_BASE_URL).rstrip("/")
     return [
         (score, root + reverse("feedback:answer", args=[survey.pk, token, score]))
         for score in SCORES[survey.kind]
@@ -264,13 +261,61 @@ def survey_answer(*, by, survey, score):
     survey.answered_by = actor.user
     survey.answer_actor_customer_id = actor.customer_id
     if survey.band == Band.DETRACTOR:
-        survey.follow_up = _follow_up(
-            survey.customer,
-            lambda: (
-                _("Follow up: %(customer)s answered %(score)d of 10 to the NPS survey")
-                % {"customer": survey.customer, "score": score}
-            ),
-        )
+        survey.follow_up = _follow_up(survey.customer, _detractor_title(survey))
+    survey.save()
+    announce_recorded([survey.customer_id])
+    return survey
+
+
+def _detractor_title(survey):
+    return lambda: (
+        _("Follow up: %(customer)s answered %(score)d of 10 to the NPS survey")
+        % {"customer": survey.customer, "score": survey.score}
+    )
+
+
+def correctable(survey, now=None):
+    """Whether the customer's answer may still be changed: answered by the customer less than
+    CORRECTION_MINUTES ago, without a comment. (That it is the same browser, the view checks.)"""
+    return (
+        survey.answered_at is not None
+        and survey.answer_actor_kind == ActorKind.CUSTOMER
+        and not survey.comment
+        and (now or timezone.now()) - survey.answered_at < timedelta(minutes=CORRECTION_MINUTES)
+    )
+
+
+@transaction.atomic
+def survey_correct(*, by, survey, score):
+    """Change the customer's answer to ``score``, by the customer, while ``correctable``; else
+    LinkRefused("answered"). The answer keeps its time (the window does not grow). The follow-up
+    follows the score: a detractor's open task is retitled, or opened when there is none open;
+    an answer that is no longer a detractor's cancels the open one (kept on the survey, as history)."""
+    from patron.tasks.models import Task
+    from patron.tasks.services import task_cancel, task_update
+
+    actor = as_actor(by)
+    if actor.kind != ActorKind.CUSTOMER or actor.customer_id != survey.customer_id:
+        raise LinkRefused("invalid")
+    survey = _locked(survey)
+    if score not in SCORES[survey.kind]:
+        raise LinkRefused("invalid")
+    if not correctable(survey):
+        raise LinkRefused("answered", survey)
+    if score == survey.score:
+        return survey
+    survey.score = score
+    survey.band = band_of(survey.kind, score)
+    task = survey.follow_up
+    is_open = task is not None and task.status == Task.Status.OPEN
+    system = Actor.system(job=FOLLOW_UP_JOB)
+    if survey.band == Band.DETRACTOR and is_open:
+        with translation.override(_assignee_language(task.assignee)):
+            task_update(by=system, task=task, title=_detractor_title(survey)()[:200])
+    elif survey.band == Band.DETRACTOR:
+        survey.follow_up = _follow_up(survey.customer, _detractor_title(survey))
+    elif is_open:
+        task_cancel(by=system, task=task)
     survey.save()
     announce_recorded([survey.customer_id])
     return survey
@@ -321,18 +366,22 @@ def next_business_morning(now=None):
     return datetime.combine(day, time(FOLLOW_UP_HOUR), tzinfo=zone)
 
 
+def _assignee_language(user):
+    from patron.accounts.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=user).first() if user else None
+    return (profile.language if profile else "") or settings.LANGUAGE_CODE
+
+
 def _follow_up(customer, title):
     """Open the follow-up task (as the system's job: the customer may not create tasks), titled
     by ``title()`` in its assignee's language; None when nobody can take it."""
-    from patron.accounts.models import UserProfile
     from patron.tasks.services import task_create
 
     assignee = follow_up_assignee(customer)
     if assignee is None:
         return None
-    profile = UserProfile.objects.filter(user=assignee).first()
-    language = (profile.language if profile else "") or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(_assignee_language(assignee)):
         title = title()[:200]
     return task_create(
         by=Actor.system(job=FOLLOW_UP_JOB),

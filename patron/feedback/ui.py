@@ -12,6 +12,8 @@ def _feedback(request, customer, **page):
         "last": last_answer(customer),
         "history": history(customer),
         "can_contact": request.user.has_perm("interactions.add_interaction") and not customer.merged_into_id,
+        # A follow-up task links to its row in the Tasks panel, which these readers see.
+        "can_view_tasks": request.user.has_perm("tasks.view_task"),
     }
 
 

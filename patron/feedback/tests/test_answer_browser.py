@@ -1,6 +1,8 @@
 """Answering a survey from the e-mail's link, as the customer does, on a phone (390x844) and on
-a desktop: one click records the score, the page thanks them in their language, fits the
-window with controls big enough for a finger, and takes a comment."""
+a desktop: one tap on the link ends with the score recorded (the link's page posts it by
+itself), the page thanks them in their language, fits the window with controls big enough for a
+finger, and takes a comment; the same tap in a browser without JavaScript shows one button that
+sends the answer; a mis-tap is corrected from the same browser by tapping the right link."""
 
 import re
 
@@ -38,6 +40,8 @@ def test_answering_from_the_link(page, live_server, somchai, thai_shop, mailed, 
     assert len(links) == 11
     page.set_viewport_size(viewport)
     page.goto(links["9"])
+    page.wait_for_selector("#comment")  # the link's page has posted the score by itself
+    assert page.url == links["9"]
     assert page.locator("html").get_attribute("lang") == "th"
     assert page.locator("h1").is_visible()
     assert page.locator("nav").count() == 0  # no staff menu
@@ -54,10 +58,59 @@ def test_answering_from_the_link(page, live_server, somchai, thai_shop, mailed, 
     page.wait_for_selector("blockquote")
     survey.refresh_from_db()
     assert survey.comment == "บริการดีมาก ส่งของไว"
-    page.goto(links["2"])  # a second click changes nothing
+    page.goto(links["2"])  # a second tap, after the comment, changes nothing
+    page.wait_for_selector("h1")
     survey.refresh_from_db()
     assert survey.score == 9
     assert Survey.objects.count() == 1
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desktop"])
+def test_a_mis_tap_is_corrected_by_tapping_the_right_link(
+    page, live_server, somchai, thai_shop, mailed, viewport
+):
+    somsri = make_customer(somchai, "somsri")
+    survey = services.survey_send(
+        by=somchai, customer=somsri, kind="csat", reason="hand", root_url=live_server.url
+    )
+    links = dict(re.findall(r"^(\d+): (\S+)$", mailed[-1], re.M))
+    page.set_viewport_size(viewport)
+    page.goto(links["1"])
+    page.wait_for_selector("#correct-hint")
+    page.goto(links["5"])
+    page.wait_for_selector("#comment")
+    survey.refresh_from_db()
+    assert (survey.score, survey.band) == (5, "satisfied")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desktop"])
+def test_without_javascript_one_button_sends_the_answer(
+    browser, live_server, somchai, thai_shop, mailed, viewport, tmp_path
+):
+    somsri = make_customer(somchai, "somsri")
+    survey = services.survey_send(
+        by=somchai, customer=somsri, kind="nps", reason="hand", root_url=live_server.url
+    )
+    links = dict(re.findall(r"^(\d+): (\S+)$", mailed[-1], re.M))
+    context = browser.new_context(locale="th-TH", viewport=viewport, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(links["7"])
+        assert page.locator("#chosen").inner_text() == "คุณเลือก 7 จาก 10"
+        button = page.locator("#answer-form button")
+        assert button.count() == 1 and button.is_visible()
+        if viewport == PHONE:
+            assert button.bounding_box()["height"] >= TOUCH  # big enough for a finger
+        name = "phone" if viewport == PHONE else "desktop"
+        page.screenshot(path=tmp_path / f"confirm-{name}.png", full_page=True)
+        survey.refresh_from_db()
+        assert survey.answered_at is None  # opening the link recorded nothing
+        button.click()
+        page.wait_for_selector("#comment")
+        survey.refresh_from_db()
+        assert (survey.score, survey.band, survey.answer_actor_kind) == (7, "passive", "customer")
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "th", "vi", "tr", "fil"])

@@ -192,3 +192,19 @@ def test_a_default_category_sent_back_unchanged_stays_translated(client, admin_u
     category_change(by=admin_user, category=price, name="Giá cả")
     price.refresh_from_db()
     assert str(price) == "Giá cả"
+
+
+def test_a_follow_up_links_to_its_row_in_the_tasks_panel_while_open(client, somsri, emre, answered):
+    from patron.actors import Actor
+    from patron.tasks.services import task_cancel
+
+    survey = answered(somsri, "nps", 3, by=emre)
+    task = survey.follow_up
+    assert task is not None and task.status == "open"
+    client.force_login(emre)
+    page = detail(client, somsri)
+    assert f'href="#customer-task-{task.pk}"' in page and f'id="customer-task-{task.pk}"' in page
+    task_cancel(by=Actor.system(job="feedback.follow_up"), task=task)
+    page = detail(client, somsri)
+    assert f'href="#customer-task-{task.pk}"' not in page
+    assert task.title in page and "İptal edildi" in page  # emre reads Turkish: the task's state

@@ -38,7 +38,7 @@ def test_two_clicks_at_once_record_one_answer_and_one_task(somchai, thai_shop):
     def click(score):
         try:
             start.wait()
-            statuses.append(Client().get(f"/feedback/s/{survey.pk}/the-token/{score}/").status_code)
+            statuses.append(Client().post(f"/feedback/s/{survey.pk}/the-token/{score}/").status_code)
         except Exception as error:  # reported by the assertion below
             errors.append(error)
         finally:

@@ -39,7 +39,7 @@ def test_the_customer_receives_links_that_work(server, client, somchai, thai_sho
     assert survey.status == "sent" and survey.message.status == "sent"
     token = links["5"].split("/")[4]
     assert token not in survey.message.body
-    assert client.get(links["5"]).status_code == 200
+    assert client.post(links["5"]).status_code == 200
     survey.refresh_from_db()
     assert (survey.score, survey.band) == (5, "satisfied")
 

@@ -1,11 +1,13 @@
 """Sending surveys and answering them through their links: the e-mail, the links' token, the
-first answer counting, forged, reused and expired links, and the follow-up of a detractor."""
+first answer counting, forged, reused and expired links, and the follow-up of a detractor. A
+link's page records nothing until it is posted (test_scanners.py): these tests post."""
 
 import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 
 from patron.actors import Actor
@@ -18,38 +20,6 @@ from patron.outbox.models import Message
 from patron.tasks.models import Task
 
 pytestmark = pytest.mark.django_db
-
-LINK = re.compile(r"^(\d+): (http://testserver(/feedback/s/\d+/[^/]+/\d+/))$", re.M)
-
-
-@pytest.fixture
-def somsri(somchai, thai_shop):
-    return make_customer(somchai, "somsri")
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """survey_send, keeping the links of the e-mail as the customer receives it on the survey."""
-    from patron.feedback import services
-
-    bodies = []
-    original = services.mail_send
-
-    def capture(**kwargs):
-        bodies.append(kwargs["body"])
-        return original(**kwargs)
-
-    monkeypatch.setattr(services, "mail_send", capture)
-
-    def send(**kwargs):
-        kwargs.setdefault("root_url", "http://testserver")
-        survey = survey_send(**kwargs)
-        if survey.status != Survey.Status.SKIPPED:
-            survey._body = bodies[-1]
-            survey._links = {int(score): path for score, _url, path in LINK.findall(bodies[-1])}
-        return survey
-
-    return send
 
 
 def test_an_nps_survey_goes_by_e_mail_in_the_customer_language(sent, somsri, lan):
@@ -123,7 +93,7 @@ def test_one_click_records_the_answer_as_the_customer(
     feedback_recorded.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.get(survey._links[9])
+            response = client.post(survey._links[9])
     finally:
         feedback_recorded.disconnect(receiver)
     assert response.status_code == 200
@@ -136,11 +106,11 @@ def test_one_click_records_the_answer_as_the_customer(
     assert told == [(somsri.pk,)]
 
 
-def test_a_second_click_changes_nothing(client, sent, somsri, lan):
+def test_a_second_click_from_elsewhere_changes_nothing(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
-    client.get(survey._links[8])
+    client.post(survey._links[8])
     answered_at = Survey.objects.get().answered_at
-    response = client.get(survey._links[2])
+    response = Client().post(survey._links[2])  # another browser, or the same after a while
     assert response.status_code == 200
     assert "คุณตอบแบบสำรวจนี้ไปแล้ว" in response.content.decode()
     survey.refresh_from_db()
@@ -151,9 +121,13 @@ def test_a_second_click_changes_nothing(client, sent, somsri, lan):
 def test_a_forged_token_records_nothing(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
     # Whose link it is stays unknown: the page speaks the browser's language.
-    response = client.get(f"/feedback/s/{survey.pk}/forged-token-abc/10/", HTTP_ACCEPT_LANGUAGE="th")
-    assert response.status_code == 404
-    assert "ลิงก์แบบสำรวจนี้ไม่ถูกต้อง" in response.content.decode()
+    forged = f"/feedback/s/{survey.pk}/forged-token-abc/10/"
+    for response in (
+        client.get(forged, HTTP_ACCEPT_LANGUAGE="th"),
+        client.post(forged, HTTP_ACCEPT_LANGUAGE="th"),
+    ):
+        assert response.status_code == 404
+        assert "ลิงก์แบบสำรวจนี้ไม่ถูกต้อง" in response.content.decode()
     survey.refresh_from_db()
     assert survey.answered_at is None
 
@@ -162,8 +136,8 @@ def test_another_survey_token_never_answers_this_one(client, sent, somsri, lan, 
     mine = sent(by=lan, customer=somsri, kind="nps", reason="hand")
     other = sent(by=lan, customer=make_customer(somchai, "juan"), kind="nps", reason="hand")
     their_token = other._links[10].split("/")[4]
-    response = client.get(f"/feedback/s/{mine.pk}/{their_token}/10/")
-    assert response.status_code == 404
+    assert client.get(f"/feedback/s/{mine.pk}/{their_token}/10/").status_code == 404
+    assert client.post(f"/feedback/s/{mine.pk}/{their_token}/10/").status_code == 404
     assert not Survey.objects.filter(answered_at__isnull=False).exists()
 
 
@@ -171,6 +145,7 @@ def test_a_score_outside_the_scale_records_nothing(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
     path = survey._links[5].rsplit("/", 2)[0] + "/9/"
     assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
     survey.refresh_from_db()
     assert survey.answered_at is None
 
@@ -178,9 +153,9 @@ def test_a_score_outside_the_scale_records_nothing(client, sent, somsri, lan):
 def test_an_expired_link_records_nothing(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
     Survey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    response = client.get(survey._links[10])
-    assert response.status_code == 410
-    assert "ลิงก์แบบสำรวจนี้หมดอายุแล้ว" in response.content.decode()
+    for response in (client.get(survey._links[10]), client.post(survey._links[10])):
+        assert response.status_code == 410
+        assert "ลิงก์แบบสำรวจนี้หมดอายุแล้ว" in response.content.decode()
     survey.refresh_from_db()
     assert survey.answered_at is None
 
@@ -195,7 +170,7 @@ def test_the_link_lasts_as_long_as_the_settings_say(sent, somsri, lan):
 
 def test_a_comment_is_kept_once(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
-    client.get(survey._links[4])
+    client.post(survey._links[4])
     comment = survey._links[4].rsplit("/", 2)[0] + "/comment/"
     assert client.post(comment, {"comment": "ส่งของเร็วมาก"}).status_code == 200
     assert client.post(comment, {"comment": "changed my mind"}).status_code == 200
@@ -205,7 +180,7 @@ def test_a_comment_is_kept_once(client, sent, somsri, lan):
 
 def test_an_empty_comment_is_refused_in_the_customer_language(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
-    client.get(survey._links[2])
+    client.post(survey._links[2])
     response = client.post(survey._links[2].rsplit("/", 2)[0] + "/comment/", {"comment": "  "})
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
@@ -216,8 +191,8 @@ def test_a_detractor_opens_one_follow_up_for_the_owner(client, sent, somchai, la
         customer=make_customer(somchai, "juan"), data=CustomerData(owner="lan"), by=somchai
     )
     survey = sent(by=lan, customer=customer, kind="nps", reason="hand")
-    client.get(survey._links[3])
-    client.get(survey._links[0])
+    client.post(survey._links[3])
+    Client().post(survey._links[0])
     task = Task.objects.get()
     survey.refresh_from_db()
     assert survey.follow_up == task
@@ -229,13 +204,13 @@ def test_a_detractor_opens_one_follow_up_for_the_owner(client, sent, somchai, la
 
 def test_a_passive_opens_no_follow_up(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="nps", reason="hand")
-    client.get(survey._links[7])
+    client.post(survey._links[7])
     assert not Task.objects.exists()
 
 
 def test_a_comment_through_an_expired_or_forged_link_records_nothing(client, sent, somsri, lan):
     survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
-    client.get(survey._links[3])
+    client.post(survey._links[3])
     comment = survey._links[3].rsplit("/", 2)[0] + "/comment/"
     forged = f"/feedback/s/{survey.pk}/not-the-token/comment/"
     assert client.post(forged, {"comment": "x"}).status_code == 404
@@ -265,3 +240,10 @@ def test_a_survey_to_a_merged_customer_is_not_sent(sent, somchai, lan, thai_shop
     merged.refresh_from_db()
     survey = sent(by=lan, customer=merged, kind="nps", reason="hand")
     assert (survey.status, survey.skip_reason) == ("skipped", "merged")
+
+
+def test_links_sent_without_a_request_start_with_the_base_url(sent, somsri, lan, settings):
+    settings.PATRON_BASE_URL = "https://crm.example.co.th"
+    survey = sent(by=lan, customer=somsri, kind="csat", reason="order", root_url=None)
+    links = re.findall(r"^\d: (\S+)$", survey._body, re.M)
+    assert len(links) == 5 and all(link.startswith("https://crm.example.co.th/feedback/s/") for link in links)
