@@ -15,7 +15,8 @@ class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be sent")  # mail_queue: a worker sends it (mail_deliver)
     SENDING = "sending", _("Sending")  # the server was being asked when the process stopped
     # The whole message was handed to the server (mail_deliver), whose answer was never recorded:
-    # the process stopped in between (RFC 1047). Taken as delivered, never sent again.
+    # the process stopped in between (RFC 1047). Sent again, with its Message-ID, once the
+    # sender's claim runs out (patron.outbox.services).
     HANDED = "handed", _("Handed over")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
@@ -74,7 +75,7 @@ class Message(models.Model):
             # What the sender's sweep reads: queued messages, and claims that ran out.
             models.Index(
                 fields=["next_attempt_at"],
-                condition=models.Q(status__in=["queued", "sending"]),
+                condition=models.Q(status__in=["queued", "sending", "handed"]),
                 name="outbox_message_waiting",
             ),
         ]

@@ -6,29 +6,32 @@ Two ways to send. ``mail_send`` sends at once, in the caller's process (an invit
 says whether it went). ``mail_queue`` records a message "queued", to be sent by a worker
 (``mail_deliver``, run by patron.outbox.jobs after the commit, at start-up and every minute), so
 a message recorded in a transaction is sent exactly when that transaction commits, and survives
-a worker that stops. mail_deliver sends a queued message at most once to the server:
+a worker that stops. mail_deliver never loses a queued message, and sends it twice only when
+the worker dies in the one moment SMTP leaves open (RFC 1047):
 
 1. It claims the message in one UPDATE (queued -> sending, attempts + 1, a claim that runs out
    after PATRON_MAIL_CLAIM_SECONDS, default 120); no other sender takes it meanwhile. A claim
    that ran out (the worker died while sending) is taken up again by the next sweep.
 2. It gives the server the whole message but the final dot; a connection lost before that dot
-   leaves nothing at the server, so such a message is safely sent again.
+   leaves nothing at the server, so such a message is sent again with no copy anywhere.
 3. Just before the dot it records "handed" (an UPDATE that only succeeds while its own claim
    holds: a sender whose claim was taken over drops the connection instead, and the server
    keeps nothing), sends the dot, and records "sent" with the server's reply in the very next
    statement.
 
 A worker killed between 3's "handed" and its "sent" leaves the message "handed": the server may
-or may not have taken it (RFC 1047's window: its 250 may have been on the way). Patron takes
-such a message as delivered and never sends it again, because between the two records the
-server had everything; the message is lost only if the process died in the microseconds between
-recording "handed" and writing the dot's three bytes. Duplicates are impossible; a loss that
-narrow is the price. The outbox page shows "handed" as it is. Every attempt carries the same
-Message-ID, kept on the message.
+have taken it (its 250 may have been on the way) or not (the dot may not have left: under load a
+process can be stopped between any two steps for milliseconds). Patron cannot tell, so once the
+claim has run out it sends the message again, with the same Message-ID: never lost, and a copy
+only from a stop in that window, which mail programs and stores recognise as the same message
+by its Message-ID. "handed" on the outbox page marks such a message until it is sent again. The
+other choice, never sending a "handed" message again, loses a reminder whenever the stop fell
+before the dot; a duplicate reminder is the lesser harm. The window is as short as it can be:
+"sent" is recorded in the statement after the reply is read.
 
-A refusal the server says is temporary (4xx) or a server not reached is tried again later
-(after 2, 4, 8, 16 and 32 minutes), then recorded as failed; a permanent refusal (5xx) at once.
-A connection lost after the final dot, with no answer, leaves the message "handed" too.
+A refusal the server says is temporary (4xx), a server not reached, or a connection lost after
+the final dot with no answer is tried again later (after 2, 4, 8, 16 and 32 minutes), then
+recorded as failed; a permanent refusal (5xx) at once.
 
 mail_send and mail_queue check no permission: they are called by services that checked their
 own (inviting someone needs auth.add_user), and by jobs.
@@ -163,10 +166,10 @@ def mail_queue(*, to, subject, body, by, purpose, language="", customer=None):
 
 
 def _sendable(now):
-    """Queued messages due for an attempt, and claims that ran out (their sender stopped)."""
-    return Q(status=Message.Status.QUEUED, next_attempt_at__lte=now) | Q(
-        status=Message.Status.SENDING, next_attempt_at__lte=now
-    )
+    """Queued messages due for an attempt, and claims that ran out (their sender stopped, before
+    or after handing the message over)."""
+    waiting = [Message.Status.QUEUED, Message.Status.SENDING, Message.Status.HANDED]
+    return Q(status__in=waiting, next_attempt_at__lte=now)
 
 
 def mail_deliver(message_id):
@@ -200,20 +203,16 @@ def mail_deliver(message_id):
         return None
     except Refused as refusal:
         return _not_sent(message, mine, str(refusal))
-    # The very next statement: the window in which a stop leaves "handed" is this long.
+    # The very next statement: a stop before it leaves "handed", and the message goes again.
     mine.update(status=Message.Status.SENT, reply=reply, sent_at=timezone.now(), next_attempt_at=None)
     message.refresh_from_db()
     return message
 
 
 def _not_sent(message, mine, reply):
-    """A refusal: permanent (5xx) or the last attempt, failed; else queued for a later try. But
-    a message handed over whose answer never came (the connection dropped after the final dot)
-    may be at the server: it stays "handed", never sent again."""
-    answered = reply[:3].isdigit()
-    if not answered and mine.filter(status=Message.Status.HANDED).exists():
-        mine.update(reply=reply, next_attempt_at=None)
-    elif reply[:1] != "5" and message.attempts < ATTEMPTS:
+    """A refusal: permanent (5xx) or the last attempt, failed; else queued for a later try (a
+    connection lost after the final dot too: the message goes again, with its Message-ID)."""
+    if reply[:1] != "5" and message.attempts < ATTEMPTS:
         retry_at = timezone.now() + timedelta(minutes=2**message.attempts)
         mine.update(status=Message.Status.QUEUED, reply=reply, next_attempt_at=retry_at)
         from patron.outbox.jobs import mail_deliver as job
@@ -237,10 +236,11 @@ def mail_deliver_waiting(limit=500):
 
 
 def mail_claims_pending():
-    """(id, end of claim) of the messages being sent: after a worker restarts, each is taken up
-    again when its claim runs out (patron.outbox.jobs.sweep_at_start)."""
+    """(id, end of claim) of the messages being sent or handed over: after a worker restarts,
+    each is taken up again when its claim runs out (patron.outbox.jobs.mail_sweep_at_start)."""
+    claimed = [Message.Status.SENDING, Message.Status.HANDED]
     return list(
-        Message.objects.filter(status=Message.Status.SENDING, next_attempt_at__isnull=False).values_list(
+        Message.objects.filter(status__in=claimed, next_attempt_at__isnull=False).values_list(
             "pk", "next_attempt_at"
         )
     )

@@ -1,6 +1,6 @@
 """Reminders fire once each, at their time, in-app and by e-mail to the task's assignee.
 
-A reminder is delivered in two steps, each exactly once whatever stops in between:
+A reminder is delivered in two steps, whatever stops in between:
 
 1. ``reminder_fire`` (the claim), in one transaction: the task's row is locked first, as
    completing, cancelling and moving a task lock it (so none of them slips in between, and the
@@ -10,8 +10,9 @@ A reminder is delivered in two steps, each exactly once whatever stops in betwee
    a unique constraint) and the e-mail, queued in the outbox (outbox.services.mail_queue); and
    sets ``sent_at``. A worker that stops before the commit leaves everything as it was, so the
    reminder fires again; after it, nothing fires twice.
-2. The outbox sends the queued e-mail after the commit (outbox.services.mail_deliver), at most
-   once to the server; see that module for a worker stopped while sending.
+2. The outbox sends the queued e-mail after the commit (outbox.services.mail_deliver): never
+   lost, and twice only when a worker dies between handing it to the server and recording the
+   reply (SMTP's window, RFC 1047), then with the same Message-ID; see that module.
 
 Who runs it (patron.tasks.jobs): a job queued with ``eta`` = fire_at when a reminder is made or
 moved; a sweep every minute and one when a worker starts, each firing every due reminder not yet

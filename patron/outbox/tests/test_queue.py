@@ -1,7 +1,7 @@
 """mail_queue and mail_deliver against a real SMTP server: a queued message is sent once, a claim
-is taken by one sender, a message handed over is never sent again, a sender whose claim was
-taken over drops the connection before the final dot (the server keeps nothing), and a
-temporary refusal is tried again later."""
+is taken by one sender, a message left handed over goes again as the same message once its claim
+ran out, a sender whose claim was taken over drops the connection before the final dot (the
+server keeps nothing), and a temporary refusal is tried again later."""
 
 from datetime import timedelta
 
@@ -66,12 +66,20 @@ def test_a_claim_that_ran_out_is_taken_up_and_one_running_is_not(smtp_server):
     assert len(smtp_server.messages) == 1
 
 
-def test_a_message_handed_over_is_never_sent_again(smtp_server):
+def test_a_message_left_handed_over_goes_again_with_its_message_id_once_the_claim_ran_out(smtp_server):
+    """Its worker stopped between handing it over and recording the answer: the server may or may
+    not have it, so it goes again (never lost), as the same message."""
     message = queued()
-    past = timezone.now() - timedelta(hours=1)
-    Message.objects.filter(pk=message.pk).update(status="handed", attempts=1, next_attempt_at=past)
-    assert mail_deliver(message.pk) is None and mail_deliver_waiting() == 0
-    assert smtp_server.messages == []
+    Message.objects.filter(pk=message.pk).update(
+        status="handed", attempts=1, next_attempt_at=timezone.now() + timedelta(seconds=60)
+    )
+    assert mail_deliver(message.pk) is None and mail_deliver_waiting() == 0  # its claim holds
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert mail_deliver_waiting() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    [received] = smtp_server.messages
+    assert received["Message-ID"] == message.message_id
 
 
 def test_a_sender_whose_claim_was_taken_over_leaves_nothing_at_the_server(smtp_server, monkeypatch):
@@ -126,8 +134,8 @@ def test_the_last_attempt_fails_for_good(smtp_server):
     assert mail_deliver(message.pk).status == "failed"
 
 
-def test_a_connection_lost_after_the_final_dot_leaves_it_handed_never_sent_again(smtp_server, monkeypatch):
-    """The server had the whole message and no answer came: it may have taken it (RFC 1047)."""
+def test_a_connection_lost_after_the_final_dot_is_tried_again(smtp_server, monkeypatch):
+    """The server had the whole message and no answer came: it goes again later, the same message."""
 
     def dot_then_silence(*, before_end, **kwargs):
         assert before_end()
@@ -135,12 +143,12 @@ def test_a_connection_lost_after_the_final_dot_leaves_it_handed_never_sent_again
 
     monkeypatch.setattr(services, "smtp_send", dot_then_silence)
     message = mail_deliver(queued().pk)
-    assert (message.status, message.reply, message.next_attempt_at) == (
-        "handed",
+    assert (message.status, message.reply, message.attempts) == (
+        "queued",
         "Connection unexpectedly closed",
-        None,
+        1,
     )
-    assert mail_deliver(message.pk) is None and mail_deliver_waiting() == 0
+    assert message.next_attempt_at > timezone.now()
 
 
 def test_a_server_not_reached_is_tried_again(smtp_server, monkeypatch):
