@@ -6,13 +6,12 @@ The customer list's ``stage`` filter is GET /api/customers?stage=client (filters
 from datetime import date, datetime
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from patron.api_auth import needs
-from patron.api_schemas import CREATE_ERRORS, ONE_ERRORS, READ_ERRORS, WRITE_ERRORS, PathId
-from patron.customers.models import Customer
+from patron.api_schemas import ONE_ERRORS, READ_ERRORS, WRITE_ERRORS, PathId
+from patron.customers.selectors import customer_or_404
 from patron.ladder import evidence, selectors, services
 from patron.ladder.models import Stage
 
@@ -64,7 +63,7 @@ class EvidenceOut(Schema):
     within: dict[str, int] = Field(description="Pieces within each window (months) the rules name")
 
 
-class StandingOut(Schema):
+class LadderStandingOut(Schema):
     customer: int
     stage: str
     rule: RuleOut | None = Field(description="The rule that placed the customer; null for a prospect")
@@ -74,7 +73,7 @@ class StandingOut(Schema):
     derived_at: datetime | None
 
 
-class CodeOut(Schema):
+class EvidenceCodeOut(Schema):
     code: str
     label: str
 
@@ -116,9 +115,9 @@ def get_funnel(request):
     )
 
 
-@router.get("/evidence", auth=needs(VIEW), response={200: list[CodeOut], **READ_ERRORS})
+@router.get("/evidence", auth=needs(VIEW), response={200: list[EvidenceCodeOut], **READ_ERRORS})
 def list_evidence_codes(request):
-    return [CodeOut(code=code, label=str(label)) for code, label in evidence.codes().items()]
+    return [EvidenceCodeOut(code=code, label=str(label)) for code, label in evidence.codes().items()]
 
 
 @router.get("/rules", auth=needs(VIEW), response={200: list[RuleOut], **READ_ERRORS})
@@ -144,11 +143,11 @@ def put_rule(request, stage: str, payload: RuleIn):
     return rule_out(rule)
 
 
-@router.get("/customers/{customer_id}", auth=needs(VIEW), response={200: StandingOut, **ONE_ERRORS})
+@router.get("/customers/{customer_id}", auth=needs(VIEW), response={200: LadderStandingOut, **ONE_ERRORS})
 def get_standing(request, customer_id: PathId):
-    customer = get_object_or_404(Customer, pk=customer_id)
+    customer = customer_or_404(customer_id)
     placed = selectors.placed(customer)
-    return StandingOut(
+    return LadderStandingOut(
         customer=customer.pk,
         stage=placed.stage.code,
         rule=rule_out(placed.rule) if placed.rule else None,
@@ -171,10 +170,10 @@ def get_standing(request, customer_id: PathId):
 @router.post(
     "/customers/{customer_id}/evidence",
     auth=needs(VIEW, services.RECORD),
-    response={201: HandEvidenceOut, **CREATE_ERRORS},
+    response={201: HandEvidenceOut, **WRITE_ERRORS},
 )
 def post_hand_evidence(request, customer_id: PathId, payload: HandEvidenceIn):
-    customer = get_object_or_404(Customer, pk=customer_id)
+    customer = customer_or_404(customer_id)
     row = services.hand_evidence_record(
         by=request.user, customer=customer, kind=payload.kind, at=payload.at, note=payload.note
     )

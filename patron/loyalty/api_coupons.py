@@ -85,7 +85,7 @@ class BatchOut(Schema):
     codes: list[str]
 
 
-class RedeemIn(In):
+class CouponRedeemIn(In):
     customer: Id
     order: Id | None = None
 
@@ -161,7 +161,7 @@ def list_codes(request, batch_id: PathId, filters: Query[ListQuery]):
     auth=needs(REDEEM),
     response={201: UseOut, **WRITE_ERRORS, 404: RefusedOut | Message, 409: RefusedOut},
 )
-def redeem(request, code: str, payload: RedeemIn, idempotency_key: str | None = IdempotencyKey):
+def redeem(request, code: str, payload: CouponRedeemIn, idempotency_key: str | None = IdempotencyKey):
     """Use a code for a customer, on an order or at the counter. The same `Idempotency-Key` (per
     token user) again answers the first use and uses nothing; with another code, customer or
     order, 422.

@@ -67,3 +67,22 @@ def test_swagger_ui_renders_with_the_network_cut_off(page, live_server, staff):
     assert page.locator(".opblock").count() > 20
     assert page.locator(".opblock-tag", has_text="customers").count() == 1
     assert left == [] and failed == []
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_no_two_schemas_share_a_name(client, db):
+    """The OpenAPI document names each schema by its class's name: a second class of the same
+    name silently takes the first's place, and the document then describes one answer wrongly."""
+    from ninja import Schema
+
+    client.get("/api/openapi.json")  # every router registered
+    names = {}
+    for schema in _subclasses(Schema):
+        if schema.__module__.startswith("patron."):
+            names.setdefault(schema.__name__, set()).add(schema.__module__)
+    assert {name: modules for name, modules in names.items() if len(modules) > 1} == {}
