@@ -14,6 +14,7 @@ from patron.organisations.forms import ContactForm, OrganisationFilterForm, Orga
 from patron.organisations.models import Organisation
 from patron.organisations.selectors import organisation_list
 from patron.organisations.services import contact_create, organisation_create, organisation_update
+from patron.organisations.ui import organisation_panels
 from patron.web.errors import add_service_errors
 from patron.web.lists import filtered_page, list_response
 from patron.workspace.regions import country_names
@@ -38,6 +39,7 @@ def organisation_detail_view(request, pk):
         "interactions": interaction_list(organisation=organisation).order_by("-occurred_at", "-id")[:50],
         "contact_form": ContactForm(),
         "interaction_form": InteractionForm(),
+        "panels": organisation_panels.shown(request, organisation),
     }
     return render(request, "organisations/detail.html", context)
 

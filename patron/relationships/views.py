@@ -54,7 +54,7 @@ def _party(kind, pk):
 def _back(kind, pk):
     if kind == "customer":
         return redirect("customers:detail", pk=pk)
-    return redirect("relationships:organisation", pk=pk)
+    return redirect("organisations:detail", pk=pk)
 
 
 def _errors(request, exc):

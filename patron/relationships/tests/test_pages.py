@@ -78,6 +78,17 @@ def test_an_analyst_sees_the_level_but_no_form_and_cannot_post(client, somchai, 
     assert not CustomerLevel.objects.exists()
 
 
+def test_the_organisation_page_has_the_level_panel(client, somchai, lan, thai_shop):
+    supplier = organisation_create(by=somchai, name="Cebu Rattan", kind="supplier")
+    html = page(client, lan, f"/organisations/{supplier.pk}/")
+    assert "Relationship level" in html and "No level yet." in html
+    response = client.post(
+        f"/relationships/organisation/{supplier.pk}/level/", {"level": "partnership", "reason": "Matagal na"}
+    )
+    assert response.url == f"/organisations/{supplier.pk}/"
+    assert "Matagal na" in page(client, lan, f"/organisations/{supplier.pk}/")
+
+
 def test_an_organisations_level_page(client, somchai, lan, thai_shop):
     supplier = organisation_create(by=somchai, name="Hà Nội Ceramics", kind="supplier")
     html = page(client, lan, f"/relationships/organisations/{supplier.pk}/")

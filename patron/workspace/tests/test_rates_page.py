@@ -276,3 +276,13 @@ def test_the_workspace_page_links_the_rates_and_the_emergency_admin(client, somc
     assert f'href="{reverse("workspace:rates")}">อัตราแลกเปลี่ยน</a>' in html  # somchai reads Thai
     emergency = html.split('id="emergency-admin"')[1]
     assert f'<a href="{reverse("admin:index")}">ระบบผู้ดูแลของ Django</a>' in emergency
+
+
+def test_the_workspace_page_leads_an_admin_to_every_programme_s_rules(client, somchai, thai_shop):
+    client.force_login(somchai)
+    page = client.get(reverse("workspace:settings")).content.decode()
+    section = page[page.index('id="programmes"') :]
+    for name in ("ladder:rules", "relationships:playbooks", "tasks:rules", "feedback:settings"):
+        url = reverse(name)
+        assert f'href="{url}"' in section, name
+        assert client.get(url).status_code == 200, name
