@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patron.feedback.models import FeedbackCategory, FeedbackKind, SurveyKind, SurveySettings
+from patron.feedback.services import SETTINGS_FIELDS
 
 
 class FeedbackForm(forms.Form):
@@ -35,16 +36,7 @@ class SurveyKindForm(forms.Form):
 class SurveySettingsForm(forms.ModelForm):
     class Meta:
         model = SurveySettings
-        fields = [
-            "after_orders",
-            "after_orders_count",
-            "after_orders_kind",
-            "after_task",
-            "after_task_kind",
-            "min_interval_days",
-            "link_days",
-            "fallback_assignee",
-        ]
+        fields = list(SETTINGS_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from patron.relationships.models import Action, Level, SurveyKind, Trigger
+from patron.relationships.playbooks import FIELDS
 from patron.tasks.models import Task
 
 
@@ -47,18 +48,6 @@ class StepForm(forms.Form):
 
     @classmethod
     def initial_of(cls, step):
-        names = (
-            "trigger",
-            "days",
-            "category",
-            "sku",
-            "action",
-            "task_kind",
-            "title",
-            "survey_kind",
-            "subject",
-            "body",
-        )
-        initial = {name: getattr(step, name) for name in names}
+        initial = {name: getattr(step, name) for name in FIELDS if name != "remind_before_minutes"}
         initial["reminders"] = ", ".join(str(m) for m in step.remind_before_minutes)
         return initial
