@@ -360,6 +360,9 @@ def base_url(url):
     return url.rstrip("/")
 
 
+# How long a worker's claim on a queued e-mail lasts while it sends it (patron.outbox.services).
+PATRON_MAIL_CLAIM_SECONDS = envint("PATRON_MAIL_CLAIM_SECONDS", 120)
+
 # The default is where `make run` serves.
 PATRON_BASE_URL = base_url(os.environ.get("PATRON_BASE_URL", "http://127.0.0.1:8000"))
 

@@ -67,6 +67,7 @@ ROLE_GRANTS = {
         "tasks.change_task",
         "relationships.set_level",
         "ladder.add_handevidence",
+        "tasks.change_followuprule",
     ],
     # No customers.add_tag: an agent applies the shop's existing tags to a customer, and a new
     # tag (from a form, the API or an import) is refused with a message (customers.services).

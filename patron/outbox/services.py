@@ -37,7 +37,6 @@ mail_send and mail_queue check no permission: they are called by services that c
 own (inviting someone needs auth.add_user), and by jobs.
 """
 
-import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -128,7 +127,7 @@ def mail_send(*, to, subject, body, by, purpose, language="", customer=None, fai
 
 def claim_time():
     """How long a sender's claim on a message lasts: longer than any one SMTP conversation."""
-    return timedelta(seconds=int(os.environ.get("PATRON_MAIL_CLAIM_SECONDS", "120")))
+    return timedelta(seconds=settings.PATRON_MAIL_CLAIM_SECONDS)
 
 
 def _email(message):

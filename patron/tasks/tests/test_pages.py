@@ -479,3 +479,16 @@ def test_a_team_lead_is_whoever_an_admin_gave_the_permission(client, lan, emre, 
     assert client.get(reverse("tasks:team")).status_code == 200
     client.force_login(emre)
     assert client.get(reverse("tasks:team")).status_code == 403
+
+
+def test_my_day_links_the_calendar_feed_for_all_and_the_follow_up_rules_for_who_sets_them(
+    client, lan, maria, thai_shop
+):
+    client.force_login(lan)  # a Marketer sets follow-up rules
+    page = client.get(reverse("tasks:my_day")).content.decode()
+    assert f'id="feed-link" href="{reverse("tasks:feed_page")}"' in page
+    assert f'id="rules-link" href="{reverse("tasks:rules")}"' in page
+    assert client.get(reverse("tasks:rules")).status_code == 200
+    client.force_login(maria)  # an Analyst reads
+    page = client.get(reverse("tasks:my_day")).content.decode()
+    assert 'id="feed-link"' in page and 'id="rules-link"' not in page
