@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patron.accounts.permissions import require
 from patron.relationships.models import Action, Level, PlaybookEdit, Step, SurveyKind, Trigger
@@ -40,6 +41,19 @@ FIELDS = (
     "subject",
     "body",
 )
+
+# The default steps' titles (migration 0002) are stored in English: until an Admin rewords one,
+# it is shown and given to the task in the reader's or the assignee's language.
+DEFAULT_TITLES = frozenset(
+    {
+        gettext_noop("Follow-up call: how is the product with the service plan doing?"),
+        gettext_noop("Quarterly review meeting"),
+    }
+)
+
+
+def title_of(step):
+    return _(step.title) if step.title in DEFAULT_TITLES else step.title
 
 
 def describe(step):
@@ -65,7 +79,7 @@ def describe(step):
     if step.action == Action.TASK:
         what = _("a task (%(kind)s) for the owner: %(title)s") % {
             "kind": Task.Kind(step.task_kind).label if step.task_kind in Task.Kind.values else step.task_kind,
-            "title": step.title,
+            "title": title_of(step),
         }
     elif step.action == Action.SURVEY:
         what = _("a survey (%(kind)s)") % {"kind": step.get_survey_kind_display()}

@@ -24,9 +24,10 @@ from django.utils import timezone, translation
 
 from patron.customers.models import Channel, Consent, Customer
 from patron.relationships.models import Action, CustomerLevel, Step, StepRun, Trigger
-from patron.relationships.playbooks import describe
+from patron.relationships.playbooks import describe, title_of
 from patron.sales.models import Order
 from patron.sales.rules import SPEND
+from patron.tasks.reminders import assignee_preferences
 from patron.workspace.clock import business_zone
 
 logger = logging.getLogger(__name__)
@@ -116,13 +117,13 @@ def _task(step, customer, at, by):
     owner = customer.owner
     if owner is None or not owner.is_active:
         return "no_owner", None, None
-    profile = getattr(owner, "profile", None)
-    with translation.override(getattr(profile, "language", "") or translation.get_language()):
-        notes = describe(step)
+    language, _zone, _calendar = assignee_preferences(owner)
+    with translation.override(language):
+        notes, title = describe(step), title_of(step)
     task = task_create(
         by=by,
         customer=customer,
-        title=step.title,
+        title=title,
         kind=step.task_kind,
         due_at=at,
         assignee=owner,

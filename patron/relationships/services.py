@@ -79,6 +79,8 @@ def suggestion_accept(*, by, customer=None, organisation=None, level=None):
     is set. ValidationError when there is no suggestion, it changed, or it is the level already."""
     from patron.relationships.suggestions import suggest
 
+    # Before the evidence is read, so one without the right learns nothing of it.
+    require(by, "relationships.set_level", customer=customer)
     suggestion = suggest(customer=customer, organisation=organisation)
     if suggestion is None:
         raise ValidationError({"level": [_("There is nothing to suggest yet.")]})

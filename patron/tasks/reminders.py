@@ -24,7 +24,6 @@ country's), with the due time in their time zone (their profile's, else the work
 their calendar.
 """
 
-import os
 import zoneinfo
 
 from babel import Locale
@@ -110,11 +109,6 @@ def assignee_preferences(user):
     return language, zoneinfo.ZoneInfo(zone), (profile.calendar if profile else "")
 
 
-def base_url():
-    """Where Patron is reached from outside, for the link in the e-mail ("" leaves it out)."""
-    return (getattr(settings, "PATRON_BASE_URL", "") or os.environ.get("PATRON_BASE_URL", "")).rstrip("/")
-
-
 def party_path(task):
     """The page of the task's customer or organisation."""
     if task.customer_id:
@@ -142,7 +136,7 @@ def _queue_mail(task, assignee):
             "due": due_text(task.due_at, language),
             "zone": str(zone),
             "kind": task.get_kind_display(),
-            "link": f"{base_url()}{party_path(task)}" if base_url() else "",
+            "link": f"{settings.PATRON_BASE_URL}{party_path(task)}",
             "name": assignee.get_full_name() or assignee.get_username(),
         }
         subject, body = mail_render("tasks/mail/reminder", context, language=language)

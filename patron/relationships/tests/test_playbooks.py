@@ -11,8 +11,9 @@ from patron.actors import Actor
 from patron.customers.tests.factories import make_customer
 from patron.outbox.models import Message
 from patron.relationships.models import Level, PlaybookEdit, Step, StepRun
-from patron.relationships.playbooks import step_create, step_switch, step_update
+from patron.relationships.playbooks import FIELDS, step_create, step_switch, step_update
 from patron.relationships.runner import RECENT, _quarter, playbooks_run
+from patron.accounts.services import profile_update
 from patron.relationships.services import level_set
 from patron.relationships.tests.helpers import at_level, bought
 from patron.tasks.models import Task
@@ -247,3 +248,20 @@ def test_entering_a_level_runs_its_playbook_through_the_queued_job(
     with django_capture_on_commit_callbacks(execute=True):
         level_set(by=somchai, customer=juan, level=Level.BASIC, reason="Stopped")
     assert StepRun.objects.count() == 1  # basic's playbook has no step on entering
+
+
+def test_a_default_step_s_task_is_titled_in_its_assignee_s_language_until_an_admin_rewords_it(
+    somchai, emre, thai_shop
+):
+    profile_update(user=emre, language="tr")
+    juan = at_level(somchai, "juan", Level.PARTNERSHIP, owner=emre)
+    run()
+    task = Task.objects.get(kind="meeting")
+    assert task.title == "Üç aylık değerlendirme toplantısı"
+    step = Step.objects.get(level=Level.PARTNERSHIP)
+    values = {name: getattr(step, name) for name in FIELDS}
+    step_update(by=somchai, step=step, **(values | {"title": "Quarterly review meeting with the buyer"}))
+    Task.objects.all().delete()
+    StepRun.objects.all().delete()
+    run()
+    assert Task.objects.get(customer=juan).title == "Quarterly review meeting with the buyer"

@@ -8,7 +8,7 @@ from patron.customers.tests.factories import make_customer
 from patron.organisations.services import organisation_create
 from patron.relationships.models import CustomerLevel, Level, LevelChange, OrganisationLevel
 from patron.relationships.selectors import level_history, level_of
-from patron.relationships.services import level_set
+from patron.relationships.services import level_set, suggestion_accept
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,13 @@ def test_an_analyst_reads_but_does_not_set_a_level(somchai, maria, thai_shop):
     assert maria.has_perm("relationships.view_customerlevel")
     with pytest.raises(PermissionDenied):
         level_set(by=maria, customer=juan, level=Level.BASIC, reason="Bumili")
+    assert not LevelChange.objects.exists()
+
+
+def test_an_analyst_is_refused_a_suggestion_before_the_evidence_is_read(somchai, maria, thai_shop):
+    juan = make_customer(somchai, "juan")  # no evidence: the check must come first to say "refused"
+    with pytest.raises(PermissionDenied):
+        suggestion_accept(by=maria, customer=juan)
     assert not LevelChange.objects.exists()
 
 
