@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from patron.accounts.services import profile_update
 from patron.actors import Actor
 from patron.customers.tests.factories import make_customer
 from patron.outbox.models import Message
 from patron.relationships.models import Level, PlaybookEdit, Step, StepRun
 from patron.relationships.playbooks import FIELDS, step_create, step_switch, step_update
 from patron.relationships.runner import RECENT, _quarter, playbooks_run
-from patron.accounts.services import profile_update
 from patron.relationships.services import level_set
 from patron.relationships.tests.helpers import at_level, bought
 from patron.tasks.models import Task
