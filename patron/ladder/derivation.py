@@ -60,33 +60,29 @@ def rules_load() -> list[dict]:
 
 def evidence_frame(rules, customer_ids=None, now=None) -> pl.DataFrame:
     """Every source's rows counted per customer and code (patron/analytics/ladder.py EVIDENCE
-    and the windows' columns), for ``customer_ids`` only if given."""
+    and the windows' columns), for ``customer_ids`` only if given.
+
+    Sources of the same rows (purchases and repeat purchases) are read in one query, which
+    also says whether each customer's first row is within each window; an ``after_first``
+    source's counts are then those less the first (see patron/ladder/evidence.py)."""
     now = now or timezone.now()
     months = rules_engine.windows(rules)
-    raw = {"customer": pl.Int64, "n": pl.Int64, "at": pl.Int64, **{f"w{m}": pl.Int64 for m in months}}
-    cutoffs = [connection.ops.adapt_datetimefield_value(now - relativedelta(months=m)) for m in months]
-    within = "".join(", SUM(CASE WHEN e.at >= %s THEN 1 ELSE 0 END)" for _ in months)
-    latest = (
-        "CAST(FLOOR(EXTRACT(EPOCH FROM MAX(e.at))) AS BIGINT)"
-        if connection.vendor == "postgresql"
-        else "CAST(STRFTIME('%%s', MAX(e.at)) AS INTEGER)"
-    )
+    counted = {}
     frames = []
     for source in evidence.sources():
-        sql, params = evidence.source_sql(source)
-        head = (
-            f"SELECT e.customer_id, COUNT(*), {latest}{within} FROM ({sql}) e WHERE e.customer_id IS NOT NULL"  # noqa: S608
-        )
-        if customer_ids is None:
-            frame = _read(f"{head} GROUP BY e.customer_id", [*cutoffs, *params], raw)
-        else:
-            ids, parts = list(customer_ids), []
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                marks = ", ".join(["%s"] * len(chunk))
-                query = f"{head} AND e.customer_id IN ({marks}) GROUP BY e.customer_id"
-                parts.append(_read(query, [*cutoffs, *params, *chunk], raw, copy=False))
-            frame = pl.concat(parts)
+        sql, params = evidence.rows_sql(source)
+        key = (sql, tuple(params))
+        if key not in counted:
+            counted[key] = _counts(sql, params, months, customer_ids, now)
+        frame = counted[key]
+        if source.after_first:
+            first_in = [pl.col(f"w{m}") - pl.col(f"f{m}") for m in months]
+            frame = frame.select(
+                "customer",
+                pl.col("n") - 1,
+                "at",
+                *(expr.alias(f"w{m}") for expr, m in zip(first_in, months, strict=True)),
+            ).filter(pl.col("n") > 0)
         frames.append(
             frame.select(
                 "customer",
@@ -101,6 +97,40 @@ def evidence_frame(rules, customer_ids=None, now=None) -> pl.DataFrame:
         )
     schema = {**rules_engine.EVIDENCE, **{f"w{m}": pl.Int64 for m in months}}
     return pl.concat(frames).cast(schema) if frames else pl.DataFrame(schema=schema)
+
+
+def _counts(sql, params, months, customer_ids, now) -> pl.DataFrame:
+    """The rows of ``sql`` in one GROUP BY customer: customer, n (rows), at (the latest, epoch
+    seconds), w{m} (rows within m months), f{m} (1 if the customer's first row is within m
+    months, else 0)."""
+    schema = {
+        "customer": pl.Int64,
+        "n": pl.Int64,
+        "at": pl.Int64,
+        **{f"w{m}": pl.Int64 for m in months},
+        **{f"f{m}": pl.Int64 for m in months},
+    }
+    cutoffs = [connection.ops.adapt_datetimefield_value(now - relativedelta(months=m)) for m in months]
+    within = "".join(", SUM(CASE WHEN e.at >= %s THEN 1 ELSE 0 END)" for _ in months)
+    first_within = "".join(", CASE WHEN MIN(e.at) >= %s THEN 1 ELSE 0 END" for _ in months)
+    latest = (
+        "CAST(FLOOR(EXTRACT(EPOCH FROM MAX(e.at))) AS BIGINT)"
+        if connection.vendor == "postgresql"
+        else "CAST(STRFTIME('%%s', MAX(e.at)) AS INTEGER)"
+    )
+    head = (
+        f"SELECT e.customer_id, COUNT(*), {latest}{within}{first_within} FROM ({sql}) e "  # noqa: S608
+        "WHERE e.customer_id IS NOT NULL"
+    )
+    if customer_ids is None:
+        return _read(f"{head} GROUP BY e.customer_id", [*cutoffs, *cutoffs, *params], schema)
+    ids, parts = list(customer_ids), [pl.DataFrame(schema=schema)]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        query = f"{head} AND e.customer_id IN ({marks}) GROUP BY e.customer_id"
+        parts.append(_read(query, [*cutoffs, *cutoffs, *params, *chunk], schema, copy=False))
+    return pl.concat(parts)
 
 
 def _read(sql, params, schema, *, copy=True) -> pl.DataFrame:

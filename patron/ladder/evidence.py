@@ -27,6 +27,13 @@ and in ``WHERE customer_id IN (...)`` to re-derive a few customers. So a source 
 something the database can scan and aggregate at ten million rows in seconds (no Python per
 row, no correlated subquery per row), and filter by customer through an index.
 
+A source registered with ``after_first=True`` is evidence of every row but each customer's
+first (the earliest ``at``; of rows at the same time, exactly one is the first): a repeat
+purchase is a purchase after the customer's first. :func:`source_sql` gives those rows (a
+window function); the derivation reads the source's rows themselves (:func:`rows_sql`) in its
+``GROUP BY`` and takes the first away (the count less one; a window's count less one if the
+first is in it), so the rows shared with another code are read once, not sorted.
+
 Several sources may share a code: their rows add up (the compliments recorded by the feedback
 app and those an Admin enters by hand are all compliments). The standard codes are declared
 here with their labels, so a rule can name them before the app that feeds them is installed
@@ -49,6 +56,7 @@ from django.utils.translation import gettext_lazy as _
 # The standard codes, in the order the pages list them.
 _labels: dict[str, Promise | str] = {
     "purchase": _("Purchase"),
+    "repeat_purchase": _("Repeat purchase"),
     "survey_positive": _("Positive survey answer"),
     "compliment": _("Compliment"),
     "review": _("Public review"),
@@ -61,23 +69,26 @@ _labels: dict[str, Promise | str] = {
 
 @dataclass(frozen=True)
 class Source:
-    """One source of evidence: ``rows()`` gives its (customer_id, at) rows (see the module)."""
+    """One source of evidence: ``rows()`` gives its (customer_id, at) rows (see the module);
+    ``after_first``: the evidence is those rows but each customer's first."""
 
     code: str
     name: str
     rows: Callable[[], QuerySet | tuple[str, Sequence]]
+    after_first: bool = False
 
 
 _sources: dict[str, Source] = {}
 
 
-def register(code: str, label, rows, *, name: str) -> None:
+def register(code: str, label, rows, *, name: str, after_first: bool = False) -> None:
     """Register ``rows`` as the source ``name`` of evidence ``code`` (labelled ``label`` if
-    the code is new). Registering the same name again replaces the source."""
+    the code is new), every row but each customer's first if ``after_first``. Registering the
+    same name again replaces the source."""
     if not code or not code.replace("_", "").isalnum() or code != code.lower():
         raise ValueError(f"An evidence code is lower-case letters, digits and _: {code!r}")
     _labels.setdefault(code, label)
-    _sources[name] = Source(code, name, rows)
+    _sources[name] = Source(code, name, rows, after_first)
 
 
 def codes() -> dict[str, Promise | str]:
@@ -96,7 +107,20 @@ def sources(code: str | None = None) -> list[Source]:
 
 
 def source_sql(source: Source) -> tuple[str, list]:
-    """The source's rows as SQL selecting customer_id and at, with its parameters."""
+    """The source's evidence as SQL selecting customer_id and at, with its parameters."""
+    sql, params = rows_sql(source)
+    if not source.after_first:
+        return sql, params
+    numbered = (
+        "SELECT r.customer_id, r.at, ROW_NUMBER() OVER (PARTITION BY r.customer_id ORDER BY r.at) AS nth "  # noqa: S608
+        f"FROM ({sql}) r"
+    )
+    return f"SELECT n.customer_id, n.at FROM ({numbered}) n WHERE n.nth > 1", params  # noqa: S608
+
+
+def rows_sql(source: Source) -> tuple[str, list]:
+    """The rows ``source.rows()`` gives as SQL selecting customer_id and at, with its
+    parameters (all of them: an ``after_first`` source's first rows too)."""
     rows = source.rows()
     if isinstance(rows, QuerySet):
         sql, params = rows.query.sql_with_params()

@@ -3,6 +3,8 @@ referrals, partner organisations, and what staff record by hand.
 
 - purchase: an order that counts as spend (patron/sales/rules.py SPEND: a completed order, at
   the time it was placed); cancelled and refunded orders and returns are no purchase.
+- repeat_purchase: every purchase but the customer's first (the earliest; of two at the same
+  time, one), at the time it was placed: the purchases' rows, registered ``after_first``.
 - referral: a referral the customer made in the loyalty programme (patron.loyalty Referral,
   its referrer, when it was recorded), whether or not the referred customer has bought yet.
 - partner_org: the customer's e-mail address is that of a contact at an organisation of a
@@ -58,6 +60,9 @@ def partner_organisations():
 
 
 register("purchase", label("purchase"), purchases, name="sales.purchases")
+register(
+    "repeat_purchase", label("repeat_purchase"), purchases, name="sales.repeat_purchases", after_first=True
+)
 register("referral", label("referral"), referrals, name="loyalty.referrals")
 register("partner_org", label("partner_org"), partner_organisations, name="organisations.partner_contacts")
 

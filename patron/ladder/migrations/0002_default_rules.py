@@ -1,10 +1,13 @@
-"""The ladder's default rules (issue 18, seed 000), which an Admin may change on the rules page."""
+"""The ladder's default rules (issue 18, seed 000), which an Admin may change on the rules page.
+
+The client's rule was two purchases at first; installations that have it are moved to two
+repeat purchases by 0003_client_repeat_purchases."""
 
 from django.db import migrations
 
 DEFAULTS = [
     (1, ["purchase"], 1, None),  # customer: one purchase
-    (2, ["purchase"], 2, 12),  # client: two or more purchases in the last 12 months
+    (2, ["repeat_purchase"], 2, 12),  # client: two or more repeat purchases in the last 12 months
     (3, ["survey_positive", "compliment"], 1, None),  # supporter
     (4, ["referral", "review"], 1, None),  # advocate
     (5, ["contract", "idea", "partner_org"], 1, None),  # partner

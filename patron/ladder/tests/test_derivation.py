@@ -47,7 +47,10 @@ def by_hand(customer, kind, age, by):
 
 
 def plain_stage(pieces, rules):
-    """The rules in plain Python: ``pieces`` is [(code, at)] of one customer."""
+    """The rules in plain Python: ``pieces`` is [(code, at)] of one customer; its purchases but
+    the first (the earliest; of two at one time, one of them) are its repeat purchases."""
+    purchases = sorted(at for code, at in pieces if code == "purchase")
+    pieces = pieces + [("repeat_purchase", at) for at in purchases[1:]]
     stage = 0
     for rule in rules:
         since = NOW - relativedelta(months=rule.window_months) if rule.window_months else None
@@ -66,10 +69,12 @@ def test_random_evidence_matches_plain_rules(somchai, thai_shop, monkeypatch, ch
     people = [make_customer(somchai, given_name=f"P{i}", country="TH") for i in range(40)]
     pieces = {person.pk: [] for person in people}
     for person in people:
-        ages = [rng.choice([3, 100, 300, 400, 900]) for _ in range(rng.choice([0, 0, 1, 2, 3, 4]))]
+        # Ages repeat: two orders at one time, the first of them or not, inside a window or not.
+        ages = [rng.choice([3, 100, 300, 400, 900]) for _ in range(rng.choice([0, 0, 1, 2, 3, 4, 5]))]
         orders(person, *ages)
         pieces[person.pk] += [("purchase", NOW - timedelta(days=age)) for age in ages]
-        orders(person, 5, status=Order.Status.CANCELLED)  # never a purchase
+        orders(person, 5, status=Order.Status.CANCELLED)  # never a purchase, nor a repeat one
+        orders(person, 4, status=Order.Status.RETURNED)
         for kind in ("contract", "compliment", "review", "idea"):
             if rng.random() < 0.12:
                 age = rng.choice([1, 500])
@@ -81,13 +86,16 @@ def test_random_evidence_matches_plain_rules(somchai, thai_shop, monkeypatch, ch
     for person in people:
         assert stored.get(person.pk, 0) == plain_stage(pieces[person.pk], rules), pieces[person.pk]
     assert set(stored.values()) >= {1, 2}, "the draw should reach customer and client"
-    # A rule changed: everyone again, still as the plain rules say.
-    Rule.objects.filter(stage=Stage.CLIENT).update(min_count=3, window_months=24)
-    derivation.derive_all(why="rules", now=NOW)
-    rules = list(Rule.objects.order_by("stage"))
-    stored = dict(Standing.objects.values_list("customer_id", "stage"))
-    for person in people:
-        assert stored.get(person.pk, 0) == plain_stage(pieces[person.pk], rules)
+    bought = [[at for code, at in pieces[person.pk] if code == "purchase"] for person in people]
+    assert any(len(ats) > len(set(ats)) for ats in bought), "the draw should tie two orders"
+    # Rules changed: everyone again, still as the plain rules say.
+    for codes, count, window in [(["repeat_purchase"], 1, 10), (["purchase"], 3, 24)]:
+        Rule.objects.filter(stage=Stage.CLIENT).update(codes=codes, min_count=count, window_months=window)
+        derivation.derive_all(why="rules", now=NOW)
+        rules = list(Rule.objects.order_by("stage"))
+        stored = dict(Standing.objects.values_list("customer_id", "stage"))
+        for person in people:
+            assert stored.get(person.pk, 0) == plain_stage(pieces[person.pk], rules)
     # The funnel counts every customer once.
     counts = dict(StageCount.objects.values_list("stage", "customers"))
     assert sum(counts.values()) == Customer.objects.count()
@@ -105,8 +113,10 @@ def test_moves_evidence_and_nothing_written_when_nothing_changed(somchai, thai_s
     first = derivation.derive_all(now=NOW)
     standing = Standing.objects.get(customer=an)
     assert standing.stage == Stage.CUSTOMER
-    assert standing.missing == 2  # client: two purchases in 12 months, none in them yet
-    assert json.loads(standing.evidence)["purchase"]["n"] == 1
+    assert standing.missing == 2  # client: two repeat purchases in 12 months, none yet
+    assert json.loads(standing.evidence) == {
+        "purchase": {"n": 1, "at": (NOW - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ"), "w": {}}
+    }
     assert (first.written, first.up, first.down) == (1, 1, 0)
     again = derivation.derive_all(now=NOW)
     assert (again.written, again.deleted, again.up, again.down) == (0, 0, 0, 0)
@@ -114,8 +124,9 @@ def test_moves_evidence_and_nothing_written_when_nothing_changed(somchai, thai_s
     derivation.derive([an.pk], now=NOW)
     standing.refresh_from_db()
     assert standing.stage == Stage.CLIENT
-    evidence = json.loads(standing.evidence)["purchase"]
-    assert (evidence["n"], evidence["w"]["12"]) == (3, 2)
+    assert json.loads(standing.evidence)["purchase"]["n"] == 3
+    evidence = json.loads(standing.evidence)["repeat_purchase"]
+    assert (evidence["n"], evidence["w"]["12"]) == (2, 2)
     assert evidence["at"] == (NOW - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
     # A year on, the two orders have left the window: down to customer.
     later = NOW + timedelta(days=400)
@@ -133,6 +144,57 @@ def test_moves_evidence_and_nothing_written_when_nothing_changed(somchai, thai_s
     derivation.derive([an.pk], now=later)
     assert not Standing.objects.filter(customer=an).exists()
     assert Move.objects.filter(customer=an).latest("id").to_stage == Stage.PROSPECT
+
+
+def test_a_client_has_two_repeat_purchases_within_a_year(somchai, thai_shop):
+    """The first purchase 10 months ago and a second 5 months ago: one repeat purchase, a
+    customer; a third a month ago: two, a client. Returns and cancelled or refunded orders are
+    no repeat purchase; of two orders at one time one is the first."""
+    an, juan = make_customer(somchai, "nguyen_van_an"), make_customer(somchai, "juan")
+    lan = make_customer(somchai, given_name="Lan", country="VN")
+    orders(an, 304, 152)
+    for status in (Order.Status.CANCELLED, Order.Status.REFUNDED, Order.Status.RETURNED):
+        orders(an, 30, status=status)
+    orders(juan, 200, 200)  # two at one time: one first, one repeat
+    orders(lan, 500, 100, 100)  # the first outside the year: two repeat purchases in it
+    derivation.derive_all(now=NOW)
+    assert Standing.objects.get(customer=an).stage == Stage.CUSTOMER
+    assert Standing.objects.get(customer=an).missing == 1
+    assert json.loads(Standing.objects.get(customer=an).evidence)["repeat_purchase"]["w"] == {"12": 1}
+    assert json.loads(Standing.objects.get(customer=juan).evidence)["repeat_purchase"]["n"] == 1
+    assert Standing.objects.get(customer=lan).stage == Stage.CLIENT
+    orders(an, 30)
+    derivation.derive([an.pk], now=NOW)
+    standing = Standing.objects.get(customer=an)
+    assert standing.stage == Stage.CLIENT
+    assert json.loads(standing.evidence)["repeat_purchase"] == {
+        "n": 2,
+        "at": (NOW - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "w": {"12": 2},
+    }
+    assert derivation.derive_all(now=NOW).written == 0, "the same as one customer's derivation"
+
+
+def test_repeat_purchases_as_rows(somchai, thai_shop):
+    """The registry's SQL of repeat purchases (what other apps read): every purchase but the
+    first, one of two tied at the first time."""
+    from django.db import connection
+
+    from patron.ladder import evidence
+
+    an, juan = make_customer(somchai, "nguyen_van_an"), make_customer(somchai, "juan")
+    orders(an, 300, 300, 10)
+    orders(an, 5, status=Order.Status.CANCELLED)
+    orders(juan, 40)
+    (source,) = evidence.sources("repeat_purchase")
+    sql, params = evidence.source_sql(source)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT customer_id, at FROM ({sql}) e ORDER BY at", params)  # noqa: S608
+        rows = cursor.fetchall()
+    assert [customer for customer, _at in rows] == [an.pk, an.pk]
+    assert [str(at)[:10] for _customer, at in rows] == [
+        str((NOW - timedelta(days=age)).date()) for age in (300, 10)
+    ]
 
 
 def test_referrals_and_partner_organisations_are_evidence(somchai, thai_shop):

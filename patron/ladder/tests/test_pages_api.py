@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def shop(somchai, thai_shop):
-    """An (customer: one purchase), Juan (client: two this year), Somsri (prospect)."""
+    """An (customer: one repeat purchase this year), Juan (client: two), Somsri (prospect)."""
     an, juan, somsri = (make_customer(somchai, key) for key in ["nguyen_van_an", "juan", "somsri"])
-    orders(an, 30)
-    orders(juan, 10, 40)
+    orders(an, 30, 60)
+    orders(juan, 10, 40, 70)
     derivation.derive_all(now=NOW)
     return {"an": an, "juan": juan, "somsri": somsri}
 
@@ -35,7 +35,7 @@ def test_the_ladder_page_shows_funnel_moves_and_one_step(client, maria, shop):
     funnel = {row["code"]: row["customers"] for row in page.context["funnel"]}
     assert (funnel["prospect"], funnel["customer"], funnel["client"]) == (1, 1, 1)
     assert [(m.up, m.down) for m in page.context["months"]] == [(2, 0)]
-    # An needs one more purchase in 12 months for client.
+    # An needs one more repeat purchase in 12 months for client.
     assert [p.pk for p in page.context["people"]] == [shop["an"].pk]
     assert str(shop["an"]) in html
     # Juan, a client, needs one positive answer or compliment for supporter; no supporter yet.
@@ -49,7 +49,7 @@ def test_the_customer_panel_shows_stage_rule_and_evidence(client, lan, shop):
     client.force_login(lan)
     html = client.get(reverse("customers:detail", args=[shop["juan"].pk])).content.decode()
     assert 'data-stage="client"' in html
-    assert "Lần mua: ít nhất 2, trong 12 tháng qua" in html  # lan reads Vietnamese
+    assert "Lần mua lại: ít nhất 2, trong 12 tháng qua" in html  # lan reads Vietnamese
     assert 'data-code="purchase"' in html and 'id="hand-evidence"' in html
     prospect = client.get(reverse("customers:detail", args=[shop["somsri"].pk])).content.decode()
     assert 'data-stage="prospect"' in prospect and "Chưa có bằng chứng." in prospect
@@ -88,7 +88,7 @@ def test_rules_page_read_by_all_changed_by_admins(
         assert client.post(url, form).status_code == 302
     change = RuleChange.objects.get()
     assert (change.changed_by, change.min_count, change.window_months) == (somchai, 1, 12)
-    # Everyone derived again: An's one purchase this year now makes a client.
+    # Everyone derived again: An's purchases this year now make a client.
     assert Standing.objects.get(customer=shop["an"]).stage == Stage.CLIENT
     assert Move.objects.filter(customer=shop["an"], why="rules").exists()
 
@@ -106,20 +106,22 @@ def test_the_api(client, somchai, lan, shop, django_capture_on_commit_callbacks)
     assert [row["customers"] for row in funnel["stages"]][:3] == [1, 1, 1]
     standing = api.get(f"/api/ladder/customers/{shop['juan'].pk}").json()
     assert standing["stage"] == "client" and standing["rule"]["min_count"] == 2
-    assert standing["evidence"][0]["code"] == "purchase" and standing["evidence"][0]["within"] == {"12": 2}
+    purchases, repeats = standing["evidence"][:2]
+    assert (purchases["code"], purchases["count"], purchases["within"]) == ("purchase", 3, {})
+    assert (repeats["code"], repeats["count"], repeats["within"]) == ("repeat_purchase", 2, {"12": 2})
     assert api.get("/api/ladder/customers/999999").status_code == 404
     listed = api.get("/api/customers", {"stage": "client"}).json()["items"]
     assert [item["id"] for item in listed] == [shop["juan"].pk]
     prospects = api.get("/api/customers", {"stage": "prospect"}).json()["items"]
     assert [item["id"] for item in prospects] == [shop["somsri"].pk]
     assert api.get("/api/customers", {"stage": "royalty"}).status_code == 422
-    rule = {"codes": ["purchase"], "min_count": 3, "window_months": None}
+    rule = {"codes": ["purchase"], "min_count": 4, "window_months": None}
     assert api.put("/api/ladder/rules/client", rule, content_type="application/json").status_code == 403
     admin = with_token(client, somchai)
     with django_capture_on_commit_callbacks(execute=True):
         answer = admin.put("/api/ladder/rules/client", rule, content_type="application/json")
     assert answer.status_code == 200 and answer.json()["changed_by"] == "somchai"
-    assert Rule.objects.get(stage=Stage.CLIENT).min_count == 3
+    assert Rule.objects.get(stage=Stage.CLIENT).min_count == 4
     assert Standing.objects.get(customer=shop["juan"]).stage == Stage.CUSTOMER
     wrong = admin.put("/api/ladder/rules/client", {**rule, "codes": []}, content_type="application/json")
     assert wrong.status_code == 422
