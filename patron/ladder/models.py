@@ -37,9 +37,8 @@ class Stage(models.IntegerChoices):
 
 MAX_WINDOW_MONTHS = 120
 MAX_COUNT = 1000
-# The rules as installed (issue 18, seed 000), migrated into Rule (0002_default_rules, the
-# client's rule by 0003_client_repeat_purchases) and standing in for a stage whose row is
-# missing: (stage, codes, min_count, window_months).
+# The rules as installed (issue 18, seed 000), migrated into Rule (0002_default_rules) and
+# standing in for a stage whose row is missing: (stage, codes, min_count, window_months).
 DEFAULT_RULES = [
     (1, ["purchase"], 1, None),  # customer: one purchase
     (2, ["repeat_purchase"], 2, 12),  # client: two or more repeat purchases within 12 months

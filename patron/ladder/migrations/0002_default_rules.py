@@ -1,7 +1,4 @@
-"""The ladder's default rules (issue 18, seed 000), which an Admin may change on the rules page.
-
-The client's rule was two purchases at first; installations that have it are moved to two
-repeat purchases by 0003_client_repeat_purchases."""
+"""The ladder's default rules (issue 18, seed 000), which an Admin may change on the rules page."""
 
 from django.db import migrations
 
