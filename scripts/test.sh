@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every check, in order: lint, the suite on SQLite and on a throwaway PostgreSQL 15 cluster
-# (side by side), then the browser tests in Debian's headless Chromium.
+# Every check, in order: lint, then the suite on SQLite and on a throwaway PostgreSQL 15 cluster
+# side by side, the browser tests (Debian's headless Chromium) following PostgreSQL's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
@@ -50,21 +50,35 @@ runuser -u postgres -- "$PG_BIN/initdb" -D "$work/pg" -A trust -U postgres -E UT
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/log" -w \
     -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
 
-echo "== tests on SQLite and on PostgreSQL 15, side by side"
+[ -x /usr/bin/chromium ] || apt_install chromium
+
+# PostgreSQL's suite ends first (it runs only the tests that use the database): the browser
+# tests (headless Chromium, on SQLite in a data directory of their own) follow it on its core
+# while SQLite's suite is still running.
+postgresql_then_browser() {
+    local status=0
+    suite postgresql env PATRON_DATA_DIR="$work/data-postgresql" PATRON_TESTS_DATABASE_ONLY=1 \
+        DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider ||
+        status=1
+    suite browser env PATRON_DATA_DIR="$work/data-browser" "$VENV/bin/pytest" -m browser -q -p no:cacheprovider ||
+        status=$((status + 2))
+    return "$status"
+}
+
+echo "== tests on SQLite and on PostgreSQL 15 side by side, then the browser tests"
 suite sqlite env PATRON_DATA_DIR="$work/data-sqlite" \
     "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider &
 sqlite=$!
-suite postgresql env PATRON_DATA_DIR="$work/data-postgresql" PATRON_TESTS_DATABASE_ONLY=1 \
-    DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" "$VENV/bin/pytest" -m "not browser" -q -p no:cacheprovider &
-postgresql=$!
+postgresql_then_browser &
+others=$!
 failed=""
 wait "$sqlite" || failed="$failed SQLite"
-wait "$postgresql" || failed="$failed PostgreSQL"
+wait "$others" || case $? in
+    1) failed="$failed PostgreSQL" ;;
+    2) failed="$failed browser" ;;
+    *) failed="$failed PostgreSQL browser" ;;
+esac
 if [ -n "$failed" ]; then
     echo "Tests failed on:$failed" >&2
     exit 1
 fi
-
-echo "== browser tests (headless Chromium)"
-[ -x /usr/bin/chromium ] || apt_install chromium
-"$VENV/bin/pytest" -m browser -q -p no:cacheprovider
