@@ -28,7 +28,8 @@ def test_the_guide_fits_a_phone(browser, live_server, staff, username):
     assert images.count() >= 5
     for index in range(images.count()):
         images.nth(index).scroll_into_view_if_needed()
-    page.wait_for_load_state("networkidle")
+    # Lazy images load after they come into view: wait for each to end, loaded or broken.
+    page.wait_for_function("() => [...document.querySelectorAll('#guide img')].every(i => i.complete)")
     widths = page.eval_on_selector_all(
         "#guide img",
         "images => images.map(i => [i.getAttribute('src'), i.naturalWidth, i.getBoundingClientRect().right])",
