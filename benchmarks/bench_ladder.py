@@ -145,9 +145,9 @@ def build(args):
     step(
         "referrals",
         "INSERT INTO loyalty_referral (referrer_id, referred_id, created_at, actor_kind, actor_job) "
-        "SELECT 1 + (g * 7919) %% %(n)s, g, %(now)s::timestamptz - (g %% 700) * interval '1 day', "
+        "SELECT 1 + (g::bigint * 7919) %% %(n)s, g, %(now)s::timestamptz - (g %% 700) * interval '1 day', "
         "'system', '' "
-        "FROM generate_series(100, %(n)s, 100) g WHERE 1 + (g * 7919) %% %(n)s <> g",
+        "FROM generate_series(100, %(n)s, 100) g WHERE 1 + (g::bigint * 7919) %% %(n)s <> g",
     )
     step(
         "contracts",
