@@ -52,11 +52,15 @@ from patron.feedback.models import (
     SurveyStatus,
     band_of,
 )
+from patron.interactions.models import Interaction
+from patron.interactions.services import interaction_log
 from patron.outbox.services import mail_render, mail_send
-from patron.workspace.services import get_workspace
+from patron.workspace.services import get_workspace, workspace_language
 
 FOLLOW_UP_JOB = "feedback.follow_up"
 register_job(FOLLOW_UP_JOB, gettext_lazy("feedback follow-up"))
+HISTORY_JOB = "feedback.history"
+register_job(HISTORY_JOB, gettext_lazy("survey answers in the contact history"))
 # Asked by something other than a person choosing to: these respect the minimum interval.
 AUTOMATIC = (SurveyReason.ORDER, SurveyReason.TASK, SurveyReason.PLAYBOOK)
 COMMENT_LIMIT = 5000
@@ -64,8 +68,6 @@ COMMENT_LIMIT = 5000
 CORRECTION_MINUTES = 10
 FEEDBACK_TEXT_LIMIT = 10000
 FOLLOW_UP_HOUR = 10
-# The workspace's language, when the customer has none, by its country.
-COUNTRY_LANGUAGES = {"TH": "th", "VN": "vi", "TR": "tr", "PH": "fil"}
 
 
 def survey_settings():
@@ -84,7 +86,7 @@ def customer_language(customer):
     code = "fil" if code == "tl" else code
     if code in known:
         return code
-    return COUNTRY_LANGUAGES.get(get_workspace().country, settings.LANGUAGE_CODE)
+    return workspace_language()
 
 
 def customer_email(customer):
@@ -263,8 +265,40 @@ def survey_answer(*, by, survey, score):
     if survey.band == Band.DETRACTOR:
         survey.follow_up = _follow_up(survey.customer, _detractor_title(survey))
     survey.save()
+    _history(
+        survey,
+        lambda: _("%(survey)s answered: %(score)d of %(most)d (%(band)s)") % _answer_words(survey),
+        staff=actor.user,
+    )
     announce_recorded([survey.customer_id])
     return survey
+
+
+def _answer_words(survey):
+    return {
+        "survey": survey.kind.upper(),  # NPS, CSAT: the same in every language
+        "score": survey.score,
+        "most": SCORES[survey.kind][-1],
+        "band": survey.get_band_display(),
+    }
+
+
+def _history(survey, subject, body="", staff=None):
+    """An answer, its correction or its comment in the customer's contact history: an inbound
+    contact, logged by the system, its subject in the workspace's language, which the staff who
+    read the history share. On the web when the customer wrote it; by phone when ``staff``
+    recorded their answer (the API)."""
+    with translation.override(workspace_language()):
+        subject = subject()
+    interaction_log(
+        by=Actor.system(job=HISTORY_JOB),
+        staff=staff,
+        customer=survey.customer,
+        channel=Interaction.Channel.PHONE if staff else Interaction.Channel.WEB,
+        direction=Interaction.Direction.INBOUND,
+        subject=subject,
+        body=body,
+    )
 
 
 def _detractor_title(survey):
@@ -317,6 +351,10 @@ def survey_correct(*, by, survey, score):
     elif is_open:
         task_cancel(by=system, task=task)
     survey.save()
+    _history(
+        survey,
+        lambda: _("%(survey)s answer corrected: %(score)d of %(most)d (%(band)s)") % _answer_words(survey),
+    )
     announce_recorded([survey.customer_id])
     return survey
 
@@ -340,6 +378,7 @@ def survey_comment(*, by, survey, comment):
     survey.comment = comment
     survey.commented_at = timezone.now()
     survey.save(update_fields=["comment", "commented_at"])
+    _history(survey, lambda: _("Comment on the %(survey)s survey") % {"survey": survey.kind.upper()}, comment)
     announce_recorded([survey.customer_id])
     return survey
 

@@ -41,13 +41,11 @@ from patron.outbox.services import mail_queue, mail_render
 from patron.tasks.models import Reminder, ReminderNotice, Task
 from patron.web.dates import calendar_override, format_day
 from patron.workspace.money import babel_locale
-from patron.workspace.services import get_workspace
+from patron.workspace.services import get_workspace, workspace_language
 
 JOB = "reminders"
 register_job(JOB, gettext_lazy("reminders"))
 register_purpose("reminder", gettext_lazy("reminder"))
-# The workspace's language when a member of staff chose none: its country's.
-COUNTRY_LANGUAGES = {"TH": "th", "VN": "vi", "TR": "tr", "PH": "fil"}
 
 
 def due_reminders(now=None):
@@ -103,8 +101,7 @@ def assignee_preferences(user):
     """(language, time zone, calendar) the user reads in: their profile's, else the workspace's."""
     profile = UserProfile.objects.filter(user=user).first()
     workspace = get_workspace()
-    country_language = COUNTRY_LANGUAGES.get(workspace.country, settings.LANGUAGE_CODE)
-    language = (profile and profile.language) or country_language
+    language = (profile and profile.language) or workspace_language()
     zone = (profile and profile.time_zone) or workspace.time_zone
     return language, zoneinfo.ZoneInfo(zone), (profile.calendar if profile else "")
 

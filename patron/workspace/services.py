@@ -27,6 +27,14 @@ def get_workspace():
     return workspace
 
 
+# The language of a workspace's country, where nobody chose one (a member of staff, a customer).
+COUNTRY_LANGUAGES = {"TH": "th", "VN": "vi", "TR": "tr", "PH": "fil"}
+
+
+def workspace_language():
+    return COUNTRY_LANGUAGES.get(get_workspace().country, settings.LANGUAGE_CODE)
+
+
 def workspace_update(
     *, by, name=None, country=None, currency=None, time_zone=None, upload_retention_days=None
 ):

@@ -16,6 +16,7 @@ from patron.customers.tests.factories import make_customer
 from patron.feedback.events import feedback_recorded
 from patron.feedback.models import Survey
 from patron.feedback.services import survey_send, survey_settings
+from patron.interactions.models import Interaction
 from patron.outbox.models import Message
 from patron.tasks.models import Task
 
@@ -247,3 +248,19 @@ def test_links_sent_without_a_request_start_with_the_base_url(sent, somsri, lan,
     survey = sent(by=lan, customer=somsri, kind="csat", reason="order", root_url=None)
     links = re.findall(r"^\d: (\S+)$", survey._body, re.M)
     assert len(links) == 5 and all(link.startswith("https://crm.example.co.th/feedback/s/") for link in links)
+
+
+def test_the_answer_and_its_comment_are_in_the_customer_s_contact_history(client, sent, somsri, lan):
+    survey = sent(by=lan, customer=somsri, kind="csat", reason="hand")
+    client.post(survey._links[2])
+    Client().post(survey._links[5])  # another browser: changes nothing, logs nothing
+    client.post(survey._links[2].rsplit("/", 2)[0] + "/comment/", {"comment": "ส่งของช้า"})
+    history = [
+        (i.channel, i.direction, i.subject, i.body, i.staff_id)
+        for i in Interaction.objects.filter(customer=somsri).order_by("id")
+    ]
+    # In the workspace's language (a Thai shop), for the staff who read the history.
+    assert history == [
+        ("web", "inbound", "ตอบ CSAT: 2 จาก 5 (ไม่พอใจ)", "", None),
+        ("web", "inbound", "ความเห็นต่อแบบสำรวจ CSAT", "ส่งของช้า", None),
+    ]
