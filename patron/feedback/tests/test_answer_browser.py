@@ -11,7 +11,7 @@ import pytest
 from patron.customers.tests.factories import make_customer
 from patron.feedback import services
 from patron.feedback.models import Survey
-from patron.web.tests.test_phone_browser import CONTROLS, DESK, PHONE, TOO_SMALL, TOUCH
+from patron.web.tests.test_phone_browser import CONTROLS, DESK, PHONE, TOO_SMALL, TOUCH, fit_problems
 
 pytestmark = pytest.mark.browser
 
@@ -140,13 +140,7 @@ def test_the_panel_and_the_satisfaction_tab_fit_a_phone(
     ]
     for path in paths:
         page.goto(live_server.url + path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{path}: {overflow} px wider than the window")
-        problems += [
-            f"{path}: {control} is {height} px tall"
-            for control, height in page.evaluate(TOO_SMALL, [CONTROLS, TOUCH])
-        ]
+        problems += fit_problems(page, path)
         page.screenshot(path=tmp_path / f"{path.strip('/').replace('/', '-')}.png", full_page=True)
     page.goto(live_server.url + paths[0])
     page.locator("#feedback").screenshot(path=tmp_path / "panel.png")

@@ -11,7 +11,7 @@ from patron.ladder import derivation
 from patron.ladder.models import Stage, Standing
 from patron.ladder.tests.test_derivation import NOW, orders
 from patron.web.tests.browsing import log_in
-from patron.web.tests.test_phone_browser import CONTROLS, PHONE, TOO_SMALL, TOUCH
+from patron.web.tests.test_phone_browser import PHONE, fit_problems
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +42,7 @@ def test_the_ladder_pages_fit_a_phone(page, live_server, somchai, shop, language
         assert page.locator("html").get_attribute("lang") == language
         for summary in page.locator("details > summary").all():
             summary.click()  # the rules' and evidence's forms open
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{path}: {overflow} px wider than the window")
-        problems += [
-            f"{path}: {control} is {height} px tall"
-            for control, height in page.evaluate(TOO_SMALL, [CONTROLS, TOUCH])
-        ]
+        problems += fit_problems(page, path)
     assert problems == [], "\n".join(problems)
 
 

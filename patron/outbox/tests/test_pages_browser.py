@@ -8,7 +8,7 @@ from patron.accounts.services import profile_update
 from patron.outbox.models import Message
 from patron.outbox.services import mail_send
 from patron.web.tests.browsing import log_in
-from patron.web.tests.test_phone_browser import CONTROLS, PHONE, TOO_SMALL, TOUCH
+from patron.web.tests.test_phone_browser import PHONE, fit_problems
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +49,5 @@ def test_the_mail_pages_fit_a_phone(page, live_server, somchai, mail, language):
     for path in paths:
         page.goto(live_server.url + path)
         assert page.locator("html").get_attribute("lang") == language
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{path}: {overflow} px wider than the window")
-        problems += [
-            f"{path}: {control} is {height} px tall"
-            for control, height in page.evaluate(TOO_SMALL, [CONTROLS, TOUCH])
-        ]
+        problems += fit_problems(page, path)
     assert problems == [], "\n".join(problems)

@@ -12,7 +12,7 @@ from patron.relationships.models import LevelChange
 from patron.relationships.services import level_set
 from patron.relationships.tests.helpers import bought
 from patron.web.tests.browsing import log_in
-from patron.web.tests.test_phone_browser import CONTROLS, PHONE, TOO_SMALL, TOUCH
+from patron.web.tests.test_phone_browser import PHONE, fit_problems
 
 pytestmark = pytest.mark.browser
 
@@ -47,13 +47,7 @@ def test_the_level_pages_fit_a_phone(page, live_server, somchai, scene, language
         page.goto(live_server.url + path)
         for summary in page.locator("details > summary").all():
             summary.click()  # the forms and histories folded away count too
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{path}: {overflow} px wider than the window")
-        problems += [
-            f"{path}: {control} is {height} px tall"
-            for control, height in page.evaluate(TOO_SMALL, [CONTROLS, TOUCH])
-        ]
+        problems += fit_problems(page, path)
     assert problems == [], "\n".join(problems)
 
 

@@ -13,7 +13,7 @@ from patron.tasks.models import ReminderNotice
 from patron.tasks.reminders import reminders_fire_due
 from patron.tasks.services import task_create
 from patron.web.tests.browsing import log_in
-from patron.web.tests.test_phone_browser import CONTROLS, PHONE, TOO_SMALL, TOUCH
+from patron.web.tests.test_phone_browser import PHONE, fit_problems
 
 pytestmark = pytest.mark.browser
 
@@ -36,13 +36,7 @@ def test_a_notice_fits_a_phone_and_dismiss_takes_it_away(page, live_server, somc
     for path in ["/customers/", "/tasks/feed/", "/tasks/rules/"]:
         page.goto(live_server.url + path)
         assert page.locator(".reminder-notices li").count() == 1, path
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{path}: {overflow} px wider than the window")
-        problems += [
-            f"{path}: {control} is {height} px tall"
-            for control, height in page.evaluate(TOO_SMALL, [CONTROLS, TOUCH])
-        ]
+        problems += fit_problems(page, path)
     assert problems == [], "\n".join(problems)
     page.locator(".reminder-notices button").click()
     page.wait_for_url(live_server.url + "/tasks/rules/")

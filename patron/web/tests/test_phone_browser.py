@@ -48,6 +48,20 @@ TOO_SMALL = """([selector, touch]) => [...document.querySelectorAll(selector)]
              Math.round(e.getBoundingClientRect().height * 10) / 10])
   .filter(([, height]) => height < touch)"""
 
+
+def fit_problems(page, where):
+    """What keeps the page open in ``page`` from fitting its window, each said with ``where``: how
+    far it is wider than the window, and each control a finger hits that is shorter than TOUCH."""
+    problems = []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"{where}: {overflow} px wider than the window")
+    return problems + [
+        f"{where}: {control} is {height} px tall"
+        for control, height in page.evaluate(TOO_SMALL, [CONTROLS, TOUCH])
+    ]
+
+
 # Placeholders wider than the room their field gives them, measured in the field's own font.
 CUT_PLACEHOLDERS = """() => {
   const context = document.createElement("canvas").getContext("2d");
