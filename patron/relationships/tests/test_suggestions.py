@@ -159,7 +159,8 @@ def test_contacts_by_staff_and_a_positive_answer_suggest_proactive(somchai, thai
     answered(somchai, juan, 10)
     suggestion = suggest(customer=juan)
     assert suggestion.level == Level.PROACTIVE
-    assert "3 contacts by staff, 0 from the customer, 1 positive answers" in suggestion.reason
+    # The answer is in the contact history too: a contact from the customer.
+    assert "3 contacts by staff, 1 from the customer, 1 positive answers" in suggestion.reason
 
 
 def test_a_suggestion_that_changed_since_it_was_seen_is_not_set(somchai, emre, thai_shop):
